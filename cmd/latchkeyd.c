@@ -1,0 +1,5 @@
+/* cmd/latchkeyd.c  The daemon: loads the configuration, binds, runs. */
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* common/log.h  Logging to stderr with levels and a rate limit for hot paths. */
+#ifndef LK_LOG_H
+#define LK_LOG_H
+
+#include <stdint.h>
+
+enum lk_log_level {
+	LK_LOG_ERROR = 0,
+	LK_LOG_WARN,
+	LK_LOG_INFO,
+	LK_LOG_DEBUG,
+};
+
+/*
+ * A rate limit for one log call site: at most `burst` lines per `interval`
+ * seconds; lines past that are counted and reported with the next line that
+ * gets through.  Declare one static per call site (LK_LOG_RATELIMIT).
+ */
+struct lk_log_ratelimit {
+	uint64_t window_start;	/* CLOCK_MONOTONIC seconds */
+	unsigned interval;
+	unsigned burst;
+	unsigned printed;
+	unsigned suppressed;
+};
+
+#define LK_LOG_RATELIMIT_INIT(interval_s, burst_n) \
+	{ 0, (interval_s), (burst_n), 0, 0 }
+
+void lk_log_set_level(enum lk_log_level level);
+enum lk_log_level lk_log_get_level(void);
+int lk_log_level_parse(enum lk_log_level *levelp, const char *name);
+const char *lk_log_level_name(enum lk_log_level level);
+
+void lk_log_msg(enum lk_log_level level, const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
+		    const char *func, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Every line starts with the function that logged it (relayd's habit). */
+#define lk_error(...) lk_log_msg(LK_LOG_ERROR, __func__, __VA_ARGS__)
+#define lk_warn(...)  lk_log_msg(LK_LOG_WARN, __func__, __VA_ARGS__)
+#define lk_info(...)  lk_log_msg(LK_LOG_INFO, __func__, __VA_ARGS__)
+#define lk_debug(...) lk_log_msg(LK_LOG_DEBUG, __func__, __VA_ARGS__)
+
+/* Rate-limited: 5 lines per 10 s per call site; for the packet path. */
+#define lk_warn_limited(...) do {					\
+	static struct lk_log_ratelimit lk_rl_ = LK_LOG_RATELIMIT_INIT(10, 5); \
+	lk_log_limited(&lk_rl_, LK_LOG_WARN, __func__, __VA_ARGS__);	\
+} while (0)
+
+#endif

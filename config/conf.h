@@ -1,0 +1,259 @@
+/* config/conf.h  The configuration file, the seed's defaults, validation. */
+#ifndef LK_CONF_H
+#define LK_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Every default below is the one the seed document (Cisco VCS X8.2 IP Port
+ * Usage for Firewall Traversal, D14606.06) gives for a new X8.1-or-later
+ * installation; `System > Release defaults` selects the seed's "upgraded
+ * from an earlier release" values instead.  docs/configuration.md lists
+ * every key with the seed section it comes from.
+ */
+
+enum lk_role {
+	LK_ROLE_CONTROL = 0,	/* VCS Control: private network, traversal client */
+	LK_ROLE_EXPRESSWAY,	/* VCS Expressway: DMZ, traversal server */
+};
+
+enum lk_size {
+	LK_SIZE_SMALL = 0,
+	LK_SIZE_MEDIUM,
+	LK_SIZE_LARGE,		/* 12 multiplexed media ports, TURN 3478-3483 */
+};
+
+enum lk_release {
+	LK_RELEASE_NEW = 0,	/* new installation of X8.1 or later */
+	LK_RELEASE_UPGRADED,	/* upgraded to X8.1 from an earlier X8 release */
+	LK_RELEASE_PRE_X8,	/* upgraded from before X8: mux on 2776/2777 */
+};
+
+enum lk_port_order {
+	LK_PORT_ORDER_RANDOM = 0,
+	LK_PORT_ORDER_SEQUENTIAL,
+};
+
+enum lk_zone_transport {
+	LK_ZONE_TLS = 0,
+	LK_ZONE_TCP,
+};
+
+/* An inclusive port range; start <= end once validated. */
+struct lk_range {
+	uint16_t start;
+	uint16_t end;
+};
+
+/*
+ * Configuration keys.  A key is named by its section and its name, after
+ * the seed's menu paths: "Protocols > SIP" + "TCP outbound port start".
+ * Keys from LK_KEY_ZONE_FIRST on exist once per traversal zone, in the
+ * section "Zones > Traversal Zone N".
+ */
+enum lk_key {
+	/* System */
+	LK_KEY_ROLE = 0,
+	LK_KEY_SIZE,
+	LK_KEY_RELEASE,
+	LK_KEY_ADDRESS,
+	LK_KEY_LOG_LEVEL,
+	/* Protocols > SIP */
+	LK_KEY_SIP_UDP_PORT,
+	LK_KEY_SIP_TCP_PORT,
+	LK_KEY_SIP_TLS_PORT,
+	LK_KEY_SIP_TCP_OUT_START,
+	LK_KEY_SIP_TCP_OUT_END,
+	/* Protocols > H.323 > Gatekeeper */
+	LK_KEY_H323_RAS_PORT,
+	LK_KEY_H323_CALLSIG_START,
+	LK_KEY_H323_CALLSIG_END,
+	/* Protocols > H.323 */
+	LK_KEY_H323_Q931_PORT,
+	/* Traversal > Ports */
+	LK_KEY_ASSENT_PORT,
+	LK_KEY_H46018_PORT,
+	LK_KEY_DEMUX_CONFIGURED,
+	LK_KEY_DEMUX_RTP_PORT,
+	LK_KEY_DEMUX_RTCP_PORT,
+	/* Local Zone > Traversal Subzone */
+	LK_KEY_MEDIA_START,
+	LK_KEY_MEDIA_END,
+	/* TURN */
+	LK_KEY_TURN_ENABLED,
+	LK_KEY_TURN_PORT_START,
+	LK_KEY_TURN_PORT_END,
+	LK_KEY_TURN_RELAY_START,
+	LK_KEY_TURN_RELAY_END,
+	/* System > Ephemeral ports */
+	LK_KEY_TCP_EPHEMERAL_START,
+	LK_KEY_TCP_EPHEMERAL_END,
+	LK_KEY_UDP_EPHEMERAL_START,
+	LK_KEY_UDP_EPHEMERAL_END,
+	/* Session control (rtpengine ng protocol) */
+	LK_KEY_NG_LISTEN,
+	/* Media */
+	LK_KEY_MEDIA_TIMEOUT,
+	LK_KEY_FINAL_TIMEOUT,
+	LK_KEY_PORT_COOLDOWN,
+	LK_KEY_PORT_ORDER,
+	LK_KEY_WORKERS,
+	/* Zones */
+	LK_KEY_ZONE_COUNT,
+	/* Zones > Traversal Zone N (per zone) */
+	LK_KEY_ZONE_NAME,
+	LK_KEY_ZONE_SIP_PORT,
+	LK_KEY_ZONE_H323_PORT,
+	LK_KEY_ZONE_SIP_TRANSPORT,
+
+	LK_KEY__COUNT
+};
+
+#define LK_KEY_ZONE_FIRST LK_KEY_ZONE_NAME
+#define LK_ZONES_MAX 16
+#define LK_MUX_PORTS_MAX 12
+#define LK_CONF_DIAG_MAX 64
+
+/* One traversal zone: "Zones > Traversal Zone N". */
+struct lk_zone_conf {
+	unsigned number;		/* N, from 1 */
+	char name[64];
+	uint16_t sip_port;		/* seed B: 7001 for zone 1, 7002 ... */
+	uint16_t h323_port;		/* seed D: 6001 for zone 1, 6002 ... */
+	enum lk_zone_transport sip_transport;
+};
+
+/*
+ * The effective configuration: plain data, read by every module.  Only
+ * lk_conf_load() and lk_conf_parse() write it.
+ */
+struct lk_conf {
+	char path[256];			/* file it came from, or "" */
+
+	enum lk_role role;
+	enum lk_size size;
+	enum lk_release release;
+	char address[64];		/* listening address, numeric */
+	char log_level[16];
+
+	/* Protocols > SIP */
+	uint16_t sip_udp_port;		/* seed C: 5060 */
+	uint16_t sip_tcp_port;		/* seed K: 5060 */
+	uint16_t sip_tls_port;		/* seed L: 5061 */
+	struct lk_range sip_tcp_out;	/* seed A: 25000-29999 */
+
+	/* Protocols > H.323 (> Gatekeeper) */
+	uint16_t h323_ras_port;		/* seed R_C/R_E: 1719 */
+	struct lk_range h323_callsig;	/* seed P: 15000-19999 */
+	uint16_t h323_q931_port;	/* seed M: 1720 */
+
+	/* Traversal > Ports */
+	uint16_t assent_port;		/* seed T: 2776 */
+	uint16_t h46018_port;		/* seed U: 2777 */
+	bool demux_configured;
+	uint16_t demux_rtp_port;	/* seed ***: 2776 */
+	uint16_t demux_rtcp_port;	/* seed ***: 2777 */
+
+	/* Local Zone > Traversal Subzone */
+	struct lk_range media;		/* seed Y_C/Y_E: 36000-59999 */
+
+	/* TURN */
+	bool turn_enabled;
+	struct lk_range turn_listen;	/* seed R: 3478 (to 3483 on Large) */
+	struct lk_range turn_relay;	/* seed: 24000-29999 */
+
+	/* System > Ephemeral ports */
+	struct lk_range tcp_ephemeral;	/* seed Ue: 30000-35999 */
+	struct lk_range udp_ephemeral;	/* seed Ve: 30000-35999 */
+
+	/* Session control */
+	char ng_address[64];		/* default 127.0.0.1 */
+	uint16_t ng_port;		/* default 2223 */
+
+	/* Media */
+	unsigned media_timeout;		/* seconds without media, then delete */
+	unsigned final_timeout;		/* seconds, cap on any session's life */
+	unsigned port_cooldown;		/* seconds a freed port rests */
+	enum lk_port_order port_order;
+	unsigned workers;		/* media threads; 0 = one per core */
+
+	/* Zones */
+	unsigned nzones;
+	struct lk_zone_conf zones[LK_ZONES_MAX];
+
+	/*
+	 * Derived by validation: the multiplexed media ports as RTP/RTCP
+	 * pairs (mux_ports[2i] RTP, mux_ports[2i+1] RTCP).  2 ports on
+	 * Small/Medium (configured, or the first two of the media range),
+	 * the first 12 of the media range on Large, 2776/2777 on systems
+	 * upgraded from before X8 (seed: footnotes ** and ***).
+	 */
+	unsigned nmux;
+	uint16_t mux_ports[LK_MUX_PORTS_MAX];
+
+	/* Where each value came from: 0 = default, else the file's line. */
+	unsigned key_line[LK_KEY__COUNT];
+	unsigned zone_line[LK_ZONES_MAX][LK_KEY__COUNT - LK_KEY_ZONE_FIRST];
+};
+
+enum lk_conf_severity {
+	LK_CONF_ERROR = 0,
+	LK_CONF_WARNING,
+};
+
+/* Messages from loading: each names the file, line, key and what is valid. */
+struct lk_conf_diag {
+	unsigned n;
+	unsigned nerrors;
+	unsigned dropped;		/* messages past LK_CONF_DIAG_MAX */
+	struct {
+		enum lk_conf_severity severity;
+		char text[320];
+	} msg[LK_CONF_DIAG_MAX];
+};
+
+/*
+ * Load the configuration from `path`, or only the defaults when `path` is
+ * NULL.  Returns 0, or EINVAL when the file has errors (all of them are in
+ * `diag`), or the errno of opening or reading the file.  Warnings are in
+ * `diag` either way.  `conf` is fully written in every case, so that a
+ * caller may print what was understood.
+ */
+int lk_conf_load(struct lk_conf *conf, const char *path,
+		 struct lk_conf_diag *diag);
+
+/* The same from text in memory; `name` stands for the file in messages. */
+int lk_conf_parse(struct lk_conf *conf, const char *name, const char *text,
+		  size_t len, struct lk_conf_diag *diag);
+
+/* Print the diagnostics, one per line, to `f`. */
+void lk_conf_diag_print(const struct lk_conf_diag *diag, FILE *f);
+
+/*
+ * Print the effective configuration in the file format, every key, each
+ * value taken from the defaults marked "# default".  Loading the output
+ * gives the same configuration.
+ */
+void lk_conf_print(const struct lk_conf *conf, FILE *f);
+
+/* "Protocols > SIP" and "TCP outbound port start" for a key. */
+const char *lk_conf_key_section(enum lk_key key);
+const char *lk_conf_key_name(enum lk_key key);
+/* The seed section and letter the key's default comes from, or "". */
+const char *lk_conf_key_seed(enum lk_key key);
+/*
+ * The key's full path for messages and the port matrix:
+ * "Protocols > SIP > TCP outbound port start", or for a zone key
+ * "Zones > Traversal Zone 2 > SIP port" (zone numbers from 1).
+ */
+void lk_conf_key_path(char *buf, size_t sz, enum lk_key key, unsigned zone);
+
+bool lk_conf_is_mux_port(const struct lk_conf *conf, uint16_t port);
+
+const char *lk_conf_role_name(enum lk_role role);
+const char *lk_conf_size_name(enum lk_size size);
+const char *lk_conf_release_name(enum lk_release release);
+
+#endif
