@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# bootstrap.sh  Set up a Debian 12 machine for latchkey, build it, run or test it.
+#
+#   ./bootstrap.sh run [latchkeyd options]   install, build, run latchkeyd
+#   ./bootstrap.sh test                      install, build, run every test
+#   ./bootstrap.sh deps | build | fuzz [SECONDS] | perf
+#
+# Installs only Debian packages (apt); needs root (or sudo) for that step.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Libraries and tools the build needs.
+build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
+	libsrtp2-dev libre-dev libcmocka-dev)
+# What the tests use on top: clang for the fuzzers and sanitizer runtime,
+# python3 for JSON checks, iproute2 for network namespaces.
+test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps)
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		say "need root to run: $*"
+		exit 1
+	fi
+}
+
+# Install what is missing; skip apt entirely when everything is there.
+install_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing: ${missing[*]}"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}"
+}
+
+build() {	# build DIR [cmake options...]
+	local dir=$1
+	shift
+	cmake -S "$top" -B "$dir" "$@" >/dev/null
+	cmake --build "$dir" -j"$jobs"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+deps)
+	install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"
+	;;
+build)
+	install_pkgs "${build_pkgs[@]}"
+	build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	;;
+run)
+	install_pkgs "${build_pkgs[@]}"
+	build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	say "starting build/cmd/latchkeyd $*"
+	exec "$top/build/cmd/latchkeyd" "$@"
+	;;
+test)
+	install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"
+	# 1. The optimised build, as users run it.
+	build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	(cd build && ctest --output-on-failure -j"$jobs")
+	# 2. The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+	build build-asan -DCMAKE_BUILD_TYPE=Debug -DLK_ASAN=ON
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j"$jobs")
+	;;
+fuzz)
+	secs=${1:-60}
+	install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"
+	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DLK_FUZZ=ON
+	for f in build-fuzz/tests/fuzz/fuzz_*; do
+		name=$(basename "$f")
+		corpus=$(mktemp -d)
+		cp -r "tests/fuzz/corpus/${name#fuzz_}/." "$corpus/"
+		say "fuzzing $name for ${secs}s (crashes land in build-fuzz/)"
+		"$f" -max_total_time="$secs" -artifact_prefix=build-fuzz/ \
+			"$corpus" 2>&1 | tail -n 3
+		rm -rf "$corpus"
+	done
+	;;
+perf)
+	install_pkgs "${build_pkgs[@]}"
+	build build-perf -DCMAKE_BUILD_TYPE=Release -DLK_TESTS=OFF
+	for b in build-perf/perf/bench_*; do
+		say "running $b"
+		"$b"
+	done
+	;;
+*)
+	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	[ -z "$cmd" ] || { say "unknown command: $cmd"; exit 2; }
+	exit 2
+	;;
+esac

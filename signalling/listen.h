@@ -1,0 +1,59 @@
+/* signalling/listen.h  The documented listening ports of a role, bound with libevent. */
+#ifndef LK_LISTEN_H
+#define LK_LISTEN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf.h"
+
+struct event_base;
+
+enum lk_listen_proto {
+	LK_LISTEN_UDP = 0,
+	LK_LISTEN_TCP,
+	LK_LISTEN_TLS,		/* a TCP listener that will speak TLS */
+};
+
+/* One port the role listens on, with the seed row and key it comes from. */
+struct lk_listen_item {
+	enum lk_listen_proto proto;
+	uint16_t port;
+	enum lk_key key;
+	unsigned zone;		/* traversal zone number for zone keys */
+	const char *purpose;	/* "SIP", "H.225 RAS", ... */
+	const char *seed;	/* seed section and letter */
+};
+
+#define LK_LISTEN_MAX (16 + 2 * LK_ZONES_MAX + LK_MUX_PORTS_MAX)
+
+/*
+ * The listening ports of the configured role, as the seed lists them:
+ * both roles take SIP (UDP/TCP 5060, TLS 5061) and H.323 (RAS 1719, Q.931
+ * 1720); the Expressway, as traversal server, adds each traversal zone
+ * (SIP 7001+, H.323 6001+), Assent 2776 and H.460.18 2777, the multiplexed
+ * media ports (36000/36001) and TURN (3478).  Writes up to LK_LISTEN_MAX
+ * items and returns how many.
+ */
+unsigned lk_listen_plan(const struct lk_conf *conf,
+			struct lk_listen_item *items);
+
+struct lk_listen_set;
+
+/*
+ * Bind every planned port on the configured address and register it with
+ * `base`.  All or nothing: on the first failure everything bound so far is
+ * closed, `errbuf` names the port, the key and the reason, and the errno
+ * is returned.  The set is freed with mem_deref().
+ */
+int lk_listen_open(struct lk_listen_set **setp, struct event_base *base,
+		   const struct lk_conf *conf, char *errbuf, size_t errsz);
+
+unsigned lk_listen_count(const struct lk_listen_set *set);
+
+/* One line per bound port: protocol, address:port, purpose, key. */
+void lk_listen_print(const struct lk_listen_set *set, FILE *f);
+
+const char *lk_listen_proto_name(enum lk_listen_proto proto);
+
+#endif
