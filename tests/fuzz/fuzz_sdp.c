@@ -1,0 +1,161 @@
+/* tests/fuzz/fuzz_sdp.c  libFuzzer driver: SDP parse, rewrite, parse again. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * Two fixed plans between them use every switch: A moves to IPv6 and
+ * replaces everything it can, offers rtcp-mux, strips ICE, gives stream 1
+ * an IPv4 address of its own and even streams an RTCP port that is not
+ * RTP + 1; B stays IPv4, replaces only what it must, demuxes, keeps ICE.
+ */
+static void plan_fill(struct lk_sdp_plan *plan, bool a)
+{
+	unsigned i;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->addr = a ? "2001:db8:ffff::10" : "203.0.113.10";
+	plan->af = a ? LK_SDP_AF_IP6 : LK_SDP_AF_IP4;
+	plan->replace_origin = a;
+	plan->replace_session_conn = a;
+	plan->replace_zero = a;
+	plan->rtcp_mux = a ? LK_SDP_MUX_OFFER : LK_SDP_MUX_DEMUX;
+	plan->ice = a ? LK_SDP_ICE_REMOVE : LK_SDP_ICE_KEEP;
+	for (i = 0; i < LK_SDP_MAX_MEDIA; i++) {
+		plan->media[i].rtp_port = (uint16_t)(36002 + 4 * i);
+		if (a && i % 2 == 0)
+			plan->media[i].rtcp_port = (uint16_t)(50001 + 2 * i);
+	}
+	if (a) {
+		plan->media[1].addr = "198.51.100.1";
+		plan->media[1].af = LK_SDP_AF_IP4;
+	}
+}
+
+static bool str_eq(const struct lk_sdp_str *s, const char *lit)
+{
+	return s->len == strlen(lit) && memcmp(s->p, lit, s->len) == 0;
+}
+
+/* What must hold of any output; abort() makes a violation a crash. */
+static void check_output(const struct lk_sdp *in, const struct lk_sdp *out,
+			 const struct lk_sdp_plan *plan)
+{
+	const struct lk_sdp_media *mi, *mo;
+	const struct lk_sdp_plan_media *pm;
+	const struct lk_sdp_addr *conn;
+	uint16_t rtcp;
+	unsigned i;
+
+	if (out->nmedia != in->nmedia)
+		abort();
+	if (plan->ice == LK_SDP_ICE_REMOVE && out->ice)
+		abort();
+	for (i = 0; i < in->nmedia; i++) {
+		mi = &in->media[i];
+		mo = &out->media[i];
+		pm = &plan->media[i];
+		if (mo->nports != mi->nports || mo->rtp != mi->rtp)
+			abort();
+		if (!mi->port) {
+			if (mo->port)
+				abort();
+			continue;
+		}
+		if (mo->port != pm->rtp_port)
+			abort();
+		if (!mi->rtp)
+			continue;
+		rtcp = pm->rtcp_port ? pm->rtcp_port
+				     : (uint16_t)(pm->rtp_port + 1);
+		if ((mi->rtcp_port || rtcp != pm->rtp_port + 1) &&
+		    mo->rtcp_port != rtcp)
+			abort();
+		if (plan->rtcp_mux == LK_SDP_MUX_OFFER && !mo->rtcp_mux)
+			abort();
+		if (plan->rtcp_mux == LK_SDP_MUX_DEMUX && mo->rtcp_mux)
+			abort();
+		/* With zero addresses replaced too, every active stream
+		 * is reached at its relay address and nowhere else. */
+		if (plan->replace_zero) {
+			conn = mo->conn.af ? &mo->conn : &out->conn;
+			if (!conn->af ||
+			    !str_eq(&conn->addr,
+				    pm->addr ? pm->addr : plan->addr))
+				abort();
+		}
+	}
+}
+
+static void run(const struct lk_sdp *sdp, const struct lk_sdp_plan *plan,
+		size_t bound)
+{
+	struct lk_sdp again, third;
+	size_t need, len, len2;
+	char *out, *out2;
+	int err;
+
+	if (lk_sdp_rewrite(NULL, 0, &need, sdp, plan))
+		return;		/* EINVAL: the plan does not fit, e.g. a
+				 * port count past 65535 */
+
+	/* A heap buffer of exactly `bound` bytes: ASan sees any write
+	 * past it. */
+	out = malloc(bound ? bound : 1);
+	if (!out)
+		return;
+	len = 0;
+	err = lk_sdp_rewrite(out, bound, &len, sdp, plan);
+	if (need > bound) {
+		if (err != ENOSPC)
+			abort();
+		free(out);
+		return;
+	}
+	if (err || len != need)
+		abort();
+	if (lk_sdp_parse(&again, NULL, out, len))
+		abort();
+	check_output(sdp, &again, plan);
+
+	/* Rewriting the output again changes nothing. */
+	if (lk_sdp_rewrite(NULL, 0, &len2, &again, plan) || len2 != len)
+		abort();
+	out2 = malloc(len2 ? len2 : 1);
+	if (!out2)
+		abort();
+	if (lk_sdp_rewrite(out2, len2, &len2, &again, plan) ||
+	    memcmp(out, out2, len))
+		abort();
+	if (lk_sdp_parse(&third, NULL, out2, len2))
+		abort();
+	free(out2);
+	free(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lk_sdp_error err;
+	struct lk_sdp_plan plan;
+	struct lk_sdp sdp;
+
+	if (lk_sdp_parse(&sdp, &err, (const char *)data, size)) {
+		if (!err.reason || !err.line || err.line > size + 1)
+			abort();
+		return 0;
+	}
+
+	plan_fill(&plan, true);
+	run(&sdp, &plan, size + 512);
+	run(&sdp, &plan, size / 2);
+	plan_fill(&plan, false);
+	run(&sdp, &plan, size + 512);
+
+	return 0;
+}
