@@ -11,8 +11,11 @@
 #include <re.h>
 
 #include "conf.h"
+#include "kernports.h"
 #include "listen.h"
 #include "log.h"
+#include "media.h"
+#include "ng.h"
 
 #ifndef LK_VERSION
 #define LK_VERSION "0.1.0"
@@ -57,6 +60,8 @@ static int run(const struct lk_conf *conf)
 {
 	struct event *sigint = NULL, *sigterm = NULL;
 	struct lk_listen_set *listeners = NULL;
+	struct lk_media *media = NULL;
+	struct lk_ng *ng = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -66,6 +71,11 @@ static int run(const struct lk_conf *conf)
 		lk_error("cannot create the event base");
 		return 1;
 	}
+	/*
+	 * The seed's media range 36000-59999 lies inside Linux's default
+	 * ephemeral range: say so, and how to fix it, before binding.
+	 */
+	lk_kernports_warn(conf, NULL);
 	err = lk_listen_open(&listeners, base, conf, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; nothing is bound", errbuf);
@@ -78,6 +88,22 @@ static int run(const struct lk_conf *conf)
 		lk_listen_count(listeners), conf->address);
 	if (lk_log_get_level() >= LK_LOG_INFO)
 		lk_listen_print(listeners, stderr);
+	err = lk_media_alloc(&media, base, conf, errbuf, sizeof(errbuf));
+	if (err) {
+		lk_error("%s; stopping", errbuf);
+		goto out;
+	}
+	if (conf->role == LK_ROLE_EXPRESSWAY)
+		lk_info("multiplexed media (H.460.19) on UDP %s:%u-%u",
+			conf->address, conf->mux_ports[0],
+			conf->mux_ports[conf->nmux - 1]);
+	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
+	if (err) {
+		lk_error("%s; stopping", errbuf);
+		goto out;
+	}
+	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
+		conf->ng_address, conf->ng_port);
 
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
@@ -95,6 +121,8 @@ static int run(const struct lk_conf *conf)
 	ret = 0;
 
  out:
+	lk_ng_free(ng);
+	lk_media_free(media);
 	if (sigint)
 		event_free(sigint);
 	if (sigterm)

@@ -929,7 +929,7 @@ static void where(char *buf, size_t sz, const struct parser *p,
 {
 	char path[160];
 	unsigned line = key >= LK_KEY_ZONE_FIRST ?
-		p->conf->zone_line[zone - 1][key - LK_KEY_ZONE_FIRST] :
+		p->conf->zone_line[zone ? zone - 1 : 0][key - LK_KEY_ZONE_FIRST] :
 		p->conf->key_line[key];
 
 	lk_conf_key_path(path, sizeof(path), key, zone);
@@ -1221,6 +1221,18 @@ static void validate(struct parser *p)
 		}
 	}
 
+	/* The listening address is also the one the relay writes into SDP. */
+	if (!strcmp(c->address, "0.0.0.0") || !strcmp(c->address, "::")) {
+		where(w, sizeof(w), p, LK_KEY_ADDRESS, 0);
+		diag_add(p->diag, LK_CONF_WARNING,
+			 "%s:%u: %s = %s listens on every interface, but the "
+			 "relay also writes this address into the SDP it "
+			 "rewrites, where %s is no address an endpoint can "
+			 "send to; give the address endpoints reach",
+			 p->name, c->key_line[LK_KEY_ADDRESS], w, c->address,
+			 c->address);
+	}
+
 	derive_mux(p);
 	check_overlaps(p);
 }
@@ -1363,7 +1375,7 @@ static void value_text(char *buf, size_t sz, const struct lk_conf *c,
 {
 	const struct key_def *kd = &keys[key];
 	const char *base = key >= LK_KEY_ZONE_FIRST ?
-		(const char *)&c->zones[zone - 1] : (const char *)c;
+		(const char *)&c->zones[zone ? zone - 1 : 0] : (const char *)c;
 	const void *field = base + kd->offset;
 
 	switch (kd->type) {
@@ -1409,7 +1421,7 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 		      unsigned zone)
 {
 	unsigned line = key >= LK_KEY_ZONE_FIRST ?
-		c->zone_line[zone - 1][key - LK_KEY_ZONE_FIRST] :
+		c->zone_line[zone ? zone - 1 : 0][key - LK_KEY_ZONE_FIRST] :
 		c->key_line[key];
 	char val[128], left[200];
 

@@ -92,13 +92,10 @@ unsigned lk_listen_plan(const struct lk_conf *c, struct lk_listen_item *items)
 		 0, "H.323 Assent Q.931/H.245", "H.323 traversal (Assent), T");
 	plan_add(items, &n, LK_LISTEN_TCP, c->h46018_port, LK_KEY_H46018_PORT,
 		 0, "H.323 H.460.18 H.245", "H.323 traversal (H.460.18), U");
-	/* Seed footnotes ** and ***: the multiplexed media ports. */
-	for (i = 0; i < c->nmux; i++)
-		plan_add(items, &n, LK_LISTEN_UDP, c->mux_ports[i],
-			 c->demux_configured ? (i % 2 ? LK_KEY_DEMUX_RTCP_PORT :
-			 LK_KEY_DEMUX_RTP_PORT) : LK_KEY_MEDIA_START, 0,
-			 i % 2 ? "multiplexed RTCP (H.460.19)" :
-			 "multiplexed RTP (H.460.19)", "traversal media, Y_E");
+	/*
+	 * The multiplexed media ports (seed footnotes ** and ***) are the
+	 * media core's: relay/worker.c binds them.
+	 */
 	/* Seed, "SIP - additional ports for ICE": R. */
 	if (c->turn_enabled) {
 		for (p = c->turn_listen.start;; p++) {

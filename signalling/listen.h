@@ -31,8 +31,9 @@ struct lk_listen_item {
  * The listening ports of the configured role, as the seed lists them:
  * both roles take SIP (UDP/TCP 5060, TLS 5061) and H.323 (RAS 1719, Q.931
  * 1720); the Expressway, as traversal server, adds each traversal zone
- * (SIP 7001+, H.323 6001+), Assent 2776 and H.460.18 2777, the multiplexed
- * media ports (36000/36001) and TURN (3478).  Writes up to LK_LISTEN_MAX
+ * (SIP 7001+, H.323 6001+), Assent 2776 and H.460.18 2777, and TURN
+ * (3478).  The multiplexed media ports (36000/36001) belong to the media
+ * core (relay/media.h), which binds them.  Writes up to LK_LISTEN_MAX
  * items and returns how many.
  */
 unsigned lk_listen_plan(const struct lk_conf *conf,

@@ -52,7 +52,9 @@ for p in 15062 15061 11720 12776 12777 17001 17002; do
 	check "expressway binds TCP 127.0.0.1:$p" lk_bound "$pid" tcp "127.0.0.1:$p"
 done
 n=$(lk_nbound "$pid")
-check "expressway binds exactly those 14 ports (saw $n)" test "$n" -eq 14
+check "expressway binds UDP 127.0.0.1:12223 (ng)" lk_bound "$pid" udp "127.0.0.1:12223"
+# 12 listeners, 2 multiplexed media ports, the ng control port.
+check "expressway binds exactly those 15 ports (saw $n)" test "$n" -eq 15
 check "log names the key of each port" \
 	grep -q "Zones > Traversal Zone 2 > H.323 port" "$LK_TMP/exp.log"
 
@@ -75,7 +77,8 @@ lk_start ctl --config "$LK_TMP/ctl.conf"
 pid=$LK_LAST_PID
 check "control starts" lk_wait_log ctl "running (pid"
 n=$(lk_nbound "$pid")
-check "control binds 5 ports (saw $n)" test "$n" -eq 5
+# SIP UDP/TCP/TLS, RAS, Q.931, and the ng control port.
+check "control binds 6 ports (saw $n)" test "$n" -eq 6
 check "control does not bind the zone port" bash -c "! ss -Hln -A tcp | grep -q ':17001 '"
 lk_stop "$pid"
 

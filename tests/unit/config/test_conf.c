@@ -344,6 +344,19 @@ static void printed_config_loads_back_the_same(void **state)
 	assert_string_equal("To DMZ two", b.zones[1].name);
 }
 
+static void wildcard_address_is_a_warning(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	assert_int_equal(0, parse(&c, &diag, "[System]\nAddress = 0.0.0.0\n"));
+	assert_int_equal(0, diag.nerrors);
+	assert_int_equal(1, diag.n);
+	assert_int_equal(LK_CONF_WARNING, diag.msg[0].severity);
+	assert_true(diag_has(&diag, "test.conf:2: System > Address (line 2) "
+			     "= 0.0.0.0 listens on every interface"));
+}
+
 static void missing_file_is_a_clear_error(void **state)
 {
 	struct lk_conf_diag diag;
@@ -370,6 +383,7 @@ int main(void)
 		cmocka_unit_test(names_ignore_case_and_blanks),
 		cmocka_unit_test(bad_configs_give_their_message),
 		cmocka_unit_test(printed_config_loads_back_the_same),
+		cmocka_unit_test(wildcard_address_is_a_warning),
 		cmocka_unit_test(missing_file_is_a_clear_error),
 	};
 

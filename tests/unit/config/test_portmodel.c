@@ -462,7 +462,7 @@ static unsigned seed_parse(char *text, struct seed_table *tables)
 	char *line, *next;
 
 	for (line = text; line && *line; line = next) {
-		char *f[16];
+		char *f[16] = {NULL};
 		unsigned nf, i;
 
 		next = strchr(line, '\n');

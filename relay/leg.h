@@ -1,0 +1,88 @@
+/* relay/leg.h  Streams and legs: what the control thread and a media worker share. */
+#ifndef LK_LEG_H
+#define LK_LEG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "latch.h"
+
+/*
+ * Ownership.  The control thread (relay/media.c) allocates a stream, binds
+ * its sockets and fills its legs; from the moment it hands the stream to a
+ * worker (lk_worker_call(), synchronous) only that worker reads or writes
+ * the fields below, except `st`, which the worker writes with relaxed
+ * atomic stores and the control thread reads with relaxed atomic loads.
+ * Every later change (a new leg, an answer's addresses, a latch reset, the
+ * removal) is a function the control thread runs on the worker with
+ * lk_worker_call(), so there is no lock and no data race on the packet
+ * path.
+ */
+
+enum lk_comp {
+	LK_COMP_RTP = 0,
+	LK_COMP_RTCP = 1,
+};
+
+struct lk_worker;
+struct lk_leg;
+struct lk_stream;
+
+/* A receiving socket: a leg's RTP or RTCP socket, or a multiplexed port. */
+struct lk_msock {
+	int fd;
+	struct event *ev;		/* the owning worker's */
+	struct lk_leg *leg;		/* NULL: a multiplexed media port */
+	struct lk_worker *w;
+	uint8_t comp;			/* enum lk_comp */
+	uint16_t port;
+};
+
+/* Counters of one leg; single writer (its worker), relaxed atomics. */
+struct lk_leg_stats {
+	uint64_t packets;		/* received from this side, accepted */
+	uint64_t bytes;
+	uint64_t packets_out;		/* sent to this side */
+	uint64_t bytes_out;
+	uint64_t malformed;
+	uint64_t dropped_foreign;	/* another source after latching */
+	uint64_t dropped_held;		/* to this side before it latched */
+	uint64_t keepalives;
+	uint64_t stun;
+	uint64_t last_rx_ms;		/* CLOCK_MONOTONIC, 0: never */
+};
+
+struct lk_leg {
+	struct lk_stream *stream;
+	struct lk_leg *peer;		/* the other leg of the stream */
+	bool active;			/* has local ports the side was told */
+	struct lk_msock sock[2];	/* own RTP/RTCP sockets; fd -1: none */
+	uint16_t port[2];		/* the relay's ports this side sends to */
+	struct lk_latch latch[2];	/* where this side's RTP/RTCP come from */
+	bool rtcp_mux;			/* this side sends RTCP on the RTP port */
+	bool mux_rx;			/* this side sends to the mux ports */
+	uint32_t mux_id;		/* ... with this multiplexID */
+	unsigned mux_pair;		/* ... on this pair of mux ports */
+	bool mux_tx;			/* send to this side multiplexed */
+	uint32_t mux_tx_id;		/* ... with this multiplexID */
+	int keepalive_pt;		/* H.460.19 keep-alive PT, -1: any */
+	struct lk_leg_stats st;
+};
+
+struct lk_stream {
+	struct lk_leg leg[2];		/* [0] faces side A, [1] side B */
+	unsigned index;			/* m= section */
+	char media[16];
+	struct lk_worker *w;
+	struct lk_call *call;
+	struct lk_stream *next;		/* in the call */
+};
+
+/* Relaxed atomics for the single-writer counters. */
+#define LK_STAT_ADD(field, n) \
+	__atomic_store_n(&(field), __atomic_load_n(&(field), \
+		__ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+#define LK_STAT_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
+#define LK_STAT_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+#endif

@@ -1,0 +1,1125 @@
+/* relay/media.c  The media core: calls, their streams and legs, the workers. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <re.h>
+
+#include "leg.h"
+#include "log.h"
+#include "media.h"
+#include "portalloc.h"
+#include "worker.h"
+
+#define CALLID_MAX	256
+#define TAG_MAX		128
+#define MUXID_ATTR	"a=x-latchkey-muxid:"
+
+enum { SIDE_A = 0, SIDE_B = 1 };
+
+struct lk_call {
+	struct le he;			/* in lk_media.calls */
+	struct lk_media *m;
+	char call_id[CALLID_MAX];
+	size_t call_id_len;
+	char tag[2][TAG_MAX];		/* from-tag (A), to-tag (B) */
+	size_t tag_len[2];
+	struct lk_worker *w;
+	struct lk_stream *streams;	/* by index, a list */
+	unsigned nstreams;
+	uint64_t created_ms, last_signal_ms;	/* CLOCK_MONOTONIC */
+	time_t created, last_signal;		/* wall clock, for query */
+	unsigned flags;			/* of the first offer */
+};
+
+struct lk_media {
+	struct lk_conf conf;
+	struct event_base *base;
+	struct lk_worker **workers;
+	unsigned nworkers;
+	unsigned next_worker;
+	struct lk_portalloc *pa;
+	struct hash *calls;
+	unsigned ncalls;
+	unsigned nstreams;
+	struct event *timer;
+	uint64_t timeouts, final_timeouts;
+	uint64_t exhausted;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool str_eq(const char *a, size_t alen, const struct lk_media_str *b)
+{
+	return alen == b->len && !memcmp(a, b->p, alen);
+}
+
+/*
+ * Sockets
+ */
+
+static int sock_bind(int *fdp, const char *addr, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	socklen_t sl;
+	int fd, err;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		sl = sizeof(*s4);
+	}
+	else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		sl = sizeof(*s6);
+	}
+	else
+		return EINVAL;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		err = errno;
+		close(fd);
+		return err;
+	}
+	*fdp = fd;
+
+	return 0;
+}
+
+/* Bind RTP and RTCP of a pair; the allocator's bind handler. */
+struct pair_bind {
+	const char *addr;
+	int fd[2];
+};
+
+static int pair_bind_h(uint16_t port, void *arg)
+{
+	struct pair_bind *pb = arg;
+	int err;
+
+	err = sock_bind(&pb->fd[0], pb->addr, port);
+	if (err)
+		return err;
+	err = sock_bind(&pb->fd[1], pb->addr, (uint16_t)(port + 1));
+	if (err) {
+		close(pb->fd[0]);
+		pb->fd[0] = -1;
+	}
+
+	return err;
+}
+
+/*
+ * Streams on the worker
+ */
+
+/* Take a leg off its worker: events, multiplexID. */
+static void leg_detach(struct lk_worker *w, struct lk_leg *leg)
+{
+	unsigned c;
+
+	for (c = 0; c < 2; c++) {
+		if (leg->sock[c].fd >= 0)
+			lk_worker_sock_del(w, &leg->sock[c]);
+	}
+	if (leg->mux_rx)
+		lk_worker_mux_del(w, leg);
+}
+
+static void streams_detach_h(struct lk_worker *w, void *arg)
+{
+	struct lk_stream *s;
+
+	for (s = arg; s; s = s->next) {
+		leg_detach(w, &s->leg[0]);
+		leg_detach(w, &s->leg[1]);
+	}
+}
+
+/* After the worker let go: close sockets, ports back to the allocator. */
+static void stream_free(struct lk_media *m, struct lk_stream *s)
+{
+	unsigned i, c;
+
+	for (i = 0; i < 2; i++) {
+		struct lk_leg *leg = &s->leg[i];
+
+		for (c = 0; c < 2; c++) {
+			if (leg->sock[c].fd >= 0)
+				close(leg->sock[c].fd);
+		}
+		if (leg->sock[0].fd >= 0 && leg->port[0])
+			lk_portalloc_give(m->pa, leg->port[0]);
+	}
+	free(s);
+}
+
+static void call_destructor(void *arg)
+{
+	struct lk_call *call = arg;
+	struct lk_stream *s, *next;
+
+	hash_unlink(&call->he);
+	if (call->streams && call->w)
+		lk_worker_call(call->w, streams_detach_h, call->streams);
+	for (s = call->streams; s; s = next) {
+		next = s->next;
+		stream_free(call->m, s);
+		--call->m->nstreams;
+	}
+	--call->m->ncalls;
+}
+
+static bool call_cmp(struct le *le, void *arg)
+{
+	const struct lk_call *call = le->data;
+	const struct lk_media_str *id = arg;
+
+	return str_eq(call->call_id, call->call_id_len, id);
+}
+
+static struct lk_call *call_find(struct lk_media *m,
+				 const struct lk_media_str *id)
+{
+	struct le *le;
+
+	le = hash_lookup(m->calls, hash_joaat((const uint8_t *)id->p, id->len),
+			 call_cmp, (void *)id);
+	return le ? le->data : NULL;
+}
+
+static struct lk_stream *stream_get(struct lk_call *call, unsigned index)
+{
+	struct lk_stream *s;
+
+	for (s = call->streams; s; s = s->next) {
+		if (s->index == index)
+			return s;
+	}
+
+	return NULL;
+}
+
+/*
+ * What one offer or answer does to a call, prepared on the control thread
+ * and applied on the worker (apply_h) in one synchronous step.
+ */
+struct media_plan {
+	unsigned nmedia;
+	struct {
+		struct lk_stream *fresh;	/* new stream to link, or NULL */
+		bool active;			/* port != 0 in the SDP */
+		char media[16];
+		/* the sender's side (whose SDP this is) */
+		union lk_latch_addr sdp_rtp, sdp_rtcp;
+		bool has_sdp;
+		bool rtcp_mux;
+		bool mux_tx;
+		uint32_t mux_tx_id;
+		/* the receiving side (whose ports go in the reply) */
+		int fd[2];			/* freshly bound, or -1 */
+		uint16_t port[2];		/* their ports, 0: none */
+		bool consumed;			/* now the leg's */
+		bool want_mux;
+		/* results from the worker */
+		uint16_t out_port[2];
+		bool out_mux;
+		uint32_t out_mux_id;
+		int err;
+	} s[LK_SDP_MAX_MEDIA];
+	struct lk_call *call;
+	unsigned sender, receiver;		/* SIDE_A or SIDE_B */
+	unsigned latch_flags;
+	bool reset_latch;			/* new signalling for the sender */
+	bool answer;
+};
+
+static void leg_init(struct lk_leg *leg, struct lk_stream *s,
+		     struct lk_leg *peer)
+{
+	leg->stream = s;
+	leg->peer = peer;
+	leg->sock[0].fd = leg->sock[1].fd = -1;
+	leg->sock[0].leg = leg->sock[1].leg = leg;
+	leg->sock[0].comp = LK_COMP_RTP;
+	leg->sock[1].comp = LK_COMP_RTCP;
+	leg->keepalive_pt = -1;
+	lk_latch_init(&leg->latch[0], 0);
+	lk_latch_init(&leg->latch[1], 0);
+}
+
+static void apply_h(struct lk_worker *w, void *arg)
+{
+	struct media_plan *mp = arg;
+	struct lk_call *call = mp->call;
+	unsigned i, c;
+
+	for (i = 0; i < mp->nmedia; i++) {
+		struct lk_stream *s = mp->s[i].fresh;
+		struct lk_leg *snd, *rcv;
+
+		if (s) {
+			s->w = w;
+			s->call = call;
+			s->next = call->streams;
+			call->streams = s;
+			++call->nstreams;
+		}
+		else
+			s = stream_get(call, i);
+		if (!s)
+			continue;
+		snd = &s->leg[mp->sender];
+		rcv = &s->leg[mp->receiver];
+		snprintf(s->media, sizeof(s->media), "%s", mp->s[i].media);
+
+		/* The sender's side: what its SDP says about it. */
+		for (c = 0; c < 2; c++) {
+			lk_latch_set_flags(&snd->latch[c], mp->latch_flags);
+			if (mp->s[i].has_sdp)
+				lk_latch_set_sdp(&snd->latch[c], c ?
+					&mp->s[i].sdp_rtcp.sa :
+					&mp->s[i].sdp_rtp.sa, c ?
+					sizeof(mp->s[i].sdp_rtcp) :
+					sizeof(mp->s[i].sdp_rtp));
+			/* New signalling moves the latch (docs/architecture.md). */
+			if (mp->reset_latch)
+				lk_latch_reset(&snd->latch[c]);
+		}
+		snd->rtcp_mux = mp->s[i].rtcp_mux;
+		snd->mux_tx = mp->s[i].mux_tx;
+		snd->mux_tx_id = mp->s[i].mux_tx_id;
+		/* An answer without a=rtcp-mux declines the offerer's. */
+		if (mp->answer && !mp->s[i].rtcp_mux)
+			rcv->rtcp_mux = false;
+
+		/* The receiving side: the relay's ports it is told. */
+		if (!mp->s[i].active)
+			continue;
+		if (!rcv->active) {
+			if (mp->s[i].want_mux) {
+				mp->s[i].err = lk_worker_mux_add(w, rcv);
+				if (mp->s[i].err)
+					continue;
+				rcv->port[0] = lk_worker_mux_port(w,
+					rcv->mux_pair, 0);
+				rcv->port[1] = lk_worker_mux_port(w,
+					rcv->mux_pair, 1);
+			}
+			else {
+				for (c = 0; c < 2; c++) {
+					rcv->sock[c].fd = mp->s[i].fd[c];
+					rcv->sock[c].port = mp->s[i].port[c];
+					rcv->port[c] = mp->s[i].port[c];
+					mp->s[i].fd[c] = -1;
+					mp->s[i].err = lk_worker_sock_add(w,
+						&rcv->sock[c]);
+				}
+				mp->s[i].consumed = true;
+			}
+			rcv->active = true;
+		}
+		mp->s[i].out_port[0] = rcv->port[0];
+		mp->s[i].out_port[1] = rcv->port[1];
+		mp->s[i].out_mux = rcv->mux_rx;
+		mp->s[i].out_mux_id = rcv->mux_id;
+	}
+}
+
+/*
+ * SDP helpers
+ */
+
+static int sdp_sockaddr(union lk_latch_addr *a, const struct lk_sdp_addr *sa,
+			uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (sa->af == LK_SDP_AF_NONE || sa->addr.len >= sizeof(buf))
+		return EINVAL;
+	memcpy(buf, sa->addr.p, sa->addr.len);
+	buf[sa->addr.len] = '\0';
+	memset(a, 0, sizeof(*a));
+	if (sa->af == LK_SDP_AF_IP4 &&
+	    inet_pton(AF_INET, buf, &a->in.sin_addr) == 1) {
+		a->in.sin_family = AF_INET;
+		a->in.sin_port = htons(port);
+		return 0;
+	}
+	if (sa->af == LK_SDP_AF_IP6 &&
+	    inet_pton(AF_INET6, buf, &a->in6.sin6_addr) == 1) {
+		a->in6.sin6_family = AF_INET6;
+		a->in6.sin6_port = htons(port);
+		return 0;
+	}
+
+	return EINVAL;
+}
+
+/*
+ * The multiplexID a side wants to receive with, from "a=x-latchkey-muxid:"
+ * in its media section `index` (docs/architecture.md, "Multiplexed
+ * media").  Returns true and the ID if present and valid.
+ */
+static bool sdp_muxid(const char *sdp, size_t len, unsigned index,
+		      uint32_t *idp)
+{
+	const char *p = sdp, *end = sdp + len;
+	int section = -1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+
+		if (e - p >= 2 && p[0] == 'm' && p[1] == '=')
+			++section;
+		if (section == (int)index &&
+		    (size_t)(e - p) > sizeof(MUXID_ATTR) - 1 &&
+		    !memcmp(p, MUXID_ATTR, sizeof(MUXID_ATTR) - 1)) {
+			const char *d = p + sizeof(MUXID_ATTR) - 1;
+			uint64_t v = 0;
+
+			while (d < e && *d >= '0' && *d <= '9' && v <= UINT32_MAX)
+				v = v * 10 + (uint64_t)(*d++ - '0');
+			while (d < e && (*d == '\r' || *d == ' '))
+				++d;
+			if (d == e && v && v <= UINT32_MAX) {
+				*idp = (uint32_t)v;
+				return true;
+			}
+			return false;
+		}
+		p = nl ? nl + 1 : end;
+	}
+
+	return false;
+}
+
+/*
+ * Remove every "a=x-latchkey-muxid:" line (it was meant for the relay) and
+ * add the relay's own at the end of each multiplexed section.
+ */
+static int sdp_muxid_rewrite(char *buf, size_t size, size_t *lenp,
+			     const struct media_plan *mp)
+{
+	char *tmp, *o;
+	const char *p, *end;
+	int section = -1;
+	size_t len = *lenp;
+	char eol[3] = "\r\n";
+
+	tmp = malloc(len + 1);
+	if (!tmp)
+		return ENOMEM;
+	memcpy(tmp, buf, len);
+	p = tmp;
+	end = tmp + len;
+	o = buf;
+
+#define EMIT(src, n) do {						\
+	if ((size_t)(o - buf) + (n) > size) {				\
+		free(tmp);						\
+		return ENOSPC;						\
+	}								\
+	memcpy(o, (src), (n));						\
+	o += (n);							\
+} while (0)
+#define EMIT_MUXID(idx) do {						\
+	if ((idx) >= 0 && (unsigned)(idx) < mp->nmedia &&		\
+	    mp->s[(idx)].out_mux) {					\
+		char l_[48];						\
+		int n_ = snprintf(l_, sizeof(l_), MUXID_ATTR "%u%s",	\
+				  mp->s[(idx)].out_mux_id, eol);	\
+		EMIT(l_, (size_t)n_);					\
+	}								\
+} while (0)
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl + 1 : end;
+
+		if (e - p >= 2 && p[0] == 'm' && p[1] == '=') {
+			EMIT_MUXID(section);
+			++section;
+			snprintf(eol, sizeof(eol), "%s",
+				 (nl && nl > p && nl[-1] == '\r') ? "\r\n" :
+				 "\n");
+		}
+		if (!((size_t)(e - p) >= sizeof(MUXID_ATTR) - 1 &&
+		      !memcmp(p, MUXID_ATTR, sizeof(MUXID_ATTR) - 1)))
+			EMIT(p, (size_t)(e - p));
+		p = e;
+	}
+	if (end > tmp && end[-1] != '\n')
+		EMIT(eol, strlen(eol));
+	EMIT_MUXID(section);
+#undef EMIT
+#undef EMIT_MUXID
+	*lenp = (size_t)(o - buf);
+	free(tmp);
+
+	return 0;
+}
+
+/*
+ * Offer and answer
+ */
+
+static struct lk_worker *pick_worker(struct lk_media *m, unsigned flags)
+{
+	/* The multiplexed ports belong to worker 0 (docs/architecture.md). */
+	if (flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER))
+		return m->workers[0];
+
+	return m->workers[m->next_worker++ % m->nworkers];
+}
+
+static int fail(struct lk_media_reply *r, const char *reason, int err,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fail(struct lk_media_reply *r, const char *reason, int err,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	r->error_reason = reason;
+	r->detail[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+		va_end(ap);
+	}
+
+	return err;
+}
+
+/* Whatever the plan took and no leg kept goes back. */
+static void plan_release(struct lk_media *m, struct media_plan *mp)
+{
+	unsigned i, c;
+
+	for (i = 0; i < mp->nmedia; i++) {
+		for (c = 0; c < 2; c++) {
+			if (mp->s[i].fd[c] >= 0)
+				close(mp->s[i].fd[c]);
+			mp->s[i].fd[c] = -1;
+		}
+		if (mp->s[i].port[0] && !mp->s[i].consumed)
+			lk_portalloc_give(m->pa, mp->s[i].port[0]);
+		free(mp->s[i].fresh);
+		mp->s[i].fresh = NULL;
+	}
+}
+
+int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
+			  struct lk_media_reply *r)
+{
+	struct lk_sdp_error serr;
+	struct lk_sdp_plan plan;
+	struct media_plan *mp;
+	struct lk_call *call;
+	struct lk_sdp sdp;
+	bool created = false;
+	unsigned i;
+	int err;
+
+	r->warning[0] = '\0';
+	if (!req->call_id.len)
+		return fail(r, LK_MEDIA_ERR_NO_CALLID, EINVAL, NULL);
+	if (!req->from_tag.len)
+		return fail(r, LK_MEDIA_ERR_NO_FROMTAG, EINVAL, NULL);
+	if (req->op == LK_MEDIA_ANSWER && !req->to_tag.len)
+		return fail(r, LK_MEDIA_ERR_NO_TOTAG, EINVAL, NULL);
+	if (!req->sdp || !req->sdp_len)
+		return fail(r, LK_MEDIA_ERR_NO_SDP, EINVAL, NULL);
+	if (req->call_id.len >= CALLID_MAX || req->from_tag.len >= TAG_MAX ||
+	    req->to_tag.len >= TAG_MAX)
+		return fail(r, "call-id or tag too long", EINVAL,
+			    "at most %u octets", TAG_MAX - 1);
+	if (lk_sdp_parse(&sdp, &serr, req->sdp, req->sdp_len))
+		return fail(r, LK_MEDIA_ERR_BAD_SDP, EBADMSG, "line %u: %s",
+			    serr.line, serr.reason);
+
+	call = call_find(m, &req->call_id);
+	if (!call && req->op == LK_MEDIA_ANSWER)
+		return fail(r, LK_MEDIA_ERR_UNKNOWN, ENOENT, NULL);
+
+	mp = calloc(1, sizeof(*mp));
+	if (!mp)
+		return fail(r, "Out of memory", ENOMEM, NULL);
+	mp->nmedia = sdp.nmedia;
+	mp->answer = req->op == LK_MEDIA_ANSWER;
+	for (i = 0; i < LK_SDP_MAX_MEDIA; i++)
+		mp->s[i].fd[0] = mp->s[i].fd[1] = -1;
+
+	if (!call) {
+		call = mem_zalloc(sizeof(*call), call_destructor);
+		if (!call) {
+			free(mp);
+			return fail(r, "Out of memory", ENOMEM, NULL);
+		}
+		call->m = m;
+		memcpy(call->call_id, req->call_id.p, req->call_id.len);
+		call->call_id_len = req->call_id.len;
+		memcpy(call->tag[SIDE_A], req->from_tag.p, req->from_tag.len);
+		call->tag_len[SIDE_A] = req->from_tag.len;
+		call->w = pick_worker(m, req->flags);
+		call->flags = req->flags;
+		call->created_ms = mono_ms();
+		call->created = time(NULL);
+		hash_append(m->calls, hash_joaat((const uint8_t *)call->call_id,
+			    call->call_id_len), &call->he, call);
+		++m->ncalls;
+		created = true;
+	}
+	mp->call = call;
+
+	/* Who sends this SDP, and who is told the relay's ports. */
+	if (req->op == LK_MEDIA_OFFER) {
+		if (str_eq(call->tag[SIDE_B], call->tag_len[SIDE_B],
+			   &req->from_tag))
+			mp->sender = SIDE_B;	/* a re-offer from B */
+		else {
+			mp->sender = SIDE_A;
+			if (!str_eq(call->tag[SIDE_A], call->tag_len[SIDE_A],
+				    &req->from_tag)) {
+				memcpy(call->tag[SIDE_A], req->from_tag.p,
+				       req->from_tag.len);
+				call->tag_len[SIDE_A] = req->from_tag.len;
+			}
+		}
+	}
+	else {
+		if (str_eq(call->tag[SIDE_A], call->tag_len[SIDE_A],
+			   &req->to_tag))
+			mp->sender = SIDE_A;	/* A answers B's re-offer */
+		else {
+			mp->sender = SIDE_B;
+			memcpy(call->tag[SIDE_B], req->to_tag.p,
+			       req->to_tag.len);
+			call->tag_len[SIDE_B] = req->to_tag.len;
+		}
+	}
+	mp->receiver = !mp->sender;
+	mp->reset_latch = !created;
+	mp->latch_flags = 0;
+	if (req->flags & LK_MF_TRUST_ADDRESS)
+		mp->latch_flags |= LK_LATCH_TRUST_ADDRESS;
+	if (req->flags & LK_MF_ASYMMETRIC)
+		mp->latch_flags |= LK_LATCH_ASYMMETRIC;
+	if (req->flags & LK_MF_MEDIA_HANDOVER)
+		mp->latch_flags |= LK_LATCH_MEDIA_HANDOVER;
+	if ((req->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
+	    !(call->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
+	    call->w != m->workers[0])
+		snprintf(r->warning, sizeof(r->warning), "multiplexed media "
+			 "must be asked for in the call's first offer; "
+			 "ignored");
+
+	/* Per m= section: the sender's addresses, the receiver's ports. */
+	for (i = 0; i < sdp.nmedia; i++) {
+		const struct lk_sdp_media *sm = &sdp.media[i];
+		const struct lk_sdp_addr *ca = sm->conn.af ? &sm->conn :
+			&sdp.conn;
+		struct lk_stream *s = stream_get(call, i);
+		bool mux_for_receiver;
+
+		snprintf(mp->s[i].media, sizeof(mp->s[i].media), "%.*s",
+			 (int)sm->type.len, sm->type.p);
+		mp->s[i].active = sm->port != 0;
+		mp->s[i].rtcp_mux = sm->rtcp_mux;
+		mp->s[i].mux_tx = sdp_muxid(req->sdp, req->sdp_len, i,
+					    &mp->s[i].mux_tx_id);
+		if (!sdp_sockaddr(&mp->s[i].sdp_rtp, ca, sm->port) &&
+		    !sdp_sockaddr(&mp->s[i].sdp_rtcp, sm->rtcp_addr.af ?
+				  &sm->rtcp_addr : ca, sm->rtcp_port ?
+				  sm->rtcp_port : (uint16_t)(sm->port + 1)))
+			mp->s[i].has_sdp = sm->port != 0;
+		/* Asymmetric without trust address: the signalling source. */
+		if ((req->flags & LK_MF_ASYMMETRIC) &&
+		    !(req->flags & LK_MF_TRUST_ADDRESS) &&
+		    req->received_from.ss_family) {
+			uint16_t pr = sm->port, pc = sm->rtcp_port ?
+				sm->rtcp_port : (uint16_t)(sm->port + 1);
+
+			memcpy(&mp->s[i].sdp_rtp, &req->received_from,
+			       sizeof(mp->s[i].sdp_rtp));
+			mp->s[i].sdp_rtcp = mp->s[i].sdp_rtp;
+			mp->s[i].sdp_rtp.in.sin_port = htons(pr);
+			mp->s[i].sdp_rtcp.in.sin_port = htons(pc);
+			mp->s[i].has_sdp = sm->port != 0;
+		}
+
+		if (!s) {
+			s = calloc(1, sizeof(*s));
+			if (!s) {
+				err = fail(r, "Out of memory", ENOMEM, NULL);
+				goto out;
+			}
+			s->index = i;
+			leg_init(&s->leg[0], s, &s->leg[1]);
+			leg_init(&s->leg[1], s, &s->leg[0]);
+			mp->s[i].fresh = s;
+		}
+		if (!mp->s[i].active || s->leg[mp->receiver].active)
+			continue;
+		/*
+		 * The call's first offer says which side sends multiplexed:
+		 * "mux offer" the answerer (B), "mux answer" the offerer (A).
+		 */
+		mux_for_receiver = call->w == m->workers[0] &&
+			((mp->receiver == SIDE_B &&
+			  (call->flags & LK_MF_MUX_OFFER)) ||
+			 (mp->receiver == SIDE_A &&
+			  (call->flags & LK_MF_MUX_ANSWER)));
+		if (mux_for_receiver) {
+			mp->s[i].want_mux = true;
+			continue;
+		}
+		{
+			struct pair_bind pb = {m->conf.address, {-1, -1}};
+			uint16_t port;
+
+			err = lk_portalloc_take_bound(m->pa, pair_bind_h, &pb,
+						      &port);
+			if (err) {
+				++m->exhausted;
+				if (err == ENOSPC)
+					err = fail(r, LK_MEDIA_ERR_NO_PORTS,
+						   ENOSPC, "media range %u-%u",
+						   m->conf.media.start,
+						   m->conf.media.end);
+				else
+					err = fail(r, LK_MEDIA_ERR_NO_PORTS,
+						   err, "bind: %s",
+						   strerror(err));
+				lk_warn("call %.*s: %s (%s)",
+					(int)req->call_id.len, req->call_id.p,
+					r->error_reason, r->detail);
+				goto out;
+			}
+			mp->s[i].fd[0] = pb.fd[0];
+			mp->s[i].fd[1] = pb.fd[1];
+			mp->s[i].port[0] = port;
+			mp->s[i].port[1] = (uint16_t)(port + 1);
+		}
+	}
+
+	err = lk_worker_call(call->w, apply_h, mp);
+	if (err) {
+		fail(r, "Media worker stopped", err, NULL);
+		goto out;
+	}
+	for (i = 0; i < mp->nmedia; i++) {
+		if (mp->s[i].fresh) {
+			mp->s[i].fresh = NULL;	/* linked into the call */
+			++m->nstreams;
+		}
+		if (mp->s[i].err) {
+			err = fail(r, LK_MEDIA_ERR_NO_PORTS, mp->s[i].err,
+				   "stream %u: %s", i, strerror(mp->s[i].err));
+			goto out_rewrite_failed;
+		}
+	}
+
+	/* The reply SDP: the receiver's ports in place of the sender's. */
+	memset(&plan, 0, sizeof(plan));
+	plan.addr = m->conf.address;
+	plan.af = strchr(m->conf.address, ':') ? LK_SDP_AF_IP6 :
+		LK_SDP_AF_IP4;
+	plan.replace_origin = req->flags & LK_MF_REPLACE_ORIGIN;
+	plan.replace_session_conn = req->flags & LK_MF_REPLACE_SESS_CONN;
+	plan.rtcp_mux = req->rtcp_mux;
+	plan.ice = (req->flags & LK_MF_ICE_KEEP) ? LK_SDP_ICE_KEEP :
+		LK_SDP_ICE_REMOVE;
+	for (i = 0; i < mp->nmedia; i++) {
+		plan.media[i].rtp_port = mp->s[i].out_port[0];
+		plan.media[i].rtcp_port = mp->s[i].out_port[1];
+	}
+	err = lk_sdp_rewrite(r->sdp, r->sdp_size, &r->sdp_len, &sdp, &plan);
+	if (!err)
+		err = sdp_muxid_rewrite(r->sdp, r->sdp_size, &r->sdp_len, mp);
+	if (err) {
+		fail(r, "Failed to rewrite SDP", err, "%s", strerror(err));
+		goto out_rewrite_failed;
+	}
+	call->last_signal_ms = mono_ms();
+	call->last_signal = time(NULL);
+	free(mp);
+
+	return 0;
+
+ out_rewrite_failed:
+	/* The state is applied; a failed reply still leaves a usable call. */
+ out:
+	plan_release(m, mp);
+	free(mp);
+	if (created && !call->nstreams)
+		mem_deref(call);
+
+	return err;
+}
+
+int lk_media_delete(struct lk_media *m, const struct lk_media_str *call_id,
+		    const char **reasonp)
+{
+	struct lk_call *call = call_find(m, call_id);
+
+	if (!call) {
+		*reasonp = LK_MEDIA_ERR_UNKNOWN;
+		return ENOENT;
+	}
+	lk_info("call %.*s: deleted by request", (int)call_id->len,
+		call_id->p);
+	mem_deref(call);
+
+	return 0;
+}
+
+/*
+ * Query, list, statistics
+ */
+
+struct query_ctx {
+	struct lk_call *call;
+	struct lk_media_leg_info info[2 * LK_SDP_MAX_MEDIA * 4];
+	unsigned n;
+};
+
+static void query_h(struct lk_worker *w, void *arg)
+{
+	struct query_ctx *q = arg;
+	struct lk_stream *s;
+	unsigned i;
+
+	for (s = q->call->streams; s; s = s->next) {
+		for (i = 0; i < 2; i++) {
+			struct lk_leg *leg = &s->leg[i];
+			struct lk_media_leg_info *li;
+			const struct sockaddr *peer;
+			socklen_t pl;
+
+			if (q->n >= sizeof(q->info) / sizeof(q->info[0]))
+				return;
+			li = &q->info[q->n++];
+			memset(li, 0, sizeof(*li));
+			li->stream = s->index;
+			li->side = i ? "B" : "A";
+			li->tag.p = q->call->tag[i];
+			li->tag.len = q->call->tag_len[i];
+			snprintf(li->media, sizeof(li->media), "%s", s->media);
+			li->local_rtp = leg->port[0];
+			li->local_rtcp = leg->port[1];
+			li->mux_rx = leg->mux_rx;
+			li->mux_id = leg->mux_id;
+			li->latched = lk_latch_is_latched(&leg->latch[0]);
+			if (li->latched) {
+				peer = lk_latch_target(&leg->latch[0], &pl);
+				if (peer && pl <= sizeof(li->peer))
+					memcpy(&li->peer, peer, pl);
+			}
+		}
+	}
+}
+
+int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
+		   struct lk_media_call_info *infop, lk_media_leg_h *legh,
+		   void *arg, const char **reasonp)
+{
+	struct lk_call *call = call_find(m, call_id);
+	struct query_ctx *q;
+	uint64_t now_mono = mono_ms();
+	time_t now = time(NULL);
+	unsigned i;
+
+	if (!call) {
+		*reasonp = LK_MEDIA_ERR_UNKNOWN;
+		return ENOENT;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q) {
+		*reasonp = "Out of memory";
+		return ENOMEM;
+	}
+	q->call = call;
+	lk_worker_call(call->w, query_h, q);
+	infop->call_id.p = call->call_id;
+	infop->call_id.len = call->call_id_len;
+	infop->created = (uint64_t)call->created;
+	infop->last_signal = (uint64_t)call->last_signal;
+	infop->nlegs = q->n;
+	/* Counters: relaxed atomic loads, no need to stop the worker. */
+	for (i = 0; i < q->n; i++) {
+		struct lk_media_leg_info *li = &q->info[i];
+		struct lk_stream *s = stream_get(call, li->stream);
+		struct lk_leg *leg = &s->leg[li->side[0] == 'B'];
+		uint64_t last = LK_STAT_GET(leg->st.last_rx_ms);
+
+		li->packets = LK_STAT_GET(leg->st.packets);
+		li->bytes = LK_STAT_GET(leg->st.bytes);
+		li->packets_out = LK_STAT_GET(leg->st.packets_out);
+		li->bytes_out = LK_STAT_GET(leg->st.bytes_out);
+		li->errors = LK_STAT_GET(leg->st.malformed) +
+			LK_STAT_GET(leg->st.dropped_foreign) +
+			LK_STAT_GET(leg->st.dropped_held);
+		li->last_packet = last ? (uint64_t)now -
+			(now_mono - last) / 1000 : 0;
+		legh(li, arg);
+	}
+	free(q);
+
+	return 0;
+}
+
+struct list_ctx {
+	unsigned limit, n;
+	lk_media_call_h *h;
+	void *arg;
+};
+
+static bool calls_list_h(struct le *le, void *arg)
+{
+	struct list_ctx *lc = arg;
+	const struct lk_call *call = le->data;
+	struct lk_media_call_info ci;
+
+	if (lc->n >= lc->limit)
+		return true;
+	memset(&ci, 0, sizeof(ci));
+	ci.call_id.p = call->call_id;
+	ci.call_id.len = call->call_id_len;
+	ci.created = (uint64_t)call->created;
+	ci.last_signal = (uint64_t)call->last_signal;
+	ci.nlegs = 2 * call->nstreams;
+	lc->h(&ci, lc->arg);
+	++lc->n;
+
+	return false;
+}
+
+void lk_media_list(struct lk_media *m, unsigned limit, lk_media_call_h *callh,
+		   void *arg)
+{
+	struct list_ctx lc = {limit, 0, callh, arg};
+
+	hash_apply(m->calls, calls_list_h, &lc);
+}
+
+void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
+{
+	struct lk_portalloc_stats ps;
+	unsigned i;
+
+	memset(t, 0, sizeof(*t));
+	t->calls = m->ncalls;
+	t->streams = m->nstreams;
+	for (i = 0; i < m->nworkers; i++) {
+		struct lk_worker_stats ws;
+
+		lk_worker_stats(m->workers[i], &ws);
+		t->packets += ws.packets;
+		t->bytes += ws.bytes;
+		t->errors += ws.malformed;
+		t->dropped_foreign += ws.dropped_foreign;
+		t->dropped_held += ws.dropped_held;
+		t->dropped_no_leg += ws.dropped_no_leg;
+		t->stun_answered += ws.stun_answered;
+		t->keepalives += ws.keepalives;
+		t->send_errors += ws.send_errors;
+	}
+	t->timeouts = m->timeouts;
+	t->final_timeouts = m->final_timeouts;
+	t->ports_exhausted = m->exhausted;
+	if (!lk_portalloc_stats(m->pa, &ps)) {
+		t->bind_conflicts = ps.bind_conflicts;
+		t->ports_free = ps.nfree;
+		t->ports_cooling = ps.ncooling;
+	}
+}
+
+/*
+ * Timeouts: once a second, every call.  10,000 calls cost about 10,000
+ * atomic loads a second on the control thread, nothing on the workers.
+ */
+static bool timeout_apply_h(struct le *le, void *arg)
+{
+	struct lk_call *call = le->data;
+	struct lk_media *m = call->m;
+	uint64_t now = *(uint64_t *)arg, last = call->last_signal_ms;
+	struct lk_stream *s;
+
+	if (call->created_ms > last)
+		last = call->created_ms;
+	for (s = call->streams; s; s = s->next) {
+		uint64_t a = LK_STAT_GET(s->leg[0].st.last_rx_ms);
+		uint64_t b = LK_STAT_GET(s->leg[1].st.last_rx_ms);
+
+		if (a > last)
+			last = a;
+		if (b > last)
+			last = b;
+	}
+	if (m->conf.final_timeout &&
+	    now - call->created_ms >= (uint64_t)m->conf.final_timeout * 1000) {
+		lk_info("call %.*s: deleted: final timeout (%u s)",
+			(int)call->call_id_len, call->call_id,
+			m->conf.final_timeout);
+		++m->final_timeouts;
+		mem_deref(call);
+	}
+	else if (now - last >= (uint64_t)m->conf.media_timeout * 1000) {
+		lk_info("call %.*s: deleted: media timeout (no media or "
+			"signalling for %u s)", (int)call->call_id_len,
+			call->call_id, m->conf.media_timeout);
+		++m->timeouts;
+		mem_deref(call);
+	}
+
+	return false;
+}
+
+static void timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct lk_media *m = arg;
+	uint64_t now = mono_ms();
+	uint32_t b;
+
+	/*
+	 * hash_apply() would follow a freed element's next pointer, so walk
+	 * bucket by bucket and take the next element before the current one
+	 * may go.
+	 */
+	for (b = 0; b < hash_bsize(m->calls); b++) {
+		struct le *le = list_head(hash_list(m->calls, b));
+
+		while (le) {
+			struct le *next = le->next;
+
+			timeout_apply_h(le, &now);
+			le = next;
+		}
+	}
+}
+
+/*
+ * Life cycle
+ */
+
+int lk_media_alloc(struct lk_media **mp, struct event_base *base,
+		   const struct lk_conf *conf, char *errbuf, size_t errsz)
+{
+	struct lk_portalloc_conf pc;
+	struct timeval tv = {1, 0};
+	struct lk_media *m;
+	unsigned i, n;
+	long ncpu;
+	int err;
+
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return ENOMEM;
+	m->conf = *conf;
+	m->base = base;
+	err = hash_alloc(&m->calls, 4096);
+	if (err) {
+		snprintf(errbuf, errsz, "call table: %s", strerror(err));
+		goto out;
+	}
+	err = lk_portalloc_conf_init(&pc, conf, LK_PORTALLOC_MEDIA);
+	if (!err)
+		err = lk_portalloc_alloc(&m->pa, &pc);
+	if (err) {
+		snprintf(errbuf, errsz, "media port allocator: %s",
+			 strerror(err));
+		goto out;
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	n = conf->workers ? conf->workers : (ncpu > 0 ? (unsigned)ncpu : 1);
+	m->workers = calloc(n, sizeof(*m->workers));
+	if (!m->workers) {
+		err = ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		err = lk_worker_alloc(&m->workers[i], i);
+		if (err) {
+			snprintf(errbuf, errsz, "media worker %u: %s", i,
+				 strerror(err));
+			goto out;
+		}
+		m->nworkers = i + 1;
+	}
+	/* Seed footnote **: the Expressway receives multiplexed media. */
+	if (conf->role == LK_ROLE_EXPRESSWAY && conf->nmux) {
+		err = lk_worker_mux_open(m->workers[0], conf->address,
+					 conf->mux_ports, conf->nmux, errbuf,
+					 errsz);
+		if (err)
+			goto out;
+	}
+	m->timer = event_new(base, -1, EV_PERSIST, timer_cb, m);
+	if (!m->timer || event_add(m->timer, &tv) < 0) {
+		err = ENOMEM;
+		goto out;
+	}
+	lk_info("media: %u worker thread%s, pairs from %u-%u%s", n,
+		n == 1 ? "" : "s", conf->media.start, conf->media.end,
+		conf->role == LK_ROLE_EXPRESSWAY && conf->nmux ?
+		", multiplexed media on worker 0" : "");
+
+ out:
+	if (err)
+		lk_media_free(m);
+	else
+		*mp = m;
+
+	return err;
+}
+
+void lk_media_free(struct lk_media *m)
+{
+	uint32_t b;
+	unsigned i;
+
+	if (!m)
+		return;
+	if (m->timer)
+		event_free(m->timer);
+	if (m->calls) {
+		for (b = 0; b < hash_bsize(m->calls); b++) {
+			struct le *le = list_head(hash_list(m->calls, b));
+
+			while (le) {
+				struct le *next = le->next;
+
+				mem_deref(le->data);
+				le = next;
+			}
+		}
+		mem_deref(m->calls);
+	}
+	for (i = 0; i < m->nworkers; i++)
+		lk_worker_free(m->workers[i]);
+	free(m->workers);
+	mem_deref(m->pa);
+	free(m);
+}

@@ -1,0 +1,831 @@
+/* relay/ng.c  Session control: the subset of rtpengine's ng protocol that SIP proxies use. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <re.h>
+
+#include "bencode.h"
+#include "log.h"
+#include "media.h"
+#include "ng.h"
+#include "ngframe.h"
+
+/*
+ * The protocol (rtpengine's docs/ng_control_protocol.md): a datagram is
+ * "<cookie> <bencode dictionary>"; the reply carries the same cookie and a
+ * dictionary with "result" ("ok", "error", or "pong" for ping) and, on
+ * error, "error-reason" and nothing else.  A request whose cookie was seen
+ * from the same sender in the last CACHE_SECONDS gets the cached reply
+ * again, never a second session: a SIP proxy retransmits over UDP.
+ */
+
+#define NODES_MAX	4096		/* bencode nodes per request */
+#define REPLY_MAX	65507		/* the largest UDP payload */
+#define CACHE_SECONDS	30
+#define CACHE_MAX	4096
+
+struct cache_entry {
+	struct le he;			/* in lk_ng.cache_hash */
+	char key[LK_NGFRAME_COOKIE_MAX + sizeof(struct sockaddr_in6)];
+	size_t keylen;
+	char *reply;
+	size_t len;
+	time_t at;
+};
+
+struct lk_ng {
+	struct lk_media *media;
+	int fd;
+	struct event *ev;
+	struct lk_bencode_node *nodes;
+	char *reply;
+	/* A ring: the oldest entry is overwritten; entries older than
+	 * CACHE_SECONDS do not count. */
+	struct cache_entry cache[CACHE_MAX];
+	unsigned cache_next;
+	struct hash *cache_hash;	/* key -> entry, for O(1) lookups */
+	struct lk_ng_stats st;
+};
+
+/* One request being answered. */
+struct req {
+	struct lk_ng *ng;
+	const struct lk_bencode_node *dict;
+	struct lk_bencode_enc *enc;
+	const char *error;		/* error-reason */
+	char detail[256];
+};
+
+/* A key and a counted string value. */
+static void pair_bstr(struct lk_bencode_enc *enc, const char *key,
+		      const char *p, size_t len)
+{
+	lk_bencode_enc_key(enc, key);
+	lk_bencode_enc_str(enc, p, len);
+}
+
+struct cache_key {
+	const char *key;
+	size_t len;
+};
+
+static bool cache_cmp(struct le *le, void *arg)
+{
+	const struct cache_entry *e = le->data;
+	const struct cache_key *k = arg;
+
+	return e->keylen == k->len && !memcmp(e->key, k->key, k->len);
+}
+
+static struct cache_entry *cache_find(struct lk_ng *ng, const char *key,
+				      size_t keylen)
+{
+	struct cache_key k = {key, keylen};
+	struct cache_entry *e;
+	struct le *le;
+
+	le = hash_lookup(ng->cache_hash, hash_joaat((const uint8_t *)key,
+			 keylen), cache_cmp, &k);
+	if (!le)
+		return NULL;
+	e = le->data;
+
+	return time(NULL) - e->at <= CACHE_SECONDS ? e : NULL;
+}
+
+/* A ring of CACHE_MAX entries: the oldest goes when a new one comes. */
+static void cache_add(struct lk_ng *ng, const char *key, size_t keylen,
+		      const char *reply, size_t len)
+{
+	struct cache_entry *e = &ng->cache[ng->cache_next];
+	char *copy = malloc(len);
+
+	if (!copy)
+		return;
+	memcpy(copy, reply, len);
+	hash_unlink(&e->he);
+	free(e->reply);
+	memcpy(e->key, key, keylen);
+	e->keylen = keylen;
+	e->reply = copy;
+	e->len = len;
+	e->at = time(NULL);
+	hash_append(ng->cache_hash, hash_joaat((const uint8_t *)key, keylen),
+		    &e->he, e);
+	ng->cache_next = (ng->cache_next + 1) % CACHE_MAX;
+}
+
+/* "trust-address" and "trust address" are one flag to rtpengine. */
+static bool flag_is(const struct lk_bencode_str *s, const char *name)
+{
+	size_t i;
+
+	if (s->len != strlen(name))
+		return false;
+	for (i = 0; i < s->len; i++) {
+		char c = s->p[i] == '-' ? ' ' : (char)tolower(
+			(unsigned char)s->p[i]);
+
+		if (c != name[i])
+			return false;
+	}
+
+	return true;
+}
+
+static void get_str(struct lk_media_str *out, const struct lk_bencode_node *d,
+		    const char *key)
+{
+	struct lk_bencode_str s;
+
+	if (lk_bencode_dict_get_str(&s, d, key)) {
+		out->p = NULL;
+		out->len = 0;
+		return;
+	}
+	out->p = s.p;
+	out->len = s.len;
+}
+
+/* The keys of offer and answer that latchkey understands. */
+static void parse_flags(struct lk_media_req *mr, const struct lk_bencode_node *d,
+			char *warning, size_t wsz)
+{
+	const struct lk_bencode_node *list, *n;
+	struct lk_bencode_str s;
+	size_t wl = 0;
+
+	list = lk_bencode_dict_get(d, "flags");
+	if (list && list->type == LK_BENCODE_LIST) {
+		LK_BENCODE_FOREACH(n, list) {
+			if (lk_bencode_get_str(&s, n))
+				continue;
+			if (flag_is(&s, "trust address"))
+				mr->flags |= LK_MF_TRUST_ADDRESS;
+			else if (flag_is(&s, "symmetric"))
+				mr->flags |= LK_MF_SYMMETRIC;
+			else if (flag_is(&s, "asymmetric"))
+				mr->flags |= LK_MF_ASYMMETRIC;
+			else if (flag_is(&s, "strict source"))
+				mr->flags |= LK_MF_STRICT_SOURCE;
+			else if (flag_is(&s, "media handover"))
+				mr->flags |= LK_MF_MEDIA_HANDOVER;
+			else if (flag_is(&s, "latchkey mux offer"))
+				mr->flags |= LK_MF_MUX_OFFER;
+			else if (flag_is(&s, "latchkey mux answer"))
+				mr->flags |= LK_MF_MUX_ANSWER;
+			else if (flag_is(&s, "replace origin"))
+				mr->flags |= LK_MF_REPLACE_ORIGIN;
+			else if (flag_is(&s, "replace session connection"))
+				mr->flags |= LK_MF_REPLACE_SESS_CONN;
+			else if (flag_is(&s, "sip source address") ||
+				 flag_is(&s, "port latching") ||
+				 flag_is(&s, "no rtcp attribute") ||
+				 flag_is(&s, "full rtcp attribute") ||
+				 flag_is(&s, "loop protect") ||
+				 flag_is(&s, "record call"))
+				continue;	/* accepted, no effect here */
+			else if (wl < wsz)
+				wl += (size_t)snprintf(warning + wl, wsz - wl,
+					"%sunknown flag \"%.*s\" ignored",
+					wl ? "; " : "", (int)(s.len > 40 ? 40 :
+					s.len), s.p);
+		}
+	}
+	list = lk_bencode_dict_get(d, "replace");
+	if (list && list->type == LK_BENCODE_LIST) {
+		LK_BENCODE_FOREACH(n, list) {
+			if (lk_bencode_get_str(&s, n))
+				continue;
+			if (flag_is(&s, "origin"))
+				mr->flags |= LK_MF_REPLACE_ORIGIN;
+			else if (flag_is(&s, "session connection"))
+				mr->flags |= LK_MF_REPLACE_SESS_CONN;
+		}
+	}
+	list = lk_bencode_dict_get(d, "rtcp-mux");
+	mr->rtcp_mux = LK_SDP_MUX_ACCEPT;
+	if (list && list->type == LK_BENCODE_LIST) {
+		LK_BENCODE_FOREACH(n, list) {
+			if (lk_bencode_get_str(&s, n))
+				continue;
+			if (flag_is(&s, "offer"))
+				mr->rtcp_mux = LK_SDP_MUX_OFFER;
+			else if (flag_is(&s, "demux"))
+				mr->rtcp_mux = LK_SDP_MUX_DEMUX;
+		}
+	}
+	list = lk_bencode_dict_get(d, "latchkey-mux");
+	if (list && list->type == LK_BENCODE_LIST) {
+		LK_BENCODE_FOREACH(n, list) {
+			if (lk_bencode_get_str(&s, n))
+				continue;
+			if (flag_is(&s, "offer"))
+				mr->flags |= LK_MF_MUX_OFFER;
+			else if (flag_is(&s, "answer"))
+				mr->flags |= LK_MF_MUX_ANSWER;
+		}
+	}
+	/* ICE: latchkey has no ICE agent; only force-relay keeps candidates. */
+	if (!lk_bencode_dict_get_str(&s, d, "ICE") && flag_is(&s, "force relay"))
+		mr->flags |= LK_MF_ICE_KEEP;
+
+	/* "received-from": [ "IP4", "192.0.2.1" ] */
+	list = lk_bencode_dict_get(d, "received-from");
+	if (list && list->type == LK_BENCODE_LIST && list->nmemb == 2) {
+		struct lk_bencode_str fam, addr;
+		char buf[INET6_ADDRSTRLEN];
+
+		n = lk_bencode_first(list);
+		if (!lk_bencode_get_str(&fam, n) &&
+		    !lk_bencode_get_str(&addr, lk_bencode_next(list, n)) &&
+		    addr.len < sizeof(buf)) {
+			struct sockaddr_in6 *s6 =
+				(struct sockaddr_in6 *)&mr->received_from;
+			struct sockaddr_in *s4 =
+				(struct sockaddr_in *)&mr->received_from;
+
+			memcpy(buf, addr.p, addr.len);
+			buf[addr.len] = '\0';
+			if (inet_pton(AF_INET, buf, &s4->sin_addr) == 1)
+				s4->sin_family = AF_INET;
+			else if (inet_pton(AF_INET6, buf, &s6->sin6_addr) == 1)
+				s6->sin6_family = AF_INET6;
+		}
+	}
+}
+
+static int cmd_offer_answer(struct req *r, enum lk_media_op op)
+{
+	struct lk_media_reply reply;
+	struct lk_media_req mr;
+	struct lk_bencode_str sdp;
+	char *sdpbuf;
+	int err;
+
+	if (!r->ng->media) {
+		r->error = "No media core";
+		return ENOTSUP;
+	}
+	memset(&mr, 0, sizeof(mr));
+	mr.op = op;
+	get_str(&mr.call_id, r->dict, "call-id");
+	get_str(&mr.from_tag, r->dict, "from-tag");
+	get_str(&mr.to_tag, r->dict, "to-tag");
+	if (!lk_bencode_dict_get_str(&sdp, r->dict, "sdp")) {
+		mr.sdp = sdp.p;
+		mr.sdp_len = sdp.len;
+	}
+	memset(&reply, 0, sizeof(reply));
+	parse_flags(&mr, r->dict, reply.warning, sizeof(reply.warning));
+	/* Room for every c= to grow to IPv6 and a line more per section. */
+	reply.sdp_size = 2 * mr.sdp_len + 4096;
+	sdpbuf = malloc(reply.sdp_size);
+	if (!sdpbuf) {
+		r->error = "Out of memory";
+		return ENOMEM;
+	}
+	reply.sdp = sdpbuf;
+	{
+		char w[sizeof(reply.warning)];
+
+		memcpy(w, reply.warning, sizeof(w));
+		err = lk_media_offer_answer(r->ng->media, &mr, &reply);
+		if (!reply.warning[0])
+			memcpy(reply.warning, w, sizeof(w));
+	}
+	if (err) {
+		r->error = reply.error_reason;
+		snprintf(r->detail, sizeof(r->detail), "%s", reply.detail);
+		free(sdpbuf);
+		return err;
+	}
+	lk_bencode_enc_dict_begin(r->enc);
+	pair_bstr(r->enc, "result", "ok", 2);
+	pair_bstr(r->enc, "sdp", reply.sdp, reply.sdp_len);
+	if (reply.warning[0])
+		pair_bstr(r->enc, "warning", reply.warning,
+					strlen(reply.warning));
+	lk_bencode_enc_dict_end(r->enc);
+	free(sdpbuf);
+
+	return 0;
+}
+
+static int cmd_delete(struct req *r)
+{
+	struct lk_media_str id;
+	const char *reason = NULL;
+	int err;
+
+	if (!r->ng->media) {
+		r->error = "No media core";
+		return ENOTSUP;
+	}
+	get_str(&id, r->dict, "call-id");
+	if (!id.len) {
+		r->error = LK_MEDIA_ERR_NO_CALLID;
+		return EINVAL;
+	}
+	err = lk_media_delete(r->ng->media, &id, &reason);
+	if (err) {
+		r->error = reason;
+		return err;
+	}
+	lk_bencode_enc_dict_begin(r->enc);
+	pair_bstr(r->enc, "result", "ok", 2);
+	lk_bencode_enc_dict_end(r->enc);
+
+	return 0;
+}
+
+static void enc_sockaddr(struct lk_bencode_enc *enc,
+			 const struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN] = "";
+	uint16_t port = 0;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, buf, sizeof(buf));
+		port = ntohs(s4->sin_port);
+	}
+	else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof(buf));
+		port = ntohs(s6->sin6_port);
+	}
+	lk_bencode_enc_dict_begin(enc);
+	pair_bstr(enc, "address", buf, strlen(buf));
+	pair_bstr(enc, "family", ss->ss_family == AF_INET6 ?
+				"IP6" : "IP4", 3);
+	lk_bencode_enc_pair_int(enc, "port", port);
+	lk_bencode_enc_dict_end(enc);
+}
+
+/* Query: collect the legs, then write them per tag, in bencode key order. */
+struct query_legs {
+	struct lk_media_leg_info legs[2 * LK_SDP_MAX_MEDIA];
+	unsigned n;
+};
+
+static void query_leg_h(const struct lk_media_leg_info *leg, void *arg)
+{
+	struct query_legs *q = arg;
+
+	if (q->n < sizeof(q->legs) / sizeof(q->legs[0]))
+		q->legs[q->n++] = *leg;
+}
+
+static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
+		    const char *side)
+{
+	unsigned i;
+
+	lk_bencode_enc_dict_begin(enc);
+	lk_bencode_enc_key(enc, "medias");
+	lk_bencode_enc_list_begin(enc);
+	for (i = 0; i < q->n; i++) {
+		const struct lk_media_leg_info *l = &q->legs[i];
+
+		if (strcmp(l->side, side))
+			continue;
+		lk_bencode_enc_dict_begin(enc);
+		lk_bencode_enc_pair_int(enc, "index", l->stream + 1);
+		lk_bencode_enc_key(enc, "streams");
+		lk_bencode_enc_list_begin(enc);
+		lk_bencode_enc_dict_begin(enc);
+		lk_bencode_enc_key(enc, "endpoint");
+		enc_sockaddr(enc, &l->peer);
+		lk_bencode_enc_pair_int(enc, "last packet",
+					(int64_t)l->last_packet);
+		pair_bstr(enc, "latched", l->latched ? "yes" :
+					"no", l->latched ? 3 : 2);
+		lk_bencode_enc_pair_int(enc, "local RTCP port", l->local_rtcp);
+		lk_bencode_enc_pair_int(enc, "local port", l->local_rtp);
+		if (l->mux_rx)
+			lk_bencode_enc_pair_int(enc, "multiplexID", l->mux_id);
+		lk_bencode_enc_key(enc, "stats");
+		lk_bencode_enc_dict_begin(enc);
+		lk_bencode_enc_pair_int(enc, "bytes", (int64_t)l->bytes);
+		lk_bencode_enc_pair_int(enc, "bytes out",
+					(int64_t)l->bytes_out);
+		lk_bencode_enc_pair_int(enc, "errors", (int64_t)l->errors);
+		lk_bencode_enc_pair_int(enc, "packets", (int64_t)l->packets);
+		lk_bencode_enc_pair_int(enc, "packets out",
+					(int64_t)l->packets_out);
+		lk_bencode_enc_dict_end(enc);
+		lk_bencode_enc_dict_end(enc);
+		lk_bencode_enc_list_end(enc);
+		pair_bstr(enc, "type", l->media,
+					strlen(l->media));
+		lk_bencode_enc_dict_end(enc);
+	}
+	lk_bencode_enc_list_end(enc);
+	for (i = 0; i < q->n; i++) {
+		if (!strcmp(q->legs[i].side, side)) {
+			pair_bstr(enc, "tag", q->legs[i].tag.p,
+						q->legs[i].tag.len);
+			break;
+		}
+	}
+	lk_bencode_enc_dict_end(enc);
+}
+
+static int cmd_query(struct req *r)
+{
+	struct lk_media_call_info ci;
+	struct query_legs *q;
+	struct lk_media_str id;
+	struct lk_media_str ta = {NULL, 0}, tb = {NULL, 0};
+	const char *reason = NULL;
+	uint64_t totals[4] = {0, 0, 0, 0};
+	unsigned i;
+	int err;
+
+	if (!r->ng->media) {
+		r->error = "No media core";
+		return ENOTSUP;
+	}
+	get_str(&id, r->dict, "call-id");
+	if (!id.len) {
+		r->error = LK_MEDIA_ERR_NO_CALLID;
+		return EINVAL;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q) {
+		r->error = "Out of memory";
+		return ENOMEM;
+	}
+	err = lk_media_query(r->ng->media, &id, &ci, query_leg_h, q, &reason);
+	if (err) {
+		free(q);
+		r->error = reason;
+		return err;
+	}
+	for (i = 0; i < q->n; i++) {
+		if (q->legs[i].side[0] == 'A')
+			ta = q->legs[i].tag;
+		else
+			tb = q->legs[i].tag;
+		totals[0] += q->legs[i].packets;
+		totals[1] += q->legs[i].bytes;
+		totals[2] += q->legs[i].errors;
+	}
+	lk_bencode_enc_dict_begin(r->enc);
+	lk_bencode_enc_pair_int(r->enc, "created", (int64_t)ci.created);
+	lk_bencode_enc_pair_int(r->enc, "last signal",
+				(int64_t)ci.last_signal);
+	pair_bstr(r->enc, "result", "ok", 2);
+	lk_bencode_enc_key(r->enc, "tags");
+	lk_bencode_enc_dict_begin(r->enc);
+	{
+		/* Tags are dictionary keys: bencode order. */
+		struct lk_bencode_str a = {ta.p, ta.len}, b = {tb.p, tb.len};
+		bool a_first = !tb.len || (ta.len &&
+					   lk_bencode_keycmp(&a, &b) < 0);
+		const struct lk_media_str *first = a_first ? &ta : &tb,
+			*second = a_first ? &tb : &ta;
+
+		char key[160];
+
+		/* Tags come from the SIP proxy: keys, NUL-terminated here. */
+		if (first->len) {
+			snprintf(key, sizeof(key), "%.*s", (int)first->len,
+				 first->p);
+			lk_bencode_enc_key(r->enc, key);
+			enc_tag(r->enc, q, first == &ta ? "A" : "B");
+		}
+		if (second->len && !(second->len == first->len &&
+				     !memcmp(second->p, first->p, first->len))) {
+			snprintf(key, sizeof(key), "%.*s", (int)second->len,
+				 second->p);
+			lk_bencode_enc_key(r->enc, key);
+			enc_tag(r->enc, q, second == &ta ? "A" : "B");
+		}
+	}
+	lk_bencode_enc_dict_end(r->enc);
+	lk_bencode_enc_key(r->enc, "totals");
+	lk_bencode_enc_dict_begin(r->enc);
+	lk_bencode_enc_key(r->enc, "RTP");
+	lk_bencode_enc_dict_begin(r->enc);
+	lk_bencode_enc_pair_int(r->enc, "bytes", (int64_t)totals[1]);
+	lk_bencode_enc_pair_int(r->enc, "errors", (int64_t)totals[2]);
+	lk_bencode_enc_pair_int(r->enc, "packets", (int64_t)totals[0]);
+	lk_bencode_enc_dict_end(r->enc);
+	lk_bencode_enc_dict_end(r->enc);
+	lk_bencode_enc_dict_end(r->enc);
+	free(q);
+
+	return 0;
+}
+
+static void list_call_h(const struct lk_media_call_info *ci, void *arg)
+{
+	lk_bencode_enc_str(arg, ci->call_id.p, ci->call_id.len);
+}
+
+static int cmd_list(struct req *r)
+{
+	int64_t limit = 32;
+
+	if (!r->ng->media) {
+		r->error = "No media core";
+		return ENOTSUP;
+	}
+	lk_bencode_dict_get_int(&limit, r->dict, "limit");
+	if (limit < 0)
+		limit = 0;
+	if (limit > 4096)
+		limit = 4096;	/* one datagram's worth of call-ids */
+	lk_bencode_enc_dict_begin(r->enc);
+	lk_bencode_enc_key(r->enc, "calls");
+	lk_bencode_enc_list_begin(r->enc);
+	lk_media_list(r->ng->media, (unsigned)limit, list_call_h, r->enc);
+	lk_bencode_enc_list_end(r->enc);
+	pair_bstr(r->enc, "result", "ok", 2);
+	lk_bencode_enc_dict_end(r->enc);
+
+	return 0;
+}
+
+static int cmd_statistics(struct req *r)
+{
+	struct lk_media_totals t;
+	struct lk_bencode_enc *e = r->enc;
+
+	if (!r->ng->media) {
+		r->error = "No media core";
+		return ENOTSUP;
+	}
+	lk_media_totals(r->ng->media, &t);
+	lk_bencode_enc_dict_begin(e);
+	pair_bstr(e, "result", "ok", 2);
+	lk_bencode_enc_key(e, "statistics");
+	lk_bencode_enc_dict_begin(e);
+	lk_bencode_enc_key(e, "currentstatistics");
+	lk_bencode_enc_dict_begin(e);
+	lk_bencode_enc_pair_int(e, "portsavailable", t.ports_free);
+	lk_bencode_enc_pair_int(e, "portscooling", t.ports_cooling);
+	lk_bencode_enc_pair_int(e, "sessionsown", t.calls);
+	lk_bencode_enc_pair_int(e, "streams", t.streams);
+	lk_bencode_enc_dict_end(e);
+	lk_bencode_enc_key(e, "totalstatistics");
+	lk_bencode_enc_dict_begin(e);
+	lk_bencode_enc_pair_int(e, "bindconflicts", (int64_t)t.bind_conflicts);
+	lk_bencode_enc_pair_int(e, "droppedforeign",
+				(int64_t)t.dropped_foreign);
+	lk_bencode_enc_pair_int(e, "droppedheld", (int64_t)t.dropped_held);
+	lk_bencode_enc_pair_int(e, "droppednoleg", (int64_t)t.dropped_no_leg);
+	lk_bencode_enc_pair_int(e, "errors", (int64_t)t.errors);
+	lk_bencode_enc_pair_int(e, "finaltimeoutsessions",
+				(int64_t)t.final_timeouts);
+	lk_bencode_enc_pair_int(e, "forwardedbytes", (int64_t)t.bytes);
+	lk_bencode_enc_pair_int(e, "forwardedpackets", (int64_t)t.packets);
+	lk_bencode_enc_pair_int(e, "keepalives", (int64_t)t.keepalives);
+	lk_bencode_enc_pair_int(e, "portsexhausted",
+				(int64_t)t.ports_exhausted);
+	lk_bencode_enc_pair_int(e, "senderrors", (int64_t)t.send_errors);
+	lk_bencode_enc_pair_int(e, "stunanswered", (int64_t)t.stun_answered);
+	lk_bencode_enc_pair_int(e, "timeoutsessions", (int64_t)t.timeouts);
+	lk_bencode_enc_dict_end(e);
+	lk_bencode_enc_dict_end(e);
+	lk_bencode_enc_dict_end(e);
+
+	return 0;
+}
+
+static int dispatch(struct req *r, const struct lk_bencode_str *cmd)
+{
+	if (flag_is(cmd, "ping")) {
+		lk_bencode_enc_dict_begin(r->enc);
+		pair_bstr(r->enc, "result", "pong", 4);
+		lk_bencode_enc_dict_end(r->enc);
+		return 0;
+	}
+	if (flag_is(cmd, "offer"))
+		return cmd_offer_answer(r, LK_MEDIA_OFFER);
+	if (flag_is(cmd, "answer"))
+		return cmd_offer_answer(r, LK_MEDIA_ANSWER);
+	if (flag_is(cmd, "delete"))
+		return cmd_delete(r);
+	if (flag_is(cmd, "query"))
+		return cmd_query(r);
+	if (flag_is(cmd, "list"))
+		return cmd_list(r);
+	if (flag_is(cmd, "statistics"))
+		return cmd_statistics(r);
+	r->error = "Unrecognized command";
+	snprintf(r->detail, sizeof(r->detail), "\"%.*s\"; latchkey knows "
+		 "ping, offer, answer, delete, query, list, statistics",
+		 (int)(cmd->len > 32 ? 32 : cmd->len), cmd->p);
+
+	return ENOTSUP;
+}
+
+int lk_ng_handle(struct lk_ng *ng, const void *reqbuf, size_t len,
+		 const void *from, size_t fromlen, char *out, size_t size,
+		 size_t *lenp)
+{
+	const struct lk_bencode_node *root;
+	struct lk_bencode_error berr;
+	struct lk_bencode_enc enc;
+	struct lk_ngframe frame;
+	struct lk_bencode_str cmd;
+	struct cache_entry *ce;
+	char key[sizeof(((struct cache_entry *)0)->key)];
+	char reason[300];
+	size_t keylen = 0;
+	struct req r;
+	int err;
+
+	++ng->st.requests;
+	if (lk_ngframe_split(&frame, reqbuf, len, &berr)) {
+		++ng->st.malformed;
+		lk_warn_limited("ng: dropped a %zu-octet datagram without a "
+				"cookie: %s", len, berr.reason);
+		return EBADMSG;
+	}
+	if (from && fromlen <= sizeof(key) - frame.cookie.len) {
+		memcpy(key, frame.cookie.p, frame.cookie.len);
+		memcpy(key + frame.cookie.len, from, fromlen);
+		keylen = frame.cookie.len + fromlen;
+		ce = cache_find(ng, key, keylen);
+		if (ce && ce->len <= size) {
+			++ng->st.retransmits;
+			memcpy(out, ce->reply, ce->len);
+			*lenp = ce->len;
+			return 0;
+		}
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.ng = ng;
+	r.enc = &enc;
+	err = lk_bencode_decode(&root, ng->nodes, NODES_MAX, frame.body.p,
+				frame.body.len, &berr);
+	if (err) {
+		++ng->st.malformed;
+		lk_bencode_error_print(r.detail, sizeof(r.detail), &berr);
+		r.error = "Could not decode bencode dictionary";
+	}
+	else if (root->type != LK_BENCODE_DICT) {
+		++ng->st.malformed;
+		r.error = "Could not decode bencode dictionary";
+		snprintf(r.detail, sizeof(r.detail), "the message is not a "
+			 "dictionary");
+		err = EBADMSG;
+	}
+	else if (lk_bencode_dict_get_str(&cmd, root, "command")) {
+		r.error = "No command in message";
+		err = EINVAL;
+	}
+	else {
+		r.dict = root;
+		err = lk_ngframe_reply_begin(&enc, out, size, &frame.cookie);
+		if (!err)
+			err = dispatch(&r, &cmd);
+		if (!err)
+			err = lk_ngframe_reply_finish(lenp, &enc,
+						      &frame.cookie);
+		if (err && !r.error)
+			r.error = "Reply too large";
+	}
+	if (err) {
+		++ng->st.errors;
+		if (r.detail[0])
+			snprintf(reason, sizeof(reason), "%s: %s", r.error,
+				 r.detail);
+		else
+			snprintf(reason, sizeof(reason), "%s", r.error);
+		err = lk_ngframe_error_reply(lenp, out, size, &frame.cookie,
+					     reason);
+		if (err)
+			return err;
+	}
+	if (keylen)
+		cache_add(ng, key, keylen, out, *lenp);
+
+	return 0;
+}
+
+static void ng_recv(evutil_socket_t fd, short what, void *arg)
+{
+	struct lk_ng *ng = arg;
+	struct sockaddr_storage ss;
+	char buf[65536];
+	socklen_t sl;
+	size_t rlen;
+	ssize_t n;
+	int i;
+
+	/* A budget per wake-up: signalling must not starve the timers. */
+	for (i = 0; i < 16; i++) {
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
+			     &sl);
+		if (n < 0)
+			return;
+		if (lk_ng_handle(ng, buf, (size_t)n, &ss, sl, ng->reply,
+				 REPLY_MAX, &rlen))
+			continue;
+		if (sendto(fd, ng->reply, rlen, 0, (struct sockaddr *)&ss,
+			   sl) < 0)
+			lk_warn_limited("ng: sendto: %s", strerror(errno));
+	}
+}
+
+int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
+		const struct lk_conf *conf, struct lk_media *media,
+		char *errbuf, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct lk_ng *ng;
+	socklen_t sl = 0;
+	int err = 0;
+
+	ng = calloc(1, sizeof(*ng));
+	if (!ng)
+		return ENOMEM;
+	ng->fd = -1;
+	ng->media = media;
+	ng->nodes = calloc(NODES_MAX, sizeof(*ng->nodes));
+	ng->reply = malloc(REPLY_MAX);
+	if (!ng->nodes || !ng->reply || hash_alloc(&ng->cache_hash, 1024)) {
+		err = ENOMEM;
+		goto out;
+	}
+	if (!base || !conf)
+		goto out;	/* lk_ng_handle() only: tests, fuzzing */
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, conf->ng_address, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(conf->ng_port);
+		sl = sizeof(*s4);
+	}
+	else if (inet_pton(AF_INET6, conf->ng_address, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(conf->ng_port);
+		sl = sizeof(*s6);
+	}
+	ng->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			0);
+	if (ng->fd < 0 || bind(ng->fd, (struct sockaddr *)&ss, sl) < 0) {
+		err = errno;
+		snprintf(errbuf, errsz, "cannot bind the ng control port UDP "
+			 "%s:%u (Session control > Listen): %s",
+			 conf->ng_address, conf->ng_port, strerror(err));
+		goto out;
+	}
+	ng->ev = event_new(base, ng->fd, EV_READ | EV_PERSIST, ng_recv, ng);
+	if (!ng->ev || event_add(ng->ev, NULL) < 0) {
+		err = ENOMEM;
+		goto out;
+	}
+
+ out:
+	if (err)
+		lk_ng_free(ng);
+	else
+		*ngp = ng;
+
+	return err;
+}
+
+void lk_ng_free(struct lk_ng *ng)
+{
+	unsigned i;
+
+	if (!ng)
+		return;
+	if (ng->ev)
+		event_free(ng->ev);
+	if (ng->fd >= 0)
+		close(ng->fd);
+	for (i = 0; i < CACHE_MAX; i++) {
+		hash_unlink(&ng->cache[i].he);
+		free(ng->cache[i].reply);
+	}
+	mem_deref(ng->cache_hash);
+	free(ng->nodes);
+	free(ng->reply);
+	free(ng);
+}
+
+void lk_ng_stats(const struct lk_ng *ng, struct lk_ng_stats *st)
+{
+	*st = ng->st;
+}
