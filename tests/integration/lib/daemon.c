@@ -41,6 +41,34 @@ int ep_open(uint16_t *portp)
 	return fd;
 }
 
+int ep_open6(uint16_t *portp)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	socklen_t sl = sizeof(sin6);
+	int fd;
+
+	sin6.sin6_addr = in6addr_loopback;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin6, &sl) < 0)
+		return -1;
+	if (portp)
+		*portp = ntohs(sin6.sin6_port);
+
+	return fd;
+}
+
+int ep_send6(int fd, uint16_t port, const void *p, size_t len)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+
+	sin6.sin6_addr = in6addr_loopback;
+	sin6.sin6_port = htons(port);
+
+	return sendto(fd, p, len, 0, (struct sockaddr *)&sin6,
+		      sizeof(sin6)) == (ssize_t)len ? 0 : -1;
+}
+
 int ep_send(int fd, uint16_t port, const void *p, size_t len)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -55,15 +83,16 @@ int ep_send(int fd, uint16_t port, const void *p, size_t len)
 ssize_t ep_recv(int fd, void *buf, size_t size, int ms, uint16_t *fromport)
 {
 	struct pollfd pfd = {fd, POLLIN, 0};
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
 	ssize_t n;
 
 	if (poll(&pfd, 1, ms) <= 0)
 		return -1;
-	n = recvfrom(fd, buf, size, MSG_DONTWAIT, (struct sockaddr *)&sin, &sl);
+	n = recvfrom(fd, buf, size, MSG_DONTWAIT, (struct sockaddr *)&ss, &sl);
+	/* sin_port and sin6_port sit at the same offset. */
 	if (n >= 0 && fromport)
-		*fromport = ntohs(sin.sin_port);
+		*fromport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 
 	return n;
 }
