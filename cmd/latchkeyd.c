@@ -81,7 +81,7 @@ static int run(const struct lk_conf *conf)
 		lk_error("%s; nothing is bound", errbuf);
 		goto out;
 	}
-	lk_info("role %s (%s system, %s release defaults): %u listening "
+	lk_info("role %s (%s system, %s release defaults): %u signalling "
 		"ports bound on %s", lk_conf_role_name(conf->role),
 		lk_conf_size_name(conf->size),
 		lk_conf_release_name(conf->release),
