@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngcli.h"
 #include "conf.h"
 #include "portmodel.h"
 
@@ -221,6 +222,8 @@ static int help_run(int argc, char **argv);
 static const struct command commands[] = {
 	{"ports", "the seed's port matrix, resolved from a configuration",
 	 ports_run, ports_usage},
+	{"ng", "ask a relay over its ng port: ping, list, statistics, query",
+	 lk_ngcli_run, lk_ngcli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };
 

@@ -1,0 +1,336 @@
+/* cmd/ngcli.c  latchkey ng: talk to a relay's ng session-control port from a shell. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bencode.h"
+#include "conf.h"
+#include "ngcli.h"
+#include "ngframe.h"
+
+#define NODES 8192
+
+void lk_ngcli_usage(FILE *f)
+{
+	fprintf(f,
+"usage: latchkey ng [--config FILE | --server ADDR:PORT] [--timeout MS]\n"
+"                   COMMAND [ARG]\n"
+"\n"
+"Send one request to a relay's ng session-control port (latchkeyd, or any\n"
+"relay that speaks rtpengine's ng protocol) and print the reply.\n"
+"\n"
+"Commands:\n"
+"  ping                 is the relay there: prints pong\n"
+"  list                 the call-ids of the current calls\n"
+"  statistics           totals: forwarded packets, drops by reason, ports\n"
+"  query CALL-ID        a call's legs: local ports, latched endpoints,\n"
+"                       packets and bytes each way\n"
+"  delete CALL-ID       end a call; its ports go back after the cool-down\n"
+"\n"
+"  -c, --config FILE    take the address from Session control > Listen\n"
+"  -s, --server A:P     the address (default 127.0.0.1:2223, or [::1]:2223)\n"
+"  -t, --timeout MS     how long to wait for the reply (default 2000)\n"
+"\n"
+"Exit status: 0 result ok or pong, 1 an error reply or no reply, 2 bad\n"
+"usage.\n");
+}
+
+static int parse_server(struct sockaddr_storage *ss, socklen_t *slp,
+			const char *s)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	char host[64];
+	const char *colon, *h = s;
+	size_t hl;
+	long port;
+	char *end;
+
+	if (*s == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':')
+			return EINVAL;
+		h = s + 1;
+		hl = (size_t)(rb - h);
+		colon = rb + 1;
+	}
+	else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return EINVAL;
+		hl = (size_t)(colon - s);
+	}
+	if (!hl || hl >= sizeof(host))
+		return EINVAL;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535)
+		return EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*slp = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*slp = sizeof(*s6);
+		return 0;
+	}
+
+	return EINVAL;
+}
+
+/* Printed on the line of its key; lists and dictionaries go below it. */
+static int scalar(const struct lk_bencode_node *n)
+{
+	if (n->type == LK_BENCODE_INT)
+		return 1;
+	if (n->type == LK_BENCODE_STR)
+		return !memchr(n->v.s.p, '\n', n->v.s.len);
+
+	return !n->nmemb;	/* [] and {} stay on the key's line */
+}
+
+/* A bencode value as indented text: "key: value" and "- item". */
+static void print_value(const struct lk_bencode_node *n, unsigned depth)
+{
+	const struct lk_bencode_node *m;
+	size_t i;
+
+	switch (n->type) {
+
+	case LK_BENCODE_INT:
+		printf("%lld\n", (long long)n->v.i);
+		break;
+	case LK_BENCODE_STR:
+		if (memchr(n->v.s.p, '\n', n->v.s.len)) {
+			/* An SDP: one line each, indented. */
+			const char *p = n->v.s.p, *e = p + n->v.s.len;
+
+			printf(" |\n");
+			while (p < e) {
+				const char *nl = memchr(p, '\n', (size_t)(e - p));
+				size_t l = (size_t)((nl ? nl : e) - p);
+
+				if (l && p[l - 1] == '\r')
+					--l;
+				printf("%*s%.*s\n", (int)(2 * depth + 2), "",
+				       (int)l, p);
+				p = nl ? nl + 1 : e;
+			}
+			break;
+		}
+		for (i = 0; i < n->v.s.len; i++) {
+			unsigned char c = (unsigned char)n->v.s.p[i];
+
+			if (isprint(c))
+				putchar(c);
+			else
+				printf("\\x%02x", c);
+		}
+		putchar('\n');
+		break;
+	case LK_BENCODE_LIST:
+		if (!n->nmemb) {
+			printf("[]\n");
+			break;
+		}
+		putchar('\n');
+		LK_BENCODE_FOREACH(m, n) {
+			printf("%*s-%s", (int)(2 * depth), "",
+			       scalar(m) ? " " : "");
+			print_value(m, depth + 1);
+		}
+		break;
+	case LK_BENCODE_DICT:
+		if (!n->nmemb) {
+			printf("{}\n");
+			break;
+		}
+		if (depth)
+			putchar('\n');
+		LK_BENCODE_FOREACH(m, n) {
+			printf("%*s%.*s:%s", (int)(2 * depth), "",
+			       (int)m->key.len, m->key.p, scalar(m) ? " " : "");
+			print_value(m, depth + 1);
+		}
+		break;
+	}
+}
+
+static size_t enc_request(char *buf, size_t size, const char *cookie,
+			  const char *cmd, const char *callid)
+{
+	struct lk_bencode_str ck = {cookie, strlen(cookie)};
+	struct lk_bencode_enc enc;
+	size_t len = 0;
+
+	lk_ngframe_reply_begin(&enc, buf, size, &ck);
+	lk_bencode_enc_dict_begin(&enc);
+	if (callid)
+		lk_bencode_enc_pair_str(&enc, "call-id", callid);
+	lk_bencode_enc_pair_str(&enc, "command", cmd);
+	lk_bencode_enc_dict_end(&enc);
+	if (lk_ngframe_reply_finish(&len, &enc, &ck))
+		return 0;
+
+	return len;
+}
+
+int lk_ngcli_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"server", required_argument, NULL, 's'},
+		{"timeout", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *server = NULL, *config = NULL, *cmd, *callid = NULL;
+	static struct lk_bencode_node nodes[NODES];
+	static char req[4096], rep[65536];
+	const struct lk_bencode_node *root, *res;
+	struct lk_bencode_error berr;
+	struct lk_bencode_str s;
+	struct sockaddr_storage ss;
+	char cookie[32], addrtext[96];
+	struct pollfd pfd;
+	long timeout = 2000;
+	socklen_t sl;
+	size_t len;
+	ssize_t n;
+	char *end;
+	int c, fd;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:s:t:h", opts, NULL)) != -1) {
+		switch (c) {
+
+		case 'c':
+			config = optarg;
+			break;
+		case 's':
+			server = optarg;
+			break;
+		case 't':
+			timeout = strtol(optarg, &end, 10);
+			if (*end || timeout < 1 || timeout > 60000) {
+				fprintf(stderr, "latchkey ng: --timeout %s: "
+					"expected milliseconds from 1 to "
+					"60000\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			lk_ngcli_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "latchkey ng: unknown option '%s'; see "
+				"'latchkey ng --help'\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "latchkey ng: which command? see 'latchkey ng "
+			"--help'\n");
+		return 2;
+	}
+	cmd = argv[optind++];
+	if (!strcmp(cmd, "query") || !strcmp(cmd, "delete")) {
+		if (optind >= argc) {
+			fprintf(stderr, "latchkey ng %s: needs a CALL-ID\n",
+				cmd);
+			return 2;
+		}
+		callid = argv[optind++];
+	}
+	else if (strcmp(cmd, "ping") && strcmp(cmd, "list") &&
+		 strcmp(cmd, "statistics")) {
+		fprintf(stderr, "latchkey ng: unknown command '%s'; see "
+			"'latchkey ng --help'\n", cmd);
+		return 2;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "latchkey ng: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (config) {
+		struct lk_conf_diag diag;
+		struct lk_conf *conf = calloc(1, sizeof(*conf));
+
+		if (!conf || lk_conf_load(conf, config, &diag)) {
+			if (conf)
+				lk_conf_diag_print(&diag, stderr);
+			free(conf);
+			return 1;
+		}
+		snprintf(addrtext, sizeof(addrtext),
+			 strchr(conf->ng_address, ':') ? "[%s]:%u" : "%s:%u",
+			 conf->ng_address, conf->ng_port);
+		free(conf);
+		server = addrtext;
+	}
+	if (!server)
+		server = "127.0.0.1:2223";
+	if (parse_server(&ss, &sl, server)) {
+		fprintf(stderr, "latchkey ng: --server %s: expected "
+			"ADDRESS:PORT or [IPv6]:PORT, numeric\n", server);
+		return 2;
+	}
+
+	snprintf(cookie, sizeof(cookie), "lk%ld_%ld", (long)getpid(),
+		 (long)time(NULL));
+	len = enc_request(req, sizeof(req), cookie, cmd, callid);
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!len || fd < 0 || sendto(fd, req, len, 0, (struct sockaddr *)&ss,
+				     sl) < 0) {
+		fprintf(stderr, "latchkey ng: cannot send to %s: %s\n", server,
+			strerror(errno));
+		return 1;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, (int)timeout) <= 0 ||
+	    (n = recv(fd, rep, sizeof(rep), 0)) <= 0) {
+		fprintf(stderr, "latchkey ng: no reply from %s within %ld ms: "
+			"is the relay running, and is that its Session "
+			"control > Listen address?\n", server, timeout);
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	{
+		struct lk_ngframe frame;
+
+		if (lk_ngframe_split(&frame, rep, (size_t)n, &berr) ||
+		    lk_bencode_decode(&root, nodes, NODES, frame.body.p,
+				      frame.body.len, &berr) ||
+		    root->type != LK_BENCODE_DICT) {
+			fprintf(stderr, "latchkey ng: the reply from %s is not "
+				"an ng reply (%zd octets)\n", server, n);
+			return 1;
+		}
+	}
+	print_value(root, 0);
+	res = lk_bencode_dict_get(root, "result");
+	if (lk_bencode_get_str(&s, res))
+		return 1;
+
+	return (s.len == 2 && !memcmp(s.p, "ok", 2)) ||
+	       (s.len == 4 && !memcmp(s.p, "pong", 4)) ? 0 : 1;
+}
