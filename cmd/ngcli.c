@@ -14,6 +14,7 @@
 
 #include "bencode.h"
 #include "conf.h"
+#include "netaddr.h"
 #include "ngcli.h"
 #include "ngframe.h"
 
@@ -42,56 +43,6 @@ void lk_ngcli_usage(FILE *f)
 "\n"
 "Exit status: 0 result ok or pong, 1 an error reply or no reply, 2 bad\n"
 "usage.\n");
-}
-
-static int parse_server(struct sockaddr_storage *ss, socklen_t *slp,
-			const char *s)
-{
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	char host[64];
-	const char *colon, *h = s;
-	size_t hl;
-	long port;
-	char *end;
-
-	if (*s == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb || rb[1] != ':')
-			return EINVAL;
-		h = s + 1;
-		hl = (size_t)(rb - h);
-		colon = rb + 1;
-	}
-	else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return EINVAL;
-		hl = (size_t)(colon - s);
-	}
-	if (!hl || hl >= sizeof(host))
-		return EINVAL;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 1 || port > 65535)
-		return EINVAL;
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		*slp = sizeof(*s4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*slp = sizeof(*s6);
-		return 0;
-	}
-
-	return EINVAL;
 }
 
 /* Printed on the line of its key; lists and dictionaries go below it. */
@@ -287,7 +238,7 @@ int lk_ngcli_run(int argc, char **argv)
 	}
 	if (!server)
 		server = "127.0.0.1:2223";
-	if (parse_server(&ss, &sl, server)) {
+	if (lk_sockaddr_parse(&ss, &sl, server)) {
 		fprintf(stderr, "latchkey ng: --server %s: expected "
 			"ADDRESS:PORT or [IPv6]:PORT, numeric\n", server);
 		return 2;

@@ -15,6 +15,7 @@
 #include "leg.h"
 #include "log.h"
 #include "media.h"
+#include "netaddr.h"
 #include "portalloc.h"
 #include "worker.h"
 
@@ -74,24 +75,12 @@ static bool str_eq(const char *a, size_t alen, const struct lk_media_str *b)
 static int sock_bind(int *fdp, const char *addr, uint16_t port)
 {
 	struct sockaddr_storage ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	socklen_t sl;
 	int fd, err;
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		sl = sizeof(*s4);
-	}
-	else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		sl = sizeof(*s6);
-	}
-	else
-		return EINVAL;
+	err = lk_sockaddr_set(&ss, &sl, addr, port);
+	if (err)
+		return err;
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;

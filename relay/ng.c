@@ -15,6 +15,7 @@
 #include "bencode.h"
 #include "log.h"
 #include "media.h"
+#include "netaddr.h"
 #include "ng.h"
 #include "ngframe.h"
 
@@ -750,8 +751,6 @@ int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
 		char *errbuf, size_t errsz)
 {
 	struct sockaddr_storage ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct lk_ng *ng;
 	socklen_t sl = 0;
 	int err = 0;
@@ -770,16 +769,11 @@ int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
 	if (!base || !conf)
 		goto out;	/* lk_ng_handle() only: tests, fuzzing */
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, conf->ng_address, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(conf->ng_port);
-		sl = sizeof(*s4);
-	}
-	else if (inet_pton(AF_INET6, conf->ng_address, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(conf->ng_port);
-		sl = sizeof(*s6);
+	err = lk_sockaddr_set(&ss, &sl, conf->ng_address, conf->ng_port);
+	if (err) {
+		snprintf(errbuf, errsz, "Session control > Listen: bad address "
+			 "%s", conf->ng_address);
+		goto out;
 	}
 	ng->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			0);

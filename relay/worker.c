@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "demux.h"
 #include "log.h"
+#include "netaddr.h"
 #include "stun.h"
 #include "worker.h"
 
@@ -430,22 +431,9 @@ int lk_worker_mux_open(struct lk_worker *w, const char *addr,
 	for (i = 0; i < nports && i < LK_MUX_PORTS_MAX; i++) {
 		struct lk_msock *ms = &w->mux[i];
 		struct sockaddr_storage ss;
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 		socklen_t sl;
 
-		memset(&ss, 0, sizeof(ss));
-		if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-			s4->sin_family = AF_INET;
-			s4->sin_port = htons(ports[i]);
-			sl = sizeof(*s4);
-		}
-		else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-			s6->sin6_family = AF_INET6;
-			s6->sin6_port = htons(ports[i]);
-			sl = sizeof(*s6);
-		}
-		else {
+		if (lk_sockaddr_set(&ss, &sl, addr, ports[i])) {
 			snprintf(errbuf, errsz, "bad address %s", addr);
 			return EINVAL;
 		}
