@@ -16,6 +16,7 @@
 #include "log.h"
 #include "media.h"
 #include "ng.h"
+#include "sip.h"
 
 #ifndef LK_VERSION
 #define LK_VERSION "0.1.0"
@@ -62,6 +63,7 @@ static int run(const struct lk_conf *conf)
 	struct lk_listen_set *listeners = NULL;
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
+	struct lk_sip *sip = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -88,6 +90,16 @@ static int run(const struct lk_conf *conf)
 		lk_listen_count(listeners), conf->address);
 	if (lk_log_get_level() >= LK_LOG_INFO)
 		lk_listen_print(listeners, stderr);
+	err = lk_sip_alloc(&sip, base, conf, listeners, errbuf,
+			   sizeof(errbuf));
+	if (err) {
+		lk_error("%s; stopping", errbuf);
+		goto out;
+	}
+	lk_info("SIP on UDP %u, TCP %u, TLS %u; registrar for %s",
+		conf->sip_udp_port, conf->sip_tcp_port, conf->sip_tls_port,
+		!strcmp(conf->reg_domain, "*") ? "any domain" :
+		conf->reg_domain);
 	err = lk_media_alloc(&media, base, conf, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -122,6 +134,7 @@ static int run(const struct lk_conf *conf)
 
  out:
 	lk_ng_free(ng);
+	lk_sip_free(sip);
 	lk_media_free(media);
 	if (sigint)
 		event_free(sigint);

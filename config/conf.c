@@ -35,6 +35,9 @@ enum key_type {
 	KT_UINT,	/* unsigned, min..max */
 	KT_NAME,	/* char[64], printable */
 	KT_LOGLEVEL,	/* char[16] */
+	KT_PATH,	/* char[256], a file name; may be unset ("") */
+	KT_USERS,	/* char[256], "name:password, ..." */
+	KT_DOMAINS,	/* char[256], "*" or "host, host ..." */
 };
 
 struct key_def {
@@ -82,6 +85,14 @@ static const struct key_def keys[LK_KEY__COUNT] = {
 	[LK_KEY_SIP_TCP_OUT_END] = {"Protocols > SIP",
 		"TCP outbound port end", KT_PORT, CO(sip_tcp_out.end), 0, 0,
 		"SIP traversal call, A", ""},
+	[LK_KEY_SIP_TLS_CERT] = {"Protocols > SIP", "TLS certificate",
+		KT_PATH, CO(sip_tls_cert), 0, 0, "",
+		"PEM certificate (chain) of the TLS port; unset: a self-signed "
+		"one is made at start, with a warning"},
+	[LK_KEY_SIP_TLS_KEY] = {"Protocols > SIP", "TLS private key",
+		KT_PATH, CO(sip_tls_key), 0, 0, "",
+		"PEM private key of the certificate; unset: in the certificate "
+		"file"},
 
 	[LK_KEY_H323_RAS_PORT] = {"Protocols > H.323 > Gatekeeper",
 		"Registration UDP port", KT_PORT, CO(h323_ras_port), 0, 0,
@@ -174,6 +185,27 @@ static const struct key_def keys[LK_KEY__COUNT] = {
 		CO(port_order), 0, 0, "", "random or sequential"},
 	[LK_KEY_WORKERS] = {"Media", "Worker threads", KT_UINT, CO(workers),
 		0, 64, "", "media forwarding threads; 0: one per core"},
+
+	[LK_KEY_REG_DOMAIN] = {"Registrar", "Domain", KT_DOMAINS,
+		CO(reg_domain), 0, 0, "",
+		"* (any) or the domains REGISTER is accepted for, by comma"},
+	[LK_KEY_REG_MIN_EXPIRES] = {"Registrar", "Minimum expiry", KT_UINT,
+		CO(reg_min_expires), 1, 86400, "",
+		"seconds; a shorter Expires gets 423 Interval Too Brief"},
+	[LK_KEY_REG_DEFAULT_EXPIRES] = {"Registrar", "Default expiry",
+		KT_UINT, CO(reg_default_expires), 1, 86400, "",
+		"seconds, when a REGISTER gives no Expires"},
+	[LK_KEY_REG_MAX_EXPIRES] = {"Registrar", "Maximum expiry", KT_UINT,
+		CO(reg_max_expires), 1, 86400, "",
+		"seconds; a longer Expires is cut down to this"},
+	[LK_KEY_REG_AUTH] = {"Registrar", "Authentication", KT_BOOL,
+		CO(reg_auth), 0, 0, "",
+		"digest authentication (MD5, qop=auth) of REGISTER"},
+	[LK_KEY_REG_REALM] = {"Registrar", "Realm", KT_NAME, CO(reg_realm),
+		0, 0, "", "the digest realm"},
+	[LK_KEY_REG_USERS] = {"Registrar", "Users", KT_USERS, CO(reg_users),
+		0, 0, "", "name:password, name:password ... (lab use: plain "
+		"text)"},
 
 	[LK_KEY_ZONE_COUNT] = {"Zones", "Traversal zone count", KT_UINT,
 		CO(nzones), 0, LK_ZONES_MAX, "SIP traversal call, B",
@@ -357,6 +389,14 @@ static void conf_defaults(struct lk_conf *conf, enum lk_role role,
 	conf->port_cooldown = 60;
 	conf->port_order = LK_PORT_ORDER_RANDOM;
 	conf->workers = 0;
+
+	/* RFC 3261 s.10.2.1.1: 3600 s when the client names none. */
+	snprintf(conf->reg_domain, sizeof(conf->reg_domain), "*");
+	conf->reg_min_expires = 60;
+	conf->reg_default_expires = 3600;
+	conf->reg_max_expires = 3600;
+	conf->reg_auth = false;
+	snprintf(conf->reg_realm, sizeof(conf->reg_realm), "latchkey");
 
 	conf->nzones = 1;
 	for (i = 0; i < LK_ZONES_MAX; i++) {
@@ -802,9 +842,94 @@ static const char *valid_text(const struct key_def *kd, char *buf, size_t sz)
 		return "up to 63 printable characters";
 	case KT_LOGLEVEL:
 		return "error, warning, info or debug";
+	case KT_PATH:
+		return "a file name of up to 255 printable characters";
+	case KT_USERS:
+		return "name:password pairs separated by commas; names of "
+		       "letters, digits and . _ - +, passwords without blanks, "
+		       "commas or colons";
+	case KT_DOMAINS:
+		return "* or host names separated by commas";
 	}
 
 	return "?";
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++) {
+		if (!isprint((unsigned char)*s))
+			return false;
+	}
+
+	return true;
+}
+
+static bool user_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-' ||
+	       c == '+';
+}
+
+/* "name:password" pairs separated by commas and optional blanks. */
+static bool users_valid(const char *s)
+{
+	const char *c = s;
+
+	for (;;) {
+		size_t n = 0, pw = 0;
+
+		while (*c == ' ' || *c == '\t')
+			++c;
+		while (user_char(*c)) {
+			++c;
+			++n;
+		}
+		if (!n || *c++ != ':')
+			return false;
+		while (*c && *c != ',' && *c != ' ' && *c != '\t') {
+			if (*c == ':' || !isprint((unsigned char)*c))
+				return false;
+			++c;
+			++pw;
+		}
+		if (!pw)
+			return false;
+		while (*c == ' ' || *c == '\t')
+			++c;
+		if (!*c)
+			return true;
+		if (*c++ != ',')
+			return false;
+	}
+}
+
+/* "*", or host names (or numeric addresses) separated by commas. */
+static bool domains_valid(const char *s)
+{
+	const char *c = s;
+
+	if (!strcmp(s, "*"))
+		return true;
+	for (;;) {
+		size_t n = 0;
+
+		while (*c == ' ' || *c == '\t')
+			++c;
+		while (isalnum((unsigned char)*c) || *c == '.' || *c == '-' ||
+		       *c == ':' || *c == '[' || *c == ']' || *c == '_') {
+			++c;
+			++n;
+		}
+		if (!n)
+			return false;
+		while (*c == ' ' || *c == '\t')
+			++c;
+		if (!*c)
+			return true;
+		if (*c++ != ',')
+			return false;
+	}
 }
 
 /* Understand one entry's value and store it; false if it is not valid. */
@@ -881,6 +1006,21 @@ static bool entry_apply(struct lk_conf *conf, const struct entry *e)
 			if (!isprint((unsigned char)e->value[x]))
 				return false;
 		}
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_PATH:
+		if (!printable(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_USERS:
+		if (!users_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_DOMAINS:
+		if (!domains_valid(e->value))
+			return false;
 		memcpy(field, e->value, strlen(e->value) + 1);
 		return true;
 	case KT_LOGLEVEL:
@@ -1233,6 +1373,39 @@ static void validate(struct parser *p)
 			 c->address);
 	}
 
+	/* Registrar: the expiry bounds must nest. */
+	if (c->reg_min_expires > c->reg_default_expires ||
+	    c->reg_default_expires > c->reg_max_expires) {
+		where(w, sizeof(w), p, LK_KEY_REG_DEFAULT_EXPIRES, 0);
+		diag_add(p->diag, LK_CONF_ERROR,
+			 "%s:%u: Registrar: Minimum expiry = %u, %s = %u and "
+			 "Maximum expiry = %u must be in that order "
+			 "(minimum <= default <= maximum)", p->name,
+			 key_line(p, LK_KEY_REG_MIN_EXPIRES,
+				  LK_KEY_REG_MAX_EXPIRES) >
+			 c->key_line[LK_KEY_REG_DEFAULT_EXPIRES] ?
+			 key_line(p, LK_KEY_REG_MIN_EXPIRES,
+				  LK_KEY_REG_MAX_EXPIRES) :
+			 c->key_line[LK_KEY_REG_DEFAULT_EXPIRES],
+			 c->reg_min_expires, w, c->reg_default_expires,
+			 c->reg_max_expires);
+	}
+	if (c->reg_auth && !c->reg_users[0]) {
+		where(w, sizeof(w), p, LK_KEY_REG_AUTH, 0);
+		diag_add(p->diag, LK_CONF_ERROR,
+			 "%s:%u: %s = yes but Registrar > Users is empty: "
+			 "nobody could register; add \"Users = name:password"
+			 "\"", p->name, c->key_line[LK_KEY_REG_AUTH], w);
+	}
+	if (c->sip_tls_key[0] && !c->sip_tls_cert[0]) {
+		where(w, sizeof(w), p, LK_KEY_SIP_TLS_KEY, 0);
+		diag_add(p->diag, LK_CONF_ERROR,
+			 "%s:%u: %s is set but Protocols > SIP > TLS "
+			 "certificate is not; set both, or neither for a "
+			 "self-signed certificate", p->name,
+			 c->key_line[LK_KEY_SIP_TLS_KEY], w);
+	}
+
 	derive_mux(p);
 	check_overlaps(p);
 }
@@ -1405,6 +1578,9 @@ static void value_text(char *buf, size_t sz, const struct lk_conf *c,
 	case KT_ADDRESS:
 	case KT_NAME:
 	case KT_LOGLEVEL:
+	case KT_PATH:
+	case KT_USERS:
+	case KT_DOMAINS:
 		snprintf(buf, sz, "%s", (const char *)field);
 		break;
 	case KT_LISTEN:
@@ -1423,9 +1599,15 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 	unsigned line = key >= LK_KEY_ZONE_FIRST ?
 		c->zone_line[zone ? zone - 1 : 0][key - LK_KEY_ZONE_FIRST] :
 		c->key_line[key];
-	char val[128], left[200];
+	char val[300], left[400];
 
 	value_text(val, sizeof(val), c, key, zone);
+	/* An unset optional key prints as a comment, so the output loads. */
+	if (!val[0]) {
+		fprintf(f, "# %s =  # default: unset; %s\n", keys[key].name,
+			keys[key].help);
+		return;
+	}
 	snprintf(left, sizeof(left), "%s = %s", keys[key].name, val);
 	if (line)
 		fprintf(f, "%-50s # line %u\n", left, line);

@@ -66,6 +66,8 @@ enum lk_key {
 	LK_KEY_SIP_TLS_PORT,
 	LK_KEY_SIP_TCP_OUT_START,
 	LK_KEY_SIP_TCP_OUT_END,
+	LK_KEY_SIP_TLS_CERT,
+	LK_KEY_SIP_TLS_KEY,
 	/* Protocols > H.323 > Gatekeeper */
 	LK_KEY_H323_RAS_PORT,
 	LK_KEY_H323_CALLSIG_START,
@@ -100,6 +102,14 @@ enum lk_key {
 	LK_KEY_PORT_COOLDOWN,
 	LK_KEY_PORT_ORDER,
 	LK_KEY_WORKERS,
+	/* Registrar */
+	LK_KEY_REG_DOMAIN,
+	LK_KEY_REG_MIN_EXPIRES,
+	LK_KEY_REG_DEFAULT_EXPIRES,
+	LK_KEY_REG_MAX_EXPIRES,
+	LK_KEY_REG_AUTH,
+	LK_KEY_REG_REALM,
+	LK_KEY_REG_USERS,
 	/* Zones */
 	LK_KEY_ZONE_COUNT,
 	/* Zones > Traversal Zone N (per zone) */
@@ -143,6 +153,8 @@ struct lk_conf {
 	uint16_t sip_tcp_port;		/* seed K: 5060 */
 	uint16_t sip_tls_port;		/* seed L: 5061 */
 	struct lk_range sip_tcp_out;	/* seed A: 25000-29999 */
+	char sip_tls_cert[256];		/* PEM path; "": self-signed at start */
+	char sip_tls_key[256];		/* PEM path; "": with the certificate */
 
 	/* Protocols > H.323 (> Gatekeeper) */
 	uint16_t h323_ras_port;		/* seed R_C/R_E: 1719 */
@@ -178,6 +190,15 @@ struct lk_conf {
 	unsigned port_cooldown;		/* seconds a freed port rests */
 	enum lk_port_order port_order;
 	unsigned workers;		/* media threads; 0 = one per core */
+
+	/* Registrar (docs/sip.md) */
+	char reg_domain[256];		/* "*" any, else "a.example, b" */
+	unsigned reg_min_expires;	/* seconds; shorter: 423 */
+	unsigned reg_default_expires;	/* when REGISTER names none */
+	unsigned reg_max_expires;	/* longer is cut down to this */
+	bool reg_auth;			/* digest authentication */
+	char reg_realm[64];
+	char reg_users[256];		/* "alice:secret, bob:pw" */
 
 	/* Zones */
 	unsigned nzones;

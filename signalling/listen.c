@@ -19,6 +19,7 @@ struct listener {
 	int fd;
 	struct event *ev;		/* UDP */
 	struct evconnlistener *lev;	/* TCP, TLS */
+	bool handed_off;		/* a module's socket: no handler here */
 	uint64_t datagrams;
 	uint64_t connections;
 	char name[96];			/* "UDP 127.0.0.1:5060 (SIP)" */
@@ -199,6 +200,31 @@ static int sockaddr_make(struct sockaddr_storage *ss, socklen_t *slp,
 	return EINVAL;
 }
 
+/* The ports whose protocol module takes the socket over. */
+static bool handed_off(enum lk_key key)
+{
+	return key == LK_KEY_SIP_UDP_PORT || key == LK_KEY_SIP_TCP_PORT ||
+	       key == LK_KEY_SIP_TLS_PORT;
+}
+
+int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)
+{
+	unsigned i;
+	int fd;
+
+	for (i = 0; set && i < set->n; i++) {
+		struct listener *l = &set->l[i];
+
+		if (l->item.key != key || !l->handed_off || l->item.zone)
+			continue;
+		fd = l->fd;
+		l->fd = -1;
+		return fd;
+	}
+
+	return -1;
+}
+
 static int listener_open(struct listener *l, struct event_base *base,
 			 const char *addr)
 {
@@ -222,6 +248,12 @@ static int listener_open(struct listener *l, struct event_base *base,
 		setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(l->fd, (struct sockaddr *)&ss, sl) < 0)
 		return errno;
+	if (l->handed_off) {
+		/* SIP: signalling/sip.c reads it (lk_listen_take_fd). */
+		if (!udp && listen(l->fd, 128) < 0)
+			return errno;
+		return 0;
+	}
 	if (udp) {
 		l->ev = event_new(base, l->fd, EV_READ | EV_PERSIST, listener_recv,
 				  l);
@@ -257,6 +289,7 @@ int lk_listen_open(struct lk_listen_set **setp, struct event_base *base,
 
 		l->item = items[i];
 		l->fd = -1;
+		l->handed_off = handed_off(l->item.key);
 		set->n = i + 1;
 		snprintf(l->name, sizeof(l->name), strchr(conf->address, ':') ?
 			 "%s [%s]:%u (%s)" : "%s %s:%u (%s)",

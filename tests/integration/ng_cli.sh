@@ -8,11 +8,11 @@ UDP port = 15460
 TCP port = 15460
 TLS port = 15461
 [Protocols > H.323 > Gatekeeper]
-Registration UDP port = 11719
+Registration UDP port = 11769
 Call signaling port range start = 20400
 Call signaling port range end = 20499
 [Protocols > H.323]
-Call signaling TCP port = 11720
+Call signaling TCP port = 11770
 [Traversal > Ports]
 H.323 Assent call signaling port = 13076
 H.323 H.460.18 call signaling port = 13077

@@ -284,6 +284,32 @@ static const struct bad bad_configs[] = {
 	 "(default) = 1"},
 	{"[Zones > Traversal Zone 17]\n", "zones are numbered 1 to 16"},
 	{"[Zones > Traversal Zone x]\n", "unknown section"},
+	/* Registrar and SIP TLS keys. */
+	{"[Registrar]\nUsers = alice\n",
+	 "Registrar > Users = \"alice\": expected name:password pairs"},
+	{"[Registrar]\nUsers = alice:one two:x\n", "expected name:password"},
+	{"[Registrar]\nUsers = al ice:pw\n", "expected name:password"},
+	{"[Registrar]\nUsers = alice:\n", "expected name:password"},
+	{"[Registrar]\nUsers = alice:a:b\n", "expected name:password"},
+	{"[Registrar]\nDomain = a b\n",
+	 "Registrar > Domain = \"a b\": expected * or host names"},
+	{"[Registrar]\nDomain = lab.example,\n", "expected * or host names"},
+	{"[Registrar]\nMinimum expiry = 0\n",
+	 "Registrar > Minimum expiry = \"0\": expected a whole number from "
+	 "1 to 86400"},
+	{"[Registrar]\nMinimum expiry = 600\nMaximum expiry = 300\n",
+	 "test.conf:3: Registrar: Minimum expiry = 600, Registrar > Default "
+	 "expiry (default) = 3600 and Maximum expiry = 300 must be in that "
+	 "order"},
+	{"[Registrar]\nAuthentication = on\n",
+	 "Registrar > Authentication (line 2) = yes but Registrar > Users is "
+	 "empty"},
+	{"[Registrar]\nAuthentication = sometimes\n", "expected yes or no"},
+	{"[Protocols > SIP]\nTLS private key = /etc/lk/key.pem\n",
+	 "Protocols > SIP > TLS private key (line 2) is set but Protocols > "
+	 "SIP > TLS certificate is not"},
+	{"[Protocols > SIP]\nTLS certificate = a\tb\n",
+	 "expected a file name"},
 	{"[System]\nRole = control\0\n", "NUL byte"},
 };
 
@@ -319,7 +345,9 @@ static void printed_config_loads_back_the_same(void **state)
 		"[Protocols > SIP]\nTCP outbound port start = 26000\n"
 		"[Zones]\nTraversal zone count = 2\n"
 		"[Zones > Traversal Zone 2]\nName = To DMZ two\n"
-		"[Session control]\nListen = [::1]:2300\n";
+		"[Session control]\nListen = [::1]:2300\n"
+		"[Registrar]\nAuthentication = yes\nUsers = a:b, c.d:e+f\n"
+		"Domain = lab.example, 192.0.2.1\n";
 	struct lk_conf_diag diag;
 	struct lk_conf a, b;
 	char *buf = NULL;
@@ -342,6 +370,9 @@ static void printed_config_loads_back_the_same(void **state)
 	assert_string_equal("::1", b.ng_address);
 	assert_int_equal(2300, b.ng_port);
 	assert_string_equal("To DMZ two", b.zones[1].name);
+	assert_true(b.reg_auth);
+	assert_string_equal("a:b, c.d:e+f", b.reg_users);
+	assert_string_equal("", b.sip_tls_cert);
 }
 
 static void wildcard_address_is_a_warning(void **state)

@@ -1,0 +1,276 @@
+/* signalling/sip.c  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <openssl/ssl.h>
+#include <re.h>
+
+#include "listen.h"
+#include "log.h"
+#include "registrar.h"
+#include "sip.h"
+#include "sipmsg.h"
+#include "siptls.h"
+#include "siptrans.h"
+#include "siptransport.h"
+
+struct lk_sip {
+	const struct lk_conf *conf;
+	struct lk_siptransport *transport;
+	struct lk_siptrans *trans;
+	struct lk_registrar *registrar;
+	SSL_CTX *tls_server, *tls_client;
+	struct event *expiry;
+	uint64_t options, methods_rejected, cancels, acks, stateless;
+};
+
+static uint64_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/* Methods of RFC 3261 and its extensions: known, not handled yet. */
+static bool method_known(const struct pl *met)
+{
+	static const char *const known[] = {"INVITE", "BYE", "INFO",
+		"UPDATE", "PRACK", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE",
+		"PUBLISH"};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (!pl_strcmp(met, known[i]))
+			return true;
+	}
+
+	return false;
+}
+
+/* Answer through the transaction, or statelessly when there is none. */
+static void answer(struct lk_sip *sip, struct lk_sipst *st,
+		   const struct lk_sipflow *flow, const struct sip_msg *msg,
+		   uint16_t scode, const char *reason, const char *hdrs)
+{
+	struct mbuf *mb = NULL;
+
+	if (lk_sipmsg_reply(&mb, msg, &flow->remote, scode, reason, hdrs))
+		return;
+	if (st)
+		lk_siptrans_reply(st, scode, mb);
+	else
+		lk_siptransport_send(sip->transport, flow, mb->buf, mb->end);
+	mem_deref(mb);
+}
+
+static void sip_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
+		     void *arg)
+{
+	struct lk_sip *sip = arg;
+	struct lk_sipreply reply;
+	struct lk_sipst *st = NULL;
+	char met[32], fl[80];
+	int err;
+
+	if (!msg->req) {
+		/* No client transactions yet: nothing can match. */
+		lk_warn_limited("SIP from %s: %s matches no transaction; "
+				"dropped", lk_sipflow_name(fl, sizeof(fl), flow),
+				lk_sipmsg_method(met, sizeof(met), msg));
+		return;
+	}
+	if (!pl_strcmp(&msg->met, "ACK")) {
+		++sip->acks;		/* for a 4xx-6xx to INVITE: absorbed */
+		return;
+	}
+	err = lk_siptrans_receive(sip->trans, msg, flow, &st);
+	if (err == EALREADY)
+		return;
+	if (err) {
+		++sip->stateless;
+		st = NULL;
+	}
+	if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		/*
+		 * RFC 3261 s.11.2: what we do, as a keep-alive or a probe.
+		 * Supported is empty: no extension (path, outbound, 100rel)
+		 * is implemented in full yet, so none is claimed.
+		 */
+		++sip->options;
+		answer(sip, st, flow, msg, 200, "OK",
+		       "Allow: " LK_SIP_ALLOW "\r\n"
+		       "Accept: application/sdp\r\n"
+		       "Accept-Encoding: identity\r\n"
+		       "Accept-Language: en\r\n"
+		       "Supported: \r\n");
+		return;
+	}
+	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		lk_registrar_register(sip->registrar, msg, flow, now_s(),
+				      &reply);
+		answer(sip, st, flow, msg, reply.scode, reply.reason,
+		       reply.hdrs[0] ? reply.hdrs : NULL);
+		return;
+	}
+	++sip->methods_rejected;
+	if (!pl_strcmp(&msg->met, "CANCEL")) {
+		++sip->cancels;
+		answer(sip, st, flow, msg, 481, "Call/Transaction Does Not "
+		       "Exist", NULL);
+		return;
+	}
+	lk_warn_limited("SIP from %s: %s is not handled yet",
+			lk_sipflow_name(fl, sizeof(fl), flow),
+			lk_sipmsg_method(met, sizeof(met), msg));
+	if (method_known(&msg->met))
+		answer(sip, st, flow, msg, 405, "Method Not Allowed",
+		       "Allow: " LK_SIP_ALLOW "\r\n");
+	else
+		answer(sip, st, flow, msg, 501, "Not Implemented",
+		       "Allow: " LK_SIP_ALLOW "\r\n");
+}
+
+static void expiry_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct lk_sip *sip = arg;
+
+	lk_registrar_expire(sip->registrar, now_s());
+}
+
+int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
+		 const struct lk_conf *conf, struct lk_listen_set *listeners,
+		 char *errbuf, size_t errsz)
+{
+	struct lk_siptransport_conf tcfg;
+	struct timeval second = {1, 0};
+	struct lk_sip *sip;
+	int err;
+
+	if (!sipp || !base || !conf || !listeners)
+		return EINVAL;
+	sip = calloc(1, sizeof(*sip));
+	if (!sip)
+		return ENOMEM;
+	sip->conf = conf;
+	lk_siptransport_conf_init(&tcfg, conf);
+	tcfg.udp_fd = lk_listen_take_fd(listeners, LK_KEY_SIP_UDP_PORT);
+	tcfg.tcp_fd = lk_listen_take_fd(listeners, LK_KEY_SIP_TCP_PORT);
+	tcfg.tls_fd = lk_listen_take_fd(listeners, LK_KEY_SIP_TLS_PORT);
+	if (tcfg.tls_fd >= 0) {
+		err = lk_siptls_server_ctx(&sip->tls_server, conf, errbuf,
+					   errsz);
+		if (err)
+			goto fail;
+		err = lk_siptls_client_ctx(&sip->tls_client);
+		if (err) {
+			snprintf(errbuf, errsz, "TLS client context: %s",
+				 strerror(err));
+			goto fail;
+		}
+	}
+	tcfg.tls_server = sip->tls_server;
+	tcfg.tls_client = sip->tls_client;
+	err = lk_siptransport_alloc(&sip->transport, base, &tcfg, sip_recv,
+				    sip);
+	tcfg.udp_fd = tcfg.tcp_fd = tcfg.tls_fd = -1;	/* owned now */
+	if (err) {
+		snprintf(errbuf, errsz, "SIP transport: %s", strerror(err));
+		goto fail;
+	}
+	err = lk_siptrans_alloc(&sip->trans, base, sip->transport, 0);
+	if (!err)
+		err = lk_registrar_alloc(&sip->registrar, conf);
+	if (err) {
+		snprintf(errbuf, errsz, "SIP: %s", strerror(err));
+		goto fail;
+	}
+	sip->expiry = event_new(base, -1, EV_PERSIST, expiry_tick, sip);
+	if (!sip->expiry || event_add(sip->expiry, &second)) {
+		err = ENOMEM;
+		snprintf(errbuf, errsz, "SIP: cannot start the expiry timer");
+		goto fail;
+	}
+	*sipp = sip;
+
+	return 0;
+
+ fail:
+	if (tcfg.udp_fd >= 0)
+		close(tcfg.udp_fd);
+	if (tcfg.tcp_fd >= 0)
+		close(tcfg.tcp_fd);
+	if (tcfg.tls_fd >= 0)
+		close(tcfg.tls_fd);
+	lk_sip_free(sip);
+
+	return err;
+}
+
+void lk_sip_free(struct lk_sip *sip)
+{
+	struct lk_siptransport_stats ts;
+	struct lk_siptrans_stats xs;
+	struct lk_registrar_stats rs;
+
+	if (!sip)
+		return;
+	if (sip->transport) {
+		lk_siptransport_stats(sip->transport, &ts);
+		lk_siptrans_stats(sip->trans, &xs);
+		lk_registrar_stats(sip->registrar, &rs);
+		lk_info("SIP counters: received udp=%llu stream=%llu "
+			"options=%llu keepalive ping=%llu pong=%llu; "
+			"dropped undecodable=%llu unroutable=%llu; "
+			"rejected=%llu framing=%llu oversize=%llu "
+			"methods=%llu; connections in=%llu out=%llu "
+			"refused=%llu idle=%llu failed=%llu; "
+			"transactions=%llu retransmissions=%llu; "
+			"registered=%llu fetches=%llu challenged=%llu "
+			"auth_failed=%llu too_brief=%llu reg_rejected=%llu "
+			"expired=%llu bindings=%u",
+			(unsigned long long)ts.rx_udp,
+			(unsigned long long)ts.rx_stream,
+			(unsigned long long)sip->options,
+			(unsigned long long)ts.ping,
+			(unsigned long long)ts.pong,
+			(unsigned long long)ts.drop_undecodable,
+			(unsigned long long)ts.drop_unroutable,
+			(unsigned long long)ts.rejected,
+			(unsigned long long)ts.framing_errors,
+			(unsigned long long)ts.oversize,
+			(unsigned long long)sip->methods_rejected,
+			(unsigned long long)ts.conn_in,
+			(unsigned long long)ts.conn_out,
+			(unsigned long long)ts.conn_refused,
+			(unsigned long long)ts.conn_idle,
+			(unsigned long long)ts.conn_failed,
+			(unsigned long long)xs.created,
+			(unsigned long long)xs.retransmissions,
+			(unsigned long long)rs.registered,
+			(unsigned long long)rs.fetches,
+			(unsigned long long)rs.challenged,
+			(unsigned long long)rs.auth_failed,
+			(unsigned long long)rs.interval_too_brief,
+			(unsigned long long)rs.rejected,
+			(unsigned long long)rs.expired, rs.bindings);
+		if (rs.bindings && lk_log_get_level() >= LK_LOG_INFO) {
+			lk_info("registrar bindings at stop:");
+			lk_registrar_print(sip->registrar, now_s(), stderr);
+		}
+	}
+	if (sip->expiry)
+		event_free(sip->expiry);
+	mem_deref(sip->registrar);
+	mem_deref(sip->trans);
+	mem_deref(sip->transport);
+	if (sip->tls_server)
+		SSL_CTX_free(sip->tls_server);
+	if (sip->tls_client)
+		SSL_CTX_free(sip->tls_client);
+	free(sip);
+}

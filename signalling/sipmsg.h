@@ -1,0 +1,63 @@
+/* signalling/sipmsg.h  SIP message decoding, latchkey's own checks, replies. */
+#ifndef LK_SIPMSG_H
+#define LK_SIPMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sip_msg;
+struct mbuf;
+struct sa;
+
+/* What latchkey answers to, for Allow headers and 405s. */
+#define LK_SIP_ALLOW "OPTIONS, REGISTER"
+
+/* The branch lk_sipmsg_decode() gives a top Via that has none. */
+#define LK_SIPMSG_NOBRANCH "lk-no-branch"
+
+/*
+ * Decode one whole message (a datagram, or a frame from lk_sipframe_next())
+ * with libre's sip_msg_decode().  The octets are copied: the message owns
+ * its buffer, and is freed with mem_deref().  Returns EBADMSG for anything
+ * libre cannot decode (including headers that do not end), EINVAL, ENOMEM.
+ */
+int lk_sipmsg_decode(struct sip_msg **msgp, const uint8_t *p, size_t n);
+
+/* The checks' verdict on a decoded message. */
+struct lk_sipverdict {
+	uint16_t scode;		/* 0: fine; else the reply to send */
+	bool reply;		/* false: no reply is possible, drop */
+	const char *reason;	/* fixed text: reason phrase and counter */
+};
+
+/*
+ * What latchkey checks itself, RFC 3261 s.8.1.1 and s.8.2: a request
+ * needs a top Via with a sent-by (else no reply can be routed: drop) and a
+ * branch, From, To, Call-ID, CSeq whose method is the request's, and
+ * Max-Forwards (0: 483 Too Many Hops, s.16.3).  On a datagram the body may
+ * not be shorter than Content-Length (s.18.3).  A response needs a Via, a
+ * CSeq and a Call-ID, or it is dropped.  `datagram` is true for UDP.
+ */
+void lk_sipmsg_check(struct lk_sipverdict *v, const struct sip_msg *msg,
+		     bool datagram);
+
+/*
+ * Build a response to request `req` (RFC 3261 s.8.2.6): its Via headers,
+ * the top one with received= and, when the request asked with a bare
+ * rport, rport=<port> of `src` (RFC 3581 s.4; received also when the
+ * sent-by host is not `src`, RFC 3261 s.18.2.1), From, To with a tag
+ * (added unless the request had one or scode is 100), Call-ID, CSeq, then
+ * `hdrs` (whole header lines with CRLF, or NULL), Server, Content-Length
+ * 0.  Whatever of From/To/Call-ID/CSeq the request lacks is left out, so
+ * that a 400 for it can still be sent.  The caller frees *mbp with
+ * mem_deref(); its pos is 0.
+ */
+int lk_sipmsg_reply(struct mbuf **mbp, const struct sip_msg *req,
+		    const struct sa *src, uint16_t scode, const char *reason,
+		    const char *hdrs);
+
+/* "REGISTER" etc. as a C string in `buf`; for logs. */
+const char *lk_sipmsg_method(char *buf, size_t sz, const struct sip_msg *msg);
+
+#endif
