@@ -45,6 +45,14 @@ install_pkgs() {
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}"
+	# Debian enables kamailio's service on install; on a machine with
+	# systemd it would take SIP 5060 on every address. The tests start
+	# their own kamailio.
+	if [[ " ${missing[*]} " == *" kamailio "* ]] &&
+		command -v systemctl >/dev/null &&
+		[ -d /run/systemd/system ]; then
+		as_root systemctl disable --now kamailio >/dev/null 2>&1 || true
+	fi
 }
 
 build() {	# build DIR [cmake options...]
@@ -102,6 +110,10 @@ perf)
 		say "running $b"
 		"$b"
 	done
+	# The relay against the ceiling and rtpengine, same load, same run
+	# (docs/performance.md); arguments go to it (--quick, --systems ...).
+	say "running perf/bench.sh $*"
+	perf/bench.sh --no-build "$@"
 	;;
 *)
 	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'

@@ -753,6 +753,11 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 	}
 	call->last_signal_ms = mono_ms();
 	call->last_signal = time(NULL);
+	if (created)
+		lk_info("call %.*s: created by offer from %.*s: %u stream%s on "
+			"worker %u", (int)call->call_id_len, call->call_id,
+			(int)req->from_tag.len, req->from_tag.p, sdp.nmedia,
+			sdp.nmedia == 1 ? "" : "s", lk_worker_index(call->w));
 	free(mp);
 
 	return 0;

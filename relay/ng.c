@@ -716,6 +716,17 @@ int lk_ng_handle(struct lk_ng *ng, const void *reqbuf, size_t len,
 	}
 	if (keylen)
 		cache_add(ng, key, keylen, out, *lenp);
+	if (lk_log_get_level() >= LK_LOG_DEBUG) {
+		struct lk_media_str id = {NULL, 0};
+
+		if (r.dict)
+			get_str(&id, r.dict, "call-id");
+		lk_debug("ng %.*s: %.*s%s%.*s: %s%s", (int)frame.cookie.len,
+			 frame.cookie.p, r.dict ? (int)cmd.len : 1,
+			 r.dict ? cmd.p : "?", id.len ? " " : "", (int)id.len,
+			 id.p ? id.p : "", r.error ? "error: " : "ok",
+			 r.error ? r.error : "");
+	}
 
 	return 0;
 }

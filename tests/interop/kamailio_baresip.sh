@@ -1,0 +1,498 @@
+#!/usr/bin/env bash
+# tests/interop/kamailio_baresip.sh  Kamailio's rtpengine module drives latchkeyd; two baresip endpoints call through it.
+#
+# Three network namespaces of this run's own (docs/interop.md):
+#
+#   lki-PID-a            lki-PID-relay                      lki-PID-b
+#   baresip alice        kamailio   SIP 203.0.113.1:5060    baresip bob
+#   (caller)               | rtpengine module, ng           (callee, answers)
+#                          v
+#                        latchkeyd  ng 127.0.0.1:2223,
+#                                   media 203.0.113.1:48002-48999
+#   eth0 192.0.2.2 ===== va 192.0.2.1
+#                        vb 198.51.100.1 ================== eth0 198.51.100.2
+#
+# The relay namespace does not forward and each endpoint has a route to
+# 203.0.113.1 only, so media can pass between the endpoints only through
+# latchkeyd.  Alice dials bob, bob answers, CALL_SECS later the test tells
+# alice to hang up (baresip's ctrl_tcp).
+# Checked: what the endpoints were told (SDP) and got (RTP from where,
+# how many packets), what latchkeyd says over ng (list and query during the
+# call; statistics, list and query after it), and that kamailio's offer,
+# answer and delete were answered.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../integration/lib/common.sh"
+
+skip() { printf 'SKIP %s\n' "$*"; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "needs root: it creates network namespaces"
+for tool in ip kamailio baresip python3; do
+	command -v "$tool" >/dev/null ||
+		skip "$tool is not installed (./bootstrap.sh deps installs it)"
+done
+
+CALL_SECS=${LK_INTEROP_CALL_SECS:-8}	# alice hangs up this long after the answer
+id=$$
+ns_relay=lki-$id-relay
+ns_a=lki-$id-a
+ns_b=lki-$id-b
+relay_ip=203.0.113.1
+a_ip=192.0.2.2
+a_gw=192.0.2.1
+b_ip=198.51.100.2
+b_gw=198.51.100.1
+sip=$relay_ip:5060
+ng=127.0.0.1:2223
+media_lo=48000		# 48000/48001 are the multiplexed media ports
+media_hi=48999
+a_rtp_lo=10000
+a_rtp_hi=10019
+b_rtp_lo=20000
+b_rtp_hi=20019
+
+# --- helpers ---------------------------------------------------------------
+
+declare -A pid=()	# NAME -> PID of each process this test started
+declare -A status=()	# NAME -> exit status, once stopped
+order=()		# names in start order; stopped in reverse
+namespaces=()
+
+fatal() { not_ok "$*"; lk_done || true; exit 1; }
+
+# Start CMD in namespace NS; its output goes to $LK_TMP/NAME.log.
+# "ip netns exec" execs CMD in place, so $! is CMD's own PID.
+start() {	# start NAME NS CMD...
+	local name=$1 ns=$2
+	shift 2
+	ip netns exec "$ns" "$@" >"$LK_TMP/$name.log" 2>&1 </dev/null &
+	pid[$name]=$!
+	order+=("$name")
+}
+
+# SIGTERM, up to 5 s, then SIGKILL; the exit status lands in status[NAME].
+stop() {	# stop NAME
+	local name=$1 p=${pid[$1]:-} i st
+	[ -n "$p" ] || return 0
+	kill -TERM "$p" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
+	wait "$p" 2>/dev/null && st=0 || st=$?
+	status[$name]=$st
+	unset "pid[$name]"
+}
+
+# Run a command every 0.1 s until it succeeds or SECONDS of wall time pass
+# (the command itself may take time: the deadline is on the clock).
+wait_for() {	# wait_for SECONDS CMD...
+	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+alive() { kill -0 "${pid[$1]:-none}" 2>/dev/null; }	# alive NAME
+
+# Wait for NAME's log to match PATTERN; give up early if NAME has exited.
+logged_or_gone() { ! alive "$1" || has_log "$1" "$2"; }
+wait_log() {	# wait_log SECONDS NAME PATTERN
+	wait_for "$1" logged_or_gone "$2" "$3" && has_log "$2" "$3"
+}
+
+has_log() { grep -q -- "$2" "$LK_TMP/$1.log" 2>/dev/null; }	# NAME PATTERN
+
+in_range() {	# in_range VALUE LO HI
+	[[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# A log without baresip's call ticker and colours, for people to read.
+show_log() {	# show_log NAME LINES
+	[ -f "$LK_TMP/$1.log" ] || return 0
+	echo "--- $1.log (last $2 lines)"
+	tr '\r' '\n' <"$LK_TMP/$1.log" | sed -e 's/\x1b\[[0-9;]*m//g' \
+		-e 's/\[[0-9]*:[0-9:]*\] audio=[0-9/]* (bit\/s) *//g' |
+		grep -v '^ *$' | tail -n "$2"
+}
+
+lki_cleanup() {
+	local rc=$? i ns p
+	trap - EXIT INT TERM
+	for ((i = ${#order[@]} - 1; i >= 0; i--)); do
+		stop "${order[i]}"
+	done
+	# Kamailio's children go with their parent on SIGTERM; if it had to
+	# be killed they are left in the namespace, and they are ours.
+	for ns in "${namespaces[@]}"; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null || true
+		done
+	done
+	ip -n "$ns_relay" link del va 2>/dev/null || true
+	ip -n "$ns_relay" link del vb 2>/dev/null || true
+	for ns in "${namespaces[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		for p in latchkeyd kamailio alice bob; do
+			show_log "$p" 80
+		done
+	fi
+	if [ -n "${LK_INTEROP_LOGS:-}" ]; then
+		mkdir -p "$LK_INTEROP_LOGS"
+		cp "$LK_TMP"/*.log "$LK_TMP"/*.json "$LK_TMP"/*.facts \
+			"$LK_TMP"/legs "$LK_INTEROP_LOGS"/ 2>/dev/null || true
+	fi
+	lk_cleanup
+	exit "$rc"
+}
+trap lki_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# One ng request from inside the relay namespace; the reply as JSON.
+ngq() {	# ngq COMMAND [KEY=VALUE...]
+	ip netns exec "$ns_relay" python3 "$here/ngq.py" "$ng" "$@"
+}
+
+# Values at a dotted path of a JSON file, one per line; "*" is every
+# member of a dictionary or list.
+jget() {	# jget FILE PATH
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+vals = [json.load(open(sys.argv[1]))]
+for k in sys.argv[2].split("."):
+    nxt = []
+    for v in vals:
+        if k == "*":
+            nxt += list(v.values()) if isinstance(v, dict) else list(v)
+        elif isinstance(v, list):
+            if k.isdigit() and int(k) < len(v):
+                nxt.append(v[int(k)])
+        elif isinstance(v, dict) and k in v:
+            nxt.append(v[k])
+    vals = nxt
+for v in vals:
+    print(json.dumps(v) if isinstance(v, (dict, list, bool)) else v)
+PY
+}
+
+# One line per leg of a query reply:
+#   TAG ENDPOINT-ADDR:PORT LOCAL-PORT LATCHED PACKETS-IN PACKETS-OUT TYPE
+legs() {	# legs QUERY.json
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for tag, t in sorted(d.get("tags", {}).items()):
+    for m in t.get("medias", []):
+        for s in m.get("streams", []):
+            e, st = s.get("endpoint", {}), s.get("stats", {})
+            print(tag, "%s:%s" % (e.get("address"), e.get("port")),
+                  s.get("local port"), s.get("latched"), st.get("packets"),
+                  st.get("packets out"), m.get("type"))
+PY
+}
+
+# One command to a baresip over its ctrl_tcp port (netstring-framed JSON),
+# from inside its namespace; prints the JSON response.
+ua_command() {	# ua_command NS COMMAND
+	ip netns exec "$1" python3 - "$2" <<'PY'
+import json, signal, socket, sys
+signal.alarm(10)	# the whole exchange, whatever baresip does
+req = json.dumps({"command": sys.argv[1], "token": "lki"}).encode()
+s = socket.create_connection(("127.0.0.1", 4444), timeout=5)
+s.sendall(b"%d:%s," % (len(req), req))
+buf = b""
+while True:	# skip event messages until the response to our token
+    while b":" not in buf:
+        buf += s.recv(4096) or sys.exit("closed")
+    n, _, rest = buf.partition(b":")
+    while len(rest) < int(n) + 1:
+        rest += s.recv(4096) or sys.exit("closed")
+    msg, buf = json.loads(rest[:int(n)]), rest[int(n) + 1:]
+    if msg.get("response"):
+        print(json.dumps(msg))
+        break
+PY
+}
+
+# What each endpoint saw, from its console (baresip_log.py).
+read_facts() {
+	local ua
+	for ua in alice bob; do
+		python3 "$here/baresip_log.py" "$LK_TMP/$ua.log" "$sip" \
+			>"$LK_TMP/$ua.facts" || true
+	done
+}
+fact() { awk -v k="$2" '$1 == k { print $2 }' "$LK_TMP/$1.facts"; }
+
+# --- the network ---------------------------------------------------------
+
+# Namespaces left by a run that was killed (its PID is gone) go first.
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
+	    grep -E '^lki-[0-9]+-(relay|a|b)$' || true); do
+	p=${ns#lki-}
+	p=${p%%-*}
+	kill -0 "$p" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
+done
+
+mk_ns() {	# mk_ns NAME: a namespace with lo up, deleted at exit
+	ip netns add "$1" || return 1
+	namespaces+=("$1")
+	ip -n "$1" link set lo up
+}
+setup_net() {	# every step must work: one chain of &&
+	mk_ns "$ns_relay" && mk_ns "$ns_a" && mk_ns "$ns_b" &&
+	# Each veth pair is created inside the namespaces: no name on the host.
+	ip -n "$ns_relay" link add va type veth peer name eth0 netns "$ns_a" &&
+	ip -n "$ns_relay" link add vb type veth peer name eth0 netns "$ns_b" &&
+	ip -n "$ns_relay" addr add "$relay_ip/32" dev lo &&
+	ip -n "$ns_relay" addr add "$a_gw/24" dev va &&
+	ip -n "$ns_relay" addr add "$b_gw/24" dev vb &&
+	ip -n "$ns_relay" link set va up &&
+	ip -n "$ns_relay" link set vb up &&
+	ip -n "$ns_a" addr add "$a_ip/24" dev eth0 &&
+	ip -n "$ns_b" addr add "$b_ip/24" dev eth0 &&
+	ip -n "$ns_a" link set eth0 up &&
+	ip -n "$ns_b" link set eth0 up &&
+	ip -n "$ns_a" route add "$relay_ip/32" via "$a_gw" &&
+	ip -n "$ns_b" route add "$relay_ip/32" via "$b_gw" &&
+	# Kamailio's and the ng client's sockets take their ephemeral ports
+	# from the seed's ephemeral range, never from the media range.
+	ip netns exec "$ns_relay" sysctl -q -w \
+		net.ipv4.ip_local_port_range="30000 35999"
+}
+if ! setup_net 2>"$LK_TMP/net.err"; then
+	cat "$LK_TMP/net.err"
+	grep -qi 'operation not permitted' "$LK_TMP/net.err" &&
+		skip "cannot create network namespaces here"
+	fatal "namespaces and veth pairs are set up"
+fi
+ok "namespaces $ns_relay, $ns_a, $ns_b and two veth pairs are set up"
+check "the relay namespace does not forward" test "$(ip netns exec \
+	"$ns_relay" sysctl -n net.ipv4.ip_forward)" = 0
+check "alice has no route to bob" \
+	bash -c "! ip -n $ns_a route get $b_ip >/dev/null 2>&1"
+check "bob has no route to alice" \
+	bash -c "! ip -n $ns_b route get $a_ip >/dev/null 2>&1"
+
+# --- latchkeyd and kamailio in the relay namespace ------------------------
+
+# SIP moves to 5070/5071: kamailio takes 5060 on the same address.
+cat >"$LK_TMP/latchkeyd.conf" <<CONF
+[System]
+Address = $relay_ip
+[Protocols > SIP]
+UDP port = 5070
+TCP port = 5070
+TLS port = 5071
+[Local Zone > Traversal Subzone]
+Traversal Media port start = $media_lo
+Traversal Media port end = $media_hi
+[TURN]
+TURN services = no
+[Session control]
+Listen = $ng
+[Media]
+Media timeout = 30
+CONF
+start latchkeyd "$ns_relay" "$LK_LATCHKEYD" --config "$LK_TMP/latchkeyd.conf" \
+	--log-level debug
+wait_log 15 latchkeyd "running (pid" ||
+	fatal "latchkeyd starts in $ns_relay"
+ok "latchkeyd starts in $ns_relay (media $relay_ip:$media_lo-$media_hi)"
+ngq ping >"$LK_TMP/ping.json" || true
+check "latchkeyd answers an ng ping on $ng" \
+	test "$(jget "$LK_TMP/ping.json" result)" = pong
+
+mkdir -p "$LK_TMP/kamailio-run"
+sed -e "s/%SIP_ADDR%/$relay_ip/g" -e "s/%SIP_PORT%/5060/g" \
+	-e "s/%NG%/$ng/g" -e "s/%DEBUG%/${LK_INTEROP_KAMAILIO_DEBUG:-2}/g" \
+	"$here/kamailio.cfg.in" >"$LK_TMP/kamailio.cfg"
+start kamailio "$ns_relay" kamailio -f "$LK_TMP/kamailio.cfg" -DD -E \
+	-Y "$LK_TMP/kamailio-run" -m 64 -M 8
+# The rtpengine module pings its relay when it starts.
+wait_log 15 kamailio "rtpengine instance <udp:$ng> found" ||
+	fatal "kamailio starts and finds latchkeyd on udp:$ng"
+ok "kamailio starts and its rtpengine module finds latchkeyd on udp:$ng"
+
+# --- the endpoints and the call --------------------------------------------
+
+ua_config() {	# ua_config NAME ADDR RTP_PORTS ANSWERMODE
+	mkdir -p "$LK_TMP/$1"
+	sed -e "s/%ADDR%/$2/g" -e "s/%RTP_PORTS%/$3/g" \
+		"$here/baresip.config.in" >"$LK_TMP/$1/config"
+	sed -e "s/%USER%/$1/g" -e "s/%PROXY%/$sip/g" \
+		-e "s/%ANSWERMODE%/$4/g" "$here/accounts.in" \
+		>"$LK_TMP/$1/accounts"
+}
+ua_config bob "$b_ip" "$b_rtp_lo-$b_rtp_hi" auto
+ua_config alice "$a_ip" "$a_rtp_lo-$a_rtp_hi" manual
+
+# -s: the SIP trace, from which the SDP each endpoint was given is read.
+# -t ends each by itself too, should this script not get to it.
+start bob "$ns_b" baresip -s -f "$LK_TMP/bob" -t $((CALL_SECS + 90))
+wait_log 15 bob "bob@[^ ]*: {0/UDP/v4} 200 OK" ||
+	fatal "bob registers with kamailio"
+ok "bob registers with kamailio at $sip"
+
+start alice "$ns_a" baresip -s -f "$LK_TMP/alice" \
+	-e "/dial sip:bob@$sip" -t $((CALL_SECS + 90))
+wait_for 15 eval 'has_log alice "Call established" &&
+		  has_log bob "Call established"' ||
+	fatal "alice's call to bob is established"
+established=${EPOCHREALTIME/./}	# microseconds
+ok "alice's call to bob is established"
+
+callid=$(sed -n 's/.*lki: rtpengine_offer ok \([^ ]*\).*/\1/p' \
+	"$LK_TMP/kamailio.log" | head -n 1)
+check "kamailio's rtpengine_offer was answered by latchkeyd" \
+	test -n "$callid"
+check "kamailio's rtpengine_answer was answered by latchkeyd" \
+	has_log kamailio "lki: rtpengine_answer ok $callid (200)"
+
+# --- during the call: the SDP, latchkey's list and query -------------------
+
+read_facts
+for ua in alice bob; do
+	printf '     %s: %s\n' "$ua" "$(tr '\n' ' ' <"$LK_TMP/$ua.facts")"
+done
+check "alice offered her own address ($(fact alice sdp_sent))" eval \
+	'[[ $(fact alice sdp_sent) == $a_ip:* ]]'
+check "bob answered with his own address ($(fact bob sdp_sent))" eval \
+	'[[ $(fact bob sdp_sent) == $b_ip:* ]]'
+for ua in alice bob; do
+	got=$(fact $ua sdp_received)
+	check "$ua was given latchkeyd's address and an even media port ($got)" \
+		eval '[[ $got == $relay_ip:* ]] && (( ${got#*:} % 2 == 0 )) &&
+		      in_range "${got#*:}" $((media_lo + 2)) $media_hi'
+	check "$ua's RTP comes from that address and port (symmetric RTP)" \
+		test "$(fact $ua rtp_from)" = "$got"
+done
+check "bob got the INVITE with alice's From tag" \
+	test "$(fact bob from_tag)" = "$(fact alice from_tag)"
+check "alice got the 200 OK with bob's To tag" \
+	test "$(fact alice to_tag)" = "$(fact bob to_tag)"
+
+both_latched() {
+	ngq query call-id="$callid" >"$LK_TMP/query-during.json" 2>/dev/null &&
+		[ "$(legs "$LK_TMP/query-during.json" | awk '{print $4}' |
+			tr '\n' ' ')" = "yes yes " ]
+}
+check "latchkeyd latches both legs within 5 s" wait_for 5 both_latched
+sleep 3		# media flows a while before the counters are read
+ngq list >"$LK_TMP/list-during.json" || true
+check "list shows exactly the call kamailio offered" \
+	test "$(jget "$LK_TMP/list-during.json" 'calls.*')" = "$callid"
+ngq query call-id="$callid" >"$LK_TMP/query-during.json" || true
+elapsed_ms=$(((${EPOCHREALTIME/./} - established) / 1000))
+elapsed=$((elapsed_ms / 1000)).$((elapsed_ms % 1000 / 100))
+check "query: result ok" test "$(jget "$LK_TMP/query-during.json" result)" = ok
+legs "$LK_TMP/query-during.json" >"$LK_TMP/legs" || true
+sed 's/^/     leg: /' "$LK_TMP/legs"
+check "query: two legs, audio" \
+	test "$(awk '{print $7}' "$LK_TMP/legs" | tr '\n' ' ')" = "audio audio "
+# The leg of each SIP tag (kamailio's from-tag, to-tag) must face that
+# tag's endpoint: latched on the address it offered, relaying on the port
+# latchkeyd wrote into the SDP it was given, ~50 packets/s each way
+# (PCMU, 20 ms) since the call was established.
+min=$((elapsed_ms * 50 * 7 / 10 / 1000))
+for ua in alice bob; do
+	if [ $ua = alice ]; then
+		tag=$(fact alice from_tag) ip=$a_ip lo=$a_rtp_lo hi=$a_rtp_hi
+	else
+		tag=$(fact bob to_tag) ip=$b_ip lo=$b_rtp_lo hi=$b_rtp_hi
+	fi
+	ep='' lport='' latched='' pin='' pout=''
+	read -r _ ep lport latched pin pout _ < <(awk -v t="${tag:-none}" \
+		'$1 == t' "$LK_TMP/legs") || true
+	check "query: $ua's leg (tag ${tag:-?}) is latched" \
+		test "$latched" = yes
+	check "query: $ua's leg is latched on what $ua offered (${ep:-?})" \
+		eval '[ -n "$ep" ] && [ "$ep" = "$(fact $ua sdp_sent)" ] &&
+		      [[ $ep == $ip:* ]] && in_range "${ep#*:}" $lo $hi'
+	check "query: $ua's leg relays on the port $ua was given (${lport:-?})" \
+		test "$lport" = "$(fact $ua sdp_received | sed 's/.*://')"
+	check "query: $ua's leg: ${pin:-?} packets in, ${pout:-?} out (>= $min after ${elapsed}s)" \
+		eval 'in_range "$pin" $min 1000000 && in_range "$pout" $min 1000000'
+done
+
+# --- hangup ----------------------------------------------------------------
+
+left=$((established + CALL_SECS * 1000000 - ${EPOCHREALTIME/./}))	# us
+[ "$left" -le 0 ] ||
+	sleep "$((left / 1000000)).$(printf %06d $((left % 1000000)))"
+ua_command "$ns_a" hangup >"$LK_TMP/hangup.json" 2>&1 || true
+check "alice hangs up (ctrl_tcp: $(cat "$LK_TMP/hangup.json"))" \
+	test "$(jget "$LK_TMP/hangup.json" ok 2>/dev/null)" = true
+check "alice sees the call end" \
+	wait_for 10 has_log alice "terminated (duration"
+check "bob sees the call end" wait_for 10 has_log bob "terminated (duration"
+check "kamailio's rtpengine_delete on the BYE was answered ok" \
+	wait_for 10 has_log kamailio "lki: rtpengine_delete ok on BYE $callid"
+check "latchkeyd deleted the call on request" \
+	wait_for 5 has_log latchkeyd "call $callid: deleted by request"
+ngq list >"$LK_TMP/list-after.json" || true
+check "list is empty after the hangup" eval \
+	'[ "$(jget "$LK_TMP/list-after.json" result)" = ok ] &&
+	 [ -z "$(jget "$LK_TMP/list-after.json" "calls.*")" ]'
+ngq query call-id="$callid" >"$LK_TMP/query-after.json" || true
+check "query of the call after the hangup: Unknown call-id" eval \
+	'[ "$(jget "$LK_TMP/query-after.json" result)" = error ] &&
+	 jget "$LK_TMP/query-after.json" error-reason |
+		grep -q "^Unknown call-id"'
+
+# --- after the call: the endpoints' RTP counters, latchkey's totals --------
+
+read_facts
+dur=$(fact alice duration)
+check "the call lasted ${dur:-?} s (about $CALL_SECS)" \
+	in_range "$dur" $((CALL_SECS - 1)) $((CALL_SECS + 5))
+dur=${dur:-$CALL_SECS}
+for ua in alice bob; do
+	other=bob
+	[ $ua = bob ] && other=alice
+	tx=$(fact $ua tx_packets)
+	rx=$(fact $ua rx_packets)
+	otx=$(fact $other tx_packets)
+	check "$ua sent ${tx:-?} RTP packets (>= $((dur * 50 * 8 / 10)))" \
+		in_range "$tx" $((dur * 50 * 8 / 10)) 1000000
+	check "$ua received ${rx:-?} of the ${otx:-?} $other sent (>= 90%)" \
+		eval 'in_range "$rx" 1 1000000 && in_range "$otx" 1 1000000 &&
+		      [ $((rx * 10)) -ge $((otx * 9)) ]'
+done
+
+ngq statistics >"$LK_TMP/statistics.json" || true
+t='statistics.totalstatistics'
+totals() { jget "$LK_TMP/statistics.json" "$1" 2>/dev/null || true; }
+printf '     statistics: %s\n' "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["statistics"]["totalstatistics"]
+print(" ".join("%s=%s" % kv for kv in sorted(d.items())))' \
+	"$LK_TMP/statistics.json" 2>&1)"
+fwd=$(totals "$t.forwardedpackets")
+rx_a=$(fact alice rx_packets)
+rx_b=$(fact bob rx_packets)
+rx_sum=$((${rx_a:-0} + ${rx_b:-0}))
+check "forwardedpackets ${fwd:-?} >= $((dur * 2 * 50 * 8 / 10)) (2 ways x 50/s x ${dur}s)" \
+	in_range "$fwd" $((dur * 2 * 50 * 8 / 10)) 1000000
+check "forwardedpackets ${fwd:-?} >= the RTP packets the endpoints got ($rx_sum)" \
+	in_range "$fwd" "$rx_sum" 1000000
+check "droppedforeign is 0" test "$(totals "$t.droppedforeign")" = 0
+check "senderrors is 0" test "$(totals "$t.senderrors")" = 0
+check "no session left (sessionsown 0)" \
+	test "$(totals statistics.currentstatistics.sessionsown)" = 0
+
+# --- shut down --------------------------------------------------------------
+
+stop alice	# before kamailio, which answers their un-REGISTER
+stop bob
+stop kamailio
+stop latchkeyd
+check "latchkeyd exits 0 on SIGTERM" test "${status[latchkeyd]}" = 0
+check "latchkeyd's log has no sanitizer report" \
+	bash -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		'$LK_TMP/latchkeyd.log'"
+
+lk_done
