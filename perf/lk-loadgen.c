@@ -2238,14 +2238,13 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct lg *g;
+	/* One generator per process: static, so no exit path leaks it. */
+	static struct lg lg;
+	struct lg *g = &lg;
 	struct report r;
 	struct sigaction sa;
 	int ret = 0;
 
-	g = calloc(1, sizeof(*g));
-	if (!g)
-		return 3;
 	if (parse_opts(&g->o, argc, argv))
 		return 2;
 	memset(&sa, 0, sizeof(sa));
