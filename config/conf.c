@@ -1361,6 +1361,18 @@ static void validate(struct parser *p)
 		}
 	}
 
+	/* rtpengine's ng protocol has no authentication of any kind. */
+	if (strcmp(c->ng_address, "127.0.0.1") && strcmp(c->ng_address, "::1")) {
+		where(w, sizeof(w), p, LK_KEY_NG_LISTEN, 0);
+		diag_add(p->diag, LK_CONF_WARNING,
+			 "%s:%u: %s = %s: the ng protocol has no "
+			 "authentication, so anyone who reaches this address "
+			 "can set up and delete sessions; keep it on loopback "
+			 "or a management network only the SIP proxy reaches",
+			 p->name, c->key_line[LK_KEY_NG_LISTEN], w,
+			 c->ng_address);
+	}
+
 	/* The listening address is also the one the relay writes into SDP. */
 	if (!strcmp(c->address, "0.0.0.0") || !strcmp(c->address, "::")) {
 		where(w, sizeof(w), p, LK_KEY_ADDRESS, 0);

@@ -116,7 +116,8 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			  struct lk_media_reply *reply);
 
 /*
- * Delete a call (from_tag/to_tag with len 0: the whole call).  Its sockets
+ * Delete a call, all of it (ng's from-tag/to-tag in a delete are not used:
+ * latchkey keeps one pair of sides per call).  Its sockets
  * close as soon as the worker has let go of them, and their ports rest for
  * the cool-down before they are handed out again.
  */

@@ -156,6 +156,32 @@ static void get_str(struct lk_media_str *out, const struct lk_bencode_node *d,
 	out->len = s.len;
 }
 
+/*
+ * The flags of offer and answer (rtpengine's names; "-" and " " alike).
+ * A flag with 0 is accepted and has no effect in latchkey.
+ */
+static const struct ng_flag {
+	const char *name;
+	unsigned flag;
+} ng_flags[] = {
+	{"trust address", LK_MF_TRUST_ADDRESS},
+	{"symmetric", LK_MF_SYMMETRIC},
+	{"asymmetric", LK_MF_ASYMMETRIC},
+	{"strict source", LK_MF_STRICT_SOURCE},
+	{"media handover", LK_MF_MEDIA_HANDOVER},
+	{"latchkey mux offer", LK_MF_MUX_OFFER},
+	{"latchkey mux answer", LK_MF_MUX_ANSWER},
+	{"replace origin", LK_MF_REPLACE_ORIGIN},
+	{"replace session connection", LK_MF_REPLACE_SESS_CONN},
+	{"sip source address", 0},
+	{"port latching", 0},
+	{"no rtcp attribute", 0},
+	{"full rtcp attribute", 0},
+	{"loop protect", 0},
+	{"record call", 0},
+	{NULL, 0},
+};
+
 /* The keys of offer and answer that latchkey understands. */
 static void parse_flags(struct lk_media_req *mr, const struct lk_bencode_node *d,
 			char *warning, size_t wsz)
@@ -167,33 +193,16 @@ static void parse_flags(struct lk_media_req *mr, const struct lk_bencode_node *d
 	list = lk_bencode_dict_get(d, "flags");
 	if (list && list->type == LK_BENCODE_LIST) {
 		LK_BENCODE_FOREACH(n, list) {
+			const struct ng_flag *f;
+
 			if (lk_bencode_get_str(&s, n))
 				continue;
-			if (flag_is(&s, "trust address"))
-				mr->flags |= LK_MF_TRUST_ADDRESS;
-			else if (flag_is(&s, "symmetric"))
-				mr->flags |= LK_MF_SYMMETRIC;
-			else if (flag_is(&s, "asymmetric"))
-				mr->flags |= LK_MF_ASYMMETRIC;
-			else if (flag_is(&s, "strict source"))
-				mr->flags |= LK_MF_STRICT_SOURCE;
-			else if (flag_is(&s, "media handover"))
-				mr->flags |= LK_MF_MEDIA_HANDOVER;
-			else if (flag_is(&s, "latchkey mux offer"))
-				mr->flags |= LK_MF_MUX_OFFER;
-			else if (flag_is(&s, "latchkey mux answer"))
-				mr->flags |= LK_MF_MUX_ANSWER;
-			else if (flag_is(&s, "replace origin"))
-				mr->flags |= LK_MF_REPLACE_ORIGIN;
-			else if (flag_is(&s, "replace session connection"))
-				mr->flags |= LK_MF_REPLACE_SESS_CONN;
-			else if (flag_is(&s, "sip source address") ||
-				 flag_is(&s, "port latching") ||
-				 flag_is(&s, "no rtcp attribute") ||
-				 flag_is(&s, "full rtcp attribute") ||
-				 flag_is(&s, "loop protect") ||
-				 flag_is(&s, "record call"))
-				continue;	/* accepted, no effect here */
+			for (f = ng_flags; f->name; f++) {
+				if (flag_is(&s, f->name))
+					break;
+			}
+			if (f->name)
+				mr->flags |= f->flag;
 			else if (wl < wsz)
 				wl += (size_t)snprintf(warning + wl, wsz - wl,
 					"%sunknown flag \"%.*s\" ignored",

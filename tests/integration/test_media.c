@@ -502,6 +502,27 @@ static void bad_commands_get_error_replies(void **state)
 	ping_pong(state);
 }
 
+/* Flags: rtpengine's spellings both ways; an unknown one is a warning. */
+static void unknown_flag_is_a_warning(void **state)
+{
+	static const char flags[] =
+		"5:flagsl13:trust-address14:media handover10:bogus-flage";
+	char body[4096], sdp[1024], warn[256];
+	size_t len;
+
+	sdp_for(sdp, sizeof(sdp), 40000, NULL);
+	len = lkd_offer_body(body, sizeof(body), "offer", "flags-1", "tagA",
+			     NULL, sdp, flags);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	assert_string_equal("unknown flag \"bogus-flag\" ignored",
+			    lkd_str(&d, "warning", warn, sizeof(warn)));
+	assert_int_equal(0, lkd_ng(&d, "d7:call-id7:flags-17:command6:deletee",
+				   strlen("d7:call-id7:flags-17:command6:"
+					  "deletee")));
+	assert_true(lkd_result_is(&d, "ok"));
+}
+
 /* query reports the latched endpoint and the counters of each leg. */
 static void query_reports_latched_endpoints(void **state)
 {
@@ -617,6 +638,7 @@ int main(void)
 		cmocka_unit_test(exhaustion_says_ran_out_of_ports),
 		cmocka_unit_test(media_timeout_reclaims_the_ports),
 		cmocka_unit_test(bad_commands_get_error_replies),
+		cmocka_unit_test(unknown_flag_is_a_warning),
 		cmocka_unit_test(query_reports_latched_endpoints),
 		cmocka_unit_test(audio_and_video_get_their_own_ports),
 	};

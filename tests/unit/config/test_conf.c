@@ -388,6 +388,22 @@ static void wildcard_address_is_a_warning(void **state)
 			     "= 0.0.0.0 listens on every interface"));
 }
 
+static void ng_off_loopback_is_a_warning(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	assert_int_equal(0, parse(&c, &diag,
+		"[Session control]\nListen = 192.0.2.1:2223\n"));
+	assert_int_equal(0, diag.nerrors);
+	assert_true(diag_has(&diag, "test.conf:2: Session control > Listen "
+			     "(line 2) = 192.0.2.1: the ng protocol has no "
+			     "authentication"));
+	assert_int_equal(0, parse(&c, &diag,
+		"[Session control]\nListen = [::1]:2300\n"));
+	assert_int_equal(0, diag.n);
+}
+
 static void missing_file_is_a_clear_error(void **state)
 {
 	struct lk_conf_diag diag;
@@ -415,6 +431,7 @@ int main(void)
 		cmocka_unit_test(bad_configs_give_their_message),
 		cmocka_unit_test(printed_config_loads_back_the_same),
 		cmocka_unit_test(wildcard_address_is_a_warning),
+		cmocka_unit_test(ng_off_loopback_is_a_warning),
 		cmocka_unit_test(missing_file_is_a_clear_error),
 	};
 
