@@ -38,6 +38,9 @@ enum key_type {
 	KT_PATH,	/* char[256], a file name; may be unset ("") */
 	KT_USERS,	/* char[256], "name:password, ..." */
 	KT_DOMAINS,	/* char[256], "*" or "host, host ..." */
+	KT_ROUTE,	/* a struct lk_route_conf: "PATTERN zone N" ... */
+	KT_USERNAME,	/* char[64], a Users name: letters, digits . _ - + */
+	KT_PASSWORD,	/* char[64], a Users password: no blanks , : */
 };
 
 struct key_def {
@@ -52,6 +55,17 @@ struct key_def {
 
 #define CO(f) offsetof(struct lk_conf, f)
 #define ZO(f) offsetof(struct lk_zone_conf, f)
+
+#define ROUTE_SYNTAX "PATTERN zone N, or PATTERN host ADDRESS[:PORT] " \
+	"[udp|tcp|tls]"
+
+/*
+ * "[Dial plan] Route N": the offset is unused (routes are kept in order of
+ * N, without gaps, in lk_conf.routes; see routes_finish()).
+ */
+#define ROUTE_KEY(n) [LK_KEY_ROUTE_1 + (n) - 1] = {"Dial plan", \
+	"Route " #n, KT_ROUTE, 0, 0, 0, "", ROUTE_SYNTAX "; the first " \
+	"route whose pattern matches user@host of the Request-URI wins"}
 
 static const struct key_def keys[LK_KEY__COUNT] = {
 	[LK_KEY_ROLE] = {"System", "Role", KT_ROLE, CO(role), 0, 0,
@@ -207,6 +221,11 @@ static const struct key_def keys[LK_KEY__COUNT] = {
 		0, 0, "", "name:password, name:password ... (lab use: plain "
 		"text)"},
 
+	ROUTE_KEY(1), ROUTE_KEY(2), ROUTE_KEY(3), ROUTE_KEY(4), ROUTE_KEY(5),
+	ROUTE_KEY(6), ROUTE_KEY(7), ROUTE_KEY(8), ROUTE_KEY(9), ROUTE_KEY(10),
+	ROUTE_KEY(11), ROUTE_KEY(12), ROUTE_KEY(13), ROUTE_KEY(14),
+	ROUTE_KEY(15), ROUTE_KEY(16),
+
 	[LK_KEY_ZONE_COUNT] = {"Zones", "Traversal zone count", KT_UINT,
 		CO(nzones), 0, LK_ZONES_MAX, "SIP traversal call, B",
 		"traversal zones 1..N"},
@@ -223,6 +242,24 @@ static const struct key_def keys[LK_KEY__COUNT] = {
 	[LK_KEY_ZONE_SIP_TRANSPORT] = {"Zones > Traversal Zone",
 		"SIP transport", KT_TRANSPORT, ZO(sip_transport), 0, 0,
 		"SIP traversal call (TCP and TLS)", "tls or tcp"},
+	[LK_KEY_ZONE_PEER_ADDRESS] = {"Zones > Traversal Zone",
+		"Peer address", KT_ADDRESS, ZO(peer_address), 0, 0, "",
+		"control: numeric address of the Expressway this traversal "
+		"client connects to"},
+	[LK_KEY_ZONE_USERNAME] = {"Zones > Traversal Zone", "Username",
+		KT_USERNAME, ZO(username), 0, 0, "",
+		"zone credentials: the control answers challenges with them, "
+		"the expressway demands them; unset: no authentication"},
+	[LK_KEY_ZONE_PASSWORD] = {"Zones > Traversal Zone", "Password",
+		KT_PASSWORD, ZO(password), 0, 0, "",
+		"with Username (lab use: plain text)"},
+	[LK_KEY_ZONE_KEEPALIVE] = {"Zones > Traversal Zone",
+		"Keep-alive interval", KT_UINT, ZO(keepalive_interval), 1, 3600,
+		"", "seconds between the control's OPTIONS keep-alives"},
+	[LK_KEY_ZONE_RETRY] = {"Zones > Traversal Zone", "Retry interval",
+		KT_UINT, ZO(retry_interval), 1, 3600, "",
+		"the control's reconnect back-off: from 1 s, doubling up to "
+		"this many seconds"},
 };
 
 static const char *const role_names[] = {"control", "expressway"};
@@ -230,6 +267,12 @@ static const char *const size_names[] = {"small", "medium", "large"};
 static const char *const release_names[] = {"new", "upgraded", "pre-x8"};
 static const char *const order_names[] = {"random", "sequential"};
 static const char *const transport_names[] = {"tls", "tcp"};
+static const char *const route_transport_names[] = {"udp", "tcp", "tls"};
+
+const char *lk_conf_route_transport_name(enum lk_route_transport tp)
+{
+	return (unsigned)tp < 3 ? route_transport_names[tp] : "?";
+}
 
 const char *lk_conf_role_name(enum lk_role role)
 {
@@ -408,6 +451,8 @@ static void conf_defaults(struct lk_conf *conf, enum lk_role role,
 		z->sip_port = (uint16_t)(7001 + i);
 		z->h323_port = (uint16_t)(6001 + i);
 		z->sip_transport = LK_ZONE_TLS;
+		z->keepalive_interval = 30;
+		z->retry_interval = 60;
 	}
 }
 
@@ -431,6 +476,7 @@ struct parser {
 	struct lk_conf_diag *diag;
 	struct entry entries[ENTRIES_MAX];
 	unsigned nentries;
+	unsigned zone_header[LK_ZONES_MAX];	/* first [..Zone N] line */
 };
 
 /* Lower-case, blanks folded, " > " between path elements. */
@@ -614,6 +660,15 @@ static void parse_key_line(struct parser *p, unsigned line, int section,
 			best_k = k;
 		}
 	}
+	if (k == LK_KEY__COUNT && keys[section].type == KT_ROUTE &&
+	    !strncmp(norm, "route ", 6) && norm[6] &&
+	    strspn(norm + 6, "0123456789") == strlen(norm + 6)) {
+		diag_add(p->diag, LK_CONF_ERROR,
+			 "%s:%u: unknown key \"%.*s\" in [%s]; routes are "
+			 "numbered Route 1 to Route %u", p->name, line,
+			 (int)klen, s, sect_name, LK_ROUTES_MAX);
+		return;
+	}
 	if (k == LK_KEY__COUNT) {
 		if (best <= 3)
 			diag_add(p->diag, LK_CONF_ERROR,
@@ -724,6 +779,8 @@ static void parse_lines(struct parser *p, const char *text, size_t len)
 					 line, zone, LK_ZONES_MAX);
 				section = -1;
 			}
+			else if (zone && !p->zone_header[zone - 1])
+				p->zone_header[zone - 1] = line;
 			goto next;
 		}
 		parse_key_line(p, line, section, zone, s, l);
@@ -850,6 +907,13 @@ static const char *valid_text(const struct key_def *kd, char *buf, size_t sz)
 		       "commas or colons";
 	case KT_DOMAINS:
 		return "* or host names separated by commas";
+	case KT_ROUTE:
+		return ROUTE_SYNTAX;
+	case KT_USERNAME:
+		return "up to 63 letters, digits and . _ - +";
+	case KT_PASSWORD:
+		return "up to 63 printable characters without blanks, commas "
+		       "or colons";
 	}
 
 	return "?";
@@ -932,8 +996,198 @@ static bool domains_valid(const char *s)
 	}
 }
 
-/* Understand one entry's value and store it; false if it is not valid. */
-static bool entry_apply(struct lk_conf *conf, const struct entry *e)
+/* A zone's Username: a Users name (letters, digits, . _ - +). */
+static bool username_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= 64)
+		return false;
+	for (; *s; s++) {
+		if (!user_char(*s))
+			return false;
+	}
+
+	return true;
+}
+
+/* A zone's Password: a Users password (printable; no blank , :). */
+static bool password_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= 64)
+		return false;
+	for (; *s; s++) {
+		if (!isgraph((unsigned char)*s) || *s == ',' || *s == ':')
+			return false;
+	}
+
+	return true;
+}
+
+/*
+ * A route's host: "192.0.2.10", "192.0.2.10:5070", "[2001:db8::1]:5070",
+ * "[2001:db8::1]" or a bare "2001:db8::1" (no port then).  Numeric only:
+ * latchkey resolves no names.
+ */
+static const char *route_host(struct lk_route_conf *r, const char *t,
+			      size_t len, bool *portset)
+{
+	static const char bad_host[] = "the host must be a numeric IPv4 or "
+		"IPv6 address (latchkey resolves no names), IPv6 as "
+		"[ADDRESS]:PORT";
+	static const char bad_port[] = "the port must be a number from 1 to "
+		"65535";
+	const char *a = t, *port = NULL, *colon, *end = t + len;
+	size_t alen = len, plen = 0;
+	bool bracketed = false, ok;
+	char addr[64], num[8];
+	struct in6_addr a6;
+	struct in_addr a4;
+	unsigned long v;
+
+	*portset = false;
+	if (len && t[0] == '[') {
+		const char *rb = memchr(t, ']', len);
+
+		if (!rb)
+			return "\"[\" opens an IPv6 address without \"]\"";
+		bracketed = true;
+		a = t + 1;
+		alen = (size_t)(rb - a);
+		if (rb + 1 < end) {
+			if (rb[1] != ':')
+				return "expected \":PORT\" after the IPv6 "
+				       "address in brackets";
+			port = rb + 2;
+		}
+	}
+	else if ((colon = memchr(t, ':', len)) &&
+		 !memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+		alen = (size_t)(colon - t);	/* IPv4:PORT */
+		port = colon + 1;
+	}
+	if (!alen || alen >= sizeof(addr))
+		return bad_host;
+	memcpy(addr, a, alen);
+	addr[alen] = '\0';
+	ok = inet_pton(AF_INET6, addr, &a6) == 1;
+	if (!bracketed && !port)
+		ok = ok || inet_pton(AF_INET, addr, &a4) == 1;
+	else if (!bracketed)
+		ok = inet_pton(AF_INET, addr, &a4) == 1;
+	if (!ok)
+		return bad_host;
+	if (port) {
+		plen = (size_t)(end - port);
+		if (!plen || plen >= sizeof(num))
+			return bad_port;
+		memcpy(num, port, plen);
+		num[plen] = '\0';
+		if (!parse_uint(num, 1, 65535, &v))
+			return bad_port;
+		r->port = (uint16_t)v;
+		*portset = true;
+	}
+	memcpy(r->host, addr, alen + 1);
+
+	return NULL;
+}
+
+/*
+ * "PATTERN zone N" or "PATTERN host ADDRESS[:PORT] [udp|tcp|tls]" into
+ * `r`; NULL, or what is wrong.  The zone number is checked against the
+ * zone count later, when the count is known.
+ */
+static const char *route_parse(struct lk_route_conf *r, const char *v)
+{
+	const char *tok[5];
+	size_t len[5], n = 0;
+	const char *c = v, *at, *why;
+	unsigned long z;
+	bool portset;
+	int x;
+
+	while (*c) {
+		while (*c == ' ' || *c == '\t')
+			++c;
+		if (!*c)
+			break;
+		if (n == 5)
+			return "too many words";
+		tok[n] = c;
+		while (*c && *c != ' ' && *c != '\t')
+			++c;
+		len[n] = (size_t)(c - tok[n]);
+		++n;
+	}
+	if (n < 3)
+		return "too few words";
+	if (len[0] >= sizeof(r->pattern))
+		return "the pattern is longer than 127 characters";
+	at = memchr(tok[0], '@', len[0]);
+	if (!at)
+		return "the pattern must contain '@': it matches user@host of "
+		       "the Request-URI, e.g. *@example.com";
+	if (memchr(at + 1, '@', len[0] - (size_t)(at - tok[0]) - 1))
+		return "the pattern has more than one '@'";
+	memcpy(r->pattern, tok[0], len[0]);
+	r->pattern[len[0]] = '\0';
+	if (!printable(r->pattern))
+		return "the pattern has a control character";
+
+	if (len[1] == 4 && !strncasecmp(tok[1], "zone", 4)) {
+		char num[8];
+
+		if (n != 3)
+			return "too many words after the zone number";
+		if (len[2] >= sizeof(num))
+			return "the zone number must be from 1 to 16";
+		memcpy(num, tok[2], len[2]);
+		num[len[2]] = '\0';
+		if (!parse_uint(num, 1, LK_ZONES_MAX, &z))
+			return "the zone number must be from 1 to 16";
+		r->kind = LK_ROUTE_ZONE;
+		r->zone = (unsigned)z;
+		return NULL;
+	}
+	if (len[1] != 4 || strncasecmp(tok[1], "host", 4))
+		return "the second word must be \"zone\" or \"host\"";
+
+	r->kind = LK_ROUTE_HOST;
+	r->transport = LK_ROUTE_UDP;
+	if (n == 5)
+		return "too many words after the transport";
+	if (n == 4) {
+		char word[8];
+
+		if (len[3] >= sizeof(word))
+			return "the transport must be udp, tcp or tls";
+		memcpy(word, tok[3], len[3]);
+		word[len[3]] = '\0';
+		x = parse_enum(word, route_transport_names, 3);
+		if (x < 0)
+			return "the transport must be udp, tcp or tls";
+		r->transport = (enum lk_route_transport)x;
+	}
+	why = route_host(r, tok[2], len[2], &portset);
+	if (why)
+		return why;
+	/* RFC 3261 s.19.1.2: 5060, or 5061 for TLS. */
+	if (!portset)
+		r->port = r->transport == LK_ROUTE_TLS ? 5061 : 5060;
+
+	return NULL;
+}
+
+/*
+ * Understand one entry's value and store it; false if it is not valid,
+ * with what is wrong in `*why` where there is more to say than the key's
+ * valid_text().
+ */
+static bool entry_apply(struct lk_conf *conf, const struct entry *e,
+			const char **why)
 {
 	const struct key_def *kd = &keys[e->key];
 	char *base = e->key >= LK_KEY_ZONE_FIRST ?
@@ -1023,6 +1277,32 @@ static bool entry_apply(struct lk_conf *conf, const struct entry *e)
 			return false;
 		memcpy(field, e->value, strlen(e->value) + 1);
 		return true;
+	case KT_USERNAME:
+		if (!username_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_PASSWORD:
+		if (!password_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_ROUTE: {
+		struct lk_route_conf r;
+		const char *w;
+
+		/* By number for now; routes_finish() closes the gaps. */
+		memset(&r, 0, sizeof(r));
+		r.number = (unsigned)(e->key - LK_KEY_ROUTE_1) + 1;
+		w = route_parse(&r, e->value);
+		if (w) {
+			if (why)
+				*why = w;
+			return false;
+		}
+		memcpy(&conf->routes[r.number - 1], &r, sizeof(r));
+		return true;
+	}
 	case KT_LOGLEVEL:
 		x = parse_enum(e->value, (const char *const[]){"error",
 			"warning", "info", "debug", "warn"}, 5);
@@ -1049,13 +1329,15 @@ static const struct entry *entry_find(const struct parser *p, enum lk_key key)
 	return NULL;
 }
 
-static void entry_bad_value(struct parser *p, const struct entry *e)
+static void entry_bad_value(struct parser *p, const struct entry *e,
+			    const char *why)
 {
 	char path[160], vbuf[64];
 
 	lk_conf_key_path(path, sizeof(path), e->key, e->zone);
-	diag_add(p->diag, LK_CONF_ERROR, "%s:%u: %s = \"%s\": expected %s",
-		 p->name, e->line, path, e->value,
+	diag_add(p->diag, LK_CONF_ERROR, "%s:%u: %s = \"%s\": %s%sexpected %s",
+		 p->name, e->line, path, e->value, why ? why : "",
+		 why ? "; " : "",
 		 valid_text(&keys[e->key], vbuf, sizeof(vbuf)));
 }
 
@@ -1293,6 +1575,154 @@ static void derive_mux(struct parser *p)
 	c->nmux = want;
 }
 
+/* "file:line", or "file" alone for a message about no line in it. */
+static const char *at(char *buf, size_t sz, const struct parser *p,
+		      unsigned line)
+{
+	if (line)
+		snprintf(buf, sz, "%s:%u", p->name, line);
+	else
+		snprintf(buf, sz, "%s", p->name);
+
+	return buf;
+}
+
+static unsigned zone_key_line(const struct parser *p, unsigned zone,
+			      enum lk_key key)
+{
+	return p->conf->zone_line[zone - 1][key - LK_KEY_ZONE_FIRST];
+}
+
+/*
+ * The line a message about zone N as a whole points to: its section
+ * header, else the Role line (which is what makes the zone's settings
+ * matter), else none.
+ */
+static unsigned zone_msg_line(const struct parser *p, unsigned zone)
+{
+	if (p->zone_header[zone - 1])
+		return p->zone_header[zone - 1];
+
+	return p->conf->key_line[LK_KEY_ROLE];
+}
+
+/*
+ * Each zone's client and server settings for the role.  Only the
+ * configured zones (1..Traversal zone count) are checked.
+ */
+static void check_zones(struct parser *p)
+{
+	const struct lk_conf *c = p->conf;
+	char w[200], a[300];
+	unsigned z;
+
+	for (z = 1; z <= c->nzones; z++) {
+		const struct lk_zone_conf *zc = &c->zones[z - 1];
+
+		if (zc->username[0] && !zc->password[0]) {
+			where(w, sizeof(w), p, LK_KEY_ZONE_USERNAME, z);
+			diag_add(p->diag, LK_CONF_ERROR,
+				 "%s:%u: %s is set but Password is not: a zone "
+				 "authenticates with both or with neither; set "
+				 "Password in [Zones > Traversal Zone %u] too, "
+				 "or remove Username", p->name,
+				 zone_key_line(p, z, LK_KEY_ZONE_USERNAME), w,
+				 z);
+		}
+		if (zc->password[0] && !zc->username[0]) {
+			where(w, sizeof(w), p, LK_KEY_ZONE_PASSWORD, z);
+			diag_add(p->diag, LK_CONF_ERROR,
+				 "%s:%u: %s is set but Username is not: a zone "
+				 "authenticates with both or with neither; set "
+				 "Username in [Zones > Traversal Zone %u] too, "
+				 "or remove Password", p->name,
+				 zone_key_line(p, z, LK_KEY_ZONE_PASSWORD), w,
+				 z);
+		}
+
+		if (c->role == LK_ROLE_CONTROL) {
+			/* The default file must still start: a warning. */
+			if (!zc->peer_address[0])
+				diag_add(p->diag, LK_CONF_WARNING,
+					 "%s: zone %u has no Peer address: it "
+					 "will not connect; set Peer address in "
+					 "[Zones > Traversal Zone %u] to the "
+					 "numeric address of the Expressway",
+					 at(a, sizeof(a), p,
+					    zone_msg_line(p, z)), z, z);
+			continue;
+		}
+
+		/* Expressway: the traversal server waits for clients. */
+		if (zc->peer_address[0]) {
+			where(w, sizeof(w), p, LK_KEY_ZONE_PEER_ADDRESS, z);
+			diag_add(p->diag, LK_CONF_WARNING,
+				 "%s:%u: %s = %s is ignored: System > Role is "
+				 "expressway, the traversal server, which waits "
+				 "for the Control to connect; only a control "
+				 "connects out to a peer", p->name,
+				 zone_key_line(p, z, LK_KEY_ZONE_PEER_ADDRESS),
+				 w, zc->peer_address);
+		}
+		if (!zc->username[0] && !zc->password[0])
+			diag_add(p->diag, LK_CONF_WARNING,
+				 "%s: zone %u accepts traversal clients without "
+				 "authentication; set Username and Password in "
+				 "[Zones > Traversal Zone %u], and the same on "
+				 "the Control's zone", at(a, sizeof(a), p,
+				 zone_msg_line(p, z)), z, z);
+	}
+}
+
+/*
+ * The dial plan: routes were stored by number, routes[N - 1]; check each
+ * set route's zone against the zone count, then close the gaps so that
+ * routes[0 .. nroutes - 1] are the set routes in order of N.
+ */
+static void routes_finish(struct parser *p)
+{
+	struct lk_conf *c = p->conf;
+	char w[200];
+	unsigned n, i = 0;
+
+	for (n = 1; n <= LK_ROUTES_MAX; n++) {
+		enum lk_key key = (enum lk_key)(LK_KEY_ROUTE_1 + n - 1);
+		struct lk_route_conf *r = &c->routes[n - 1];
+
+		if (!c->key_line[key])
+			continue;	/* unset, or its value was refused */
+		if (r->kind == LK_ROUTE_ZONE && r->zone > c->nzones) {
+			where(w, sizeof(w), p, LK_KEY_ZONE_COUNT, 0);
+			diag_add(p->diag, LK_CONF_ERROR,
+				 "%s:%u: Dial plan > Route %u = \"%s zone "
+				 "%u\": zone %u is beyond %s = %u; name a "
+				 "configured zone or raise the count", p->name,
+				 c->key_line[key], n, r->pattern, r->zone,
+				 r->zone, w, c->nzones);
+		}
+		if (i != n - 1)
+			memcpy(&c->routes[i], r, sizeof(*r));
+		++i;
+	}
+	c->nroutes = i;
+	memset(&c->routes[i], 0, (LK_ROUTES_MAX - i) * sizeof(c->routes[0]));
+}
+
+
+/* 127.0.0.0/8 or ::1 (RFC 1122 s.3.2.1.3, RFC 4291 s.2.5.3). */
+static bool is_loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+
+	return false;
+}
+
 static void validate(struct parser *p)
 {
 	struct lk_conf *c = p->conf;
@@ -1362,7 +1792,7 @@ static void validate(struct parser *p)
 	}
 
 	/* rtpengine's ng protocol has no authentication of any kind. */
-	if (strcmp(c->ng_address, "127.0.0.1") && strcmp(c->ng_address, "::1")) {
+	if (!is_loopback(c->ng_address)) {
 		where(w, sizeof(w), p, LK_KEY_NG_LISTEN, 0);
 		diag_add(p->diag, LK_CONF_WARNING,
 			 "%s:%u: %s = %s: the ng protocol has no "
@@ -1418,6 +1848,8 @@ static void validate(struct parser *p)
 			 c->key_line[LK_KEY_SIP_TLS_KEY], w);
 	}
 
+	check_zones(p);
+	routes_finish(p);
 	derive_mux(p);
 	check_overlaps(p);
 }
@@ -1434,20 +1866,22 @@ static void conf_build(struct parser *p)
 	unsigned i;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if ((e = entry_find(p, LK_KEY_ROLE)) && entry_apply(&tmp, e))
+	if ((e = entry_find(p, LK_KEY_ROLE)) && entry_apply(&tmp, e, NULL))
 		role = tmp.role;
-	if ((e = entry_find(p, LK_KEY_SIZE)) && entry_apply(&tmp, e))
+	if ((e = entry_find(p, LK_KEY_SIZE)) && entry_apply(&tmp, e, NULL))
 		size = tmp.size;
-	if ((e = entry_find(p, LK_KEY_RELEASE)) && entry_apply(&tmp, e))
+	if ((e = entry_find(p, LK_KEY_RELEASE)) && entry_apply(&tmp, e, NULL))
 		release = tmp.release;
 	conf_defaults(c, role, size, release);
 	memset(c->key_line, 0, sizeof(c->key_line));
 	memset(c->zone_line, 0, sizeof(c->zone_line));
 
 	for (i = 0; i < p->nentries; i++) {
+		const char *why = NULL;
+
 		e = &p->entries[i];
-		if (!entry_apply(c, e)) {
-			entry_bad_value(p, e);
+		if (!entry_apply(c, e, &why)) {
+			entry_bad_value(p, e, why);
 			continue;
 		}
 		if (e->key >= LK_KEY_ZONE_FIRST)
@@ -1555,6 +1989,35 @@ int lk_conf_load(struct lk_conf *conf, const char *path,
  * Printing
  */
 
+/* The set route "Route N", or NULL. */
+static const struct lk_route_conf *route_by_number(const struct lk_conf *c,
+						   unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nroutes && i < LK_ROUTES_MAX; i++) {
+		if (c->routes[i].number == n)
+			return &c->routes[i];
+	}
+
+	return NULL;
+}
+
+/* Every part spelt out, the port and transport too: the effective route. */
+static void route_text(char *buf, size_t sz, const struct lk_route_conf *r)
+{
+	if (!r) {
+		snprintf(buf, sz, "%s", "");
+		return;
+	}
+	if (r->kind == LK_ROUTE_ZONE)
+		snprintf(buf, sz, "%s zone %u", r->pattern, r->zone);
+	else
+		snprintf(buf, sz, strchr(r->host, ':') ? "%s host [%s]:%u %s" :
+			 "%s host %s:%u %s", r->pattern, r->host, r->port,
+			 lk_conf_route_transport_name(r->transport));
+}
+
 static void value_text(char *buf, size_t sz, const struct lk_conf *c,
 		       enum lk_key key, unsigned zone)
 {
@@ -1593,7 +2056,13 @@ static void value_text(char *buf, size_t sz, const struct lk_conf *c,
 	case KT_PATH:
 	case KT_USERS:
 	case KT_DOMAINS:
+	case KT_USERNAME:
+	case KT_PASSWORD:
 		snprintf(buf, sz, "%s", (const char *)field);
+		break;
+	case KT_ROUTE:
+		route_text(buf, sz, route_by_number(c, (unsigned)(key -
+			   LK_KEY_ROUTE_1) + 1));
 		break;
 	case KT_LISTEN:
 		snprintf(buf, sz, strchr(c->ng_address, ':') ? "[%s]:%u" :
@@ -1628,6 +2097,40 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 			keys[key].seed[0] ? "; seed: " : "", keys[key].seed);
 }
 
+/*
+ * The set routes, in order, each as "Route N = ..." with its line; the
+ * unset numbers in one comment rather than sixteen.
+ */
+static void print_routes(FILE *f, const struct lk_conf *c)
+{
+	unsigned n, first = 0;
+	bool any = false;
+
+	fprintf(f, "# Route N = %s; the first match wins\n", ROUTE_SYNTAX);
+	for (n = 1; n <= LK_ROUTES_MAX; n++) {
+		if (route_by_number(c, n))
+			print_key(f, c, (enum lk_key)(LK_KEY_ROUTE_1 + n - 1),
+				  0);
+	}
+	/* Runs of unset numbers: "# unset: Route 2, Route 4-16". */
+	fprintf(f, "# unset:");
+	for (n = 1; n <= LK_ROUTES_MAX + 1; n++) {
+		if (n <= LK_ROUTES_MAX && !route_by_number(c, n)) {
+			if (!first)
+				first = n;
+			continue;
+		}
+		if (!first)
+			continue;
+		fprintf(f, "%s Route %u", any ? "," : "", first);
+		if (n - 1 > first)
+			fprintf(f, "-%u", n - 1);
+		any = true;
+		first = 0;
+	}
+	fprintf(f, "%s\n", any ? "" : " none");
+}
+
 void lk_conf_print(const struct lk_conf *c, FILE *f)
 {
 	const char *section = NULL;
@@ -1640,6 +2143,11 @@ void lk_conf_print(const struct lk_conf *c, FILE *f)
 		if (!section || strcmp(section, keys[k].section)) {
 			section = keys[k].section;
 			fprintf(f, "\n[%s]\n", section);
+		}
+		if (keys[k].type == KT_ROUTE) {
+			print_routes(f, c);
+			k = LK_KEY_ROUTE_16;
+			continue;
 		}
 		print_key(f, c, (enum lk_key)k, 0);
 	}

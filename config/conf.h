@@ -110,6 +110,9 @@ enum lk_key {
 	LK_KEY_REG_AUTH,
 	LK_KEY_REG_REALM,
 	LK_KEY_REG_USERS,
+	/* Dial plan: "Route 1" .. "Route 16", in this order */
+	LK_KEY_ROUTE_1,
+	LK_KEY_ROUTE_16 = LK_KEY_ROUTE_1 + 15,
 	/* Zones */
 	LK_KEY_ZONE_COUNT,
 	/* Zones > Traversal Zone N (per zone) */
@@ -117,12 +120,18 @@ enum lk_key {
 	LK_KEY_ZONE_SIP_PORT,
 	LK_KEY_ZONE_H323_PORT,
 	LK_KEY_ZONE_SIP_TRANSPORT,
+	LK_KEY_ZONE_PEER_ADDRESS,
+	LK_KEY_ZONE_USERNAME,
+	LK_KEY_ZONE_PASSWORD,
+	LK_KEY_ZONE_KEEPALIVE,
+	LK_KEY_ZONE_RETRY,
 
 	LK_KEY__COUNT
 };
 
 #define LK_KEY_ZONE_FIRST LK_KEY_ZONE_NAME
 #define LK_ZONES_MAX 16
+#define LK_ROUTES_MAX 16
 #define LK_MUX_PORTS_MAX 12
 #define LK_CONF_DIAG_MAX 64
 
@@ -133,6 +142,47 @@ struct lk_zone_conf {
 	uint16_t sip_port;		/* seed B: 7001 for zone 1, 7002 ... */
 	uint16_t h323_port;		/* seed D: 6001 for zone 1, 6002 ... */
 	enum lk_zone_transport sip_transport;
+
+	/*
+	 * The traversal client (role control) connects out to `peer_address`
+	 * on the zone's SIP port over its SIP transport, sends OPTIONS every
+	 * `keepalive_interval` seconds, and after a failure reconnects after
+	 * 1 s, doubling up to `retry_interval`.  The traversal server (role
+	 * expressway) ignores the peer address and, when `username` is set,
+	 * demands digest credentials from a client; the client answers a
+	 * challenge with them.  Both unset: no authentication.
+	 */
+	char peer_address[64];		/* numeric; "" unset */
+	char username[64];		/* "" unset */
+	char password[64];		/* "" unset */
+	unsigned keepalive_interval;	/* seconds, 1-3600; default 30 */
+	unsigned retry_interval;	/* seconds, 1-3600; default 60 */
+};
+
+enum lk_route_kind {
+	LK_ROUTE_ZONE = 0,	/* out through a traversal zone */
+	LK_ROUTE_HOST,		/* straight to a SIP host */
+};
+
+enum lk_route_transport {
+	LK_ROUTE_UDP = 0,
+	LK_ROUTE_TCP,
+	LK_ROUTE_TLS,
+};
+
+/*
+ * One "[Dial plan] Route N": a Request-URI whose "user@host" matches
+ * `pattern` ('*' any run, '?' one character, case-insensitive) goes to
+ * traversal zone `zone`, or to `host`:`port` over `transport`.
+ */
+struct lk_route_conf {
+	unsigned number;		/* N of "Route N", 1..16 */
+	char pattern[128];		/* contains one '@' */
+	enum lk_route_kind kind;
+	unsigned zone;			/* LK_ROUTE_ZONE: 1..nzones */
+	char host[64];			/* LK_ROUTE_HOST: numeric address */
+	uint16_t port;			/* LK_ROUTE_HOST: 5060, tls 5061 */
+	enum lk_route_transport transport;	/* LK_ROUTE_HOST: udp */
 };
 
 /*
@@ -199,6 +249,10 @@ struct lk_conf {
 	bool reg_auth;			/* digest authentication */
 	char reg_realm[64];
 	char reg_users[256];		/* "alice:secret, bob:pw" */
+
+	/* Dial plan: the set routes in order of N (numbers may skip) */
+	unsigned nroutes;
+	struct lk_route_conf routes[LK_ROUTES_MAX];
 
 	/* Zones */
 	unsigned nzones;
@@ -276,5 +330,6 @@ bool lk_conf_is_mux_port(const struct lk_conf *conf, uint16_t port);
 const char *lk_conf_role_name(enum lk_role role);
 const char *lk_conf_size_name(enum lk_size size);
 const char *lk_conf_release_name(enum lk_release release);
+const char *lk_conf_route_transport_name(enum lk_route_transport tp);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "registrar.h"
+#include "route.h"
 #include "sipauth.h"
 
 #define USERS_MAX 32
@@ -32,7 +33,7 @@ struct binding {
 struct lk_registrar {
 	struct list bindings;
 	unsigned nbindings;
-	char domains[256];
+	struct lk_conf *conf;		/* a copy: [Registrar] Domain */
 	unsigned min_expires, default_expires, max_expires;
 	bool auth;
 	char realm[64];
@@ -58,6 +59,7 @@ static void registrar_destructor(void *arg)
 	struct lk_registrar *reg = arg;
 
 	list_flush(&reg->bindings);
+	mem_deref(reg->conf);
 }
 
 /* "alice:secret, bob:pw" as conf.c validated it. */
@@ -97,7 +99,17 @@ int lk_registrar_alloc(struct lk_registrar **regp, const struct lk_conf *conf)
 	if (!reg)
 		return ENOMEM;
 	list_init(&reg->bindings);
-	snprintf(reg->domains, sizeof(reg->domains), "%s", conf->reg_domain);
+	/*
+	 * The domain check is the dial plan's (lk_route_local_domain), which
+	 * reads a whole configuration; a copy keeps the promise that the
+	 * registrar does not depend on `conf` outliving it.
+	 */
+	reg->conf = mem_alloc(sizeof(*reg->conf), NULL);
+	if (!reg->conf) {
+		mem_deref(reg);
+		return ENOMEM;
+	}
+	memcpy(reg->conf, conf, sizeof(*reg->conf));
 	reg->min_expires = conf->reg_min_expires;
 	reg->default_expires = conf->reg_default_expires;
 	reg->max_expires = conf->reg_max_expires;
@@ -110,27 +122,6 @@ int lk_registrar_alloc(struct lk_registrar **regp, const struct lk_conf *conf)
 	*regp = reg;
 
 	return 0;
-}
-
-/* Is `host` one of the served domains ("*": any)? */
-static bool domain_served(const struct lk_registrar *reg, const struct pl *host)
-{
-	const char *c = reg->domains;
-
-	if (!strcmp(c, "*"))
-		return true;
-	while (*c) {
-		size_t n;
-
-		while (*c == ' ' || *c == '\t' || *c == ',')
-			++c;
-		n = strcspn(c, ", \t");
-		if (n && n == host->l && !strncasecmp(c, host->p, n))
-			return true;
-		c += n;
-	}
-
-	return false;
 }
 
 static int reply_hdr(struct lk_sipreply *r, const char *fmt, ...)
@@ -415,7 +406,8 @@ void lk_registrar_register(struct lk_registrar *reg, const struct sip_msg *msg,
 	memset(reply, 0, sizeof(*reply));
 	set_reply(reply, 200, "OK");
 	/* RFC 3261 s.10.3 step 1: is the Request-URI's domain ours? */
-	if (!domain_served(reg, &msg->uri.host)) {
+	if (!lk_route_local_domain(reg->conf, msg->uri.host.p,
+				   msg->uri.host.l)) {
 		set_reply(reply, 404, "Domain not served here");
 		++reg->st.rejected;
 		return;

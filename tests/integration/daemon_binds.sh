@@ -94,7 +94,7 @@ check "bad config says nothing was bound" grep -q "2 errors; nothing was bound" 
 check "nothing bound on 15060 after a bad config" bash -c "! ss -Hln -A udp | grep -q ':15060 '"
 
 # --check-config prints the effective configuration and exits 0.
-"$LK_LATCHKEYD" --check-config --config "$LK_TMP/exp.conf" >"$LK_TMP/check.out" 2>&1 && rc=0 || rc=$?
+"$LK_LATCHKEYD" --check-config --config "$LK_TMP/exp.conf" >"$LK_TMP/check.out" 2>"$LK_TMP/check.err" && rc=0 || rc=$?
 check "--check-config exits 0" test "$rc" -eq 0
 check "--check-config marks file values" grep -q "UDP port = 15060 .*# line 5" "$LK_TMP/check.out"
 check "--check-config marks defaults with their seed row" grep -q \
