@@ -90,16 +90,6 @@ static int run(const struct lk_conf *conf)
 		lk_listen_count(listeners), conf->address);
 	if (lk_log_get_level() >= LK_LOG_INFO)
 		lk_listen_print(listeners, stderr);
-	err = lk_sip_alloc(&sip, base, conf, listeners, errbuf,
-			   sizeof(errbuf));
-	if (err) {
-		lk_error("%s; stopping", errbuf);
-		goto out;
-	}
-	lk_info("SIP on UDP %u, TCP %u, TLS %u; registrar for %s",
-		conf->sip_udp_port, conf->sip_tcp_port, conf->sip_tls_port,
-		!strcmp(conf->reg_domain, "*") ? "any domain" :
-		conf->reg_domain);
 	err = lk_media_alloc(&media, base, conf, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -109,6 +99,16 @@ static int run(const struct lk_conf *conf)
 		lk_info("multiplexed media (H.460.19) on UDP %s:%u-%u",
 			conf->address, conf->mux_ports[0],
 			conf->mux_ports[conf->nmux - 1]);
+	err = lk_sip_alloc(&sip, base, conf, listeners, media, errbuf,
+			   sizeof(errbuf));
+	if (err) {
+		lk_error("%s; stopping", errbuf);
+		goto out;
+	}
+	lk_info("SIP on UDP %u, TCP %u, TLS %u; registrar for %s",
+		conf->sip_udp_port, conf->sip_tcp_port, conf->sip_tls_port,
+		!strcmp(conf->reg_domain, "*") ? "any domain" :
+		conf->reg_domain);
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);

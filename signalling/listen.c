@@ -204,10 +204,16 @@ static int sockaddr_make(struct sockaddr_storage *ss, socklen_t *slp,
 static bool handed_off(enum lk_key key)
 {
 	return key == LK_KEY_SIP_UDP_PORT || key == LK_KEY_SIP_TCP_PORT ||
-	       key == LK_KEY_SIP_TLS_PORT;
+	       key == LK_KEY_SIP_TLS_PORT || key == LK_KEY_ZONE_SIP_PORT;
 }
 
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)
+{
+	return lk_listen_take_zone_fd(set, key, 0);
+}
+
+int lk_listen_take_zone_fd(struct lk_listen_set *set, enum lk_key key,
+			   unsigned zone)
 {
 	unsigned i;
 	int fd;
@@ -215,7 +221,8 @@ int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)
 	for (i = 0; set && i < set->n; i++) {
 		struct listener *l = &set->l[i];
 
-		if (l->item.key != key || !l->handed_off || l->item.zone)
+		if (l->item.key != key || !l->handed_off ||
+		    l->item.zone != zone)
 			continue;
 		fd = l->fd;
 		l->fd = -1;

@@ -60,11 +60,15 @@ const char *lk_listen_proto_name(enum lk_listen_proto proto);
 /*
  * Hand the socket of the port planned for `key` (a non-zone key) to its
  * protocol's module, which owns it from then on: the SIP ports (UDP 5060,
- * TCP 5060, TLS 5061) are bound and, for TCP, listening, but get no
+ * TCP 5060, TLS 5061, and each zone's SIP port) are bound and, for TCP, listening, but get no
  * placeholder handler here; signalling/sip.c takes them.  The port stays
  * in the set's listing.  Returns the socket, or -1 when `key` has no port
  * in the set or it was taken already.
  */
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key);
+
+/* The same for a zone key: the Expressway's SIP port of zone `zone`. */
+int lk_listen_take_zone_fd(struct lk_listen_set *set, enum lk_key key,
+			   unsigned zone);
 
 #endif

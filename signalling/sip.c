@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 #include <re.h>
 
+#include "b2bua.h"
 #include "listen.h"
 #include "log.h"
 #include "registrar.h"
@@ -17,12 +18,15 @@
 #include "siptls.h"
 #include "siptrans.h"
 #include "siptransport.h"
+#include "zone.h"
 
 struct lk_sip {
 	const struct lk_conf *conf;
 	struct lk_siptransport *transport;
 	struct lk_siptrans *trans;
 	struct lk_registrar *registrar;
+	struct lk_zones *zones;
+	struct lk_b2bua *b2bua;
 	SSL_CTX *tls_server, *tls_client;
 	struct event *expiry;
 	uint64_t options, methods_rejected, cancels, acks, stateless;
@@ -36,12 +40,11 @@ static uint64_t now_s(void)
 	return (uint64_t)ts.tv_sec;
 }
 
-/* Methods of RFC 3261 and its extensions: known, not handled yet. */
+/* Methods of RFC 3261 and its extensions that latchkey does not take. */
 static bool method_known(const struct pl *met)
 {
-	static const char *const known[] = {"INVITE", "BYE", "INFO",
-		"UPDATE", "PRACK", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE",
-		"PUBLISH"};
+	static const char *const known[] = {"UPDATE", "PRACK", "SUBSCRIBE",
+		"NOTIFY", "REFER", "MESSAGE", "PUBLISH", "INFO", "BYE"};
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -52,8 +55,35 @@ static bool method_known(const struct pl *met)
 	return false;
 }
 
-/* Answer through the transaction, or statelessly when there is none. */
-static void answer(struct lk_sip *sip, struct lk_sipst *st,
+void lk_sip_sentby(char *buf, size_t sz, const struct lk_conf *conf,
+		   enum lk_siptp tpt)
+{
+	struct sa a;
+	uint16_t port = tpt == LK_SIPTP_TLS ? conf->sip_tls_port :
+		tpt == LK_SIPTP_TCP ? conf->sip_tcp_port : conf->sip_udp_port;
+
+	if (sa_set_str(&a, conf->address, port))
+		snprintf(buf, sz, "%s:%u", conf->address, port);
+	else
+		re_snprintf(buf, sz, "%J", &a);
+}
+
+void lk_sip_rand_hex(char *buf, size_t sz)
+{
+	static const char hexd[] = "0123456789abcdef";
+	uint8_t r[64];
+	size_t i, n;
+
+	if (!sz)
+		return;
+	n = sz - 1 < sizeof(r) ? sz - 1 : sizeof(r);
+	rand_bytes(r, n);
+	for (i = 0; i < n; i++)
+		buf[i] = hexd[r[i] & 0xf];
+	buf[n] = '\0';
+}
+
+void lk_sip_answer(struct lk_siptransport *tp, struct lk_sipst *st,
 		   const struct lk_sipflow *flow, const struct sip_msg *msg,
 		   uint16_t scode, const char *reason, const char *hdrs)
 {
@@ -64,8 +94,15 @@ static void answer(struct lk_sip *sip, struct lk_sipst *st,
 	if (st)
 		lk_siptrans_reply(st, scode, mb);
 	else
-		lk_siptransport_send(sip->transport, flow, mb->buf, mb->end);
+		lk_siptransport_send(tp, flow, mb->buf, mb->end);
 	mem_deref(mb);
+}
+
+static void answer(struct lk_sip *sip, struct lk_sipst *st,
+		   const struct lk_sipflow *flow, const struct sip_msg *msg,
+		   uint16_t scode, const char *reason, const char *hdrs)
+{
+	lk_sip_answer(sip->transport, st, flow, msg, scode, reason, hdrs);
 }
 
 static void sip_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
@@ -78,28 +115,34 @@ static void sip_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
 	int err;
 
 	if (!msg->req) {
-		/* No client transactions yet: nothing can match. */
-		lk_warn_limited("SIP from %s: %s matches no transaction; "
-				"dropped", lk_sipflow_name(fl, sizeof(fl), flow),
-				lk_sipmsg_method(met, sizeof(met), msg));
-		return;
-	}
-	if (!pl_strcmp(&msg->met, "ACK")) {
-		++sip->acks;		/* for a 4xx-6xx to INVITE: absorbed */
+		if (lk_siptrans_response(sip->trans, msg, flow) == ENOENT)
+			lk_debug("SIP from %s: %s matches no transaction; "
+				 "dropped", lk_sipflow_name(fl, sizeof(fl),
+				 flow), lk_sipmsg_method(met, sizeof(met),
+				 msg));
 		return;
 	}
 	err = lk_siptrans_receive(sip->trans, msg, flow, &st);
 	if (err == EALREADY)
 		return;
+	if (!pl_strcmp(&msg->met, "ACK")) {
+		++sip->acks;
+		if (err == ENOENT)
+			lk_b2bua_ack(sip->b2bua, flow, msg);
+		return;
+	}
 	if (err) {
 		++sip->stateless;
 		st = NULL;
 	}
+	if (flow->zone && lk_zones_request(sip->zones, st, flow, msg))
+		return;
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		/*
-		 * RFC 3261 s.11.2: what we do, as a keep-alive or a probe.
-		 * Supported is empty: no extension (path, outbound, 100rel)
-		 * is implemented in full yet, so none is claimed.
+		 * RFC 3261 s.11.2: what we do, as a keep-alive or a probe,
+		 * in or out of a dialog.  Supported is empty: no extension
+		 * (path, outbound, 100rel) is implemented in full yet, so
+		 * none is claimed.
 		 */
 		++sip->options;
 		answer(sip, st, flow, msg, 200, "OK",
@@ -117,14 +160,12 @@ static void sip_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
 		       reply.hdrs[0] ? reply.hdrs : NULL);
 		return;
 	}
-	++sip->methods_rejected;
-	if (!pl_strcmp(&msg->met, "CANCEL")) {
+	if (!pl_strcmp(&msg->met, "CANCEL"))
 		++sip->cancels;
-		answer(sip, st, flow, msg, 481, "Call/Transaction Does Not "
-		       "Exist", NULL);
+	if (lk_b2bua_request(sip->b2bua, st, flow, msg))
 		return;
-	}
-	lk_warn_limited("SIP from %s: %s is not handled yet",
+	++sip->methods_rejected;
+	lk_warn_limited("SIP from %s: %s is not handled",
 			lk_sipflow_name(fl, sizeof(fl), flow),
 			lk_sipmsg_method(met, sizeof(met), msg));
 	if (method_known(&msg->met))
@@ -144,14 +185,14 @@ static void expiry_tick(evutil_socket_t fd, short what, void *arg)
 
 int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		 const struct lk_conf *conf, struct lk_listen_set *listeners,
-		 char *errbuf, size_t errsz)
+		 struct lk_media *media, char *errbuf, size_t errsz)
 {
 	struct lk_siptransport_conf tcfg;
 	struct timeval second = {1, 0};
 	struct lk_sip *sip;
 	int err;
 
-	if (!sipp || !base || !conf || !listeners)
+	if (!sipp || !base || !conf || !listeners || !media)
 		return EINVAL;
 	sip = calloc(1, sizeof(*sip));
 	if (!sip)
@@ -187,6 +228,16 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		err = lk_registrar_alloc(&sip->registrar, conf);
 	if (err) {
 		snprintf(errbuf, errsz, "SIP: %s", strerror(err));
+		goto fail;
+	}
+	err = lk_zones_alloc(&sip->zones, base, conf, sip->transport,
+			     sip->trans, listeners, errbuf, errsz);
+	if (err)
+		goto fail;
+	err = lk_b2bua_alloc(&sip->b2bua, base, conf, sip->transport,
+			     sip->trans, sip->registrar, sip->zones, media);
+	if (err) {
+		snprintf(errbuf, errsz, "SIP: B2BUA: %s", strerror(err));
 		goto fail;
 	}
 	sip->expiry = event_new(base, -1, EV_PERSIST, expiry_tick, sip);
@@ -258,6 +309,31 @@ void lk_sip_free(struct lk_sip *sip)
 			(unsigned long long)rs.interval_too_brief,
 			(unsigned long long)rs.rejected,
 			(unsigned long long)rs.expired, rs.bindings);
+		{
+			struct lk_b2bua_stats bs;
+
+			memset(&bs, 0, sizeof(bs));
+			lk_b2bua_stats(sip->b2bua, &bs);
+			lk_info("SIP calls: started=%llu answered=%llu "
+				"failed=%llu not_found=%llu unavailable=%llu "
+				"cancelled=%llu media_errors=%llu "
+				"media_ended=%llu reinvites=%llu "
+				"forwarded=%llu active=%u; client "
+				"transactions=%llu timeouts=%llu",
+				(unsigned long long)bs.calls,
+				(unsigned long long)bs.answered,
+				(unsigned long long)bs.failed,
+				(unsigned long long)bs.not_found,
+				(unsigned long long)bs.unavailable,
+				(unsigned long long)bs.cancelled,
+				(unsigned long long)bs.media_errors,
+				(unsigned long long)bs.media_ended,
+				(unsigned long long)bs.reinvites,
+				(unsigned long long)bs.forwarded, bs.active,
+				(unsigned long long)xs.client_created,
+				(unsigned long long)xs.client_timeouts);
+			lk_zones_log(sip->zones);
+		}
 		if (rs.bindings && lk_log_get_level() >= LK_LOG_INFO) {
 			lk_info("registrar bindings at stop:");
 			lk_registrar_print(sip->registrar, now_s(), stderr);
@@ -265,6 +341,8 @@ void lk_sip_free(struct lk_sip *sip)
 	}
 	if (sip->expiry)
 		event_free(sip->expiry);
+	mem_deref(sip->b2bua);
+	mem_deref(sip->zones);
 	mem_deref(sip->registrar);
 	mem_deref(sip->trans);
 	mem_deref(sip->transport);

@@ -273,14 +273,24 @@ int lk_sipmsg_reply(struct mbuf **mbp, const struct sip_msg *req,
 		    const struct sa *src, uint16_t scode, const char *reason,
 		    const char *hdrs)
 {
+	return lk_sipmsg_reply_body(mbp, req, src, scode, reason, NULL, hdrs,
+				    NULL, NULL, 0);
+}
+
+int lk_sipmsg_reply_body(struct mbuf **mbp, const struct sip_msg *req,
+			 const struct sa *src, uint16_t scode,
+			 const char *reason, const char *totag,
+			 const char *hdrs, const char *ctype,
+			 const uint8_t *body, size_t blen)
+{
 	struct via_print vp;
 	const struct sip_hdr *h;
 	struct mbuf *mb;
 	int err;
 
-	if (!mbp || !req || !reason)
+	if (!mbp || !req || !reason || (blen && (!body || !ctype)))
 		return EINVAL;
-	mb = mbuf_alloc(512);
+	mb = mbuf_alloc(512 + blen);
 	if (!mb)
 		return ENOMEM;
 	err = mbuf_printf(mb, "SIP/2.0 %u %s\r\n", scode, reason);
@@ -294,10 +304,13 @@ int lk_sipmsg_reply(struct mbuf **mbp, const struct sip_msg *req,
 	if (!err && (h = sip_msg_hdr(req, SIP_HDR_TO))) {
 		err = mbuf_printf(mb, "To: %r", &h->val);
 		/*
-		 * A tag derived from the request, so that a stateless reply
-		 * sent twice carries the same one (RFC 3261 s.8.2.6.2).
+		 * The dialog's tag when the caller gives one; else a tag
+		 * derived from the request, so that a stateless reply sent
+		 * twice carries the same one (RFC 3261 s.8.2.6.2).
 		 */
-		if (!err && !pl_isset(&req->to.tag) && scode > 100)
+		if (!err && !pl_isset(&req->to.tag) && scode > 100 && totag)
+			err = mbuf_printf(mb, ";tag=%s", totag);
+		else if (!err && !pl_isset(&req->to.tag) && scode > 100)
 			err = mbuf_printf(mb, ";tag=lk%08x",
 					  hash_joaat((const uint8_t *)
 						     req->callid.p,
@@ -314,9 +327,60 @@ int lk_sipmsg_reply(struct mbuf **mbp, const struct sip_msg *req,
 		err = mbuf_printf(mb, "CSeq: %r\r\n", &h->val);
 	if (!err && hdrs)
 		err = mbuf_write_str(mb, hdrs);
+	if (!err && blen)
+		err = mbuf_printf(mb, "Content-Type: %s\r\n", ctype);
 	if (!err)
 		err = mbuf_printf(mb, "Server: latchkey/%s\r\n"
-				  "Content-Length: 0\r\n\r\n", LK_VERSION);
+				  "Content-Length: %zu\r\n\r\n", LK_VERSION,
+				  blen);
+	if (!err && blen)
+		err = mbuf_write_mem(mb, body, blen);
+	if (err) {
+		mem_deref(mb);
+		return err;
+	}
+	mb->pos = 0;
+	*mbp = mb;
+
+	return 0;
+}
+
+int lk_sipmsg_request(struct mbuf **mbp, const struct lk_sipreq *r)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (!mbp || !r || !r->method || !r->ruri || !r->via_tp ||
+	    !r->via_sentby || !r->branch || !r->from || !r->from_tag ||
+	    !r->to || !r->callid || (r->blen && (!r->body || !r->ctype)))
+		return EINVAL;
+	mb = mbuf_alloc(768 + r->blen);
+	if (!mb)
+		return ENOMEM;
+	err = mbuf_printf(mb, "%s %s SIP/2.0\r\n"
+			  "Via: SIP/2.0/%s %s;branch=%s;rport\r\n"
+			  "Max-Forwards: %u\r\n"
+			  "From: %s;tag=%s\r\n"
+			  "To: %s%s%s\r\n"
+			  "Call-ID: %s\r\n"
+			  "CSeq: %u %s\r\n",
+			  r->method, r->ruri, r->via_tp, r->via_sentby,
+			  r->branch, r->max_forwards, r->from, r->from_tag,
+			  r->to, r->to_tag ? ";tag=" : "",
+			  r->to_tag ? r->to_tag : "", r->callid, r->cseq,
+			  r->cseq_method ? r->cseq_method : r->method);
+	if (!err && r->contact)
+		err = mbuf_printf(mb, "Contact: %s\r\n", r->contact);
+	if (!err && r->hdrs)
+		err = mbuf_write_str(mb, r->hdrs);
+	if (!err && r->blen)
+		err = mbuf_printf(mb, "Content-Type: %s\r\n", r->ctype);
+	if (!err)
+		err = mbuf_printf(mb, "User-Agent: latchkey/%s\r\n"
+				  "Content-Length: %zu\r\n\r\n", LK_VERSION,
+				  r->blen);
+	if (!err && r->blen)
+		err = mbuf_write_mem(mb, r->body, r->blen);
 	if (err) {
 		mem_deref(mb);
 		return err;

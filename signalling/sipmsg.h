@@ -11,7 +11,7 @@ struct mbuf;
 struct sa;
 
 /* What latchkey answers to, for Allow headers and 405s. */
-#define LK_SIP_ALLOW "OPTIONS, REGISTER"
+#define LK_SIP_ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO"
 
 /* The branch lk_sipmsg_decode() gives a top Via that has none. */
 #define LK_SIPMSG_NOBRANCH "lk-no-branch"
@@ -56,6 +56,48 @@ void lk_sipmsg_check(struct lk_sipverdict *v, const struct sip_msg *msg,
 int lk_sipmsg_reply(struct mbuf **mbp, const struct sip_msg *req,
 		    const struct sa *src, uint16_t scode, const char *reason,
 		    const char *hdrs);
+
+/*
+ * The same with the dialog's To tag (`totag`, used when the request has
+ * none and scode > 100; NULL: derived as above) and a body of `blen`
+ * octets of type `ctype` (blen 0: none).
+ */
+int lk_sipmsg_reply_body(struct mbuf **mbp, const struct sip_msg *req,
+			 const struct sa *src, uint16_t scode,
+			 const char *reason, const char *totag,
+			 const char *hdrs, const char *ctype,
+			 const uint8_t *body, size_t blen);
+
+/*
+ * What a request that latchkey originates is made of (the B2BUA's and the
+ * zone client's).  Strings are whole header values: `from` and `to` are
+ * name-addrs ("<sip:bob@example.com>") without the tag; `via_tp` "UDP",
+ * "TCP" or "TLS"; `via_sentby` "192.0.2.1:5060"; `contact` a name-addr or
+ * NULL; `hdrs` whole header lines with CRLF or NULL.
+ */
+struct lk_sipreq {
+	const char *method;
+	const char *ruri;
+	const char *via_tp;
+	const char *via_sentby;
+	const char *branch;
+	unsigned max_forwards;
+	const char *from;
+	const char *from_tag;
+	const char *to;
+	const char *to_tag;		/* NULL: none (out of dialog) */
+	const char *callid;
+	uint32_t cseq;
+	const char *cseq_method;	/* NULL: method (CANCEL/ACK differ) */
+	const char *contact;
+	const char *hdrs;
+	const char *ctype;
+	const uint8_t *body;
+	size_t blen;
+};
+
+/* Build request `r` (RFC 3261 s.8.1.1); *mbp's pos is 0. */
+int lk_sipmsg_request(struct mbuf **mbp, const struct lk_sipreq *r);
 
 /* "REGISTER" etc. as a C string in `buf`; for logs. */
 const char *lk_sipmsg_method(char *buf, size_t sz, const struct sip_msg *msg);

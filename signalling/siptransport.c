@@ -1,6 +1,7 @@
 /* signalling/siptransport.c  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ struct lk_sipconn {
 	struct sa local, remote;
 	uint16_t out_port;		/* from the outbound range, or 0 */
 	bool outgoing;
+	unsigned zone;			/* traversal zone, 0: none */
 	bool closing;			/* close once the output is written */
 	bool shut;			/* write side shut, discarding input */
 };
@@ -43,6 +45,16 @@ struct lk_siptransport {
 	struct list conns;
 	lk_siptransport_msg_h *msgh;
 	void *arg;
+	lk_siptransport_close_h *closeh;
+	void *close_arg;
+	struct zone_listener {
+		struct lk_siptransport *tp;
+		struct evconnlistener *lev;
+		enum lk_siptp tpt;
+		unsigned zone;
+		struct sa local;
+	} zl[LK_ZONES_MAX];
+	unsigned nzl;
 	struct lk_siptransport_stats st;
 	uint8_t *rxbuf;			/* one datagram */
 };
@@ -93,6 +105,32 @@ bool lk_sipconn_open(const struct lk_sipconn *conn)
 	return conn && conn->tp && conn->bev && !conn->closing;
 }
 
+void lk_sipconn_set_zone(struct lk_sipconn *conn, unsigned zone)
+{
+	if (conn)
+		conn->zone = zone;
+}
+
+unsigned lk_sipconn_zone(const struct lk_sipconn *conn)
+{
+	return conn ? conn->zone : 0;
+}
+
+const char *lk_sipconn_name(char *buf, size_t sz,
+			    const struct lk_sipconn *conn)
+{
+	if (!conn)
+		re_snprintf(buf, sz, "(none)");
+	else if (conn->out_port)
+		re_snprintf(buf, sz, "%s %J from port %u",
+			    lk_siptp_name(conn->tpt), &conn->remote,
+			    conn->out_port);
+	else
+		re_snprintf(buf, sz, "%s %J", lk_siptp_name(conn->tpt),
+			    &conn->remote);
+	return buf;
+}
+
 void lk_siptransport_conf_init(struct lk_siptransport_conf *cfg,
 			       const struct lk_conf *conf)
 {
@@ -118,9 +156,24 @@ static void conn_close(struct lk_sipconn *conn, const char *why)
 
 	if (!tp)
 		return;
-	lk_debug("SIP %s %s: closed: %s", lk_siptp_name(conn->tpt),
-		 sa_text(ab, sizeof(ab), &conn->remote), why);
+	if (conn->zone)
+		lk_info("SIP %s %s (traversal zone %u): closed: %s",
+			lk_siptp_name(conn->tpt),
+			sa_text(ab, sizeof(ab), &conn->remote), conn->zone,
+			why);
+	else
+		lk_debug("SIP %s %s: closed: %s", lk_siptp_name(conn->tpt),
+			 sa_text(ab, sizeof(ab), &conn->remote), why);
 	if (conn->bev) {
+		SSL *ssl = conn->tpt == LK_SIPTP_TLS ?
+			bufferevent_openssl_get_ssl(conn->bev) : NULL;
+
+		/*
+		 * close_notify before closing (RFC 8446 s.6.1), unless the
+		 * connection already failed; one non-blocking try.
+		 */
+		if (ssl && strcmp(why, "error") && SSL_is_init_finished(ssl))
+			SSL_shutdown(ssl);
 		bufferevent_free(conn->bev);	/* closes the socket */
 		conn->bev = NULL;
 	}
@@ -128,8 +181,18 @@ static void conn_close(struct lk_sipconn *conn, const char *why)
 		lk_portalloc_give(tp->outports, conn->out_port);
 	conn->out_port = 0;
 	conn->tp = NULL;
+	conn->closing = true;
 	list_unlink(&conn->le);
+	/* Closed for every caller from here on; the handler may re-enter. */
+	if (tp->closeh)
+		tp->closeh(conn, tp->close_arg);
 	mem_deref(conn);			/* the transport's reference */
+}
+
+void lk_sipconn_close(struct lk_sipconn *conn, const char *why)
+{
+	if (conn && conn->tp)
+		conn_close(conn, why ? why : "closed");
 }
 
 static void conn_destructor(void *arg)
@@ -147,6 +210,7 @@ static void flow_of_conn(struct lk_sipflow *flow, struct lk_sipconn *conn)
 	flow->local = conn->local;
 	flow->remote = conn->remote;
 	flow->conn = conn;
+	flow->zone = conn->zone;
 }
 
 /* A reply from the transport itself (400, 513 ...), on the same flow. */
@@ -406,8 +470,20 @@ static int conn_alloc(struct lk_sipconn **connp, struct lk_siptransport *tp,
 	return 0;
 }
 
+/*
+ * SIP messages are whole writes that must not wait for the peer's delayed
+ * ACK (Nagle): a 180 right behind a 100 on the zone was held ~40 ms.
+ */
+static void nodelay(int fd)
+{
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 static void stream_accept(struct lk_siptransport *tp, enum lk_siptp tpt,
-			  evutil_socket_t fd, struct sockaddr *sa)
+			  evutil_socket_t fd, struct sockaddr *sa,
+			  const struct zone_listener *zl)
 {
 	struct bufferevent *bev;
 	struct lk_sipconn *conn;
@@ -424,6 +500,7 @@ static void stream_accept(struct lk_siptransport *tp, enum lk_siptp tpt,
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
+	nodelay(fd);
 	if (tpt == LK_SIPTP_TLS) {
 		ssl = SSL_new(tp->cfg.tls_server);
 		if (!ssl) {
@@ -441,24 +518,34 @@ static void stream_accept(struct lk_siptransport *tp, enum lk_siptp tpt,
 		close(fd);
 		return;
 	}
-	if (conn_alloc(&conn, tp, bev, tpt, tpt == LK_SIPTP_TLS ?
-		       &tp->tls_local : &tp->tcp_local, &remote))
+	if (conn_alloc(&conn, tp, bev, tpt, zl ? &zl->local :
+		       tpt == LK_SIPTP_TLS ? &tp->tls_local : &tp->tcp_local,
+		       &remote))
 		return;
+	conn->zone = zl ? zl->zone : 0;
 	++tp->st.conn_in;
 	lk_debug("SIP %s %s: accepted", lk_siptp_name(tpt),
 		 sa_text(ab, sizeof(ab), &remote));
 }
 
+static void zone_accept(struct evconnlistener *lev, evutil_socket_t fd,
+			struct sockaddr *sa, int socklen, void *arg)
+{
+	struct zone_listener *zl = arg;
+
+	stream_accept(zl->tp, zl->tpt, fd, sa, zl);
+}
+
 static void sip_tcp_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		       struct sockaddr *sa, int socklen, void *arg)
 {
-	stream_accept(arg, LK_SIPTP_TCP, fd, sa);
+	stream_accept(arg, LK_SIPTP_TCP, fd, sa, NULL);
 }
 
 static void sip_tls_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		       struct sockaddr *sa, int socklen, void *arg)
 {
-	stream_accept(arg, LK_SIPTP_TLS, fd, sa);
+	stream_accept(arg, LK_SIPTP_TLS, fd, sa, NULL);
 }
 
 /*
@@ -624,6 +711,7 @@ static int connect_out(struct lk_sipconn **connp, struct lk_siptransport *tp,
 	if (err)
 		return err;
 	sa_set_port(&local, port);
+	nodelay(ob.fd);
 	if (tpt == LK_SIPTP_TLS) {
 		ssl = SSL_new(tp->cfg.tls_client);
 		if (!ssl) {
@@ -707,6 +795,7 @@ static void transport_destructor(void *arg)
 	struct lk_siptransport *tp = arg;
 	struct le *le;
 
+	tp->closeh = NULL;		/* its owner is going away too */
 	while ((le = list_head(&tp->conns)))
 		conn_close(le->data, "stopping");
 	if (tp->udp_ev)
@@ -721,6 +810,8 @@ static void transport_destructor(void *arg)
 		evconnlistener_free(tp->tls_lev);
 	else if (tp->tls_fd >= 0)
 		close(tp->tls_fd);
+	while (tp->nzl)
+		evconnlistener_free(tp->zl[--tp->nzl].lev);
 	mem_deref(tp->outports);
 	mem_deref(tp->rxbuf);
 }
@@ -805,6 +896,67 @@ int lk_siptransport_alloc(struct lk_siptransport **tpp,
 		*tpp = tp;
 
 	return err;
+}
+
+int lk_siptransport_listen_zone(struct lk_siptransport *tp, int fd,
+				enum lk_siptp tpt, unsigned zone)
+{
+	struct zone_listener *zl;
+	int err;
+
+	if (!tp || fd < 0 || tpt == LK_SIPTP_UDP || !zone ||
+	    (tpt == LK_SIPTP_TLS && !tp->cfg.tls_server) ||
+	    tp->nzl >= LK_ZONES_MAX) {
+		if (fd >= 0)
+			close(fd);
+		return EINVAL;
+	}
+	zl = &tp->zl[tp->nzl];
+	zl->tp = tp;
+	zl->tpt = tpt;
+	zl->zone = zone;
+	err = local_of(fd, &zl->local);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	/* Backlog 0: the socket listens already (signalling/listen.c). */
+	zl->lev = evconnlistener_new(tp->base, zone_accept, zl,
+				     LEV_OPT_CLOSE_ON_FREE, 0, fd);
+	if (!zl->lev) {
+		close(fd);
+		return ENOMEM;
+	}
+	++tp->nzl;
+
+	return 0;
+}
+
+void lk_siptransport_set_close_handler(struct lk_siptransport *tp,
+				       lk_siptransport_close_h *h, void *arg)
+{
+	if (!tp)
+		return;
+	tp->closeh = h;
+	tp->close_arg = arg;
+}
+
+const struct sa *lk_siptransport_local(const struct lk_siptransport *tp,
+				       enum lk_siptp tpt)
+{
+	if (!tp)
+		return NULL;
+	switch (tpt) {
+
+	case LK_SIPTP_UDP:
+		return &tp->udp_local;
+	case LK_SIPTP_TCP:
+		return &tp->tcp_local;
+	case LK_SIPTP_TLS:
+		return &tp->tls_local;
+	}
+
+	return NULL;
 }
 
 void lk_siptransport_stats(const struct lk_siptransport *tp,

@@ -35,6 +35,7 @@ struct lk_sipflow {
 	struct sa local;
 	struct sa remote;		/* UDP: the source (RFC 3581 rport) */
 	struct lk_sipconn *conn;	/* TCP/TLS, else NULL */
+	unsigned zone;			/* traversal zone of conn, 0: none */
 };
 
 void lk_sipflow_copy(struct lk_sipflow *dst, const struct lk_sipflow *src);
@@ -42,6 +43,20 @@ void lk_sipflow_reset(struct lk_sipflow *flow);
 /* "UDP 192.0.2.1:5060" in `buf`. */
 const char *lk_sipflow_name(char *buf, size_t sz, const struct lk_sipflow *f);
 bool lk_sipconn_open(const struct lk_sipconn *conn);
+
+/*
+ * Mark a connection as traversal zone `zone`'s (from 1; 0 clears it): its
+ * flows carry the number from then on.  Connections accepted on a zone
+ * port (lk_siptransport_listen_zone()) carry it from the start.
+ */
+void lk_sipconn_set_zone(struct lk_sipconn *conn, unsigned zone);
+unsigned lk_sipconn_zone(const struct lk_sipconn *conn);
+/* "TCP 192.0.2.1:7001 from port 25012" in `buf`, for logs. */
+const char *lk_sipconn_name(char *buf, size_t sz,
+			    const struct lk_sipconn *conn);
+
+/* Close a connection now (reason for the log); NULL or closed is fine. */
+void lk_sipconn_close(struct lk_sipconn *conn, const char *why);
 const char *lk_siptp_name(enum lk_siptp tp);
 
 /*
@@ -110,6 +125,28 @@ int lk_siptransport_send(struct lk_siptransport *tp,
 int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_siptp tpt,
 			    const struct sa *dst, const uint8_t *p, size_t n,
 			    struct lk_sipflow *flowp);
+
+/*
+ * Accept SIP over TCP or TLS on `fd` (bound and listening) for traversal
+ * zone `zone`: the Expressway's zone port (seed, "SIP traversal call", B:
+ * 7001 for zone 1).  The transport owns `fd` from the call on, also when
+ * it fails.
+ */
+int lk_siptransport_listen_zone(struct lk_siptransport *tp, int fd,
+				enum lk_siptp tpt, unsigned zone);
+
+/*
+ * Called when a TCP/TLS connection closes, for whatever reason, before it
+ * is dropped from the transport: the zone code learns that its connection
+ * is gone.  One handler per transport.
+ */
+typedef void (lk_siptransport_close_h)(struct lk_sipconn *conn, void *arg);
+void lk_siptransport_set_close_handler(struct lk_siptransport *tp,
+				       lk_siptransport_close_h *h, void *arg);
+
+/* The local address of the UDP socket and of the TCP and TLS listeners. */
+const struct sa *lk_siptransport_local(const struct lk_siptransport *tp,
+				       enum lk_siptp tpt);
 
 void lk_siptransport_stats(const struct lk_siptransport *tp,
 			   struct lk_siptransport_stats *st);

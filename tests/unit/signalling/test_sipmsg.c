@@ -160,6 +160,106 @@ static void reply_leaves_out_the_marker_branch(void **state)
 	mem_deref(msg);
 }
 
+/* A request latchkey builds decodes, passes its own checks, says it all. */
+static void request_is_well_formed(void **state)
+{
+	static const char sdp[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n";
+	struct lk_sipreq r;
+	struct lk_sipverdict v;
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = NULL;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.method = "INVITE";
+	r.ruri = "sip:alice@192.0.2.10:5062";
+	r.via_tp = "TLS";
+	r.via_sentby = "192.0.2.2:5061";
+	r.branch = "z9hG4bK0123456789abcdef";
+	r.max_forwards = 69;
+	r.from = "\"Bob\" <sip:bob@external.example>";
+	r.from_tag = "ft1";
+	r.to = "<sip:alice@internal.example>";
+	r.callid = "cid-1@latchkey";
+	r.cseq = 1;
+	r.contact = "<sip:latchkey@192.0.2.2:5061;transport=tls>";
+	r.hdrs = "Allow: INVITE, ACK\r\n";
+	r.ctype = "application/sdp";
+	r.body = (const uint8_t *)sdp;
+	r.blen = sizeof(sdp) - 1;
+	assert_int_equal(lk_sipmsg_request(&mb, &r), 0);
+	assert_int_equal(lk_sipmsg_decode(&msg, mb->buf, mb->end), 0);
+	lk_sipmsg_check(&v, msg, true);
+	assert_int_equal(v.scode, 0);
+	assert_true(msg->req);
+	assert_int_equal(pl_strcmp(&msg->met, "INVITE"), 0);
+	assert_int_equal(pl_strcmp(&msg->via.branch,
+				   "z9hG4bK0123456789abcdef"), 0);
+	assert_int_equal(msg->via.tp, SIP_TRANSP_TLS);
+	assert_int_equal(pl_strcmp(&msg->from.tag, "ft1"), 0);
+	assert_false(pl_isset(&msg->to.tag));
+	assert_int_equal(pl_u32(&msg->maxfwd), 69);
+	assert_int_equal(msg->cseq.num, 1);
+	assert_int_equal(mbuf_get_left(msg->mb), sizeof(sdp) - 1);
+	assert_int_equal(pl_strcmp(&msg->ctyp.subtype, "sdp"), 0);
+	mem_deref(msg);
+	mem_deref(mb);
+
+	/* ACK and CANCEL: the CSeq method is the request's unless told. */
+	r.method = "CANCEL";
+	r.to_tag = "tt9";
+	r.blen = 0;
+	r.contact = NULL;
+	assert_int_equal(lk_sipmsg_request(&mb, &r), 0);
+	assert_int_equal(lk_sipmsg_decode(&msg, mb->buf, mb->end), 0);
+	assert_int_equal(pl_strcmp(&msg->cseq.met, "CANCEL"), 0);
+	assert_int_equal(pl_strcmp(&msg->to.tag, "tt9"), 0);
+	assert_null(sip_msg_hdr(msg, SIP_HDR_CONTACT));
+	mem_deref(msg);
+	mem_deref(mb);
+
+	r.method = NULL;
+	assert_int_equal(lk_sipmsg_request(&mb, &r), EINVAL);
+	r.method = "INFO";
+	r.blen = 3;		/* a body needs its type */
+	r.ctype = NULL;
+	assert_int_equal(lk_sipmsg_request(&mb, &r), EINVAL);
+}
+
+/* The dialog's To tag and a body in a reply. */
+static void reply_with_dialog_tag_and_body(void **state)
+{
+	static const char sdp[] = "v=0\r\n";
+	struct sip_msg *req = build(-1, NULL), *msg = NULL;
+	struct mbuf *mb = NULL;
+	struct sa src;
+
+	(void)state;
+	assert_non_null(req);
+	sa_set_str(&src, "198.51.100.7", 40000);
+	assert_int_equal(lk_sipmsg_reply_body(&mb, req, &src, 200, "OK",
+					      "dlgtag", "Contact: <sip:x@y>"
+					      "\r\n", "application/sdp",
+					      (const uint8_t *)sdp,
+					      sizeof(sdp) - 1), 0);
+	assert_int_equal(lk_sipmsg_decode(&msg, mb->buf, mb->end), 0);
+	assert_int_equal(msg->scode, 200);
+	assert_int_equal(pl_strcmp(&msg->to.tag, "dlgtag"), 0);
+	assert_int_equal(mbuf_get_left(msg->mb), sizeof(sdp) - 1);
+	assert_non_null(sip_msg_hdr(msg, SIP_HDR_CONTACT));
+	mem_deref(msg);
+	mem_deref(mb);
+	/* 100 never gets a To tag (RFC 3261 s.8.2.6.2). */
+	assert_int_equal(lk_sipmsg_reply_body(&mb, req, &src, 100, "Trying",
+					      "dlgtag", NULL, NULL, NULL, 0),
+			 0);
+	assert_int_equal(lk_sipmsg_decode(&msg, mb->buf, mb->end), 0);
+	assert_false(pl_isset(&msg->to.tag));
+	mem_deref(msg);
+	mem_deref(mb);
+	mem_deref(req);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +271,8 @@ int main(void)
 		cmocka_unit_test(garbage_does_not_decode),
 		cmocka_unit_test(reply_echoes_and_fills_rport),
 		cmocka_unit_test(reply_leaves_out_the_marker_branch),
+		cmocka_unit_test(request_is_well_formed),
+		cmocka_unit_test(reply_with_dialog_tag_and_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1402 @@
+/* signalling/b2bua.c  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <re.h>
+
+#include "b2bua.h"
+#include "log.h"
+#include "media.h"
+#include "registrar.h"
+#include "route.h"
+#include "sip.h"
+#include "sipmsg.h"
+#include "siptrans.h"
+#include "zone.h"
+
+#define SDP_MAX		16384		/* a rewritten SDP body */
+#define SWEEP_S		5		/* media-session check, seconds */
+
+enum { SIDE_A = 0, SIDE_B = 1 };
+
+enum call_state {
+	CALL_CALLING = 0,		/* INVITE sent to B, no final yet */
+	CALL_CONFIRMED,			/* 2xx passed to A */
+	CALL_ENDED,
+};
+
+struct call;
+
+/* One of our two dialogs: what we need to send in it and to match it. */
+struct side {
+	struct le he;			/* in b->dialogs, by Call-ID */
+	struct call *call;
+	struct lk_sipflow flow;		/* where its requests go */
+	char *callid;
+	char *ltag, *rtag;		/* our tag, the peer's tag */
+	char *luri, *ruri;		/* name-addrs: our From, our To */
+	char *target;			/* the peer's Contact URI */
+	uint32_t lcseq;			/* our last CSeq in this dialog */
+	bool zone;			/* the peer is a traversal zone */
+};
+
+struct call {
+	struct le le;			/* in b->calls */
+	struct lk_b2bua *b;
+	unsigned id;
+	enum call_state state;
+	struct side s[2];
+	char media_id[48];		/* the media core's call-id */
+	bool media;			/* a media session exists */
+	uint64_t started;		/* monotonic seconds */
+	char what[200];			/* "sip:bob@x -> sip:alice@y" */
+
+	/* The INVITE in progress (the first one, or a re-INVITE). */
+	int iside;			/* the side it came from */
+	struct lk_sipst *ist;		/* its server transaction */
+	struct sip_msg *imsg;
+	struct lk_sipct *ict;		/* ours to the other side (a ref) */
+	bool ipending;			/* no final response to it yet */
+	char ibranch[40];
+	char *iruri;
+	uint32_t icseq;
+	bool got_1xx, got_2xx, final_sent, cancel_pending, cancelled;
+	struct mbuf *ack;		/* the ACK for the other side's 2xx */
+	char *answer;			/* the rewritten answer SDP, for 2xx */
+	size_t answer_len;
+};
+
+struct lk_b2bua {
+	struct event_base *base;
+	const struct lk_conf *conf;
+	struct lk_siptransport *tp;
+	struct lk_siptrans *ts;
+	struct lk_registrar *reg;
+	struct lk_zones *zs;
+	struct lk_media *media;
+	struct list calls;
+	struct hash *dialogs;
+	struct event *sweep;
+	unsigned next_id;
+	char *sdpbuf;
+	struct lk_b2bua_stats st;
+};
+
+static uint64_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static const char *side_name(int side)
+{
+	return side == SIDE_A ? "A (caller)" : "B (callee)";
+}
+
+static void contact_of(char *buf, size_t sz, const struct lk_conf *conf,
+		       enum lk_siptp tpt)
+{
+	char sb[80];
+
+	lk_sip_sentby(sb, sizeof(sb), conf, tpt);
+	if (tpt == LK_SIPTP_UDP)
+		snprintf(buf, sz, "<sip:latchkey@%s>", sb);
+	else
+		snprintf(buf, sz, "<sip:latchkey@%s;transport=%s>", sb,
+			 tpt == LK_SIPTP_TLS ? "tls" : "tcp");
+}
+
+/*
+ * Calls and dialogs
+ */
+
+static void side_reset(struct side *s)
+{
+	hash_unlink(&s->he);
+	lk_sipflow_reset(&s->flow);
+	s->callid = mem_deref(s->callid);
+	s->ltag = mem_deref(s->ltag);
+	s->rtag = mem_deref(s->rtag);
+	s->luri = mem_deref(s->luri);
+	s->ruri = mem_deref(s->ruri);
+	s->target = mem_deref(s->target);
+}
+
+static void ist_end(struct lk_sipst *st, int err, void *arg);
+
+static void call_destructor(void *arg)
+{
+	struct call *call = arg;
+
+	list_unlink(&call->le);
+	side_reset(&call->s[SIDE_A]);
+	side_reset(&call->s[SIDE_B]);
+	if (call->ist)
+		lk_siptrans_set_handler(call->ist, NULL, NULL);
+	lk_sipct_abandon(call->ict);
+	call->ict = NULL;
+	mem_deref(call->imsg);
+	mem_deref(call->iruri);
+	mem_deref(call->ack);
+	mem_deref(call->answer);
+}
+
+static struct side *dialog_find(struct lk_b2bua *b, const struct sip_msg *msg)
+{
+	struct le *le;
+
+	for (le = list_head(hash_list(b->dialogs,
+				     hash_joaat_ci(msg->callid.p,
+						   msg->callid.l)));
+	     le; le = le->next) {
+		struct side *s = le->data;
+
+		if (!s->callid || pl_strcmp(&msg->callid, s->callid))
+			continue;
+		if (!s->rtag || pl_strcmp(&msg->from.tag, s->rtag))
+			continue;
+		if (!s->ltag || pl_strcmp(&msg->to.tag, s->ltag))
+			continue;
+		return s;
+	}
+
+	return NULL;
+}
+
+static void side_index(struct lk_b2bua *b, struct side *s)
+{
+	hash_append(b->dialogs, hash_joaat_ci(s->callid, strlen(s->callid)),
+		    &s->he, s);
+}
+
+/* Per leg counters for the log line of a call that ends. */
+struct leg_sum {
+	char text[240];
+	size_t len;
+};
+
+static void leg_sum_h(const struct lk_media_leg_info *leg, void *arg)
+{
+	struct leg_sum *ls = arg;
+	int n;
+
+	if (ls->len >= sizeof(ls->text) - 1)
+		return;
+	n = snprintf(ls->text + ls->len, sizeof(ls->text) - ls->len,
+		     "%s%s %s in=%llu out=%llu%s", ls->len ? ", " : "",
+		     leg->media, leg->side, (unsigned long long)leg->packets,
+		     (unsigned long long)leg->packets_out,
+		     leg->mux_rx ? " (mux)" : "");
+	if (n > 0)
+		ls->len += (size_t)n;
+}
+
+static void call_end(struct call *call, const char *why)
+{
+	struct lk_b2bua *b = call->b;
+	struct lk_media_call_info info;
+	struct lk_media_str cid;
+	struct leg_sum ls;
+	const char *reason;
+
+	if (call->state == CALL_ENDED)
+		return;
+	call->state = CALL_ENDED;
+	memset(&ls, 0, sizeof(ls));
+	if (call->media) {
+		cid.p = call->media_id;
+		cid.len = strlen(call->media_id);
+		lk_media_query(b->media, &cid, &info, leg_sum_h, &ls,
+			       &reason);
+		lk_media_delete(b->media, &cid, &reason);
+		call->media = false;
+	}
+	lk_info("call %u (%s): ended: %s after %llu s%s%s%s", call->id,
+		call->what, why, (unsigned long long)(now_s() - call->started),
+		ls.len ? "; media packets " : "", ls.text, ls.len ? "" : "");
+	--b->st.active;
+	lk_sipct_abandon(call->ict);
+	call->ict = NULL;
+	call->ipending = false;
+	if (call->ist) {
+		lk_siptrans_set_handler(call->ist, NULL, NULL);
+		call->ist = NULL;
+	}
+	list_unlink(&call->le);
+	hash_unlink(&call->s[SIDE_A].he);
+	hash_unlink(&call->s[SIDE_B].he);
+	mem_deref(call);			/* the list's reference */
+}
+
+/*
+ * Sending
+ */
+
+/* Answer the INVITE in progress (on side call->iside). */
+static int invite_reply(struct call *call, uint16_t scode,
+			const char *reason, const char *extra,
+			const char *sdp, size_t sdp_len)
+{
+	struct lk_b2bua *b = call->b;
+	struct side *x = &call->s[call->iside];
+	char hdrs[512], contact[128];
+	struct mbuf *mb = NULL;
+	int err;
+
+	if (!call->ist || !call->imsg)
+		return ENOENT;
+	contact_of(contact, sizeof(contact), b->conf, x->flow.tp);
+	snprintf(hdrs, sizeof(hdrs), "%s%s%sAllow: " LK_SIP_ALLOW "\r\n%s",
+		 scode > 100 && scode < 300 ? "Contact: " : "",
+		 scode > 100 && scode < 300 ? contact : "",
+		 scode > 100 && scode < 300 ? "\r\n" : "", extra ? extra : "");
+	err = lk_sipmsg_reply_body(&mb, call->imsg, &x->flow.remote, scode,
+				   reason, x->ltag, hdrs,
+				   sdp_len ? "application/sdp" : NULL,
+				   (const uint8_t *)sdp, sdp_len);
+	if (err)
+		return err;
+	err = lk_siptrans_reply(call->ist, scode, mb);
+	mem_deref(mb);
+	if (scode >= 200)
+		call->final_sent = true;
+	if (scode >= 300 && call->ist) {
+		/* The transaction absorbs the ACK; we are done with it. */
+		lk_siptrans_set_handler(call->ist, NULL, NULL);
+		call->ist = NULL;
+	}
+
+	return err;
+}
+
+static void ct_ignore(int err, const struct sip_msg *msg, void *arg)
+{
+	(void)err;
+	(void)msg;
+	(void)arg;
+}
+
+/* A request in dialog `s` (BYE, re-INVITE, INFO, ...). */
+static int side_request(struct side *s, const char *method,
+			const char *hdrs, const char *ctype,
+			const uint8_t *body, size_t blen, lk_sipct_h *h,
+			void *arg, struct lk_sipct **ctp, char *branchp,
+			size_t bsz)
+{
+	struct lk_b2bua *b = s->call->b;
+	char sb[80], branch[40], contact[128];
+	struct lk_sipreq r;
+	struct mbuf *mb = NULL;
+	const struct lk_sipflow *f;
+	struct lk_sipct *ct = NULL;
+	int err;
+
+	lk_sip_sentby(sb, sizeof(sb), b->conf, s->flow.tp);
+	contact_of(contact, sizeof(contact), b->conf, s->flow.tp);
+	lk_siptrans_branch(branch, sizeof(branch));
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.ruri = s->target;
+	r.via_tp = lk_siptp_name(s->flow.tp);
+	r.via_sentby = sb;
+	r.branch = branch;
+	r.max_forwards = 70;
+	r.from = s->luri;
+	r.from_tag = s->ltag;
+	r.to = s->ruri;
+	r.to_tag = s->rtag;
+	r.callid = s->callid;
+	r.cseq = ++s->lcseq;
+	r.contact = contact;
+	r.hdrs = hdrs;
+	r.ctype = ctype;
+	r.body = body;
+	r.blen = blen;
+	err = lk_sipmsg_request(&mb, &r);
+	if (err)
+		return err;
+	err = lk_siptrans_request(&ct, b->ts, &s->flow, mb, h ? h : ct_ignore,
+				  arg);
+	mem_deref(mb);
+	if (err)
+		return err;
+	f = lk_sipct_flow(ct);
+	if (f && f->conn && !s->flow.conn) {
+		unsigned zone = s->flow.zone;
+
+		lk_sipflow_reset(&s->flow);
+		lk_sipflow_copy(&s->flow, f);
+		s->flow.zone = zone;
+	}
+	if (ctp)
+		*ctp = ct;
+	else
+		mem_deref(ct);	/* ours; the handler stays, the table's ref too */
+	if (branchp)
+		snprintf(branchp, bsz, "%s", branch);
+
+	return 0;
+}
+
+/* The ACK of the other side's 2xx to our INVITE (RFC 3261 s.13.2.2.4). */
+static int send_ack(struct call *call, struct side *y)
+{
+	struct lk_b2bua *b = call->b;
+	char sb[80], branch[40];
+	struct lk_sipreq r;
+	int err;
+
+	if (!call->ack) {
+		lk_sip_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
+		lk_siptrans_branch(branch, sizeof(branch));
+		memset(&r, 0, sizeof(r));
+		r.method = "ACK";
+		r.ruri = y->target;
+		r.via_tp = lk_siptp_name(y->flow.tp);
+		r.via_sentby = sb;
+		r.branch = branch;
+		r.max_forwards = 70;
+		r.from = y->luri;
+		r.from_tag = y->ltag;
+		r.to = y->ruri;
+		r.to_tag = y->rtag;
+		r.callid = y->callid;
+		r.cseq = call->icseq;
+		err = lk_sipmsg_request(&call->ack, &r);
+		if (err)
+			return err;
+	}
+
+	return lk_siptransport_send(b->tp, &y->flow, call->ack->buf,
+				    call->ack->end);
+}
+
+/* CANCEL our INVITE to side y (RFC 3261 s.9.1): same branch, R-URI. */
+static void send_cancel(struct call *call, struct side *y)
+{
+	struct lk_b2bua *b = call->b;
+	char sb[80];
+	struct lk_sipreq r;
+	struct mbuf *mb = NULL;
+
+	lk_sip_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
+	memset(&r, 0, sizeof(r));
+	r.method = "CANCEL";
+	r.ruri = call->iruri;
+	r.via_tp = lk_siptp_name(y->flow.tp);
+	r.via_sentby = sb;
+	r.branch = call->ibranch;
+	r.max_forwards = 70;
+	r.from = y->luri;
+	r.from_tag = y->ltag;
+	r.to = y->ruri;
+	r.to_tag = call->iside == SIDE_A ? NULL : y->rtag;
+	r.callid = y->callid;
+	r.cseq = call->icseq;
+	if (lk_sipmsg_request(&mb, &r))
+		return;
+	lk_siptrans_request(NULL, b->ts, &y->flow, mb, ct_ignore, NULL);
+	mem_deref(mb);
+}
+
+static void send_bye(struct call *call, int side)
+{
+	struct side *s = &call->s[side];
+
+	if (!s->rtag || !s->target)
+		return;
+	side_request(s, "BYE", NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL,
+		     0);
+}
+
+/*
+ * Media
+ */
+
+static bool is_sdp(const struct sip_msg *msg)
+{
+	return mbuf_get_left(msg->mb) &&
+		!pl_strcasecmp(&msg->ctyp.type, "application") &&
+		!pl_strcasecmp(&msg->ctyp.subtype, "sdp");
+}
+
+/*
+ * The media core's flags for SDP coming from side `from` (docs/sip.md,
+ * "Media of a traversal call").  Expressway: the side facing a traversal
+ * zone (the Control) sends to the multiplexed ports, told in the call's
+ * first offer ("mux offer" when B faces the zone, "mux answer" when A
+ * does).  Control: the Expressway waits until it receives media (seed,
+ * N), so the Control sends to its SDP address at once (trust address).
+ */
+static unsigned media_flags(const struct call *call, int from)
+{
+	const struct lk_conf *conf = call->b->conf;
+	unsigned flags = 0;
+
+	if (conf->role == LK_ROLE_EXPRESSWAY) {
+		if (call->s[SIDE_B].zone)
+			flags |= LK_MF_MUX_OFFER;
+		if (call->s[SIDE_A].zone)
+			flags |= LK_MF_MUX_ANSWER;
+	}
+	else if (call->s[from].zone) {
+		flags |= LK_MF_TRUST_ADDRESS;
+	}
+
+	return flags;
+}
+
+/* Offer or answer through the media core; on failure a SIP status. */
+static int media_sdp(struct call *call, enum lk_media_op op, int from,
+		     const struct sip_msg *msg, size_t *lenp,
+		     uint16_t *scodep, const char **reasonp, char *warn,
+		     size_t wsz)
+{
+	struct lk_b2bua *b = call->b;
+	struct lk_media_req mr;
+	struct lk_media_reply rep;
+	struct side *x = &call->s[from], *y = &call->s[!from];
+	int err;
+
+	memset(&mr, 0, sizeof(mr));
+	memset(&rep, 0, sizeof(rep));
+	mr.op = op;
+	mr.call_id.p = call->media_id;
+	mr.call_id.len = strlen(call->media_id);
+	/* ng's names: the offer's sender is from-tag, the answerer to-tag. */
+	if (op == LK_MEDIA_OFFER) {
+		mr.from_tag.p = x->rtag;
+		mr.from_tag.len = strlen(x->rtag);
+		if (y->rtag) {
+			mr.to_tag.p = y->rtag;
+			mr.to_tag.len = strlen(y->rtag);
+		}
+	}
+	else {
+		mr.from_tag.p = y->rtag;
+		mr.from_tag.len = strlen(y->rtag);
+		mr.to_tag.p = x->rtag;
+		mr.to_tag.len = strlen(x->rtag);
+	}
+	mr.sdp = (const char *)mbuf_buf(msg->mb);
+	mr.sdp_len = mbuf_get_left(msg->mb);
+	mr.flags = media_flags(call, from);
+	mr.rtcp_mux = LK_SDP_MUX_ACCEPT;
+	rep.sdp = b->sdpbuf;
+	rep.sdp_size = SDP_MAX;
+	err = lk_media_offer_answer(b->media, &mr, &rep);
+	if (err) {
+		++b->st.media_errors;
+		snprintf(warn, wsz, "Warning: 399 latchkey \"media: %s%s%s\""
+			 "\r\n", rep.error_reason ? rep.error_reason : "?",
+			 rep.detail[0] ? ": " : "", rep.detail);
+		lk_warn("call %u (%s): the media core refused the %s from %s:"
+			" %s%s%s", call->id, call->what, op == LK_MEDIA_OFFER ?
+			"offer" : "answer", side_name(from),
+			rep.error_reason ? rep.error_reason : "?",
+			rep.detail[0] ? ": " : "", rep.detail);
+		if (err == ENOSPC) {
+			*scodep = 503;
+			*reasonp = "Service Unavailable";
+		}
+		else if (err == EBADMSG || err == EINVAL) {
+			*scodep = 488;
+			*reasonp = "Not Acceptable Here";
+		}
+		else {
+			*scodep = 500;
+			*reasonp = "Server Internal Error";
+		}
+		return err;
+	}
+	if (rep.warning[0])
+		lk_warn("call %u: media: %s", call->id, rep.warning);
+	call->media = true;
+	*lenp = rep.sdp_len;
+
+	return 0;
+}
+
+/*
+ * Our INVITE's responses (initial or re-INVITE), RFC 3261 s.13.2.2
+ */
+
+/* Collect Warning header lines (RFC 3261 s.20.43) into a 256-octet buffer. */
+static bool warning_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		      void *arg)
+{
+	char *buf = arg;
+	size_t n = strlen(buf);
+
+	(void)msg;
+	if (n + hdr->val.l + 12 >= 256)
+		return true;
+	re_snprintf(buf + n, 256 - n, "Warning: %r\r\n", &hdr->val);
+
+	return false;
+}
+
+static void invite_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+	struct lk_b2bua *b = call->b;
+	int y = !call->iside;
+	struct side *ys = &call->s[y];
+	bool initial = call->state == CALL_CALLING;
+	char warn[256], reason[64];
+	const char *why;
+	uint16_t scode;
+	size_t len = 0;
+
+	mem_ref(call);
+	if (err) {
+		call->ipending = false;
+		lk_sipct_abandon(call->ict);
+		call->ict = NULL;
+		scode = err == ETIMEDOUT ? 408 : 503;
+		why = err == ETIMEDOUT ? "Request Timeout" :
+			"Service Unavailable";
+		snprintf(warn, sizeof(warn), "Warning: 399 latchkey \"%s: "
+			 "%s\"\r\n", side_name(y), err == ETIMEDOUT ?
+			 "no answer" : strerror(err));
+		lk_warn("call %u (%s): INVITE to %s: %s", call->id, call->what,
+			side_name(y), err == ETIMEDOUT ? "no final response"
+			: strerror(err));
+		if (!call->final_sent)
+			invite_reply(call, scode, why, warn, NULL, 0);
+		if (initial) {
+			++b->st.failed;
+			call_end(call, "no answer from the callee");
+		}
+		goto out;
+	}
+	if (msg->scode < 200) {
+		/* Any provisional, 100 included, lets a CANCEL go (s.9.1). */
+		call->got_1xx = true;
+		if (call->cancel_pending) {
+			call->cancel_pending = false;
+			send_cancel(call, ys);
+			goto out;
+		}
+		if (msg->scode == 100)
+			goto out;
+		if (initial && !ys->rtag && pl_isset(&msg->to.tag))
+			pl_strdup(&ys->rtag, &msg->to.tag);
+		if (call->final_sent)
+			goto out;
+		if (is_sdp(msg) && ys->rtag) {
+			uint16_t sc;
+			const char *rs;
+
+			if (media_sdp(call, LK_MEDIA_ANSWER, y, msg, &len, &sc,
+				      &rs, warn, sizeof(warn)))
+				len = 0;
+			else if (!mem_deref(call->answer) &&
+				 (call->answer = mem_alloc(len, NULL))) {
+				memcpy(call->answer, b->sdpbuf, len);
+				call->answer_len = len;
+			}
+		}
+		re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
+		invite_reply(call, msg->scode, reason, NULL, b->sdpbuf, len);
+		goto out;
+	}
+	if (msg->scode < 300) {
+		if (call->got_2xx) {
+			send_ack(call, ys);	/* a retransmission (s.13.2.2.4) */
+			goto out;
+		}
+		call->got_2xx = true;
+		call->ipending = false;	/* ict stays: 2xx retransmissions */
+		if (!ys->rtag && pl_isset(&msg->to.tag))
+			pl_strdup(&ys->rtag, &msg->to.tag);
+		{
+			const struct sip_hdr *h = sip_msg_hdr(msg,
+							      SIP_HDR_CONTACT);
+			struct sip_addr addr;
+
+			if (h && !sip_addr_decode(&addr, &h->val)) {
+				ys->target = mem_deref(ys->target);
+				pl_strdup(&ys->target, &addr.auri);
+			}
+		}
+		if (!ys->rtag) {
+			send_ack(call, ys);
+			invite_reply(call, 502, "Bad Gateway", "Warning: 399 "
+				     "latchkey \"the callee's 2xx has no To "
+				     "tag\"\r\n", NULL, 0);
+			call_end(call, "a 2xx without To tag");
+			goto out;
+		}
+		send_ack(call, ys);
+		if (call->cancelled || call->final_sent) {
+			/* CANCEL and 2xx crossed (s.9.1): end what began. */
+			send_bye(call, y);
+			if (initial)
+				call_end(call, "cancelled (the callee "
+					 "answered as the CANCEL crossed)");
+			goto out;
+		}
+		if (is_sdp(msg)) {
+			uint16_t sc;
+			const char *rs;
+
+			if (media_sdp(call, LK_MEDIA_ANSWER, y, msg, &len, &sc,
+				      &rs, warn, sizeof(warn))) {
+				invite_reply(call, sc, rs, warn, NULL, 0);
+				send_bye(call, y);
+				if (initial) {
+					++b->st.failed;
+					call_end(call, "the callee's answer "
+						 "was refused by the media "
+						 "core");
+				}
+				goto out;
+			}
+		}
+		else if (call->answer) {
+			memcpy(b->sdpbuf, call->answer, call->answer_len);
+			len = call->answer_len;
+		}
+		re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
+		if (initial) {
+			++b->st.answered;
+			call->state = CALL_CONFIRMED;
+			lk_info("call %u (%s): answered (%u %s)%s", call->id,
+				call->what, msg->scode, reason,
+				len ? "; media through the relay" : "");
+		}
+		invite_reply(call, msg->scode, reason, NULL, b->sdpbuf, len);
+		goto out;
+	}
+
+	/* 300-699: the transaction sent the ACK (s.17.1.1.3). */
+	call->ipending = false;
+	lk_sipct_abandon(call->ict);
+	call->ict = NULL;
+	re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
+	/* The callee's (or the next relay's) reasons go back with it. */
+	warn[0] = '\0';
+	sip_msg_hdr_apply(msg, true, SIP_HDR_WARNING, warning_h, warn);
+	if (!call->final_sent)
+		invite_reply(call, msg->scode, reason, warn[0] ? warn : NULL,
+			     NULL, 0);
+	if (initial) {
+		char why2[120];
+
+		if (!call->cancelled)
+			++b->st.failed;
+		snprintf(why2, sizeof(why2), "%s: %u %s", call->cancelled ?
+			 "cancelled" : "refused by the callee", msg->scode,
+			 reason);
+		call_end(call, why2);
+	}
+
+ out:
+	mem_deref(call);
+}
+
+/* The server transaction of the INVITE in progress ended. */
+static void ist_end(struct lk_sipst *st, int err, void *arg)
+{
+	struct call *call = arg;
+
+	if (call->ist != st)
+		return;
+	call->ist = NULL;
+	call->imsg = mem_deref(call->imsg);
+	if (err == ETIMEDOUT && call->state == CALL_CONFIRMED &&
+	    call->got_2xx) {
+		lk_warn("call %u (%s): %s never acknowledged our 2xx; "
+			"BYE to both sides", call->id, call->what,
+			side_name(call->iside));
+		send_bye(call, SIDE_A);
+		send_bye(call, SIDE_B);
+		call_end(call, "no ACK for the 2xx");
+	}
+}
+
+/*
+ * Routing (docs/sip.md, "Routing")
+ */
+
+struct pick {
+	struct lk_sipflow flow;
+	char *contact;
+	bool found;
+};
+
+static bool pick_h(const struct lk_registrar_binding *bd, void *arg)
+{
+	struct pick *pk = arg;
+
+	if (bd->flow->tp != LK_SIPTP_UDP && !lk_sipconn_open(bd->flow->conn))
+		return false;		/* its connection is gone */
+	lk_sipflow_copy(&pk->flow, bd->flow);
+	str_dup(&pk->contact, bd->contact);
+	pk->found = true;
+
+	return true;
+}
+
+struct target {
+	struct lk_sipflow flow;
+	char *ruri;
+	bool zone;
+	char how[420];
+};
+
+/* 0 with `t` filled, or a SIP status for the caller. */
+static uint16_t route(struct lk_b2bua *b, const struct sip_msg *msg,
+		      const struct lk_sipflow *from, struct target *t,
+		      const char **reasonp, char *warn, size_t wsz)
+{
+	const struct lk_conf *conf = b->conf;
+	const struct lk_route_conf *rc;
+	char aor[300], fl[80];
+	struct pick pk;
+	bool local;
+	char *c;
+
+	memset(&pk, 0, sizeof(pk));
+	local = lk_route_local_domain(conf, msg->uri.host.p,
+				      msg->uri.host.l);
+	if (local) {
+		re_snprintf(aor, sizeof(aor), "sip:%r%s%r", &msg->uri.user,
+			    pl_isset(&msg->uri.user) ? "@" : "",
+			    &msg->uri.host);
+		for (c = strchr(aor, '@') ? strchr(aor, '@') : aor + 4; *c;
+		     c++)
+			*c = (char)tolower((unsigned char)*c);
+		lk_registrar_apply(b->reg, aor, pick_h, &pk);
+		if (pk.found) {
+			t->flow = pk.flow;
+			t->ruri = pk.contact;
+			snprintf(t->how, sizeof(t->how), "registered contact "
+				 "of %s via %s", aor,
+				 lk_sipflow_name(fl, sizeof(fl), &t->flow));
+			return 0;
+		}
+	}
+	rc = lk_route_find(conf, msg->uri.user.p, msg->uri.user.l,
+			   msg->uri.host.p, msg->uri.host.l);
+	if (rc && rc->kind == LK_ROUTE_ZONE) {
+		const struct lk_sipflow *zf;
+
+		if (from->zone == rc->zone) {
+			snprintf(warn, wsz, "Warning: 399 latchkey \"Route %u "
+				 "sends this back to traversal zone %u, where "
+				 "it came from\"\r\n", rc->number, rc->zone);
+			*reasonp = "Loop Detected";
+			return 482;
+		}
+		zf = lk_zones_flow(b->zs, rc->zone);
+		if (!zf) {
+			++b->st.unavailable;
+			snprintf(warn, wsz, "Warning: 399 latchkey \"Route %u: "
+				 "traversal zone %u is not connected\"\r\n",
+				 rc->number, rc->zone);
+			*reasonp = "Temporarily Unavailable";
+			return 480;
+		}
+		lk_sipflow_copy(&t->flow, zf);
+		pl_strdup(&t->ruri, &msg->ruri);
+		t->zone = true;
+		snprintf(t->how, sizeof(t->how), "traversal zone %u (Route "
+			 "%u) via %s", rc->zone, rc->number,
+			 lk_sipflow_name(fl, sizeof(fl), &t->flow));
+		return 0;
+	}
+	if (rc) {
+		memset(&t->flow, 0, sizeof(t->flow));
+		t->flow.tp = rc->transport == LK_ROUTE_TLS ? LK_SIPTP_TLS :
+			rc->transport == LK_ROUTE_TCP ? LK_SIPTP_TCP :
+			LK_SIPTP_UDP;
+		if (sa_set_str(&t->flow.remote, rc->host, rc->port)) {
+			snprintf(warn, wsz, "Warning: 399 latchkey \"Route %u:"
+				 " bad host %s\"\r\n", rc->number, rc->host);
+			*reasonp = "Server Internal Error";
+			return 500;
+		}
+		pl_strdup(&t->ruri, &msg->ruri);
+		snprintf(t->how, sizeof(t->how), "host %s (Route %u)",
+			 lk_sipflow_name(fl, sizeof(fl), &t->flow),
+			 rc->number);
+		return 0;
+	}
+	if (local) {
+		++b->st.unavailable;
+		re_snprintf(warn, wsz, "Warning: 399 latchkey \"%s is not "
+			    "registered and no route of the dial plan "
+			    "matches\"\r\n", aor);
+		*reasonp = "Temporarily Unavailable";
+		return 480;
+	}
+	++b->st.not_found;
+	re_snprintf(warn, wsz, "Warning: 399 latchkey \"no route for %r@%r: "
+		    "%r is not a local domain and no route of the dial plan "
+		    "matches\"\r\n", &msg->uri.user, &msg->uri.host,
+		    &msg->uri.host);
+	*reasonp = "Not Found";
+
+	return 404;
+}
+
+/*
+ * Requests
+ */
+
+static void answer(struct lk_b2bua *b, struct lk_sipst *st,
+		   const struct lk_sipflow *flow, const struct sip_msg *msg,
+		   uint16_t scode, const char *reason, const char *hdrs)
+{
+	lk_sip_answer(b->tp, st, flow, msg, scode, reason, hdrs);
+}
+
+static char *name_addr(const struct sip_taddr *ta)
+{
+	char *s = NULL;
+
+	if (pl_isset(&ta->dname))
+		re_sdprintf(&s, "\"%r\" <%r>", &ta->dname, &ta->auri);
+	else
+		re_sdprintf(&s, "<%r>", &ta->auri);
+
+	return s;
+}
+
+static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
+		       const struct lk_sipflow *flow, struct sip_msg *msg)
+{
+	struct call *call;
+	struct side *a, *bs;
+	struct target t;
+	char warn[300], sb[80], contact[128], mf[32], fl[80];
+	const char *reason = NULL;
+	const struct sip_hdr *h;
+	struct sip_addr addr;
+	struct lk_sipreq r;
+	struct mbuf *mb = NULL;
+	uint16_t scode;
+	size_t len = 0;
+	unsigned maxf;
+	int err;
+
+	if (!st) {
+		answer(b, NULL, flow, msg, 503, "Service Unavailable",
+		       "Retry-After: 5\r\n");
+		return;
+	}
+	if (!is_sdp(msg)) {
+		++b->st.failed;
+		answer(b, st, flow, msg, 488, "Not Acceptable Here",
+		       "Warning: 399 latchkey \"an INVITE without an SDP "
+		       "offer is not supported\"\r\n");
+		return;
+	}
+	call = mem_zalloc(sizeof(*call), call_destructor);
+	if (!call) {
+		answer(b, st, flow, msg, 500, "Server Internal Error", NULL);
+		return;
+	}
+	call->b = b;
+	call->id = ++b->next_id;
+	call->started = now_s();
+	call->iside = SIDE_A;
+	call->ist = st;
+	call->imsg = mem_ref(msg);
+	lk_siptrans_set_handler(st, ist_end, call);
+	re_snprintf(call->what, sizeof(call->what), "%r -> %r",
+		    &msg->from.auri, &msg->ruri);
+	list_append(&b->calls, &call->le, call);
+	++b->st.calls;
+	++b->st.active;
+	a = &call->s[SIDE_A];
+	bs = &call->s[SIDE_B];
+	a->call = bs->call = call;
+
+	/* Side A: the caller's dialog, in which we are the UAS. */
+	lk_sipflow_copy(&a->flow, flow);
+	a->zone = lk_zones_is_zone(b->zs, flow);
+	pl_strdup(&a->callid, &msg->callid);
+	pl_strdup(&a->rtag, &msg->from.tag);
+	{
+		char tag[20];
+
+		lk_sip_rand_hex(tag, sizeof(tag));
+		str_dup(&a->ltag, tag);
+	}
+	a->luri = name_addr(&msg->to);
+	a->ruri = name_addr(&msg->from);
+	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (h && !sip_addr_decode(&addr, &h->val))
+		pl_strdup(&a->target, &addr.auri);
+	if (!a->callid || !a->rtag || !a->ltag || !a->luri || !a->ruri ||
+	    !a->target) {
+		invite_reply(call, 400, "Bad Request", "Warning: 399 latchkey "
+			     "\"an INVITE needs a From tag and a Contact\"\r\n",
+			     NULL, 0);
+		call_end(call, "bad INVITE");
+		return;
+	}
+	side_index(b, a);
+
+	/* Where it goes. */
+	memset(&t, 0, sizeof(t));
+	warn[0] = '\0';
+	scode = route(b, msg, flow, &t, &reason, warn, sizeof(warn));
+	if (scode) {
+		++b->st.failed;
+		lk_info("call %u (%s) from %s: %u %s", call->id, call->what,
+			lk_sipflow_name(fl, sizeof(fl), flow), scode, reason);
+		invite_reply(call, scode, reason, warn, NULL, 0);
+		call_end(call, "not routed");
+		return;
+	}
+	bs->flow = t.flow;		/* takes the reference */
+	bs->zone = t.zone;
+	bs->target = t.ruri;
+	lk_info("call %u (%s) from %s%s: to %s", call->id, call->what,
+		lk_sipflow_name(fl, sizeof(fl), flow),
+		a->zone ? " (traversal zone)" : "", t.how);
+
+	/* Side B: our dialog towards the callee, in which we are the UAC. */
+	lk_sip_rand_hex(call->media_id, sizeof(call->media_id) - 16);
+	strcat(call->media_id, "@latchkey");
+	str_dup(&bs->callid, call->media_id);
+	{
+		char tag[20];
+
+		lk_sip_rand_hex(tag, sizeof(tag));
+		str_dup(&bs->ltag, tag);
+	}
+	bs->luri = name_addr(&msg->from);
+	bs->ruri = name_addr(&msg->to);
+	side_index(b, bs);
+
+	if (media_sdp(call, LK_MEDIA_OFFER, SIDE_A, msg, &len, &scode,
+		      &reason, warn, sizeof(warn))) {
+		++b->st.failed;
+		invite_reply(call, scode, reason, warn, NULL, 0);
+		call_end(call, "offer refused by the media core");
+		return;
+	}
+
+	/* Max-Forwards - 1 (RFC 3261 s.16.6 step 3): loops still end. */
+	maxf = msg->maxfwd.l ? pl_u32(&msg->maxfwd) : 70;
+	maxf = maxf ? maxf - 1 : 0;
+	snprintf(mf, sizeof(mf), "%u", maxf);
+	lk_sip_sentby(sb, sizeof(sb), b->conf, bs->flow.tp);
+	contact_of(contact, sizeof(contact), b->conf, bs->flow.tp);
+	lk_siptrans_branch(call->ibranch, sizeof(call->ibranch));
+	str_dup(&call->iruri, bs->target);
+	call->icseq = bs->lcseq = 1;
+	memset(&r, 0, sizeof(r));
+	r.method = "INVITE";
+	r.ruri = bs->target;
+	r.via_tp = lk_siptp_name(bs->flow.tp);
+	r.via_sentby = sb;
+	r.branch = call->ibranch;
+	r.max_forwards = maxf;
+	r.from = bs->luri;
+	r.from_tag = bs->ltag;
+	r.to = bs->ruri;
+	r.callid = bs->callid;
+	r.cseq = 1;
+	r.contact = contact;
+	r.hdrs = "Allow: " LK_SIP_ALLOW "\r\n";
+	r.ctype = "application/sdp";
+	r.body = (const uint8_t *)b->sdpbuf;
+	r.blen = len;
+	err = lk_sipmsg_request(&mb, &r);
+	if (!err)
+		err = lk_siptrans_request(&call->ict, b->ts, &bs->flow, mb,
+					  invite_resp, call);
+	mem_deref(mb);
+	call->ipending = !err;
+	if (err) {
+		++b->st.failed;
+		snprintf(warn, sizeof(warn), "Warning: 399 latchkey \"cannot "
+			 "reach the callee: %s\"\r\n", strerror(err));
+		invite_reply(call, 503, "Service Unavailable", warn, NULL, 0);
+		call_end(call, "cannot send the INVITE");
+		return;
+	}
+	{
+		const struct lk_sipflow *f = lk_sipct_flow(call->ict);
+
+		if (f && f->conn && !bs->flow.conn) {
+			lk_sipflow_reset(&bs->flow);
+			lk_sipflow_copy(&bs->flow, f);
+		}
+	}
+}
+
+static void reinvite(struct lk_b2bua *b, struct lk_sipst *st,
+		     struct side *x, struct sip_msg *msg)
+{
+	struct call *call = x->call;
+	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	struct side *y = &call->s[!from];
+	char warn[300];
+	const char *reason;
+	uint16_t scode;
+	size_t len = 0;
+	int err;
+
+	if (!st) {
+		answer(b, NULL, &x->flow, msg, 503, "Service Unavailable",
+		       "Retry-After: 5\r\n");
+		return;
+	}
+	if (call->state != CALL_CONFIRMED || call->ist || call->ipending) {
+		answer(b, st, &x->flow, msg, 491, "Request Pending", NULL);
+		return;
+	}
+	if (!is_sdp(msg)) {
+		answer(b, st, &x->flow, msg, 488, "Not Acceptable Here",
+		       "Warning: 399 latchkey \"a re-INVITE without an SDP "
+		       "offer is not supported\"\r\n");
+		return;
+	}
+	++b->st.reinvites;
+	call->iside = from;
+	call->ist = st;
+	call->imsg = mem_ref(msg);
+	call->got_1xx = call->got_2xx = call->final_sent = false;
+	call->cancel_pending = call->cancelled = false;
+	call->ack = mem_deref(call->ack);
+	call->answer = mem_deref(call->answer);
+	lk_sipct_abandon(call->ict);
+	call->ict = NULL;
+	lk_siptrans_set_handler(st, ist_end, call);
+	if (media_sdp(call, LK_MEDIA_OFFER, from, msg, &len, &scode, &reason,
+		      warn, sizeof(warn))) {
+		invite_reply(call, scode, reason, warn, NULL, 0);
+		return;
+	}
+	lk_info("call %u (%s): re-INVITE from %s", call->id, call->what,
+		side_name(from));
+	err = side_request(y, "INVITE", "Allow: " LK_SIP_ALLOW "\r\n",
+			   "application/sdp", (const uint8_t *)b->sdpbuf, len,
+			   invite_resp, call, &call->ict, call->ibranch,
+			   sizeof(call->ibranch));
+	if (err) {
+		invite_reply(call, 503, "Service Unavailable", NULL, NULL, 0);
+		return;
+	}
+	call->ipending = true;
+	call->icseq = y->lcseq;
+	mem_deref(call->iruri);
+	str_dup(&call->iruri, y->target);
+}
+
+/* An in-dialog request other than INVITE, ACK, CANCEL and BYE. */
+struct fwd {
+	struct call *call;		/* a reference */
+	struct lk_sipst *st;
+	struct sip_msg *msg;
+	struct lk_sipflow flow;
+};
+
+static void fwd_destructor(void *arg)
+{
+	struct fwd *fw = arg;
+
+	if (fw->st)
+		lk_siptrans_set_handler(fw->st, NULL, NULL);
+	mem_deref(fw->call);
+	mem_deref(fw->msg);
+	lk_sipflow_reset(&fw->flow);
+}
+
+static void fwd_st_end(struct lk_sipst *st, int err, void *arg)
+{
+	struct fwd *fw = arg;
+
+	fw->st = NULL;
+}
+
+static void fwd_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct fwd *fw = arg;
+	struct mbuf *mb = NULL;
+	char reason[64];
+
+	if (msg && msg->scode < 200)
+		return;
+	if (fw->st) {
+		uint16_t scode = err ? (err == ETIMEDOUT ? 408 : 503) :
+			msg->scode;
+
+		if (err)
+			snprintf(reason, sizeof(reason), "%s", err ==
+				 ETIMEDOUT ? "Request Timeout" :
+				 "Service Unavailable");
+		else
+			re_snprintf(reason, sizeof(reason), "%r",
+				    &msg->reason);
+		if (!lk_sipmsg_reply_body(&mb, fw->msg, &fw->flow.remote,
+					  scode, reason, NULL, NULL,
+					  msg && is_sdp(msg) ? NULL : NULL,
+					  NULL, 0)) {
+			lk_siptrans_reply(fw->st, scode, mb);
+			mem_deref(mb);
+		}
+		if (fw->st)
+			lk_siptrans_set_handler(fw->st, NULL, NULL);
+		fw->st = NULL;
+	}
+	mem_deref(fw);
+}
+
+static void forward(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
+		    struct sip_msg *msg)
+{
+	struct call *call = x->call;
+	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	struct side *y = &call->s[!from];
+	char method[32], ctype[96];
+	struct fwd *fw;
+	int err;
+
+	if (!st) {
+		answer(b, NULL, &x->flow, msg, 503, "Service Unavailable",
+		       NULL);
+		return;
+	}
+	if (!y->rtag) {
+		answer(b, st, &x->flow, msg, 481, "Call/Transaction Does Not "
+		       "Exist", NULL);
+		return;
+	}
+	fw = mem_zalloc(sizeof(*fw), fwd_destructor);
+	if (!fw) {
+		answer(b, st, &x->flow, msg, 500, "Server Internal Error",
+		       NULL);
+		return;
+	}
+	fw->call = mem_ref(call);
+	fw->st = st;
+	fw->msg = mem_ref(msg);
+	lk_sipflow_copy(&fw->flow, &x->flow);
+	lk_siptrans_set_handler(st, fwd_st_end, fw);
+	re_snprintf(method, sizeof(method), "%r", &msg->met);
+	re_snprintf(ctype, sizeof(ctype), "%r/%r", &msg->ctyp.type,
+		    &msg->ctyp.subtype);
+	++b->st.forwarded;
+	err = side_request(y, method, NULL, mbuf_get_left(msg->mb) ? ctype :
+			   NULL, mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+			   fwd_resp, fw, NULL, NULL, 0);
+	if (err)
+		fwd_resp(err, NULL, fw);
+}
+
+static void bye(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
+		struct sip_msg *msg)
+{
+	struct call *call = x->call;
+	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	char why[64];
+
+	answer(b, st, &x->flow, msg, 200, "OK", NULL);
+	if (call->state == CALL_CALLING && from == SIDE_A) {
+		/* BYE before the final response: treat as a CANCEL. */
+		if (call->got_1xx)
+			send_cancel(call, &call->s[SIDE_B]);
+		invite_reply(call, 487, "Request Terminated", NULL, NULL, 0);
+	}
+	else {
+		send_bye(call, !from);
+	}
+	snprintf(why, sizeof(why), "BYE from %s", side_name(from));
+	call_end(call, why);
+}
+
+static void cancel(struct lk_b2bua *b, struct lk_sipst *st,
+		   const struct lk_sipflow *flow, struct sip_msg *msg)
+{
+	struct lk_sipst *inv = lk_siptrans_find_invite(b->ts, msg);
+	struct call *call = NULL;
+	struct le *le;
+
+	for (le = list_head(&b->calls); inv && le; le = le->next) {
+		struct call *c = le->data;
+
+		if (c->ist == inv) {
+			call = c;
+			break;
+		}
+	}
+	if (!call || call->final_sent) {
+		answer(b, st, flow, msg, 481, "Call/Transaction Does Not "
+		       "Exist", NULL);
+		return;
+	}
+	answer(b, st, flow, msg, 200, "OK", NULL);
+	++b->st.cancelled;
+	call->cancelled = true;
+	invite_reply(call, 487, "Request Terminated", NULL, NULL, 0);
+	if (call->got_1xx)
+		send_cancel(call, &call->s[!call->iside]);
+	else
+		call->cancel_pending = true;
+	lk_info("call %u (%s): CANCEL from %s", call->id, call->what,
+		side_name(call->iside));
+}
+
+bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipst *st,
+		      const struct lk_sipflow *flow, struct sip_msg *msg)
+{
+	struct side *x;
+
+	if (!b || !msg)
+		return false;
+	if (!pl_strcmp(&msg->met, "CANCEL")) {
+		cancel(b, st, flow, msg);
+		return true;
+	}
+	if (!pl_isset(&msg->to.tag)) {
+		if (pl_strcmp(&msg->met, "INVITE"))
+			return false;
+		invite_new(b, st, flow, msg);
+		return true;
+	}
+	x = dialog_find(b, msg);
+	if (!x || x->call->state == CALL_ENDED) {
+		answer(b, st, flow, msg, 481, "Call/Transaction Does Not "
+		       "Exist", NULL);
+		return true;
+	}
+	if (!pl_strcmp(&msg->met, "INVITE"))
+		reinvite(b, st, x, msg);
+	else if (!pl_strcmp(&msg->met, "BYE"))
+		bye(b, st, x, msg);
+	else if (!pl_strcmp(&msg->met, "UPDATE") ||
+		 !pl_strcmp(&msg->met, "PRACK"))
+		answer(b, st, flow, msg, 501, "Not Implemented",
+		       "Allow: " LK_SIP_ALLOW "\r\n");
+	else
+		forward(b, st, x, msg);
+
+	return true;
+}
+
+void lk_b2bua_ack(struct lk_b2bua *b, const struct lk_sipflow *flow,
+		  const struct sip_msg *msg)
+{
+	struct side *x;
+	struct call *call;
+
+	if (!b || !msg || !pl_isset(&msg->to.tag))
+		return;
+	x = dialog_find(b, msg);
+	if (!x)
+		return;
+	call = x->call;
+	if (call->ist && &call->s[call->iside] == x &&
+	    msg->cseq.num == call->imsg->cseq.num)
+		lk_siptrans_ack(call->ist);	/* ends it: ist_end() */
+}
+
+/*
+ * A call whose media session is gone (media timeout, ng delete) ends.
+ */
+
+static void no_leg(const struct lk_media_leg_info *leg, void *arg)
+{
+	(void)leg;
+	(void)arg;
+}
+
+static void sweep_h(evutil_socket_t fd, short what, void *arg)
+{
+	struct lk_b2bua *b = arg;
+	struct le *le = list_head(&b->calls);
+
+	while (le) {
+		struct call *call = le->data;
+		struct lk_media_call_info info;
+		struct lk_media_str cid;
+		const char *reason;
+
+		le = le->next;
+		if (call->state != CALL_CONFIRMED || !call->media)
+			continue;
+		cid.p = call->media_id;
+		cid.len = strlen(call->media_id);
+		if (lk_media_query(b->media, &cid, &info, no_leg, NULL,
+				   &reason) != ENOENT)
+			continue;
+		call->media = false;
+		++b->st.media_ended;
+		lk_warn("call %u (%s): its media session ended (media "
+			"timeout or deleted); BYE to both sides", call->id,
+			call->what);
+		send_bye(call, SIDE_A);
+		send_bye(call, SIDE_B);
+		call_end(call, "media session ended");
+	}
+}
+
+static void b2bua_destructor(void *arg)
+{
+	struct lk_b2bua *b = arg;
+	struct le *le;
+
+	if (b->sweep)
+		event_free(b->sweep);
+	while ((le = list_head(&b->calls)))
+		call_end(le->data, "stopping");
+	hash_flush(b->dialogs);
+	mem_deref(b->dialogs);
+	mem_deref(b->sdpbuf);
+}
+
+int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
+		   const struct lk_conf *conf, struct lk_siptransport *tp,
+		   struct lk_siptrans *ts, struct lk_registrar *reg,
+		   struct lk_zones *zs, struct lk_media *media)
+{
+	struct timeval tv = {SWEEP_S, 0};
+	struct lk_b2bua *b;
+	int err;
+
+	if (!bp || !base || !conf || !tp || !ts || !reg || !media)
+		return EINVAL;
+	b = mem_zalloc(sizeof(*b), b2bua_destructor);
+	if (!b)
+		return ENOMEM;
+	b->base = base;
+	b->conf = conf;
+	b->tp = tp;
+	b->ts = ts;
+	b->reg = reg;
+	b->zs = zs;
+	b->media = media;
+	list_init(&b->calls);
+	err = hash_alloc(&b->dialogs, 256);
+	if (!err) {
+		b->sdpbuf = mem_alloc(SDP_MAX, NULL);
+		b->sweep = event_new(base, -1, EV_PERSIST, sweep_h, b);
+		if (!b->sdpbuf || !b->sweep || event_add(b->sweep, &tv))
+			err = ENOMEM;
+	}
+	if (err)
+		mem_deref(b);
+	else
+		*bp = b;
+
+	return err;
+}
+
+void lk_b2bua_stats(const struct lk_b2bua *b, struct lk_b2bua_stats *st)
+{
+	if (b && st)
+		*st = b->st;
+}

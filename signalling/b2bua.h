@@ -1,0 +1,70 @@
+/* signalling/b2bua.h  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
+#ifndef LK_B2BUA_H
+#define LK_B2BUA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "siptransport.h"
+
+struct event_base;
+struct sip_msg;
+struct lk_media;
+struct lk_registrar;
+struct lk_siptrans;
+struct lk_sipst;
+struct lk_zones;
+struct lk_b2bua;
+
+/*
+ * The back-to-back user agent of both roles (docs/sip.md, "Calls").  An
+ * INVITE that starts a call is answered by a dialog of ours ("side A"); a
+ * second dialog of ours ("side B") goes to where routing says: a
+ * registered contact of a local domain first, then the first matching
+ * route of the dial plan (a traversal zone or a host).  The SDP of each
+ * side goes through the media core (relay/media.h) exactly as an ng
+ * offer/answer would, so the media of every call crosses the relay; on the
+ * Expressway the side facing a traversal zone sends to the multiplexed
+ * media ports, on the Control the side facing the zone is sent to at its
+ * SDP address at once (the Expressway waits for it: seed, "SIP traversal
+ * call").  CANCEL, re-INVITE, BYE and other in-dialog requests cross over
+ * to the other dialog; failures are passed back with their status.  The
+ * media session is deleted when the call ends, and a call whose media
+ * session ended (media timeout) is ended with a BYE to both sides.
+ */
+int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
+		   const struct lk_conf *conf, struct lk_siptransport *tp,
+		   struct lk_siptrans *ts, struct lk_registrar *reg,
+		   struct lk_zones *zs, struct lk_media *media);
+
+/*
+ * A request that passed the transaction layer: INVITE, CANCEL, BYE, or an
+ * in-dialog request.  `st` is its server transaction (NULL when the table
+ * was full: answered statelessly).  Returns false for a request the B2BUA
+ * does not take (an unknown method outside a dialog): the caller answers.
+ */
+bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipst *st,
+		      const struct lk_sipflow *flow, struct sip_msg *msg);
+
+/* An ACK that matched no transaction: the ACK of a 2xx, by dialog. */
+void lk_b2bua_ack(struct lk_b2bua *b, const struct lk_sipflow *flow,
+		  const struct sip_msg *msg);
+
+struct lk_b2bua_stats {
+	uint64_t calls;			/* INVITEs that started a call */
+	uint64_t answered;		/* 2xx passed back to the caller */
+	uint64_t failed;		/* final 300-699 passed back or ours */
+	uint64_t not_found;		/* 404: no route */
+	uint64_t unavailable;		/* 480: not registered, zone down */
+	uint64_t cancelled;
+	uint64_t media_errors;		/* the media core refused the SDP */
+	uint64_t media_ended;		/* BYE sent on media timeout */
+	uint64_t reinvites;
+	uint64_t forwarded;		/* other in-dialog requests */
+	unsigned active;
+};
+
+void lk_b2bua_stats(const struct lk_b2bua *b, struct lk_b2bua_stats *st);
+
+#endif
