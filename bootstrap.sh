@@ -16,8 +16,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 	libsrtp2-dev libre-dev libcmocka-dev)
 # What the tests use on top: clang for the fuzzers and sanitizer runtime,
-# python3 for JSON checks, iproute2 for network namespaces.
-test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps kamailio
+# python3 for JSON checks, iproute2 for network namespaces, nftables for
+# the firewall and NAT namespaces of tests/integration/sip_traversal.sh.
+test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables kamailio
 	baresip-core sip-tester openssl)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }

@@ -50,7 +50,7 @@ run_sipp() {
 }
 
 # Raw probes: python3 sends octets and prints what comes back.
-probe() {	# probe udp|tcp PAYLOAD-PY-EXPR -> first reply line, or "none"
+probe() {	# probe udp|tcp PAYLOAD-PY-EXPR -> first final reply line, or "none"
 	python3 - "$@" <<'PY'
 import socket, sys
 proto, expr = sys.argv[1], sys.argv[2]
@@ -64,9 +64,29 @@ else:
     s = socket.create_connection(("127.0.0.1", 15360), timeout=3)
     s.sendall(msg)
     s.settimeout(1.5)
+# The first final response to this request: a 100 Trying is skipped, and
+# so are responses to an earlier probe (the INVITE probe never ACKs its
+# 488, so Timer G sends it again, RFC 3261 s.17.2.1).
+def cseq_of(b):
+    for l in b.split(b"\r\n"):
+        if l.lower().startswith(b"cseq:"):
+            return l.split(b":", 1)[1].strip()
+    return None
+mine = cseq_of(msg)
 try:
-    data = s.recv(70000)
-    print(data.split(b"\r\n")[0].decode(errors="replace") if data else "closed")
+    while True:
+        data = s.recv(70000)
+        if not data:
+            print("closed")
+            break
+        first = data.split(b"\r\n")[0]
+        if first.startswith(b"SIP/2.0 1"):
+            continue
+        theirs = cseq_of(data)
+        if first.startswith(b"SIP/2.0") and theirs != mine:
+            continue
+        print(first.decode(errors="replace"))
+        break
 except socket.timeout:
     print("none")
 PY
@@ -142,7 +162,9 @@ check "Via without branch: 400 ($r)" test "$r" = "SIP/2.0 400 Missing branch par
 r=$(probe udp "$(req OPTIONS '^CSeq:' 'CSeq: 1 REGISTER')")
 check "CSeq method mismatch: 400 ($r)" test "$r" = "SIP/2.0 400 CSeq method does not match the request"
 r=$(probe udp "$(req INVITE)")
-check "INVITE (not yet handled): 405 ($r)" test "$r" = "SIP/2.0 405 Method Not Allowed"
+check "INVITE without an SDP offer: 488 ($r)" test "$r" = "SIP/2.0 488 Not Acceptable Here"
+r=$(probe udp "$(req SUBSCRIBE)")
+check "SUBSCRIBE (not handled): 405 ($r)" test "$r" = "SIP/2.0 405 Method Not Allowed"
 r=$(probe udp "$(req FROB)")
 check "unknown method: 501 ($r)" test "$r" = "SIP/2.0 501 Not Implemented"
 r=$(probe udp "b'\\x00\\x01garbage\\xff' * 10")
