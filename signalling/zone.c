@@ -41,6 +41,10 @@ struct zone {
 	bool ka_pending;		/* a keep-alive is unanswered */
 	struct lk_sipct *reg_ct, *ka_ct;
 
+	/* Expressway: when the client last sent a request on the zone */
+	uint64_t last_rx;
+	struct event *watchdog;
+
 	uint64_t connects, authenticated, drops, keepalives, ka_failures;
 	uint64_t refused;		/* Expressway: 401/403 given */
 };
@@ -499,6 +503,7 @@ bool lk_zones_request(struct lk_zones *zs, struct lk_sipst *st,
 	if (!zs || !flow || !flow->zone || flow->zone > zs->n)
 		return false;
 	z = &zs->z[flow->zone - 1];
+	z->last_rx = now_s();
 	if (z->client) {
 		if (z->up && z->flow.conn == flow->conn)
 			return false;
@@ -559,6 +564,27 @@ static void conn_closed(struct lk_sipconn *conn, void *arg)
 	}
 }
 
+/*
+ * Expressway: a client that stopped sending (the Control vanished without
+ * closing, a firewall dropped the connection's state) is given three
+ * keep-alive intervals; then the connection is closed, so that calls for
+ * the zone get 480 at once instead of waiting on a dead connection.
+ */
+static void watchdog_h(evutil_socket_t fd, short what, void *arg)
+{
+	struct zone *z = arg;
+	uint64_t limit = 3ull * z->zc->keepalive_interval;
+	char why[96];
+
+	if (!z->up || !z->flow.conn || now_s() - z->last_rx <= limit)
+		return;
+	snprintf(why, sizeof(why), "nothing from the traversal client for "
+		 "%llu s (3 keep-alive intervals)", (unsigned long long)limit);
+	lk_warn("traversal zone %u (%s): %s; closing its connection",
+		z->number, z->zc->name, why);
+	zone_drop(z, why);
+}
+
 static void zones_destructor(void *arg)
 {
 	struct lk_zones *zs = arg;
@@ -575,6 +601,8 @@ static void zones_destructor(void *arg)
 			event_free(z->retry);
 		if (z->keepalive)
 			event_free(z->keepalive);
+		if (z->watchdog)
+			event_free(z->watchdog);
 		lk_sipflow_reset(&z->flow);
 	}
 }
@@ -631,6 +659,21 @@ int lk_zones_alloc(struct lk_zones **zsp, struct event_base *base,
 				"traversal client on %s port %u", z->number,
 				zc->name, lk_siptp_name(z->tpt),
 				zc->sip_port);
+			{
+				struct timeval tv = {
+					(time_t)zc->keepalive_interval, 0};
+
+				z->watchdog = event_new(base, -1, EV_PERSIST,
+							watchdog_h, z);
+				if (!z->watchdog ||
+				    event_add(z->watchdog, &tv)) {
+					err = ENOMEM;
+					snprintf(errbuf, errsz, "traversal "
+						 "zone %u: %s", z->number,
+						 strerror(err));
+					goto out;
+				}
+			}
 			continue;
 		}
 		if (!zc->peer_address[0])
