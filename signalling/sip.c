@@ -108,7 +108,12 @@ static void answer(struct lk_sip *sip, struct lk_sipst *st,
 static void sip_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
 		     void *arg)
 {
-	struct lk_sip *sip = arg;
+	lk_sip_receive(arg, flow, msg);
+}
+
+void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
+		    struct sip_msg *msg)
+{
 	struct lk_sipreply reply;
 	struct lk_sipst *st = NULL;
 	char met[32], fl[80];

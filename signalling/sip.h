@@ -32,6 +32,15 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		 struct lk_media *media, char *errbuf, size_t errsz);
 
 /*
+ * What the transport hands up for each message that passed latchkey's
+ * checks (lk_sipmsg_check()): responses to the transactions, requests to
+ * the zones, OPTIONS, the registrar or the B2BUA.  Public for the fuzz
+ * driver, which feeds messages here without a socket in between.
+ */
+void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
+		    struct sip_msg *msg);
+
+/*
  * Answer request `msg` from `flow` through its server transaction `st`,
  * or statelessly when `st` is NULL: status, reason, header lines (or
  * NULL), no body.
