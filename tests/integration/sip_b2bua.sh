@@ -23,6 +23,7 @@
 # LK_B2B_LOGS=DIR keeps every log and trace of the run.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
+source "$here/lib/netns.sh"	# start, stop, has_log, wait_log
 SC=$here/sip
 
 [ "$(id -u)" -eq 0 ] || { echo "FAIL needs root: it creates a network namespace"; exit 1; }
@@ -36,36 +37,16 @@ CTL=127.0.0.2
 EXP=127.0.0.3
 EP=127.0.0.1
 LIMIT=110		# seconds for the whole run; a watchdog ends it after that
-declare -A pid=()	# NAME -> PID of each daemon this test started
-declare -A status=()	# NAME -> exit status once stopped
 bgpids=()		# background sipp callees
-watchdog=
-ns_made=
 
 b2b_cleanup() {
 	local rc=$? p n
 	trap - EXIT INT TERM
-	if [ -n "$watchdog" ]; then
-		for p in $(ps -o pid= --ppid "$watchdog" 2>/dev/null); do
-			kill "$p" 2>/dev/null || true
-		done
-		kill "$watchdog" 2>/dev/null || true
-		wait "$watchdog" 2>/dev/null || true
-	fi
+	lk_watchdog_end
 	for p in "${bgpids[@]:-}"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null || true
 	done
-	for n in "${!pid[@]}"; do
-		kill -CONT "${pid[$n]}" 2>/dev/null || true	# a stopped one
-		lk_stop "${pid[$n]}" || true
-	done
-	if [ -n "$ns_made" ]; then
-		# Anything still in our namespace was started by this test.
-		for p in $(ip netns pids "$NS" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null || true
-		done
-		ip netns del "$NS" 2>/dev/null || true
-	fi
+	stop_all	# the daemons, a stopped (SIGSTOP) one too
 	if [ "$rc" -ne 0 ]; then
 		for n in exp ctl ctl-bad ctl2; do
 			[ -f "$LK_TMP/$n.log" ] || continue
@@ -77,23 +58,16 @@ b2b_cleanup() {
 		mkdir -p "$LK_B2B_LOGS"
 		cp "$LK_TMP"/* "$LK_B2B_LOGS"/ 2>/dev/null || true
 	fi
-	lk_cleanup
+	lk_cleanup	# and the namespace
 	exit "$rc"
 }
 trap b2b_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+lk_watchdog "$LIMIT"
 
-{ sleep "$LIMIT"; echo "FAIL watchdog: still running after ${LIMIT}s"; kill -TERM $$; } &
-watchdog=$!
-
-# Namespaces left by runs that were killed (their PID is gone) go first.
-for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^lk-b2b-[0-9]+$' || true); do
-	kill -0 "${n#lk-b2b-}" 2>/dev/null || ip netns del "$n" 2>/dev/null || true
-done
-ip netns add "$NS" || { echo "FAIL cannot create network namespace $NS"; exit 1; }
-ns_made=1
-ip -n "$NS" link set lo up
+lk_ns_reap lk-b2b	# namespaces left by runs that were killed go first
+lk_ns_add "$NS" || { echo "FAIL cannot create network namespace $NS"; exit 1; }
 
 in_ns() { ip netns exec "$NS" "$@"; }
 
@@ -149,49 +123,9 @@ ctl_conf not-the-secret >"$LK_TMP/ctl-bad.conf"
 
 # --- helpers -----------------------------------------------------------------
 
-# start NAME CONF: latchkeyd in the namespace, stderr to $LK_TMP/NAME.log.
-# "ip netns exec" execs in place, so $! is latchkeyd's own PID (not so
-# through a shell function: that would fork a subshell).
-start() {
-	ip netns exec "$NS" "$LK_LATCHKEYD" --config "$2" 2>"$LK_TMP/$1.log" </dev/null &
-	pid[$1]=$!
-	LK_PIDS+=($!)
-}
-stop() {	# stop NAME: SIGTERM, bounded; the exit status lands in status[NAME]
-	local p=${pid[$1]:-} st i
-	[ -n "$p" ] || return 0
-	kill -CONT "$p" 2>/dev/null || true
-	kill -TERM "$p" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null && st=0 || st=$?
-	status[$1]=$st
-	unset "pid[$1]"
-}
-
-has_log() { grep -Eq -- "$2" "$LK_TMP/$1.log" 2>/dev/null; }	# NAME ERE
-count_log() { grep -Ec -- "$2" "$LK_TMP/$1.log" 2>/dev/null || true; }
-logsize() { stat -c %s "$LK_TMP/$1.log"; }
-since() { tail -c +$(($2 + 1)) "$LK_TMP/$1.log"; }	# NAME OFFSET
-wait_for() {	# wait_for SECONDS CMD...: every 0.1 s until CMD succeeds
-	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
-	shift
-	until "$@"; do
-		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-# wait_log SECONDS NAME ERE [MIN]: until the log has MIN (1) matching lines.
-log_at_least() { [ "$(count_log "$2" "$3")" -ge "$1" ]; }
-wait_log() {
-	wait_for "$1" log_at_least "${4:-1}" "$2" "$3" && return 0
-	echo "--- $2.log has $(count_log "$2" "$3") line(s) matching /$3/, wanted ${4:-1}; last lines:"
-	tail -n 15 "$LK_TMP/$2.log"
-	return 1
-}
+# start_relay NAME CONF: latchkeyd in the namespace, its log $LK_TMP/NAME.log
+# (lib/netns.sh's start; stop NAME puts its exit status in status[NAME]).
+start_relay() { start "$1" "$NS" "$LK_LATCHKEYD" --config "$2"; }
 
 # A sipp callee in the background: callee NAME SCENARIO PORT RTPPORT [args].
 # What it saw goes to $LK_TMP/NAME.txt; its exit status to callee_wait.
@@ -298,7 +232,6 @@ zone_src_ports() {
 	in_ns ss -Htn state established "( dst $EXP:7001 )" 2>/dev/null |
 		awk -v c="$CTL" '{ split($3, a, ":"); if (a[1] == c) print a[2] }'
 }
-in_range() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 one_zone_conn_in_range() {
 	local p
 	p=$(zone_src_ports)
@@ -317,11 +250,11 @@ rtpv() { sed -nE "s/.*(^| )$2=([^ ]*).*/\\2/p" "$LK_TMP/$1.rtp"; }	# NAME KEY
 # --- 1. the zone comes up ----------------------------------------------------
 
 t0=$SECONDS
-start exp "$LK_TMP/exp.conf"
+start_relay exp "$LK_TMP/exp.conf"
 check "Expressway starts" wait_log 10 exp "running \(pid"
 check "Expressway waits for the zone's client on TLS 7001" \
 	has_log exp "traversal zone 1 \(Traversal Zone 1\): waiting for the traversal client on TLS port 7001"
-start ctl "$LK_TMP/ctl.conf"
+start_relay ctl "$LK_TMP/ctl.conf"
 check "Control starts" wait_log 10 ctl "running \(pid"
 check "zone: the Control logs it connected over TLS, authenticated" wait_log 10 ctl \
 	"traversal zone 1 \(Traversal Zone 1\): connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated"
@@ -588,7 +521,7 @@ check "zone down: the 480's Warning names the zone ($(warning_of zdown))" matche
 # --- 8. the zone's client has the wrong password -----------------------------
 
 exp_at=$(logsize exp)
-start ctl-bad "$LK_TMP/ctl-bad.conf"
+start_relay ctl-bad "$LK_TMP/ctl-bad.conf"
 check "wrong password: the Control starts" wait_log 10 ctl-bad "running \(pid"
 check "wrong password: the Control logs the 401 refusal" wait_log 10 ctl-bad \
 	"traversal zone 1 \(Traversal Zone 1\): the Expressway refused the zone's REGISTER: 401 Unauthorized \(check Username and Password on both sides\)"
@@ -617,7 +550,7 @@ check "wrong password: the Control exits 0 on SIGTERM" test "${status[ctl-bad]:-
 
 # --- 9. reconnect after the Expressway stopped answering ---------------------
 
-start ctl2 "$LK_TMP/ctl.conf"
+start_relay ctl2 "$LK_TMP/ctl.conf"
 check "reconnect: the Control connects" wait_log 10 ctl2 "connected to the Expressway 127\.0\.0\.3:7001 over TLS"
 first_port=$(zone_src_ports | head -n 1)
 kill -STOP "${pid[exp]}"
@@ -640,6 +573,20 @@ check "reconnect: the callee gets that call" callee_wait again-b
 check "reconnect: the Control ended it on the BYE" wait_log 3 ctl2 \
 	"again@internal\.example\): ended: BYE from A \(caller\)"
 
+# --- 9b. the Expressway drops a client that went silent ----------------------
+
+# The Control stops without closing (as if it vanished): after 3 of the
+# Expressway's keep-alive intervals (2 s) the Expressway closes the zone
+# connection, and calls for the zone get 480 at once instead of waiting.
+kill -STOP "${pid[ctl2]}"
+check "silent client: the Expressway closes the zone after 3 keep-alive intervals" wait_log 12 exp \
+	"traversal zone 1 \(Traversal Zone 1\): nothing from the traversal client for 6 s \(3 keep-alive intervals\); closing its connection"
+check "silent client: a call the Expressway routes to zone 1 gets 480" \
+	caller zsilent "$LK_TMP/uac_480.xml" "$EXP" alice internal.example -key rtp_port 16000
+kill -CONT "${pid[ctl2]}"
+check "silent client: the Control reconnects once it runs again" wait_log 15 ctl2 \
+	"connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 3
+
 # --- the end -----------------------------------------------------------------
 
 stop ctl2
@@ -654,8 +601,8 @@ for r in exp ctl ctl-bad ctl2; do
 done
 check "Expressway counters: calls answered, 404, 480, 2 cancelled, 2 re-INVITEs, 1 INFO forwarded" has_log exp \
 	"SIP calls: started=[0-9]+ answered=([5-9]|[1-9][0-9]+) failed=[1-9][0-9]* not_found=[1-9][0-9]* unavailable=[1-9][0-9]* cancelled=2 media_errors=1 media_ended=0 reinvites=2 forwarded=1 "
-check "Control zone counters: authenticated twice, one drop" has_log ctl2 \
-	"traversal zone 1 \(Traversal Zone 1\): (up|down); client connects=[2-9][0-9]* authenticated=2 drops=1 "
+check "Control zone counters: authenticated 3 times, two drops" has_log ctl2 \
+	"traversal zone 1 \(Traversal Zone 1\): (up|down); client connects=[3-9][0-9]* authenticated=3 drops=2 "
 # RFC 3261 s.22.1: a UAC "MUST NOT re-attempt requests with the
 # credentials that have just been rejected (though the request may be
 # retried if the nonce was stale)".  Every connection of a Control costs

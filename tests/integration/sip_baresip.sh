@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/sip_baresip.sh  A real baresip registers with latchkeyd over UDP and TCP; the registrar lists it.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/netns.sh"	# start NAME NS CMD..., pid[NAME]
 
 command -v baresip >/dev/null || { echo "baresip missing: apt-get install baresip-core"; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "needs root for a network namespace"; exit 1; }
@@ -9,17 +10,7 @@ command -v baresip >/dev/null || { echo "baresip missing: apt-get install baresi
 # loopback (PEERS.md: baresip binds RTP and DNS to the wildcard, so never
 # on the host's).  It is deleted on every exit path.
 NS="lk-sip-$$"
-ip netns add "$NS"
-lk_sip_cleanup() {
-	local p
-	for p in "${LK_PIDS[@]:-}"; do
-		[ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	ip netns delete "$NS" 2>/dev/null || true
-	rm -rf "$LK_TMP"
-}
-trap lk_sip_cleanup EXIT
-ip -n "$NS" link set lo up
+lk_ns_add "$NS"
 
 cat >"$LK_TMP/lk.conf" <<CONF
 [System]
@@ -46,9 +37,7 @@ Listen = 127.0.0.1:22361
 Domain = 127.0.0.1
 CONF
 
-ip netns exec "$NS" "$LK_LATCHKEYD" --config "$LK_TMP/lk.conf" 2>"$LK_TMP/lk.log" &
-LK_PIDS+=($!)
-lkpid=$!
+start lk "$NS" "$LK_LATCHKEYD" --config "$LK_TMP/lk.conf"
 check "latchkeyd starts in the namespace" lk_wait_log lk "running (pid"
 
 bs_conf() {	# bs_conf DIR SIPPORT RTPLO USER TRANSPORT
@@ -72,12 +61,8 @@ BCONF
 bs_conf "$LK_TMP/bs-udp" 15392 15500 alice udp
 bs_conf "$LK_TMP/bs-tcp" 15394 15530 bob tcp
 
-ip netns exec "$NS" timeout 30 baresip -f "$LK_TMP/bs-udp" -t 12 >"$LK_TMP/bs-udp.log" 2>&1 &
-LK_PIDS+=($!)
-bs1=$!
-ip netns exec "$NS" timeout 30 baresip -f "$LK_TMP/bs-tcp" -t 12 >"$LK_TMP/bs-tcp.log" 2>&1 &
-LK_PIDS+=($!)
-bs2=$!
+start bs-udp "$NS" timeout 30 baresip -f "$LK_TMP/bs-udp" -t 12
+start bs-tcp "$NS" timeout 30 baresip -f "$LK_TMP/bs-tcp" -t 12
 
 check "baresip (UDP) is bound by the registrar" lk_wait_log lk \
 	"sip:alice@127.0.0.1: bound .* via UDP 127.0.0.1:15392" 10
@@ -105,9 +90,9 @@ b=$(fetch bob); echo "bob: $b"
 check "registrar lists alice's UDP contact" grep -q "127.0.0.1:15392" <<<"$a"
 check "registrar lists bob's TCP contact" grep -qi "transport=tcp" <<<"$b"
 
-wait "$bs1" 2>/dev/null || true
-wait "$bs2" 2>/dev/null || true
-check "SIGTERM stops latchkeyd" lk_stop "$lkpid"
+wait "${pid[bs-udp]}" 2>/dev/null || true
+wait "${pid[bs-tcp]}" 2>/dev/null || true
+check "SIGTERM stops latchkeyd" lk_stop "${pid[lk]}"
 check "counters show both registrations" grep -Eq "registered=[2-9]" "$LK_TMP/lk.log"
 check "no sanitizer report" bash -c "! grep -q Sanitizer '$LK_TMP/lk.log'"
 lk_done

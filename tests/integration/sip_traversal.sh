@@ -53,17 +53,10 @@
 # firewall instead of ss -K.  LK_TRAVERSAL_LIMIT (170) bounds the run.
 # LK_TRAVERSAL_LOGS=DIR keeps every log.
 here=$(cd "$(dirname "$0")" && pwd)
-interop=$(cd "$here/../interop" && pwd)
 source "$here/lib/common.sh"
+source "$here/lib/netns.sh"	# skip, start, stop, wait_log, ngq, jget, legs
+source "$here/lib/baresip.sh"	# ua_config, ua_command, ua_facts, fact
 
-skip() {
-	if [ "${CI:-}" = true ]; then
-		printf 'FAIL (CI) %s\n' "$*"
-		exit 1
-	fi
-	printf 'SKIP %s\n' "$*"
-	exit 77
-}
 [ "$(id -u)" -eq 0 ] || skip "needs root: it creates network namespaces"
 for tool in ip nft ss baresip python3 openssl; do
 	command -v "$tool" >/dev/null ||
@@ -121,101 +114,13 @@ ZONE_UP_CTL="traversal zone 1 \(.*\): connected to the Expressway $exp_ip:$zone_
 ZONE_UP_EXP="traversal zone 1 \(.*\): traversal client $ctl_ip:[0-9]+ connected over $ZT_NAME, authenticated"
 ZONE_DOWN_CTL="traversal zone 1 \(.*\): .*; reconnecting to $exp_ip:$zone_port in [0-9]+ s"
 
-# --- helpers (the patterns of tests/interop/kamailio_baresip.sh) -------------
-
-declare -A pid=()	# NAME -> PID of each process this test started
-declare -A status=()	# NAME -> exit status, once stopped
-order=()		# names in start order; stopped in reverse
-namespaces=()
-watchdog=
-
-fatal() { not_ok "$*"; lk_done || true; exit 1; }
-
-# Start CMD in namespace NS, output to $LK_TMP/NAME.log; "ip netns exec"
-# execs CMD in place, so $! is CMD's own PID.
-start() {	# start NAME NS CMD...
-	local name=$1 ns=$2
-	shift 2
-	ip netns exec "$ns" "$@" >"$LK_TMP/$name.log" 2>&1 </dev/null &
-	pid[$name]=$!
-	order+=("$name")
-}
-
-# SIGTERM, up to 5 s, then SIGKILL; the exit status lands in status[NAME].
-stop() {	# stop NAME
-	local name=$1 p=${pid[$1]:-} i st
-	[ -n "$p" ] || return 0
-	kill -TERM "$p" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null && st=0 || st=$?
-	status[$name]=$st
-	unset "pid[$name]"
-}
-
-# Run a command every 0.1 s until it succeeds or SECONDS of wall time pass.
-wait_for() {	# wait_for SECONDS CMD...
-	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
-	shift
-	until "$@"; do
-		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-
-alive() { kill -0 "${pid[$1]:-none}" 2>/dev/null; }	# alive NAME
-has_log() { grep -Eq -- "$2" "$LK_TMP/$1.log" 2>/dev/null; }	# NAME ERE
-count_log() { grep -Ec -- "$2" "$LK_TMP/$1.log" 2>/dev/null || true; }
-# NAME's log from byte OFFSET on matches ERE.
-has_log_since() { tail -c +$(($2 + 1)) "$LK_TMP/$1.log" | grep -Eq -- "$3"; }
-logsize() { stat -c %s "$LK_TMP/$1.log"; }
-logged_or_gone() { ! alive "$1" || has_log "$1" "$2"; }
-wait_log() {	# wait_log SECONDS NAME ERE; gives up early if NAME exited
-	wait_for "$1" logged_or_gone "$2" "$3" && has_log "$2" "$3"
-}
-
-in_range() {	# in_range VALUE LO HI
-	[[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
-}
-
-# A log without baresip's call ticker and colours, for people to read.
-show_log() {	# show_log NAME LINES
-	[ -f "$LK_TMP/$1.log" ] || return 0
-	echo "--- $1.log (last $2 lines)"
-	tr '\r' '\n' <"$LK_TMP/$1.log" | sed -e 's/\x1b\[[0-9;]*m//g' \
-		-e 's/\[[0-9]*:[0-9:]*\] audio=[0-9/]* (bit\/s) *//g' |
-		grep -v '^ *$' | tail -n "$2"
-}
+# --- helpers (lib/netns.sh and lib/baresip.sh have the shared ones) ----------
 
 lkt_cleanup() {
-	local rc=$? i ns p
+	local rc=$? p
 	trap - EXIT INT TERM
-	if [ -n "$watchdog" ] && [ "$BASHPID" = $$ ]; then
-		for p in $(ps -o pid= --ppid "$watchdog" 2>/dev/null); do
-			kill "$p" 2>/dev/null || true
-		done
-		for ((i = 0; i < 10; i++)); do
-			kill -0 "$watchdog" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$watchdog" 2>/dev/null || true
-		wait "$watchdog" 2>/dev/null || true
-	fi
-	for ((i = ${#order[@]} - 1; i >= 0; i--)); do
-		stop "${order[i]}"
-	done
-	# Anything still in a namespace of ours was started by this test.
-	for ns in "${namespaces[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null || true
-		done
-	done
-	for ns in "${namespaces[@]}"; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	lk_watchdog_end
+	stop_all
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		for p in ctl exp alice bob; do
 			show_log "$p" 60
@@ -228,105 +133,13 @@ lkt_cleanup() {
 			"$LK_TMP"/*.conf "$LK_TMP"/*.txt "$LK_TMP"/legs-* \
 			"$LK_TRAVERSAL_LOGS"/ 2>/dev/null || true
 	fi
-	lk_cleanup
+	lk_cleanup	# and the namespaces
 	exit "$rc"
 }
 trap lkt_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# The watchdog: ended at cleanup by ending its sleep, after which the
-# chain stops and it exits by itself.
-{ sleep "$LIMIT" && echo "FAIL watchdog: still running after ${LIMIT}s" &&
-	kill -TERM $$; } 2>/dev/null &
-watchdog=$!
-
-# One ng request to the relay in namespace NS; the reply as JSON.
-ngq() {	# ngq NS COMMAND [KEY=VALUE...]
-	local ns=$1
-	shift
-	ip netns exec "$ns" python3 "$interop/ngq.py" "$ng" "$@"
-}
-
-# Values at a dotted path of a JSON file, one per line ("*": every member).
-jget() {	# jget FILE PATH
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-try:
-    vals = [json.load(open(sys.argv[1]))]
-except Exception:
-    sys.exit(0)
-for k in sys.argv[2].split("."):
-    nxt = []
-    for v in vals:
-        if k == "*":
-            nxt += list(v.values()) if isinstance(v, dict) else list(v)
-        elif isinstance(v, list):
-            if k.isdigit() and int(k) < len(v):
-                nxt.append(v[int(k)])
-        elif isinstance(v, dict) and k in v:
-            nxt.append(v[k])
-    vals = nxt
-for v in vals:
-    print(json.dumps(v) if isinstance(v, (dict, list, bool)) else v)
-PY
-}
-
-# One line per leg of a query reply:
-#   TAG ENDPOINT-ADDR:PORT LOCAL-PORT LATCHED PACKETS-IN PACKETS-OUT TYPE MUXID
-# (MUXID "-" when the leg is not on the multiplexed ports).
-legs() {	# legs QUERY.json
-	python3 - "$1" <<'PY'
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-except Exception:
-    sys.exit(0)
-for tag, t in sorted(d.get("tags", {}).items()):
-    for m in t.get("medias", []):
-        for s in m.get("streams", []):
-            e, st = s.get("endpoint", {}), s.get("stats", {})
-            print(tag, "%s:%s" % (e.get("address"), e.get("port")),
-                  s.get("local port"), s.get("latched"), st.get("packets"),
-                  st.get("packets out"), m.get("type"),
-                  s.get("multiplexID", "-"))
-PY
-}
-
-# One command to a baresip over its ctrl_tcp port (netstring-framed JSON),
-# from inside its namespace; prints the JSON response.
-ua_command() {	# ua_command NS COMMAND [PARAMS]
-	ip netns exec "$1" python3 - "$2" "${3:-}" <<'PY'
-import json, signal, socket, sys
-signal.alarm(10)	# the whole exchange, whatever baresip does
-cmd = {"command": sys.argv[1], "token": "lkt"}
-if sys.argv[2]:
-    cmd["params"] = sys.argv[2]
-req = json.dumps(cmd).encode()
-s = socket.create_connection(("127.0.0.1", 4444), timeout=5)
-s.sendall(b"%d:%s," % (len(req), req))
-buf = b""
-while True:	# skip event messages until the response to our token
-    while b":" not in buf:
-        buf += s.recv(4096) or sys.exit("closed")
-    n, _, rest = buf.partition(b":")
-    while len(rest) < int(n) + 1:
-        rest += s.recv(4096) or sys.exit("closed")
-    msg, buf = json.loads(rest[:int(n)]), rest[int(n) + 1:]
-    if msg.get("response"):
-        print(json.dumps(msg))
-        break
-PY
-}
-
-# What endpoint UA saw from byte OFFSET of its log on (one call), into
-# $LK_TMP/UA-TAG.facts (baresip_log.py).
-read_facts() {	# read_facts UA OFFSET PEER TAG
-	tail -c +$(($2 + 1)) "$LK_TMP/$1.log" >"$LK_TMP/$1-$4.seg"
-	python3 "$interop/baresip_log.py" "$LK_TMP/$1-$4.seg" "$3" \
-		>"$LK_TMP/$1-$4.facts" || true
-}
-fact() { awk -v k="$2" '$1 == k { print $2 }' "$LK_TMP/$1.facts"; }	# FILE KEY
+lk_watchdog "$LIMIT"
 
 # Established TCP connections in NS as "LOCAL PEER PROCESS" lines.
 tcp_conns() {	# tcp_conns NS [ss filter...]
@@ -344,19 +157,8 @@ fw_counter() {	# fw_counter NAME
 
 # --- the network -------------------------------------------------------------
 
-# Namespaces left by a run that was killed (its PID is gone) go first.
-for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
-	    grep -E '^lkt-[0-9]+-(fw|ctl|alice|exp|nat|bob)$' || true); do
-	p=${ns#lkt-}
-	p=${p%%-*}
-	kill -0 "$p" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
-done
+lk_ns_reap lkt	# namespaces left by a run that was killed go first
 
-mk_ns() {	# mk_ns NAME: a namespace with lo up, deleted at exit
-	ip netns add "$1" || return 1
-	namespaces+=("$1")
-	ip -n "$1" link set lo up
-}
 # veth NS1 IF1 NS2 IF2: a pair created inside the namespaces (no name on
 # the host), both ends up.
 veth() {
@@ -381,7 +183,7 @@ NFT
 setup_net() {	# every step must work: one chain of &&
 	local ns
 	for ns in "$ns_fw" "$ns_ctl" "$ns_alice" "$ns_exp" "$ns_nat" "$ns_bob"; do
-		mk_ns "$ns" || return 1
+		lk_ns_add "$ns" || return 1
 	done
 	# The private network: a bridge in the firewall, the Control and
 	# alice on it.
@@ -615,15 +417,6 @@ fi
 
 # --- the endpoints -----------------------------------------------------------
 
-ua_config() {	# ua_config NAME ADDR RTP_PORTS ACCOUNT-LINE [extra config lines]
-	local name=$1
-	mkdir -p "$LK_TMP/$name"
-	sed -e "s/%ADDR%/$2/g" -e "s/%RTP_PORTS%/$3/g" \
-		"$interop/baresip.config.in" >"$LK_TMP/$name/config"
-	printf '%s\n' "$4" >"$LK_TMP/$name/accounts"
-	shift 4
-	[ $# -eq 0 ] || printf '%s\n' "$@" >>"$LK_TMP/$name/config"
-}
 # alice: TLS to the Control.  baresip 1.0 loads sip_cafile but does not
 # refuse a server certificate it cannot verify (libre 1.1 accepts any):
 # the verification above is openssl's, not baresip's.
@@ -735,8 +528,8 @@ call() {
 	sleep 0.5	# rtp_stats follow the "terminated" line
 
 	# What the endpoints saw.
-	read_facts alice "${off[alice]}" "$alice_peer" "$n"
-	read_facts bob "${off[bob]}" "$bob_peer" "$n"
+	ua_facts alice "$alice_peer" "${off[alice]}" "$n"
+	ua_facts bob "$bob_peer" "${off[bob]}" "$n"
 	local af=alice-$n bf=bob-$n
 	for ua in alice bob; do
 		printf '     %s: %s\n' "$ua" "$(tr '\n' ' ' <"$LK_TMP/$ua-$n.facts")"

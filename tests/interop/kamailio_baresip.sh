@@ -22,17 +22,11 @@
 # answer and delete were answered.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../integration/lib/common.sh"
+# skip (outside CI; in CI a failure), start, stop, wait_log, ngq, jget, legs:
+source "$here/../integration/lib/netns.sh"
+# ua_config, ua_account, ua_command, ua_facts, fact, show_log:
+source "$here/../integration/lib/baresip.sh"
 
-# Outside CI a missing peer or root skips; in CI (./bootstrap.sh test
-# installs every peer) it is a failure, so that a skip never hides one.
-skip() {
-	if [ "${CI:-}" = true ]; then
-		printf 'FAIL (CI) %s\n' "$*"
-		exit 1
-	fi
-	printf 'SKIP %s\n' "$*"
-	exit 77
-}
 [ "$(id -u)" -eq 0 ] || skip "needs root: it creates network namespaces"
 for tool in ip kamailio baresip python3; do
 	command -v "$tool" >/dev/null ||
@@ -60,90 +54,15 @@ b_rtp_hi=20019
 
 # --- helpers ---------------------------------------------------------------
 
-declare -A pid=()	# NAME -> PID of each process this test started
-declare -A status=()	# NAME -> exit status, once stopped
-order=()		# names in start order; stopped in reverse
-namespaces=()
-
-fatal() { not_ok "$*"; lk_done || true; exit 1; }
-
-# Start CMD in namespace NS; its output goes to $LK_TMP/NAME.log.
-# "ip netns exec" execs CMD in place, so $! is CMD's own PID.
-start() {	# start NAME NS CMD...
-	local name=$1 ns=$2
-	shift 2
-	ip netns exec "$ns" "$@" >"$LK_TMP/$name.log" 2>&1 </dev/null &
-	pid[$name]=$!
-	order+=("$name")
-}
-
-# SIGTERM, up to 5 s, then SIGKILL; the exit status lands in status[NAME].
-stop() {	# stop NAME
-	local name=$1 p=${pid[$1]:-} i st
-	[ -n "$p" ] || return 0
-	kill -TERM "$p" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null && st=0 || st=$?
-	status[$name]=$st
-	unset "pid[$name]"
-}
-
-# Run a command every 0.1 s until it succeeds or SECONDS of wall time pass
-# (the command itself may take time: the deadline is on the clock).
-wait_for() {	# wait_for SECONDS CMD...
-	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
-	shift
-	until "$@"; do
-		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-
-alive() { kill -0 "${pid[$1]:-none}" 2>/dev/null; }	# alive NAME
-
-# Wait for NAME's log to match PATTERN; give up early if NAME has exited.
-logged_or_gone() { ! alive "$1" || has_log "$1" "$2"; }
-wait_log() {	# wait_log SECONDS NAME PATTERN
-	wait_for "$1" logged_or_gone "$2" "$3" && has_log "$2" "$3"
-}
-
-has_log() { grep -q -- "$2" "$LK_TMP/$1.log" 2>/dev/null; }	# NAME PATTERN
-
-in_range() {	# in_range VALUE LO HI
-	[[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
-}
-
-# A log without baresip's call ticker and colours, for people to read.
-show_log() {	# show_log NAME LINES
-	[ -f "$LK_TMP/$1.log" ] || return 0
-	echo "--- $1.log (last $2 lines)"
-	tr '\r' '\n' <"$LK_TMP/$1.log" | sed -e 's/\x1b\[[0-9;]*m//g' \
-		-e 's/\[[0-9]*:[0-9:]*\] audio=[0-9/]* (bit\/s) *//g' |
-		grep -v '^ *$' | tail -n "$2"
-}
-
 lki_cleanup() {
-	local rc=$? i ns p
+	local rc=$? p
 	trap - EXIT INT TERM
-	for ((i = ${#order[@]} - 1; i >= 0; i--)); do
-		stop "${order[i]}"
-	done
+	stop_all
 	# Kamailio's children go with their parent on SIGTERM; if it had to
 	# be killed they are left in the namespace, and they are ours.
-	for ns in "${namespaces[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null || true
-		done
-	done
+	lk_ns_kill
 	ip -n "$ns_relay" link del va 2>/dev/null || true
 	ip -n "$ns_relay" link del vb 2>/dev/null || true
-	for ns in "${namespaces[@]}"; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		for p in latchkeyd kamailio alice bob; do
 			show_log "$p" 80
@@ -154,106 +73,27 @@ lki_cleanup() {
 		cp "$LK_TMP"/*.log "$LK_TMP"/*.json "$LK_TMP"/*.facts \
 			"$LK_TMP"/legs "$LK_INTEROP_LOGS"/ 2>/dev/null || true
 	fi
-	lk_cleanup
+	lk_cleanup	# and the namespaces
 	exit "$rc"
 }
 trap lki_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# One ng request from inside the relay namespace; the reply as JSON.
-ngq() {	# ngq COMMAND [KEY=VALUE...]
-	ip netns exec "$ns_relay" python3 "$here/ngq.py" "$ng" "$@"
-}
-
-# Values at a dotted path of a JSON file, one per line; "*" is every
-# member of a dictionary or list.
-jget() {	# jget FILE PATH
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-vals = [json.load(open(sys.argv[1]))]
-for k in sys.argv[2].split("."):
-    nxt = []
-    for v in vals:
-        if k == "*":
-            nxt += list(v.values()) if isinstance(v, dict) else list(v)
-        elif isinstance(v, list):
-            if k.isdigit() and int(k) < len(v):
-                nxt.append(v[int(k)])
-        elif isinstance(v, dict) and k in v:
-            nxt.append(v[k])
-    vals = nxt
-for v in vals:
-    print(json.dumps(v) if isinstance(v, (dict, list, bool)) else v)
-PY
-}
-
-# One line per leg of a query reply:
-#   TAG ENDPOINT-ADDR:PORT LOCAL-PORT LATCHED PACKETS-IN PACKETS-OUT TYPE
-legs() {	# legs QUERY.json
-	python3 - "$1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for tag, t in sorted(d.get("tags", {}).items()):
-    for m in t.get("medias", []):
-        for s in m.get("streams", []):
-            e, st = s.get("endpoint", {}), s.get("stats", {})
-            print(tag, "%s:%s" % (e.get("address"), e.get("port")),
-                  s.get("local port"), s.get("latched"), st.get("packets"),
-                  st.get("packets out"), m.get("type"))
-PY
-}
-
-# One command to a baresip over its ctrl_tcp port (netstring-framed JSON),
-# from inside its namespace; prints the JSON response.
-ua_command() {	# ua_command NS COMMAND
-	ip netns exec "$1" python3 - "$2" <<'PY'
-import json, signal, socket, sys
-signal.alarm(10)	# the whole exchange, whatever baresip does
-req = json.dumps({"command": sys.argv[1], "token": "lki"}).encode()
-s = socket.create_connection(("127.0.0.1", 4444), timeout=5)
-s.sendall(b"%d:%s," % (len(req), req))
-buf = b""
-while True:	# skip event messages until the response to our token
-    while b":" not in buf:
-        buf += s.recv(4096) or sys.exit("closed")
-    n, _, rest = buf.partition(b":")
-    while len(rest) < int(n) + 1:
-        rest += s.recv(4096) or sys.exit("closed")
-    msg, buf = json.loads(rest[:int(n)]), rest[int(n) + 1:]
-    if msg.get("response"):
-        print(json.dumps(msg))
-        break
-PY
-}
-
-# What each endpoint saw, from its console (baresip_log.py).
+# What each endpoint saw, from its whole console: $LK_TMP/UA.facts.
 read_facts() {
 	local ua
 	for ua in alice bob; do
-		python3 "$here/baresip_log.py" "$LK_TMP/$ua.log" "$sip" \
-			>"$LK_TMP/$ua.facts" || true
+		ua_facts "$ua" "$sip"
 	done
 }
-fact() { awk -v k="$2" '$1 == k { print $2 }' "$LK_TMP/$1.facts"; }
 
 # --- the network ---------------------------------------------------------
 
-# Namespaces left by a run that was killed (its PID is gone) go first.
-for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
-	    grep -E '^lki-[0-9]+-(relay|a|b)$' || true); do
-	p=${ns#lki-}
-	p=${p%%-*}
-	kill -0 "$p" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
-done
+lk_ns_reap lki	# namespaces left by a run that was killed go first
 
-mk_ns() {	# mk_ns NAME: a namespace with lo up, deleted at exit
-	ip netns add "$1" || return 1
-	namespaces+=("$1")
-	ip -n "$1" link set lo up
-}
 setup_net() {	# every step must work: one chain of &&
-	mk_ns "$ns_relay" && mk_ns "$ns_a" && mk_ns "$ns_b" &&
+	lk_ns_add "$ns_relay" && lk_ns_add "$ns_a" && lk_ns_add "$ns_b" &&
 	# Each veth pair is created inside the namespaces: no name on the host.
 	ip -n "$ns_relay" link add va type veth peer name eth0 netns "$ns_a" &&
 	ip -n "$ns_relay" link add vb type veth peer name eth0 netns "$ns_b" &&
@@ -309,10 +149,10 @@ Media timeout = 30
 CONF
 start latchkeyd "$ns_relay" "$LK_LATCHKEYD" --config "$LK_TMP/latchkeyd.conf" \
 	--log-level debug
-wait_log 15 latchkeyd "running (pid" ||
+wait_log 15 latchkeyd "running \(pid" ||
 	fatal "latchkeyd starts in $ns_relay"
 ok "latchkeyd starts in $ns_relay (media $relay_ip:$media_lo-$media_hi)"
-ngq ping >"$LK_TMP/ping.json" || true
+ngq "$ns_relay" ping >"$LK_TMP/ping.json" || true
 check "latchkeyd answers an ng ping on $ng" \
 	test "$(jget "$LK_TMP/ping.json" result)" = pong
 
@@ -329,21 +169,13 @@ ok "kamailio starts and its rtpengine module finds latchkeyd on udp:$ng"
 
 # --- the endpoints and the call --------------------------------------------
 
-ua_config() {	# ua_config NAME ADDR RTP_PORTS ANSWERMODE
-	mkdir -p "$LK_TMP/$1"
-	sed -e "s/%ADDR%/$2/g" -e "s/%RTP_PORTS%/$3/g" \
-		"$here/baresip.config.in" >"$LK_TMP/$1/config"
-	sed -e "s/%USER%/$1/g" -e "s/%PROXY%/$sip/g" \
-		-e "s/%ANSWERMODE%/$4/g" "$here/accounts.in" \
-		>"$LK_TMP/$1/accounts"
-}
-ua_config bob "$b_ip" "$b_rtp_lo-$b_rtp_hi" auto
-ua_config alice "$a_ip" "$a_rtp_lo-$a_rtp_hi" manual
+ua_config bob "$b_ip" "$b_rtp_lo-$b_rtp_hi" "$(ua_account bob "$sip" auto)"
+ua_config alice "$a_ip" "$a_rtp_lo-$a_rtp_hi" "$(ua_account alice "$sip" manual)"
 
 # -s: the SIP trace, from which the SDP each endpoint was given is read.
 # -t ends each by itself too, should this script not get to it.
 start bob "$ns_b" baresip -s -f "$LK_TMP/bob" -t $((CALL_SECS + 90))
-wait_log 15 bob "bob@[^ ]*: {0/UDP/v4} 200 OK" ||
+wait_log 15 bob "bob@[^ ]*: \{0/UDP/v4\} 200 OK" ||
 	fatal "bob registers with kamailio"
 ok "bob registers with kamailio at $sip"
 
@@ -360,7 +192,7 @@ callid=$(sed -n 's/.*lki: rtpengine_offer ok \([^ ]*\).*/\1/p' \
 check "kamailio's rtpengine_offer was answered by latchkeyd" \
 	test -n "$callid"
 check "kamailio's rtpengine_answer was answered by latchkeyd" \
-	has_log kamailio "lki: rtpengine_answer ok $callid (200)"
+	has_log kamailio "lki: rtpengine_answer ok $callid \(200\)"
 
 # --- during the call: the SDP, latchkey's list and query -------------------
 
@@ -386,16 +218,16 @@ check "alice got the 200 OK with bob's To tag" \
 	test "$(fact alice to_tag)" = "$(fact bob to_tag)"
 
 both_latched() {
-	ngq query call-id="$callid" >"$LK_TMP/query-during.json" 2>/dev/null &&
+	ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-during.json" 2>/dev/null &&
 		[ "$(legs "$LK_TMP/query-during.json" | awk '{print $4}' |
 			tr '\n' ' ')" = "yes yes " ]
 }
 check "latchkeyd latches both legs within 5 s" wait_for 5 both_latched
 sleep 3		# media flows a while before the counters are read
-ngq list >"$LK_TMP/list-during.json" || true
+ngq "$ns_relay" list >"$LK_TMP/list-during.json" || true
 check "list shows exactly the call kamailio offered" \
 	test "$(jget "$LK_TMP/list-during.json" 'calls.*')" = "$callid"
-ngq query call-id="$callid" >"$LK_TMP/query-during.json" || true
+ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-during.json" || true
 elapsed_ms=$(((${EPOCHREALTIME/./} - established) / 1000))
 elapsed=$((elapsed_ms / 1000)).$((elapsed_ms % 1000 / 100))
 check "query: result ok" test "$(jget "$LK_TMP/query-during.json" result)" = ok
@@ -437,17 +269,17 @@ ua_command "$ns_a" hangup >"$LK_TMP/hangup.json" 2>&1 || true
 check "alice hangs up (ctrl_tcp: $(cat "$LK_TMP/hangup.json"))" \
 	test "$(jget "$LK_TMP/hangup.json" ok 2>/dev/null)" = true
 check "alice sees the call end" \
-	wait_for 10 has_log alice "terminated (duration"
-check "bob sees the call end" wait_for 10 has_log bob "terminated (duration"
+	wait_for 10 has_log alice "terminated \(duration"
+check "bob sees the call end" wait_for 10 has_log bob "terminated \(duration"
 check "kamailio's rtpengine_delete on the BYE was answered ok" \
 	wait_for 10 has_log kamailio "lki: rtpengine_delete ok on BYE $callid"
 check "latchkeyd deleted the call on request" \
 	wait_for 5 has_log latchkeyd "call $callid: deleted by request"
-ngq list >"$LK_TMP/list-after.json" || true
+ngq "$ns_relay" list >"$LK_TMP/list-after.json" || true
 check "list is empty after the hangup" eval \
 	'[ "$(jget "$LK_TMP/list-after.json" result)" = ok ] &&
 	 [ -z "$(jget "$LK_TMP/list-after.json" "calls.*")" ]'
-ngq query call-id="$callid" >"$LK_TMP/query-after.json" || true
+ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-after.json" || true
 check "query of the call after the hangup: Unknown call-id" eval \
 	'[ "$(jget "$LK_TMP/query-after.json" result)" = error ] &&
 	 jget "$LK_TMP/query-after.json" error-reason |
@@ -473,7 +305,7 @@ for ua in alice bob; do
 		      [ $((rx * 10)) -ge $((otx * 9)) ]'
 done
 
-ngq statistics >"$LK_TMP/statistics.json" || true
+ngq "$ns_relay" statistics >"$LK_TMP/statistics.json" || true
 t='statistics.totalstatistics'
 totals() { jget "$LK_TMP/statistics.json" "$1" 2>/dev/null || true; }
 printf '     statistics: %s\n' "$(python3 -c 'import json, sys

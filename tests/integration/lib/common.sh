@@ -1,19 +1,32 @@
 # tests/integration/lib/common.sh  Helpers for integration tests that run the real daemon.
-# Sourced by tests/integration/*.sh; ctest sets LK_LATCHKEYD and LK_LATCHKEY.
+# Sourced by tests/integration/*.sh and tests/interop/*.sh; ctest sets
+# LK_LATCHKEYD and LK_LATCHKEY.  lib/netns.sh and lib/baresip.sh build on it.
 set -euo pipefail
 
 : "${LK_LATCHKEYD:?run through ctest, which sets LK_LATCHKEYD}"
 : "${LK_LATCHKEY:?run through ctest, which sets LK_LATCHKEY}"
 
+LK_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)	# this folder
 LK_TMP=$(mktemp -d /tmp/lk-itest.XXXXXX)
 LK_PIDS=()
+LK_NAMESPACES=()	# network namespaces lk_ns_add made; deleted at exit
+LK_WATCHDOG=		# the PID of lk_watchdog's timer, while it runs
 lk_failures=0
 lk_checks=0
 
+# Everything this test started goes, whatever the exit path.  Each step
+# tolerates failure: under "set -e" one "wait" on a killed process (status
+# 143) would otherwise end the cleanup there, leaving the rest behind.
 lk_cleanup() {
-	local p
+	local p ns
+	lk_watchdog_end
 	for p in "${LK_PIDS[@]:-}"; do
-		[ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+		{ [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; } ||
+			true
+	done
+	lk_ns_kill
+	for ns in "${LK_NAMESPACES[@]:-}"; do
+		[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$LK_TMP"
 }
@@ -72,6 +85,77 @@ lk_bound() {	# lk_bound PID tcp|udp ADDR:PORT
 # How many TCP listeners and UDP sockets PID holds.
 lk_nbound() {	# lk_nbound PID
 	ss -Hlnp -A tcp,udp 2>/dev/null | grep -c "pid=$1," || true
+}
+
+# Run a command every 0.1 s until it succeeds or SECONDS of wall time pass
+# (the command itself may take time: the deadline is on the clock).
+wait_for() {	# wait_for SECONDS CMD...
+	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+in_range() {	# in_range VALUE LO HI
+	[[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# After SECONDS, say so and SIGTERM this shell: the test's TERM trap turns
+# that into its cleanup, which ends the watchdog if it is still waiting.
+lk_watchdog() {	# lk_watchdog SECONDS
+	{ sleep "$1" && echo "FAIL watchdog: still running after ${1}s" &&
+		kill -TERM $$; } 2>/dev/null &
+	LK_WATCHDOG=$!
+}
+# Ending its sleep ends the chain, after which it exits by itself.
+lk_watchdog_end() {
+	local p i
+	[ -n "$LK_WATCHDOG" ] && [ "$BASHPID" = $$ ] || return 0
+	for p in $(ps -o pid= --ppid "$LK_WATCHDOG" 2>/dev/null); do
+		kill "$p" 2>/dev/null || true
+	done
+	for ((i = 0; i < 10; i++)); do
+		kill -0 "$LK_WATCHDOG" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$LK_WATCHDOG" 2>/dev/null || true
+	wait "$LK_WATCHDOG" 2>/dev/null || true
+	LK_WATCHDOG=
+}
+
+# --- network namespaces of this run's own --------------------------------------
+# Each is named PREFIX-PID or PREFIX-PID-ROLE, PID being the test's, so
+# that one left by a killed run can be told from a running one's.
+
+lk_ns_add() {	# lk_ns_add NAME: a namespace with lo up, deleted at exit
+	ip netns add "$1" || return 1
+	LK_NAMESPACES+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# Namespaces PREFIX-PID[-ROLE] that a killed run left behind (its PID is
+# gone) are deleted; a running test's are left alone.
+lk_ns_reap() {	# lk_ns_reap PREFIX
+	local ns p
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
+		    grep -E "^$1-[0-9]+(-[a-z0-9]+)?\$" || true); do
+		p=${ns#"$1"-}
+		p=${p%%-*}
+		kill -0 "$p" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
+	done
+}
+
+# Anything still running in a namespace of ours was started by this test.
+lk_ns_kill() {
+	local ns p
+	for ns in "${LK_NAMESPACES[@]:-}"; do
+		[ -n "$ns" ] || continue
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null || true
+		done
+	done
 }
 
 lk_done() {
