@@ -1,5 +1,4 @@
 /* signalling/b2bua.c  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
-#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -216,9 +215,9 @@ static void call_end(struct call *call, const char *why)
 		lk_media_delete(b->media, &cid, &reason);
 		call->media = false;
 	}
-	lk_info("call %u (%s): ended: %s after %llu s%s%s%s", call->id,
+	lk_info("call %u (%s): ended: %s after %llu s%s%s", call->id,
 		call->what, why, (unsigned long long)(now_s() - call->started),
-		ls.len ? "; media packets " : "", ls.text, ls.len ? "" : "");
+		ls.len ? "; media packets " : "", ls.text);
 	--b->st.active;
 	lk_sipct_abandon(call->ict);
 	call->ict = NULL;
@@ -526,6 +525,18 @@ static int media_sdp(struct call *call, enum lk_media_op op, int from,
  * Our INVITE's responses (initial or re-INVITE), RFC 3261 s.13.2.2
  */
 
+/* The early answer, for a 2xx that comes without SDP (RFC 3261 s.13.2.1). */
+static void keep_answer(struct call *call, size_t len)
+{
+	call->answer = mem_deref(call->answer);
+	call->answer_len = 0;
+	call->answer = mem_alloc(len, NULL);
+	if (!call->answer)
+		return;
+	memcpy(call->answer, call->b->sdpbuf, len);
+	call->answer_len = len;
+}
+
 /* Collect Warning header lines (RFC 3261 s.20.43) into a 256-octet buffer. */
 static bool warning_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		      void *arg)
@@ -596,11 +607,8 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 			if (media_sdp(call, LK_MEDIA_ANSWER, y, msg, &len, &sc,
 				      &rs, warn, sizeof(warn)))
 				len = 0;
-			else if (!mem_deref(call->answer) &&
-				 (call->answer = mem_alloc(len, NULL))) {
-				memcpy(call->answer, b->sdpbuf, len);
-				call->answer_len = len;
-			}
+			else
+				keep_answer(call, len);
 		}
 		re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
 		invite_reply(call, msg->scode, reason, NULL, b->sdpbuf, len);
@@ -758,21 +766,14 @@ static uint16_t route(struct lk_b2bua *b, const struct sip_msg *msg,
 {
 	const struct lk_conf *conf = b->conf;
 	const struct lk_route_conf *rc;
-	char aor[300], fl[80];
+	char aor[300] = "", fl[80];
 	struct pick pk;
 	bool local;
-	char *c;
 
 	memset(&pk, 0, sizeof(pk));
 	local = lk_route_local_domain(conf, msg->uri.host.p,
 				      msg->uri.host.l);
-	if (local) {
-		re_snprintf(aor, sizeof(aor), "sip:%r%s%r", &msg->uri.user,
-			    pl_isset(&msg->uri.user) ? "@" : "",
-			    &msg->uri.host);
-		for (c = strchr(aor, '@') ? strchr(aor, '@') : aor + 4; *c;
-		     c++)
-			*c = (char)tolower((unsigned char)*c);
+	if (local && !lk_registrar_aor(aor, sizeof(aor), &msg->uri)) {
 		lk_registrar_apply(b->reg, aor, pick_h, &pk);
 		if (pk.found) {
 			t->flow = pk.flow;
@@ -1141,10 +1142,9 @@ static void fwd_resp(int err, const struct sip_msg *msg, void *arg)
 		else
 			re_snprintf(reason, sizeof(reason), "%r",
 				    &msg->reason);
-		if (!lk_sipmsg_reply_body(&mb, fw->msg, &fw->flow.remote,
-					  scode, reason, NULL, NULL,
-					  msg && is_sdp(msg) ? NULL : NULL,
-					  NULL, 0)) {
+		/* Status and reason go back; a body of the response does not. */
+		if (!lk_sipmsg_reply(&mb, fw->msg, &fw->flow.remote, scode,
+				     reason, NULL)) {
 			lk_siptrans_reply(fw->st, scode, mb);
 			mem_deref(mb);
 		}

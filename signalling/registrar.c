@@ -393,6 +393,20 @@ static void list_contacts(struct lk_registrar *reg, const char *aor,
 	}
 }
 
+int lk_registrar_aor(char *buf, size_t sz, const struct uri *uri)
+{
+	char *c;
+
+	if (!buf || !uri || re_snprintf(buf, sz, "sip:%r%s%r", &uri->user,
+					pl_isset(&uri->user) ? "@" : "",
+					&uri->host) < 0)
+		return ENAMETOOLONG;
+	for (c = strchr(buf, '@') ? strchr(buf, '@') : buf + 4; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+
+	return 0;
+}
+
 void lk_registrar_register(struct lk_registrar *reg, const struct sip_msg *msg,
 			   const struct lk_sipflow *flow, uint64_t now,
 			   struct lk_sipreply *reply)
@@ -420,18 +434,10 @@ void lk_registrar_register(struct lk_registrar *reg, const struct sip_msg *msg,
 		++reg->st.rejected;
 		return;
 	}
-	if (re_snprintf(aor, sizeof(aor), "sip:%r%s%r", &msg->to.uri.user,
-			pl_isset(&msg->to.uri.user) ? "@" : "",
-			&msg->to.uri.host) < 0) {
+	if (lk_registrar_aor(aor, sizeof(aor), &msg->to.uri)) {
 		set_reply(reply, 400, "Address-of-record too long");
 		++reg->st.rejected;
 		return;
-	}
-	{
-		char *c;
-
-		for (c = strchr(aor, '@') ? strchr(aor, '@') : aor + 4; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
 	}
 	/* Step 3 (s.22): credentials. */
 	if (reg->auth && authenticate(reg, msg, now, reply))

@@ -9,6 +9,7 @@
 #include "siptransport.h"
 
 struct sip_msg;
+struct uri;
 struct lk_registrar;
 
 /* What to answer: status, reason and header lines (CRLF-terminated). */
@@ -59,6 +60,14 @@ int lk_registrar_alloc(struct lk_registrar **regp, const struct lk_conf *conf);
 void lk_registrar_register(struct lk_registrar *reg, const struct sip_msg *msg,
 			   const struct lk_sipflow *flow, uint64_t now,
 			   struct lk_sipreply *reply);
+
+/*
+ * The address-of-record of a URI as bindings are keyed: "sip:user@host",
+ * host in lower case (the user part is case-sensitive, RFC 3261 s.19.1.4).
+ * ENAMETOOLONG when it does not fit in `sz`.  The registrar uses it on To,
+ * the B2BUA on the Request-URI.
+ */
+int lk_registrar_aor(char *buf, size_t sz, const struct uri *uri);
 
 /* Drop the bindings that expired by `now`; returns how many. */
 unsigned lk_registrar_expire(struct lk_registrar *reg, uint64_t now);

@@ -64,14 +64,16 @@ else:
     s = socket.create_connection(("127.0.0.1", 15360), timeout=3)
     s.sendall(msg)
     s.settimeout(1.5)
-# The first final response to this request: a 100 Trying is skipped, and
-# so are responses to an earlier probe (the INVITE probe never ACKs its
+# The first final response to this request (same CSeq and Call-ID): a 100
+# Trying is skipped, and so are responses to an earlier probe (the INVITE probe never ACKs its
 # 488, so Timer G sends it again, RFC 3261 s.17.2.1).
-def cseq_of(b):
+def hdr_of(b, name):
     for l in b.split(b"\r\n"):
-        if l.lower().startswith(b"cseq:"):
+        if l.lower().startswith(name + b":"):
             return l.split(b":", 1)[1].strip()
     return None
+def cseq_of(b):
+    return (hdr_of(b, b"cseq"), hdr_of(b, b"call-id"))
 mine = cseq_of(msg)
 try:
     while True:
@@ -102,16 +104,22 @@ h = ["Via: SIP/2.0/UDP 127.0.0.1:15380;branch=z9hG4bK-%s-%s;rport" % (met, abs(h
      "Call-ID: probe-%s" % abs(hash(drop + extra)), "CSeq: 1 %s" % met,
      "Max-Forwards: 70"]
 h = [x for x in h if not re.match(drop, x)]
+body = ""
 if extra == "PAD":
     h.append("X-Pad: " + "a" * 70000)
+elif extra.startswith("SDP"):	# SDP[|more header lines]: an offer as body
+    h += [x for x in extra.split("|")[1:] if x]
+    h.append("Content-Type: application/sdp")
+    body = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+            "t=0 0\r\nm=audio 40000 RTP/AVP 0\r\n")
 elif extra and extra not in ("NOCL", "BIGCL"):
     h += extra.split("|")
-clen = "Content-Length: 0\r\n"
+clen = "Content-Length: %d\r\n" % len(body)
 if extra == "NOCL":
     clen = ""
 elif extra == "BIGCL":
     clen = "Content-Length: 100000\r\n"
-m = "%s sip:127.0.0.1:15360 SIP/2.0\r\n%s\r\n%s\r\n" % (met, "\r\n".join(h), clen)
+m = "%s sip:127.0.0.1:15360 SIP/2.0\r\n%s\r\n%s\r\n%s" % (met, "\r\n".join(h), clen, body)
 print(repr(m.encode()))
 PY
 }
@@ -163,6 +171,12 @@ r=$(probe udp "$(req OPTIONS '^CSeq:' 'CSeq: 1 REGISTER')")
 check "CSeq method mismatch: 400 ($r)" test "$r" = "SIP/2.0 400 CSeq method does not match the request"
 r=$(probe udp "$(req INVITE)")
 check "INVITE without an SDP offer: 488 ($r)" test "$r" = "SIP/2.0 488 Not Acceptable Here"
+r=$(probe udp "$(req INVITE '^$' 'SDP')")
+check "INVITE with an offer but no Contact: 400 ($r)" test "$r" = "SIP/2.0 400 Bad Request"
+r=$(probe udp "$(req INVITE '^From:' 'SDP|From: <sip:probe@127.0.0.1>|Contact: <sip:probe@127.0.0.1:15380>')")
+check "INVITE without a From tag: 400 ($r)" test "$r" = "SIP/2.0 400 Bad Request"
+r=$(probe udp "$(req INVITE '^$' 'SDP|Contact: <sip:probe@127.0.0.1:15380>')")
+check "INVITE for a local domain, nobody registered, no route: 480 ($r)" test "$r" = "SIP/2.0 480 Temporarily Unavailable"
 r=$(probe udp "$(req SUBSCRIBE)")
 check "SUBSCRIBE (not handled): 405 ($r)" test "$r" = "SIP/2.0 405 Method Not Allowed"
 r=$(probe udp "$(req FROB)")
