@@ -1205,15 +1205,30 @@ static void bye(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
 	char why[64];
 
 	answer(b, st, &x->flow, msg, 200, "OK", NULL);
-	if (call->state == CALL_CALLING && from == SIDE_A) {
-		/* BYE before the final response: treat as a CANCEL. */
-		if (call->got_1xx)
-			send_cancel(call, &call->s[SIDE_B]);
-		invite_reply(call, 487, "Request Terminated", NULL, NULL, 0);
+	if (call->state == CALL_CALLING && from == SIDE_A &&
+	    call->ipending) {
+		/*
+		 * A BYE before the final response (RFC 3261 s.15 does not
+		 * allow it, some UAs do it): handled as a CANCEL, and the
+		 * call lives on until B's final response, so that a 2xx
+		 * crossing it is still acknowledged and ended with BYE.
+		 */
+		if (!call->final_sent)
+			invite_reply(call, 487, "Request Terminated", NULL,
+				     NULL, 0);
+		if (!call->cancelled) {
+			call->cancelled = true;
+			++b->st.cancelled;
+			if (call->got_1xx)
+				send_cancel(call, &call->s[SIDE_B]);
+			else
+				call->cancel_pending = true;
+		}
+		lk_info("call %u (%s): BYE from A before the answer; "
+			"cancelling", call->id, call->what);
+		return;
 	}
-	else {
-		send_bye(call, !from);
-	}
+	send_bye(call, !from);
 	snprintf(why, sizeof(why), "BYE from %s", side_name(from));
 	call_end(call, why);
 }
