@@ -13,6 +13,7 @@
 #include <re.h>
 
 #include "leg.h"
+#include "clock.h"
 #include "log.h"
 #include "media.h"
 #include "netaddr.h"
@@ -55,13 +56,6 @@ struct lk_media {
 	uint64_t exhausted;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static bool str_eq(const char *a, size_t alen, const struct lk_media_str *b)
 {
@@ -573,7 +567,7 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		call->tag_len[SIDE_A] = req->from_tag.len;
 		call->w = pick_worker(m, req->flags);
 		call->flags = req->flags;
-		call->created_ms = mono_ms();
+		call->created_ms = lk_clock_ms();
 		call->created = time(NULL);
 		hash_append(m->calls, hash_joaat((const uint8_t *)call->call_id,
 			    call->call_id_len), &call->he, call);
@@ -751,7 +745,7 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		fail(r, "Failed to rewrite SDP", err, "%s", strerror(err));
 		goto out_rewrite_failed;
 	}
-	call->last_signal_ms = mono_ms();
+	call->last_signal_ms = lk_clock_ms();
 	call->last_signal = time(NULL);
 	if (created)
 		lk_info("call %.*s: created by offer from %.*s: %u stream%s on "
@@ -841,7 +835,7 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 {
 	struct lk_call *call = call_find(m, call_id);
 	struct query_ctx *q;
-	uint64_t now_mono = mono_ms();
+	uint64_t now_mono = lk_clock_ms();
 	time_t now = time(NULL);
 	unsigned i;
 
@@ -876,7 +870,7 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 			LK_STAT_GET(leg->st.dropped_foreign) +
 			LK_STAT_GET(leg->st.dropped_held);
 		li->last_packet = last ? (uint64_t)now -
-			(now_mono - last) / 1000 : 0;
+			lk_clock_since(now_mono, last) / 1000 : 0;
 		legh(li, arg);
 	}
 	free(q);
@@ -973,14 +967,16 @@ static bool timeout_apply_h(struct le *le, void *arg)
 			last = b;
 	}
 	if (m->conf.final_timeout &&
-	    now - call->created_ms >= (uint64_t)m->conf.final_timeout * 1000) {
+	    lk_clock_since(now, call->created_ms) >=
+	    (uint64_t)m->conf.final_timeout * 1000) {
 		lk_info("call %.*s: deleted: final timeout (%u s)",
 			(int)call->call_id_len, call->call_id,
 			m->conf.final_timeout);
 		++m->final_timeouts;
 		mem_deref(call);
 	}
-	else if (now - last >= (uint64_t)m->conf.media_timeout * 1000) {
+	else if (lk_clock_since(now, last) >=
+		 (uint64_t)m->conf.media_timeout * 1000) {
 		lk_info("call %.*s: deleted: media timeout (no media or "
 			"signalling for %u s)", (int)call->call_id_len,
 			call->call_id, m->conf.media_timeout);
@@ -991,10 +987,8 @@ static bool timeout_apply_h(struct le *le, void *arg)
 	return false;
 }
 
-static void timer_cb(evutil_socket_t fd, short what, void *arg)
+void lk_media_sweep(struct lk_media *m, uint64_t now)
 {
-	struct lk_media *m = arg;
-	uint64_t now = mono_ms();
 	uint32_t b;
 
 	/*
@@ -1012,6 +1006,13 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 			le = next;
 		}
 	}
+}
+
+static void timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	lk_media_sweep(arg, lk_clock_ms());
 }
 
 /*

@@ -182,4 +182,12 @@ struct lk_media_totals {
 
 void lk_media_totals(struct lk_media *m, struct lk_media_totals *t);
 
+/*
+ * Ends the calls whose media timeout or final timeout has passed at `now`
+ * (lk_clock_ms()).  The media core's own timer calls it once a second;
+ * tests call it with a chosen `now`.  Media stamps from the workers may be
+ * newer than `now`: such a call is active, never "idle for 2^64 ms".
+ */
+void lk_media_sweep(struct lk_media *m, uint64_t now);
+
 #endif

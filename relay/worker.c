@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "demux.h"
+#include "clock.h"
 #include "log.h"
 #include "netaddr.h"
 #include "stun.h"
@@ -120,14 +121,6 @@ struct lk_worker {
 	struct lk_worker_stats st;
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	/* Coarse: one read per batch, and a millisecond is all latching needs. */
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /*
  * glibc's recvmmsg() and sendmmsg() are thread cancellation points, and
@@ -389,7 +382,7 @@ static void recv_cb(evutil_socket_t fd, short what, void *arg)
 	n = sys_recvmmsg(fd, w->rx_msgs, RX_BATCH, MSG_DONTWAIT);
 	if (n > 0) {
 		LK_STAT_ADD(w->st.recv_calls, 1);
-		now = now_ms();
+		now = lk_clock_ms();
 	}
 	for (i = 0; n > 0 && i < (unsigned)n; i++) {
 		struct msghdr *mh = &w->rx_msgs[i].msg_hdr;

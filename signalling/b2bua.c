@@ -7,6 +7,7 @@
 #include <re.h>
 
 #include "b2bua.h"
+#include "clock.h"
 #include "log.h"
 #include "media.h"
 #include "registrar.h"
@@ -84,13 +85,6 @@ struct lk_b2bua {
 	struct lk_b2bua_stats st;
 };
 
-static uint64_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
-}
 
 static const char *side_name(int side)
 {
@@ -216,7 +210,7 @@ static void call_end(struct call *call, const char *why)
 		call->media = false;
 	}
 	lk_info("call %u (%s): ended: %s after %llu s%s%s", call->id,
-		call->what, why, (unsigned long long)(now_s() - call->started),
+		call->what, why, (unsigned long long)(lk_clock_s() - call->started),
 		ls.len ? "; media packets " : "", ls.text);
 	--b->st.active;
 	lk_sipct_abandon(call->ict);
@@ -907,7 +901,7 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	}
 	call->b = b;
 	call->id = ++b->next_id;
-	call->started = now_s();
+	call->started = lk_clock_s();
 	call->iside = SIDE_A;
 	call->ist = st;
 	call->imsg = mem_ref(msg);

@@ -11,6 +11,7 @@
 
 #include "b2bua.h"
 #include "listen.h"
+#include "clock.h"
 #include "log.h"
 #include "registrar.h"
 #include "sip.h"
@@ -32,13 +33,6 @@ struct lk_sip {
 	uint64_t options, methods_rejected, cancels, acks, stateless;
 };
 
-static uint64_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
-}
 
 /* Methods of RFC 3261 and its extensions that latchkey does not take. */
 static bool method_known(const struct pl *met)
@@ -159,7 +153,7 @@ void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 		return;
 	}
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
-		lk_registrar_register(sip->registrar, msg, flow, now_s(),
+		lk_registrar_register(sip->registrar, msg, flow, lk_clock_s(),
 				      &reply);
 		answer(sip, st, flow, msg, reply.scode, reply.reason,
 		       reply.hdrs[0] ? reply.hdrs : NULL);
@@ -185,7 +179,7 @@ static void expiry_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct lk_sip *sip = arg;
 
-	lk_registrar_expire(sip->registrar, now_s());
+	lk_registrar_expire(sip->registrar, lk_clock_s());
 }
 
 int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
@@ -341,7 +335,7 @@ void lk_sip_free(struct lk_sip *sip)
 		}
 		if (rs.bindings && lk_log_get_level() >= LK_LOG_INFO) {
 			lk_info("registrar bindings at stop:");
-			lk_registrar_print(sip->registrar, now_s(), stderr);
+			lk_registrar_print(sip->registrar, lk_clock_s(), stderr);
 		}
 	}
 	if (sip->expiry)

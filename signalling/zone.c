@@ -9,6 +9,7 @@
 #include <re.h>
 
 #include "listen.h"
+#include "clock.h"
 #include "log.h"
 #include "sip.h"
 #include "sipauth.h"
@@ -388,13 +389,6 @@ static bool auth_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	return true;
 }
 
-static uint64_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
-}
 
 /* 0: the client proved the zone's credentials (or none are configured). */
 static int server_auth(struct zone *z, const struct sip_msg *msg,
@@ -412,7 +406,7 @@ static int server_auth(struct zone *z, const struct sip_msg *msg,
 	sip_msg_hdr_apply(msg, true, SIP_HDR_AUTHORIZATION, auth_h, &af);
 	if (af.found) {
 		err = lk_sipauth_nonce_check(&af.resp.nonce, z->zs->secret,
-					     now_s(), NONCE_LIFETIME);
+					     lk_clock_s(), NONCE_LIFETIME);
 		stale = err == ETIMEDOUT;
 		pl_set_str(&user, z->zc->username);
 		pl_set_str(&realm, ZONE_REALM);
@@ -435,7 +429,7 @@ static int server_auth(struct zone *z, const struct sip_msg *msg,
 				stale ? "stale nonce" :
 				"wrong user or password");
 	}
-	lk_sipauth_nonce(nonce, sizeof(nonce), z->zs->secret, now_s());
+	lk_sipauth_nonce(nonce, sizeof(nonce), z->zs->secret, lk_clock_s());
 	snprintf(hdrs, sz, "WWW-Authenticate: Digest realm=\"%s\", "
 		 "nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n",
 		 ZONE_REALM, nonce, stale ? ", stale=true" : "");
@@ -503,7 +497,7 @@ bool lk_zones_request(struct lk_zones *zs, struct lk_sipst *st,
 	if (!zs || !flow || !flow->zone || flow->zone > zs->n)
 		return false;
 	z = &zs->z[flow->zone - 1];
-	z->last_rx = now_s();
+	z->last_rx = lk_clock_s();
 	if (z->client) {
 		if (z->up && z->flow.conn == flow->conn)
 			return false;
@@ -576,7 +570,7 @@ static void watchdog_h(evutil_socket_t fd, short what, void *arg)
 	uint64_t limit = 3ull * z->zc->keepalive_interval;
 	char why[96];
 
-	if (!z->up || !z->flow.conn || now_s() - z->last_rx <= limit)
+	if (!z->up || !z->flow.conn || lk_clock_s() - z->last_rx <= limit)
 		return;
 	snprintf(why, sizeof(why), "nothing from the traversal client for "
 		 "%llu s (3 keep-alive intervals)", (unsigned long long)limit);
