@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 static enum lk_log_level log_level = LK_LOG_INFO;
@@ -92,16 +93,18 @@ void lk_log_msg(enum lk_log_level level, const char *func, const char *fmt, ...)
 void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 		    const char *func, const char *fmt, ...)
 {
-	struct timespec ts;
 	char suffix[64];
 	uint64_t now;
 	va_list ap;
 
 	if (level > log_level)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec;
-	if (now - rl->window_start >= rl->interval) {
+	/*
+	 * A call site on the packet path is shared by every worker: another
+	 * thread may have opened the window a moment "after" this read.
+	 */
+	now = lk_clock_s();
+	if (lk_clock_since(now, rl->window_start) >= rl->interval) {
 		rl->window_start = now;
 		rl->printed = 0;
 	}

@@ -1,0 +1,255 @@
+/* tests/unit/relay/test_media.c  The media core's timeout sweep, against real workers and sockets on loopback. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include <event2/event.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "media.h"
+
+/*
+ * A Control (no multiplexed ports) with its media on 45800-45899, a range
+ * no other test uses, a 60 s media timeout and a 300 s final timeout.
+ */
+static const char config[] =
+	"[System]\nRole = control\n"
+	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 45800\n"
+	"Traversal Media port end = 45899\n"
+	"[Media]\nMedia timeout = 60\nFinal timeout = 300\n"
+	"Port cool-down = 0\nPort allocation order = sequential\n";
+
+static const char offer[] =
+	"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+	"t=0 0\r\nm=audio 45990 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+
+struct fixture {
+	struct lk_conf conf;
+	struct event_base *base;
+	struct lk_media *m;
+	char sdp[2048];
+};
+
+#define CALL_ID "sweep-1@test"
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct lk_conf_diag diag = {0};
+	char err[256];
+
+	assert_non_null(f);
+	assert_int_equal(0, lk_conf_parse(&f->conf, "test", config,
+					  strlen(config), &diag));
+	f->base = event_base_new();
+	assert_non_null(f->base);
+	assert_int_equal(0, lk_media_alloc(&f->m, f->base, &f->conf, err,
+					   sizeof(err)));
+	*state = f;
+
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	lk_media_free(f->m);
+	event_base_free(f->base);
+	free(f);
+
+	return 0;
+}
+
+static struct lk_media_str str(const char *s)
+{
+	struct lk_media_str r = {s, strlen(s)};
+
+	return r;
+}
+
+/* An offer from side A; f->sdp is the SDP for B, with the relay's port. */
+static void make_call(struct fixture *f)
+{
+	struct lk_media_req req;
+	struct lk_media_reply rep;
+
+	memset(&req, 0, sizeof(req));
+	memset(&rep, 0, sizeof(rep));
+	req.op = LK_MEDIA_OFFER;
+	req.call_id = str(CALL_ID);
+	req.from_tag = str("tag-a");
+	req.sdp = offer;
+	req.sdp_len = strlen(offer);
+	req.flags = LK_MF_SYMMETRIC;
+	rep.sdp = f->sdp;
+	rep.sdp_size = sizeof(f->sdp);
+	assert_int_equal(0, lk_media_offer_answer(f->m, &req, &rep));
+}
+
+static void no_leg(const struct lk_media_leg_info *li, void *arg)
+{
+	(void)li;
+	(void)arg;
+}
+
+static bool call_exists(struct fixture *f)
+{
+	struct lk_media_call_info ci;
+	struct lk_media_str id = str(CALL_ID);
+	const char *reason = NULL;
+
+	return lk_media_query(f->m, &id, &ci, no_leg, NULL, &reason) == 0;
+}
+
+static void count_leg(const struct lk_media_leg_info *li, void *arg)
+{
+	uint64_t *n = arg;
+
+	*n += li->packets;
+}
+
+static uint64_t packets_in(struct fixture *f)
+{
+	struct lk_media_call_info ci;
+	struct lk_media_str id = str(CALL_ID);
+	const char *reason = NULL;
+	uint64_t n = 0;
+
+	assert_int_equal(0, lk_media_query(f->m, &id, &ci, count_leg, &n,
+					   &reason));
+	return n;
+}
+
+/* The relay port in the rewritten SDP's m= line. */
+static uint16_t sdp_port(const char *sdp)
+{
+	const char *p = strstr(sdp, "m=audio ");
+
+	assert_non_null(p);
+	return (uint16_t)atoi(p + 8);
+}
+
+static void send_rtp(uint16_t port)
+{
+	uint8_t rtp[172] = {0x80, 0x00, 0x00, 0x01};
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(port)};
+	struct sockaddr_in from = {.sin_family = AF_INET,
+				   .sin_port = htons(45990)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &from.sin_addr);
+	assert_int_equal(0, bind(fd, (struct sockaddr *)&from, sizeof(from)));
+	assert_int_equal((ssize_t)sizeof(rtp),
+			 sendto(fd, rtp, sizeof(rtp), 0,
+				(struct sockaddr *)&to, sizeof(to)));
+	close(fd);
+}
+
+/*
+ * The clock the sweep read is older than the call's own stamps (the
+ * control thread read it, was preempted, and the offer or a worker
+ * stamped a later time): the call is active.  Before common/clock.h the
+ * unsigned difference wrapped and the call was deleted as "media timeout"
+ * (issue 9: a live call of the sip_traversal test, 3 s old).
+ */
+static void a_stamp_newer_than_now_deletes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t now = lk_clock_ms();
+
+	make_call(f);
+	lk_media_sweep(f->m, now - 1);
+	lk_media_sweep(f->m, now - 1000);
+	lk_media_sweep(f->m, 0);
+	assert_true(call_exists(f));
+}
+
+/* The same with a real packet, stamped by a worker thread. */
+static void a_worker_stamp_newer_than_now_deletes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t before, i;
+
+	make_call(f);
+	before = lk_clock_ms();
+	/* Several coarse-clock ticks later, media on the port offered to B. */
+	usleep(20000);
+	send_rtp(sdp_port(f->sdp));
+	for (i = 0; i < 200 && !packets_in(f); i++)
+		usleep(10000);
+	assert_true(packets_in(f) > 0);
+	/* Newer than the offer's own stamp, older than the worker's. */
+	lk_media_sweep(f->m, before);
+	assert_true(call_exists(f));
+}
+
+/* The control: a call idle for the whole media timeout does go. */
+static void a_call_idle_for_the_media_timeout_is_deleted(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t now = lk_clock_ms();
+
+	make_call(f);
+	lk_media_sweep(f->m, now + 59 * 1000);
+	assert_true(call_exists(f));
+	lk_media_sweep(f->m, now + 61 * 1000);
+	assert_false(call_exists(f));
+}
+
+static void a_call_older_than_the_final_timeout_is_deleted(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_media_totals t;
+	uint64_t now = lk_clock_ms();
+
+	make_call(f);
+	lk_media_sweep(f->m, now + 301 * 1000);
+	assert_false(call_exists(f));
+	lk_media_totals(f->m, &t);
+	assert_int_equal(1, t.final_timeouts);
+	assert_int_equal(0, t.timeouts);
+}
+
+static void elapsed_time_saturates_at_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(0, lk_clock_since(100, 101));
+	assert_int_equal(0, lk_clock_since(0, UINT64_MAX));
+	assert_int_equal(0, lk_clock_since(7, 7));
+	assert_int_equal(5, lk_clock_since(105, 100));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(elapsed_time_saturates_at_zero),
+		cmocka_unit_test_setup_teardown(
+			a_stamp_newer_than_now_deletes_nothing, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_worker_stamp_newer_than_now_deletes_nothing, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_call_idle_for_the_media_timeout_is_deleted, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_call_older_than_the_final_timeout_is_deleted, setup,
+			teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
