@@ -54,7 +54,8 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]:-}"; do
-		[ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+		{ [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; } ||
+			true
 	done
 	rm -rf "$work"
 }

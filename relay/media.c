@@ -138,9 +138,14 @@ static void streams_detach_h(struct lk_worker *w, void *arg)
 	}
 }
 
-/* After the worker let go: close sockets, ports back to the allocator. */
-static void stream_free(struct lk_media *m, struct lk_stream *s)
+/*
+ * After the worker let go: close sockets, ports back to the allocator.  A
+ * stream that never reached the worker has no socket (leg_init) and no
+ * call yet.
+ */
+static void stream_destructor(void *arg)
 {
+	struct lk_stream *s = arg;
 	unsigned i, c;
 
 	for (i = 0; i < 2; i++) {
@@ -151,9 +156,8 @@ static void stream_free(struct lk_media *m, struct lk_stream *s)
 				close(leg->sock[c].fd);
 		}
 		if (leg->sock[0].fd >= 0 && leg->port[0])
-			lk_portalloc_give(m->pa, leg->port[0]);
+			lk_portalloc_give(s->call->m->pa, leg->port[0]);
 	}
-	free(s);
 }
 
 static void call_destructor(void *arg)
@@ -166,7 +170,7 @@ static void call_destructor(void *arg)
 		lk_worker_call(call->w, streams_detach_h, call->streams);
 	for (s = call->streams; s; s = next) {
 		next = s->next;
-		stream_free(call->m, s);
+		mem_deref(s);
 		--call->m->nstreams;
 	}
 	--call->m->ncalls;
@@ -508,8 +512,7 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 		}
 		if (mp->s[i].port[0] && !mp->s[i].consumed)
 			lk_portalloc_give(m->pa, mp->s[i].port[0]);
-		free(mp->s[i].fresh);
-		mp->s[i].fresh = NULL;
+		mp->s[i].fresh = mem_deref(mp->s[i].fresh);
 	}
 }
 
@@ -653,7 +656,7 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		}
 
 		if (!s) {
-			s = calloc(1, sizeof(*s));
+			s = mem_zalloc(sizeof(*s), stream_destructor);
 			if (!s) {
 				err = fail(r, "Out of memory", ENOMEM, NULL);
 				goto out;

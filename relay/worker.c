@@ -208,9 +208,25 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 	flush(w);
 }
 
+/*
+ * The multiplexID's home slot: Knuth's multiplicative hash (2^32 / phi).
+ * The IDs in the table are random (lk_worker_mux_add); the multiply costs
+ * one instruction and keeps the low bits well spread should IDs ever come
+ * from a sequence.
+ */
+static uint32_t mux_slot(uint32_t id)
+{
+	return (id * 2654435761u) & (MUX_TABLE - 1);
+}
+
+static uint32_t mux_next(uint32_t h)
+{
+	return (h + 1) & (MUX_TABLE - 1);
+}
+
 static struct lk_leg *mux_find(const struct lk_worker *w, uint32_t id)
 {
-	uint32_t h = (id * 2654435761u) & (MUX_TABLE - 1);
+	uint32_t h = mux_slot(id);
 
 	for (;;) {
 		struct lk_leg *leg = w->mux_table[h];
@@ -219,7 +235,7 @@ static struct lk_leg *mux_find(const struct lk_worker *w, uint32_t id)
 			return NULL;
 		if (leg->mux_id == id)
 			return leg;
-		h = (h + 1) & (MUX_TABLE - 1);
+		h = mux_next(h);
 	}
 }
 
@@ -515,9 +531,9 @@ int lk_worker_mux_add(struct lk_worker *w, struct lk_leg *leg)
 	leg->mux_id = id;
 	leg->mux_rx = true;
 	leg->mux_pair = w->mux_next_pair++ % (w->nmux / 2);
-	h = (id * 2654435761u) & (MUX_TABLE - 1);
+	h = mux_slot(id);
 	while (w->mux_table[h])
-		h = (h + 1) & (MUX_TABLE - 1);
+		h = mux_next(h);
 	w->mux_table[h] = leg;
 	++w->mux_legs;
 
@@ -530,19 +546,19 @@ void lk_worker_mux_del(struct lk_worker *w, struct lk_leg *leg)
 
 	if (!leg->mux_rx)
 		return;
-	h = (leg->mux_id * 2654435761u) & (MUX_TABLE - 1);
+	h = mux_slot(leg->mux_id);
 	while (w->mux_table[h] && w->mux_table[h] != leg)
-		h = (h + 1) & (MUX_TABLE - 1);
+		h = mux_next(h);
 	if (!w->mux_table[h])
 		return;
 	/* Backward-shift deletion keeps every probe chain unbroken. */
 	w->mux_table[h] = NULL;
 	j = h;
 	for (;;) {
-		j = (j + 1) & (MUX_TABLE - 1);
+		j = mux_next(j);
 		if (!w->mux_table[j])
 			break;
-		k = (w->mux_table[j]->mux_id * 2654435761u) & (MUX_TABLE - 1);
+		k = mux_slot(w->mux_table[j]->mux_id);
 		if ((j > h && (k <= h || k > j)) || (j < h && k <= h && k > j)) {
 			w->mux_table[h] = w->mux_table[j];
 			w->mux_table[j] = NULL;
