@@ -9,7 +9,7 @@
 #include "latch.h"
 
 #define LATCH_FLAGS_ALL (LK_LATCH_TRUST_ADDRESS | LK_LATCH_ASYMMETRIC | \
-			 LK_LATCH_MEDIA_HANDOVER)
+			 LK_LATCH_MEDIA_HANDOVER | LK_LATCH_ANY_SOURCE)
 
 /* The forwarding path touches one latch per packet: keep it in three
  * cache lines. */
@@ -148,6 +148,50 @@ int lk_latch_set_sdp(struct lk_latch *l, const struct sockaddr *sa,
 	return 0;
 }
 
+int lk_latch_set_signalling(struct lk_latch *l, const struct sockaddr *sa,
+			    socklen_t len)
+{
+	struct src_key k;
+
+	if (!l)
+		return EINVAL;
+	if (!sa) {
+		l->sig_ip_set = false;
+		return 0;
+	}
+	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+		return EAFNOSUPPORT;
+	if (!sa_valid(sa, len))
+		return EINVAL;
+
+	src_key_make(&k, sa);
+	memcpy(l->sig_ip, k.addr, sizeof(l->sig_ip));
+	l->sig_ip_set = true;
+
+	return 0;
+}
+
+/*
+ * Rule 2 (latch.h): may this source latch an unlatched stream?  Only the
+ * signalled IP or the SDP's, once signalling said where it came from.
+ */
+static bool first_source_ok(const struct lk_latch *l,
+			    const struct sockaddr *src)
+{
+	struct src_key k, ks;
+
+	if (!l->sig_ip_set || (l->flags & LK_LATCH_ANY_SOURCE))
+		return true;
+	src_key_make(&k, src);
+	if (!memcmp(k.addr, l->sig_ip, sizeof(k.addr)))
+		return true;
+	if (!l->sdp.sa.sa_family)
+		return false;
+	src_key_make(&ks, &l->sdp.sa);
+
+	return !memcmp(k.addr, ks.addr, sizeof(k.addr));
+}
+
 void lk_latch_reset(struct lk_latch *l)
 {
 	if (!l)
@@ -164,7 +208,7 @@ void lk_latch_reset(struct lk_latch *l)
 static bool handover_due(struct lk_latch *l, const struct sockaddr *src,
 			 enum lk_pkt kind, uint64_t now_ms)
 {
-	if (!(l->flags & LK_LATCH_MEDIA_HANDOVER))
+	if (!(l->flags & LK_LATCH_MEDIA_HANDOVER) || kind == LK_PKT_STUN)
 		return false;
 	/* RTCP may move a latch only where RTP never came (an RTCP-only
 	 * socket): elsewhere a stray report must not steal the stream. */
@@ -188,9 +232,11 @@ static bool handover_due(struct lk_latch *l, const struct sockaddr *src,
 }
 
 static void latch_to(struct lk_latch *l, const struct sockaddr *src,
-		     uint64_t now_ms)
+		     enum lk_pkt kind, uint64_t now_ms)
 {
 	addr_store(&l->peer, src);
+	l->latched_by = (uint8_t)kind;
+	l->latched_ms = now_ms;
 	if (l->ever_latched)
 		++l->stats.relatches;
 	l->latched = true;
@@ -209,15 +255,19 @@ enum lk_latch_verdict lk_latch_input(struct lk_latch *l,
 {
 	if (!l)
 		return LK_LATCH_DROP_INVALID;
-	if ((kind != LK_PKT_RTP && kind != LK_PKT_RTCP) ||
-	    !sa_valid(src, len)) {
+	if ((kind != LK_PKT_RTP && kind != LK_PKT_RTCP &&
+	     kind != LK_PKT_STUN) || !sa_valid(src, len)) {
 		++l->stats.dropped_invalid;
 		return LK_LATCH_DROP_INVALID;
 	}
 
 	if (!l->latched) {
+		if (!first_source_ok(l, src)) {
+			++l->stats.dropped_unexpected;
+			return LK_LATCH_DROP_UNEXPECTED;
+		}
 		/* Seed "N": the first packet decides where media goes. */
-		latch_to(l, src, now_ms);
+		latch_to(l, src, kind, now_ms);
 		l->seen_rtp |= kind == LK_PKT_RTP;
 		++l->stats.latches;
 		++l->stats.accepted;
@@ -233,7 +283,7 @@ enum lk_latch_verdict lk_latch_input(struct lk_latch *l,
 	}
 
 	if (handover_due(l, src, kind, now_ms)) {
-		latch_to(l, src, now_ms);
+		latch_to(l, src, kind, now_ms);
 		l->seen_rtp |= kind == LK_PKT_RTP;
 		++l->stats.accepted;
 		return LK_LATCH_RELATCHED;
@@ -277,6 +327,29 @@ bool lk_latch_is_latched(const struct lk_latch *l)
 	return l && l->latched;
 }
 
+enum lk_pkt lk_latch_latched_by(const struct lk_latch *l, uint64_t *msp)
+{
+	if (!l || !l->latched)
+		return LK_PKT_DROP;
+	if (msp)
+		*msp = l->latched_ms;
+
+	return (enum lk_pkt)l->latched_by;
+}
+
+bool lk_latch_same_ip(const struct sockaddr *a, socklen_t alen,
+		      const struct sockaddr *b, socklen_t blen)
+{
+	struct src_key ka, kb;
+
+	if (!sa_valid(a, alen) || !sa_valid(b, blen))
+		return false;
+	src_key_make(&ka, a);
+	src_key_make(&kb, b);
+
+	return !memcmp(ka.addr, kb.addr, sizeof(ka.addr));
+}
+
 const char *lk_latch_verdict_name(enum lk_latch_verdict v)
 {
 	switch (v) {
@@ -285,6 +358,7 @@ const char *lk_latch_verdict_name(enum lk_latch_verdict v)
 	case LK_LATCH_RELATCHED:	return "relatched";
 	case LK_LATCH_DROP_FOREIGN:	return "drop-foreign";
 	case LK_LATCH_DROP_INVALID:	return "drop-invalid";
+	case LK_LATCH_DROP_UNEXPECTED:	return "drop-unexpected";
 	}
 
 	return "?";

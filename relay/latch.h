@@ -19,14 +19,23 @@
  *
  *  1. Nothing is sent towards the peer before its first packet arrives:
  *     lk_latch_target() returns NULL and counts the packet as held.
- *  2. The first RTP or RTCP packet (an RTP keep-alive included) latches
- *     its source address and port, at once: no learning window.
+ *  2. The first RTP or RTCP packet (an RTP keep-alive included), or STUN
+ *     Binding request or indication (an RFC 6263 keep-alive; RFC 7362
+ *     s.4 describes latching on it), latches its source address and port,
+ *     at once: no learning window.  Before that first packet, a source is
+ *     accepted only from the IP address the stream's signalling came from
+ *     or the one its SDP names, when signalling said where it came from
+ *     (lk_latch_set_signalling()): an attacker who guesses a fresh relay
+ *     port and sends first gets LK_LATCH_DROP_UNEXPECTED, not the leg.
+ *     LK_LATCH_ANY_SOURCE lifts that for carrier-grade NATs that give
+ *     media another public IP than signalling.
  *  3. After that, a packet from any other source is dropped and counted
  *     (dropped_foreign): nothing an RTP-bleed attacker sends gets through
  *     and nothing is sent to it.  The window the rule leaves is before the
- *     first packet: a spoofer whose packet arrives first latches instead
- *     of the peer.  The stream narrows it by creating its latches only
- *     when signalling has set the stream up.
+ *     first packet, and rule 2 narrows it to a spoofer of the endpoint's
+ *     own address; the stream narrows it further by creating its latches
+ *     only when signalling has set the stream up.  STUN never moves a
+ *     latch once it is set (handover takes RTP, see below).
  *  4. The latch moves only by new signalling (lk_latch_reset(), issued when
  *     a re-INVITE, UPDATE or answer renegotiates the stream; the next
  *     packet latches again) or, with LK_LATCH_MEDIA_HANDOVER, by the
@@ -87,6 +96,7 @@ enum lk_latch_flags {
 	LK_LATCH_TRUST_ADDRESS	= 1 << 0,	/* send to SDP until latched */
 	LK_LATCH_ASYMMETRIC	= 1 << 1,	/* always send to SDP */
 	LK_LATCH_MEDIA_HANDOVER	= 1 << 2,	/* a new source may take over */
+	LK_LATCH_ANY_SOURCE	= 1 << 3,	/* first packet from anywhere */
 };
 
 enum lk_latch_verdict {
@@ -94,7 +104,8 @@ enum lk_latch_verdict {
 	LK_LATCH_LATCHED_NOW,	/* first packet (or first after reset) */
 	LK_LATCH_RELATCHED,	/* media handover moved the latch here */
 	LK_LATCH_DROP_FOREIGN,	/* not the latched source: drop */
-	LK_LATCH_DROP_INVALID,	/* not an IPv4/IPv6 source, or not RTP/RTCP */
+	LK_LATCH_DROP_INVALID,	/* not an IPv4/IPv6 source, or not media */
+	LK_LATCH_DROP_UNEXPECTED,	/* unlatched, not the signalled IP */
 };
 
 /* An IPv4 or IPv6 socket address, in 28 octets instead of 128. */
@@ -109,6 +120,7 @@ struct lk_latch_stats {
 	uint64_t accepted;	/* ACCEPT, LATCHED_NOW and RELATCHED */
 	uint64_t dropped_foreign;
 	uint64_t dropped_invalid;
+	uint64_t dropped_unexpected;	/* before latching, another IP */
 	uint64_t held;		/* target() said NULL: nowhere to send yet */
 	uint64_t latches;	/* LATCHED_NOW verdicts */
 	uint64_t relatches;	/* latches after the first: handover or reset */
@@ -119,14 +131,18 @@ struct lk_latch {
 	union lk_latch_addr sdp;	/* from signalling; sa_family 0: none */
 	union lk_latch_addr cand;	/* handover candidate */
 	uint64_t last_rx_ms;		/* last packet from `peer` */
+	uint64_t latched_ms;		/* when `peer` was latched */
 	struct lk_latch_stats stats;
+	uint8_t sig_ip[16];		/* signalling source, IPv4-mapped */
 	unsigned flags;
 	uint16_t handover_packets;
 	uint16_t handover_quiet_ms;
 	uint16_t cand_count;		/* packets in a row from `cand` */
+	uint8_t latched_by;		/* enum lk_pkt of the latching packet */
 	bool latched;
 	bool ever_latched;
 	bool seen_rtp;
+	bool sig_ip_set;
 };
 
 /*
@@ -162,6 +178,17 @@ int lk_latch_set_sdp(struct lk_latch *l, const struct sockaddr *sa,
 		     socklen_t len);
 
 /*
+ * The address the stream's signalling came from (ng "received-from", the
+ * SIP request's source): before latching, only this IP or the SDP's may
+ * latch (rule 2), unless LK_LATCH_ANY_SOURCE.  The port is not compared:
+ * a NAT maps media and signalling to different ports.  NULL clears it,
+ * and with it the check.  Returns 0, or EINVAL/EAFNOSUPPORT as
+ * lk_latch_set_sdp().
+ */
+int lk_latch_set_signalling(struct lk_latch *l, const struct sockaddr *sa,
+			    socklen_t len);
+
+/*
  * New signalling renegotiated the stream (re-INVITE, UPDATE, answer): forget
  * the latched source, so that the next packet latches again.  Until then
  * nothing is sent (or, with LK_LATCH_TRUST_ADDRESS, the SDP address is
@@ -170,11 +197,12 @@ int lk_latch_set_sdp(struct lk_latch *l, const struct sockaddr *sa,
 void lk_latch_reset(struct lk_latch *l);
 
 /*
- * One packet of class `kind` (LK_PKT_RTP, keep-alives included, or
- * LK_PKT_RTCP) arrived from `src` at `now_ms` (a monotonic clock).  Returns
- * the verdict and counts it.  Only an ACCEPT, LATCHED_NOW or RELATCHED
- * packet may be forwarded.  Other classes are not media and do not latch
- * (the caller answers STUN and drops the rest before calling this):
+ * One packet of class `kind` (LK_PKT_RTP, keep-alives included,
+ * LK_PKT_RTCP, or LK_PKT_STUN for a Binding request or indication, which
+ * the caller has checked) arrived from `src` at `now_ms` (a monotonic
+ * clock).  Returns the verdict and counts it.  Only an ACCEPT, LATCHED_NOW
+ * or RELATCHED RTP or RTCP packet may be forwarded; an accepted STUN
+ * message may be answered, never forwarded.  Other classes do not latch:
  * they get LK_LATCH_DROP_INVALID, as does a NULL or non-IP source.
  */
 enum lk_latch_verdict lk_latch_input(struct lk_latch *l,
@@ -193,6 +221,17 @@ const struct sockaddr *lk_latch_target(struct lk_latch *l, socklen_t *lenp);
 
 /* Whether a source is latched now. */
 bool lk_latch_is_latched(const struct lk_latch *l);
+
+/*
+ * What latched the current source (LK_PKT_RTP, LK_PKT_RTCP, LK_PKT_STUN)
+ * and when (`*msp`, the clock of lk_latch_input()); LK_PKT_DROP when
+ * nothing is latched.
+ */
+enum lk_pkt lk_latch_latched_by(const struct lk_latch *l, uint64_t *msp);
+
+/* Whether two addresses have the same IP (IPv4-mapped IPv6 = IPv4). */
+bool lk_latch_same_ip(const struct sockaddr *a, socklen_t alen,
+		      const struct sockaddr *b, socklen_t blen);
 
 /* A short fixed name for a verdict, for statistics and tests. */
 const char *lk_latch_verdict_name(enum lk_latch_verdict v);

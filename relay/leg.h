@@ -46,6 +46,7 @@ struct lk_leg_stats {
 	uint64_t bytes_out;
 	uint64_t malformed;
 	uint64_t dropped_foreign;	/* another source after latching */
+	uint64_t dropped_unexpected;	/* before latching, not signalled IP */
 	uint64_t dropped_held;		/* to this side before it latched */
 	uint64_t keepalives;
 	uint64_t stun;
@@ -60,6 +61,7 @@ struct lk_leg {
 	uint16_t port[2];		/* the relay's ports this side sends to */
 	struct lk_latch latch[2];	/* where this side's RTP/RTCP come from */
 	bool rtcp_mux;			/* this side sends RTCP on the RTP port */
+	bool no_nat;			/* its SDP address = its signalling's */
 	bool mux_rx;			/* this side sends to the mux ports */
 	uint32_t mux_id;		/* ... with this multiplexID */
 	unsigned mux_pair;		/* ... on this pair of mux ports */

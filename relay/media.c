@@ -219,6 +219,7 @@ struct media_plan {
 		/* the sender's side (whose SDP this is) */
 		union lk_latch_addr sdp_rtp, sdp_rtcp;
 		bool has_sdp;
+		bool no_nat;			/* SDP address = signalling's */
 		bool rtcp_mux;
 		bool mux_tx;
 		uint32_t mux_tx_id;
@@ -236,6 +237,7 @@ struct media_plan {
 	struct lk_call *call;
 	unsigned sender, receiver;		/* SIDE_A or SIDE_B */
 	unsigned latch_flags;
+	union lk_latch_addr sig;		/* "received-from"; 0: unknown */
 	bool reset_latch;			/* new signalling for the sender */
 	bool answer;
 };
@@ -281,7 +283,12 @@ static void apply_h(struct lk_worker *w, void *arg)
 
 		/* The sender's side: what its SDP says about it. */
 		for (c = 0; c < 2; c++) {
-			lk_latch_set_flags(&snd->latch[c], mp->latch_flags);
+			lk_latch_set_flags(&snd->latch[c], mp->latch_flags |
+					   (mp->s[i].no_nat ?
+					    LK_LATCH_TRUST_ADDRESS : 0));
+			lk_latch_set_signalling(&snd->latch[c],
+				mp->sig.sa.sa_family ? &mp->sig.sa : NULL,
+				sizeof(mp->sig));
 			if (mp->s[i].has_sdp)
 				lk_latch_set_sdp(&snd->latch[c], c ?
 					&mp->s[i].sdp_rtcp.sa :
@@ -293,6 +300,7 @@ static void apply_h(struct lk_worker *w, void *arg)
 				lk_latch_reset(&snd->latch[c]);
 		}
 		snd->rtcp_mux = mp->s[i].rtcp_mux;
+		snd->no_nat = mp->s[i].no_nat;
 		snd->mux_tx = mp->s[i].mux_tx;
 		snd->mux_tx_id = mp->s[i].mux_tx_id;
 		/* An answer without a=rtcp-mux declines the offerer's. */
@@ -614,6 +622,12 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		mp->latch_flags |= LK_LATCH_ASYMMETRIC;
 	if (req->flags & LK_MF_MEDIA_HANDOVER)
 		mp->latch_flags |= LK_LATCH_MEDIA_HANDOVER;
+	memset(&mp->sig, 0, sizeof(mp->sig));
+	if (req->received_from.ss_family == AF_INET)
+		memcpy(&mp->sig.in, &req->received_from, sizeof(mp->sig.in));
+	else if (req->received_from.ss_family == AF_INET6)
+		memcpy(&mp->sig.in6, &req->received_from,
+		       sizeof(mp->sig.in6));
 	if ((req->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
 	    !(call->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
 	    call->w != m->workers[0])
@@ -640,6 +654,28 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 				  &sm->rtcp_addr : ca, sm->rtcp_port ?
 				  sm->rtcp_port : (uint16_t)(sm->port + 1)))
 			mp->s[i].has_sdp = sm->port != 0;
+		/*
+		 * Seed, "SIP call to endpoint with public IP address": where
+		 * the SDP's address is the one its signalling came from, no
+		 * NAT sits between the endpoint and the relay, and the relay
+		 * sends to the SDP's address from the start (N from the SDP),
+		 * so an endpoint that is silent until it hears something
+		 * (recvonly, muted, RFC 6263 STUN keep-alives only) still gets
+		 * media; its own packets latch and re-latch as usual.  Not on
+		 * a multiplexed (traversal) side: there the seed has the far
+		 * relay send first and the Expressway answer where it came
+		 * from.  Elsewhere the "endpoint behind non SIP-aware
+		 * firewall" rule waits for media.
+		 */
+		mp->s[i].no_nat = mp->s[i].has_sdp && mp->sig.sa.sa_family &&
+			!mp->s[i].mux_tx &&
+			!(mp->sender == SIDE_B &&
+			  (call->flags & LK_MF_MUX_OFFER)) &&
+			!(mp->sender == SIDE_A &&
+			  (call->flags & LK_MF_MUX_ANSWER)) &&
+			lk_latch_same_ip(&mp->s[i].sdp_rtp.sa,
+					 sizeof(mp->s[i].sdp_rtp),
+					 &mp->sig.sa, sizeof(mp->sig));
 		/* Asymmetric without trust address: the signalling source. */
 		if ((req->flags & LK_MF_ASYMMETRIC) &&
 		    !(req->flags & LK_MF_TRUST_ADDRESS) &&
@@ -796,6 +832,27 @@ struct query_ctx {
 	unsigned n;
 };
 
+/* query's "sending" (media.h): the RTP latch's rule, in words. */
+static const char *leg_sending(const struct lk_leg *leg, uint64_t *since_ms)
+{
+	const struct lk_latch *l = &leg->latch[0];
+
+	*since_ms = 0;
+	if (l->flags & LK_LATCH_ASYMMETRIC)
+		return "SDP address (asymmetric)";
+	switch (lk_latch_latched_by(l, since_ms)) {
+	case LK_PKT_RTP:	return "latched on RTP";
+	case LK_PKT_RTCP:	return "latched on RTCP";
+	case LK_PKT_STUN:	return "latched on STUN";
+	default:		break;
+	}
+	if ((l->flags & LK_LATCH_TRUST_ADDRESS) && l->sdp.sa.sa_family)
+		return leg->no_nat ? "SDP address (no NAT: SDP address is "
+			"the signalling source)" : "SDP address (trust address)";
+
+	return "waiting for media (seed N)";
+}
+
 static void query_h(struct lk_worker *w, void *arg)
 {
 	struct query_ctx *q = arg;
@@ -807,6 +864,7 @@ static void query_h(struct lk_worker *w, void *arg)
 			struct lk_leg *leg = &s->leg[i];
 			struct lk_media_leg_info *li;
 			const struct sockaddr *peer;
+			uint64_t since;
 			socklen_t pl;
 
 			if (q->n >= sizeof(q->info) / sizeof(q->info[0]))
@@ -823,6 +881,11 @@ static void query_h(struct lk_worker *w, void *arg)
 			li->mux_rx = leg->mux_rx;
 			li->mux_id = leg->mux_id;
 			li->latched = lk_latch_is_latched(&leg->latch[0]);
+			li->sending = leg_sending(leg, &since);
+			if (since)
+				li->sending_since = (uint64_t)time(NULL) -
+					lk_clock_since(lk_clock_ms(), since) /
+					1000;
 			if (li->latched) {
 				peer = lk_latch_target(&leg->latch[0], &pl);
 				if (peer && pl <= sizeof(li->peer))
@@ -871,7 +934,10 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 		li->bytes_out = LK_STAT_GET(leg->st.bytes_out);
 		li->errors = LK_STAT_GET(leg->st.malformed) +
 			LK_STAT_GET(leg->st.dropped_foreign) +
+			LK_STAT_GET(leg->st.dropped_unexpected) +
 			LK_STAT_GET(leg->st.dropped_held);
+		li->dropped_unexpected =
+			LK_STAT_GET(leg->st.dropped_unexpected);
 		li->last_packet = last ? (uint64_t)now -
 			lk_clock_since(now_mono, last) / 1000 : 0;
 		legh(li, arg);
@@ -931,6 +997,7 @@ void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 		t->bytes += ws.bytes;
 		t->errors += ws.malformed;
 		t->dropped_foreign += ws.dropped_foreign;
+		t->dropped_unexpected += ws.dropped_unexpected;
 		t->dropped_held += ws.dropped_held;
 		t->dropped_no_leg += ws.dropped_no_leg;
 		t->stun_answered += ws.stun_answered;

@@ -138,7 +138,16 @@ struct lk_media_leg_info {
 	uint64_t packets, bytes;	/* received from this side */
 	uint64_t packets_out, bytes_out;	/* sent to this side */
 	uint64_t errors;		/* malformed, foreign source, held */
+	uint64_t dropped_unexpected;	/* refused before latching */
 	uint64_t last_packet;		/* unix seconds, 0: never */
+	/*
+	 * Why media to this side goes where it goes ("latched on RTP",
+	 * "latched on STUN", "SDP address (no NAT)", "waiting for media",
+	 * ...: docs/architecture.md, "Latching"), and since when (unix
+	 * seconds, 0: since the offer or answer that set it).
+	 */
+	const char *sending;
+	uint64_t sending_since;
 };
 
 struct lk_media_call_info {
@@ -167,6 +176,7 @@ struct lk_media_totals {
 	uint64_t bytes;
 	uint64_t errors;		/* malformed packets */
 	uint64_t dropped_foreign;	/* after latching, another source */
+	uint64_t dropped_unexpected;	/* before latching, not signalled IP */
 	uint64_t dropped_held;		/* peer not latched yet */
 	uint64_t dropped_no_leg;	/* no stream for the port or mux ID */
 	uint64_t stun_answered;

@@ -425,11 +425,19 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_pair_int(enc, "local port", l->local_rtp);
 		if (l->mux_rx)
 			lk_bencode_enc_pair_int(enc, "multiplexID", l->mux_id);
+		if (l->sending)
+			pair_bstr(enc, "sending", l->sending,
+				  strlen(l->sending));
+		if (l->sending_since)
+			lk_bencode_enc_pair_int(enc, "sending since",
+						(int64_t)l->sending_since);
 		lk_bencode_enc_key(enc, "stats");
 		lk_bencode_enc_dict_begin(enc);
 		lk_bencode_enc_pair_int(enc, "bytes", (int64_t)l->bytes);
 		lk_bencode_enc_pair_int(enc, "bytes out",
 					(int64_t)l->bytes_out);
+		lk_bencode_enc_pair_int(enc, "dropped unexpected",
+					(int64_t)l->dropped_unexpected);
 		lk_bencode_enc_pair_int(enc, "errors", (int64_t)l->errors);
 		lk_bencode_enc_pair_int(enc, "packets", (int64_t)l->packets);
 		lk_bencode_enc_pair_int(enc, "packets out",
@@ -597,6 +605,8 @@ static int cmd_statistics(struct req *r)
 				(int64_t)t.dropped_foreign);
 	lk_bencode_enc_pair_int(e, "droppedheld", (int64_t)t.dropped_held);
 	lk_bencode_enc_pair_int(e, "droppednoleg", (int64_t)t.dropped_no_leg);
+	lk_bencode_enc_pair_int(e, "droppedunexpected",
+				(int64_t)t.dropped_unexpected);
 	lk_bencode_enc_pair_int(e, "errors", (int64_t)t.errors);
 	lk_bencode_enc_pair_int(e, "finaltimeoutsessions",
 				(int64_t)t.final_timeouts);

@@ -14,6 +14,7 @@
 #define STUN_FP_XOR		0x5354554eu	/* RFC 5389 s.15.5 */
 
 #define STUN_BINDING_REQUEST	0x0001
+#define STUN_BINDING_INDICATION	0x0011
 #define STUN_BINDING_SUCCESS	0x0101
 
 #define ATTR_USERNAME		0x0006
@@ -131,9 +132,11 @@ enum lk_stun_msg lk_stun_classify(struct lk_stun_req *req, const uint8_t *p,
 		off += 4 + padded;
 	}
 
-	/* s.6: method Binding, class request; anything else (an indication
-	 * such as an RFC 6263 keep-alive, a response, another method) is
-	 * counted, not answered. */
+	/* s.6: method Binding, class request; a Binding indication is an
+	 * RFC 6263 s.4.3 keep-alive (it latches, is not answered); anything
+	 * else (a response, another method) is counted, not answered. */
+	if (type == STUN_BINDING_INDICATION)
+		return LK_STUN_BINDING_INDICATION;
 	if (type != STUN_BINDING_REQUEST)
 		return LK_STUN_OTHER;
 	if (auth)
@@ -241,6 +244,7 @@ const char *lk_stun_msg_name(enum lk_stun_msg msg)
 	case LK_STUN_BINDING_REQUEST:	return "binding-request";
 	case LK_STUN_AUTH:		return "auth";
 	case LK_STUN_UNKNOWN_ATTR:	return "unknown-attr";
+	case LK_STUN_BINDING_INDICATION: return "binding-indication";
 	case LK_STUN_OTHER:		return "other";
 	case LK_STUN__MAX:		break;
 	}

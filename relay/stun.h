@@ -37,7 +37,8 @@ enum lk_stun_msg {
 	LK_STUN_BINDING_REQUEST,	/* answer it */
 	LK_STUN_AUTH,		/* Binding request with credentials (ICE) */
 	LK_STUN_UNKNOWN_ATTR,	/* Binding request, unknown required attr. */
-	LK_STUN_OTHER,		/* indication, response, other method */
+	LK_STUN_BINDING_INDICATION,	/* RFC 6263 s.4.3 keep-alive */
+	LK_STUN_OTHER,		/* response, other method */
 	LK_STUN__MAX
 };
 

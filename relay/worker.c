@@ -239,27 +239,75 @@ static struct lk_leg *mux_find(const struct lk_worker *w, uint32_t id)
 	}
 }
 
-static void stun_answer(struct lk_worker *w, struct lk_msock *ms,
-			struct lk_leg *leg, const uint8_t *p, size_t len,
-			const struct sockaddr *src, socklen_t srclen)
+/*
+ * A packet the leg's latch refused: a foreign source after latching, or
+ * before latching one that is not where signalling came from (latch.h,
+ * rule 2), which is worth a (rate-limited) line: it is either a probe of
+ * fresh ports or a NAT that needs "Latch from any address".
+ */
+static void drop_source(struct lk_worker *w, struct lk_leg *leg,
+			enum lk_latch_verdict v, const struct sockaddr *src)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	const void *ip;
+
+	if (v != LK_LATCH_DROP_UNEXPECTED) {
+		LK_STAT_ADD(leg->st.dropped_foreign, 1);
+		LK_STAT_ADD(w->st.dropped_foreign, 1);
+		return;
+	}
+	LK_STAT_ADD(leg->st.dropped_unexpected, 1);
+	LK_STAT_ADD(w->st.dropped_unexpected, 1);
+	ip = src->sa_family == AF_INET ?
+		(const void *)&((const struct sockaddr_in *)src)->sin_addr :
+		(const void *)&((const struct sockaddr_in6 *)src)->sin6_addr;
+	inet_ntop(src->sa_family, ip, a, sizeof(a));
+	lk_warn_limited("media from %s before the leg latched, not from the "
+			"address its signalling or SDP gave: dropped", a);
+}
+
+/*
+ * A STUN message on a leg's port.  A Binding request or indication from
+ * the leg's endpoint latches it as RTP does (RFC 6263 keep-alives: an
+ * endpoint that sends no media before it hears some still gets media) and
+ * keeps the call alive; a request is answered only when the latch took it,
+ * so a foreign source learns nothing and reflects nothing.  Rare (keep-
+ * alives every few seconds): a plain sendto() is fine.
+ */
+static void stun_input(struct lk_worker *w, struct lk_msock *ms,
+		       struct lk_leg *leg, const uint8_t *p, size_t len,
+		       const struct sockaddr *src, socklen_t srclen,
+		       uint64_t now)
 {
 	uint8_t resp[LK_STUN_RESPONSE_MAX];
+	enum lk_latch_verdict v;
 	struct lk_stun_req req;
+	enum lk_stun_msg msg;
 	size_t rlen;
 
-	if (lk_stun_classify(&req, p, len) != LK_STUN_BINDING_REQUEST ||
-	    lk_stun_binding_response(resp, sizeof(resp), &rlen, &req, src,
-				     srclen)) {
+	msg = lk_stun_classify(&req, p, len);
+	if (msg != LK_STUN_BINDING_REQUEST &&
+	    msg != LK_STUN_BINDING_INDICATION) {
 		LK_STAT_ADD(w->st.stun_ignored, 1);
 		return;
 	}
-	/* Rare (keep-alives every few seconds): a plain sendto() is fine. */
+	LK_STAT_ADD(leg->st.stun, 1);
+	v = lk_latch_input(&leg->latch[ms->comp], src, srclen, LK_PKT_STUN,
+			   now);
+	if (v != LK_LATCH_ACCEPT && v != LK_LATCH_LATCHED_NOW) {
+		drop_source(w, leg, v, src);
+		return;
+	}
+	LK_STAT_SET(leg->st.last_rx_ms, now);
+	if (msg != LK_STUN_BINDING_REQUEST ||
+	    lk_stun_binding_response(resp, sizeof(resp), &rlen, &req, src,
+				     srclen)) {
+		return;
+	}
 	if (sendto(ms->fd, resp, rlen, MSG_DONTWAIT, src, srclen) < 0)
 		LK_STAT_ADD(w->st.send_errors, 1);
 	else
 		LK_STAT_ADD(w->st.stun_answered, 1);
-	if (leg)
-		LK_STAT_ADD(leg->st.stun, 1);
 }
 
 /*
@@ -297,7 +345,7 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 
 	kind = lk_demux_classify(p, len);
 	if (kind == LK_PKT_STUN) {
-		stun_answer(w, ms, ms->leg, p, len, src, srclen);
+		stun_input(w, ms, leg, p, len, src, srclen, now);
 		return false;
 	}
 	if (kind != LK_PKT_RTP && kind != LK_PKT_RTCP) {
@@ -309,9 +357,9 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 	/* Latch on the socket the packet came in on (RTP or RTCP port). */
 	rcomp = ms->comp;
 	v = lk_latch_input(&leg->latch[rcomp], src, srclen, kind, now);
-	if (v == LK_LATCH_DROP_FOREIGN || v == LK_LATCH_DROP_INVALID) {
-		LK_STAT_ADD(leg->st.dropped_foreign, 1);
-		LK_STAT_ADD(w->st.dropped_foreign, 1);
+	if (v == LK_LATCH_DROP_FOREIGN || v == LK_LATCH_DROP_INVALID ||
+	    v == LK_LATCH_DROP_UNEXPECTED) {
+		drop_source(w, leg, v, src);
 		return false;
 	}
 	LK_STAT_ADD(leg->st.packets, 1);
@@ -745,6 +793,7 @@ void lk_worker_stats(const struct lk_worker *w, struct lk_worker_stats *st)
 	st->dropped_foreign = LK_STAT_GET(w->st.dropped_foreign);
 	st->dropped_held = LK_STAT_GET(w->st.dropped_held);
 	st->dropped_no_leg = LK_STAT_GET(w->st.dropped_no_leg);
+	st->dropped_unexpected = LK_STAT_GET(w->st.dropped_unexpected);
 	st->stun_answered = LK_STAT_GET(w->st.stun_answered);
 	st->stun_ignored = LK_STAT_GET(w->st.stun_ignored);
 	st->keepalives = LK_STAT_GET(w->st.keepalives);

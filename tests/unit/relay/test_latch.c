@@ -401,9 +401,9 @@ static void invalid_inputs(void **state)
 			 lk_latch_set_sdp(&l, SA(un), sizeof(un)));
 	assert_int_equal(EINVAL, lk_latch_set_sdp(&l, SA(a), sizeof(a) - 1));
 
-	/* STUN, DTLS and friends never latch. */
+	/* DTLS, ZRTP and friends never latch. */
 	assert_int_equal(LK_LATCH_DROP_INVALID,
-			 lk_latch_input(&l, SA(a), sizeof(a), LK_PKT_STUN, 0));
+			 lk_latch_input(&l, SA(a), sizeof(a), LK_PKT_ZRTP, 0));
 	assert_int_equal(LK_LATCH_DROP_INVALID,
 			 lk_latch_input(&l, SA(a), sizeof(a), LK_PKT_DTLS, 0));
 	assert_int_equal(LK_LATCH_DROP_INVALID,
@@ -424,6 +424,140 @@ static void invalid_inputs(void **state)
 	assert_false(lk_latch_is_latched(NULL));
 	assert_string_equal("drop-foreign",
 			    lk_latch_verdict_name(LK_LATCH_DROP_FOREIGN));
+	assert_string_equal("drop-unexpected",
+			    lk_latch_verdict_name(LK_LATCH_DROP_UNEXPECTED));
+	assert_int_equal(EAFNOSUPPORT,
+			 lk_latch_set_signalling(&l, SA(un), sizeof(un)));
+	assert_int_equal(EINVAL, lk_latch_set_signalling(&l, SA(a),
+							 sizeof(a) - 1));
+	assert_int_equal(EINVAL, lk_latch_set_signalling(NULL, NULL, 0));
+}
+
+static enum lk_latch_verdict stun4(struct lk_latch *l,
+				   const struct sockaddr_in *src, uint64_t now)
+{
+	return lk_latch_input(l, (const struct sockaddr *)src, sizeof(*src),
+			      LK_PKT_STUN, now);
+}
+
+/*
+ * RFC 6263 s.4.3 / RFC 7362 s.4: an endpoint that keeps its mapping open
+ * with STUN and sends no media until it hears some (linphone) is latched
+ * by its STUN, so the other side's media reaches it (issue 18).
+ */
+static void stun_keepalive_latches(void **state)
+{
+	struct sockaddr_in nat = v4("203.0.113.9", 61000);
+	struct lk_latch l;
+	uint64_t at = 0;
+
+	(void)state;
+	assert_int_equal(0, lk_latch_init(&l, 0));
+	assert_null(lk_latch_target(&l, NULL));
+	assert_int_equal(LK_PKT_DROP, lk_latch_latched_by(&l, &at));
+	assert_int_equal(LK_LATCH_LATCHED_NOW, stun4(&l, &nat, 500));
+	assert_target_v4(&l, &nat);
+	assert_int_equal(LK_PKT_STUN, lk_latch_latched_by(&l, &at));
+	assert_int_equal(500, at);
+	/* The next keep-alive, and then its RTP, are the same source. */
+	assert_int_equal(LK_LATCH_ACCEPT, stun4(&l, &nat, 2500));
+	assert_int_equal(LK_LATCH_ACCEPT, rtp4(&l, &nat, 2600));
+	assert_int_equal(LK_PKT_STUN, lk_latch_latched_by(&l, &at));
+}
+
+/* STUN from elsewhere never moves a latch, not even with handover on. */
+static void stun_never_moves_a_latch(void **state)
+{
+	struct sockaddr_in ep = v4("198.51.100.7", 40000);
+	struct sockaddr_in other = v4("198.51.100.99", 40000);
+	struct lk_latch l;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(0, lk_latch_init(&l, LK_LATCH_MEDIA_HANDOVER));
+	assert_int_equal(0, lk_latch_set_handover(&l, 1, 0));
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &ep, 0));
+	for (i = 0; i < 10; i++)
+		assert_int_equal(LK_LATCH_DROP_FOREIGN,
+				 stun4(&l, &other, 10000 + i));
+	assert_target_v4(&l, &ep);
+	/* RTP still may, under the handover rule. */
+	assert_int_equal(LK_LATCH_RELATCHED, rtp4(&l, &other, 20000));
+}
+
+/*
+ * Before latching, only the IP the stream's signalling came from, or the
+ * one its SDP names, may latch it: an attacker who guesses a fresh port
+ * and sends first is refused (issue 18, "pre-latch hijack").
+ */
+static void first_packet_only_from_signalled_or_sdp_ip(void **state)
+{
+	struct sockaddr_in sig = v4("203.0.113.9", 5060);
+	struct sockaddr_in sdp = v4("10.0.0.5", 4000);
+	struct sockaddr_in nat_media = v4("203.0.113.9", 61002);
+	struct sockaddr_in direct = v4("10.0.0.5", 4000);
+	struct sockaddr_in attacker = v4("198.51.100.66", 4000);
+	struct lk_latch l;
+
+	(void)state;
+	assert_int_equal(0, lk_latch_init(&l, 0));
+	assert_int_equal(0, lk_latch_set_sdp(&l, SA(sdp), sizeof(sdp)));
+	/* Without signalling's address there is nothing to check against. */
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &attacker, 0));
+	lk_latch_reset(&l);
+
+	assert_int_equal(0, lk_latch_set_signalling(&l, SA(sig), sizeof(sig)));
+	assert_int_equal(LK_LATCH_DROP_UNEXPECTED, rtp4(&l, &attacker, 10));
+	assert_int_equal(LK_LATCH_DROP_UNEXPECTED, stun4(&l, &attacker, 11));
+	assert_int_equal(2, l.stats.dropped_unexpected);
+	assert_false(lk_latch_is_latched(&l));
+	/* The NAT's public IP (signalling's), on a port of its choosing. */
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &nat_media, 20));
+	assert_target_v4(&l, &nat_media);
+	/* After latching the usual rule: foreign, not unexpected. */
+	assert_int_equal(LK_LATCH_DROP_FOREIGN, rtp4(&l, &attacker, 30));
+
+	/* The SDP's IP may latch as well (a public endpoint, no NAT). */
+	lk_latch_reset(&l);
+	assert_int_equal(LK_LATCH_DROP_UNEXPECTED, rtp4(&l, &attacker, 40));
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &direct, 50));
+
+	/* Clearing signalling's address clears the check. */
+	lk_latch_reset(&l);
+	assert_int_equal(0, lk_latch_set_signalling(&l, NULL, 0));
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &attacker, 60));
+}
+
+/* A carrier-grade NAT sends media from another public IP: the flag. */
+static void any_source_flag_lifts_the_check(void **state)
+{
+	struct sockaddr_in sig = v4("203.0.113.9", 5060);
+	struct sockaddr_in cgnat_media = v4("203.0.113.200", 33000);
+	struct lk_latch l;
+
+	(void)state;
+	assert_int_equal(0, lk_latch_init(&l, LK_LATCH_ANY_SOURCE));
+	assert_int_equal(0, lk_latch_set_signalling(&l, SA(sig), sizeof(sig)));
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &cgnat_media, 0));
+}
+
+/* IPv4-mapped signalling (a dual-stack socket) matches plain IPv4 media. */
+static void signalled_ip_compares_v4_mapped(void **state)
+{
+	struct sockaddr_in6 sig = v6("::ffff:203.0.113.9", 5060, 0);
+	struct sockaddr_in media = v4("203.0.113.9", 61002);
+	struct sockaddr_in other = v4("203.0.113.10", 61002);
+	struct lk_latch l;
+
+	(void)state;
+	assert_int_equal(0, lk_latch_init(&l, 0));
+	assert_int_equal(0, lk_latch_set_signalling(&l, SA(sig), sizeof(sig)));
+	assert_int_equal(LK_LATCH_DROP_UNEXPECTED, rtp4(&l, &other, 0));
+	assert_int_equal(LK_LATCH_LATCHED_NOW, rtp4(&l, &media, 1));
+	assert_true(lk_latch_same_ip(SA(sig), sizeof(sig), SA(media),
+				     sizeof(media)));
+	assert_false(lk_latch_same_ip(SA(sig), sizeof(sig), SA(other),
+				      sizeof(other)));
 }
 
 int main(void)
@@ -444,6 +578,11 @@ int main(void)
 		cmocka_unit_test(v4_mapped_is_the_same_source),
 		cmocka_unit_test(keepalive_latches),
 		cmocka_unit_test(invalid_inputs),
+		cmocka_unit_test(stun_keepalive_latches),
+		cmocka_unit_test(stun_never_moves_a_latch),
+		cmocka_unit_test(first_packet_only_from_signalled_or_sdp_ip),
+		cmocka_unit_test(any_source_flag_lifts_the_check),
+		cmocka_unit_test(signalled_ip_compares_v4_mapped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
