@@ -26,11 +26,17 @@ static uint64_t ms_now(void)
 
 int ep_open(uint16_t *portp)
 {
+	return ep_open_at("127.0.0.1", portp);
+}
+
+int ep_open_at(const char *ip, uint16_t *portp)
+{
 	struct sockaddr_in sin = {.sin_family = AF_INET};
 	socklen_t sl = sizeof(sin);
 	int fd;
 
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1)
+		return -1;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&sin, &sl) < 0)

@@ -1,0 +1,299 @@
+/* tests/integration/test_latching.c  Which latching rule a leg follows, through the real daemon on loopback (issue 18). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "daemon.h"
+
+/*
+ * One daemon for the file, on ports no other test uses: ng 22270, media
+ * 47900-47999.  127.0.0.1 is where the endpoints' SDP says they are; other
+ * loopback addresses stand for other hosts: 127.0.0.3 a NAT's public
+ * address, 127.0.0.66 an attacker.
+ */
+#define NG_PORT 22270
+static const char config[] =
+	"[System]\nRole = expressway\n"
+	"[Protocols > SIP]\nUDP port = 15360\nTCP port = 15360\n"
+	"TLS port = 15361\n"
+	"[Protocols > H.323 > Gatekeeper]\nRegistration UDP port = 12019\n"
+	"Call signaling port range start = 20400\n"
+	"Call signaling port range end = 20499\n"
+	"[Protocols > H.323]\nCall signaling TCP port = 12020\n"
+	"[Traversal > Ports]\nH.323 Assent call signaling port = 13076\n"
+	"H.323 H.460.18 call signaling port = 13077\n"
+	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 47900\n"
+	"Traversal Media port end = 47999\n"
+	"[TURN]\nTURN services = no\n"
+	"[Zones > Traversal Zone 1]\nSIP port = 17301\nH.323 port = 16301\n"
+	"[Media]\nPort cool-down = 0\n";
+
+static struct lkd d;
+
+struct call {
+	int a, b;		/* endpoint sockets, on 127.0.0.1 */
+	uint16_t pa, pb;
+	uint16_t ra, rb;	/* relay ports A sends to, B sends to */
+	char id[32];
+};
+
+static void sdp_for(char *buf, size_t size, uint16_t port)
+{
+	snprintf(buf, size,
+		 "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+		 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+		 "m=audio %u RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+		 "a=sendrecv\r\n", port);
+}
+
+/* The ng "received-from" key: where each side's signalling came from. */
+static void received_from(char *buf, size_t size, const char *ip)
+{
+	if (ip)
+		snprintf(buf, size, "13:received-froml3:IP4%zu:%se",
+			 strlen(ip), ip);
+	else
+		buf[0] = '\0';
+}
+
+/* Offer from A, answer from B, each with its signalling source. */
+static void call_setup(struct call *c, const char *id, const char *sig_a,
+		       const char *sig_b)
+{
+	char body[4096], sdp[1024], out[4096], rf[64];
+	size_t len;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->a = ep_open(&c->pa);
+	c->b = ep_open(&c->pb);
+	assert_true(c->a >= 0 && c->b >= 0);
+	sdp_for(sdp, sizeof(sdp), c->pa);
+	received_from(rf, sizeof(rf), sig_a);
+	len = lkd_offer_body(body, sizeof(body), "offer", id, "tagA", NULL,
+			     sdp, rf);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	c->rb = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
+	sdp_for(sdp, sizeof(sdp), c->pb);
+	received_from(rf, sizeof(rf), sig_b);
+	len = lkd_offer_body(body, sizeof(body), "answer", id, "tagA",
+			     "tagB", sdp, rf);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	c->ra = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
+	assert_true(c->ra && c->rb);
+}
+
+static void call_delete(struct call *c)
+{
+	char body[256];
+	int n;
+
+	n = snprintf(body, sizeof(body), "d7:call-id%zu:%s7:command6:deletee",
+		     strlen(c->id), c->id);
+	lkd_ng(&d, body, (size_t)n);
+	close(c->a);
+	close(c->b);
+}
+
+/* query's "sending" for one side's leg. */
+static void leg_sending(struct call *c, const char *tag, char *buf,
+			size_t size)
+{
+	const struct lk_bencode_node *t, *m, *s, *v;
+	char body[128];
+	int n;
+
+	n = snprintf(body, sizeof(body), "d7:call-id%zu:%s7:command5:querye",
+		     strlen(c->id), c->id);
+	assert_int_equal(0, lkd_ng(&d, body, (size_t)n));
+	assert_true(lkd_result_is(&d, "ok"));
+	t = lk_bencode_dict_get(lk_bencode_dict_get(d.dict, "tags"), tag);
+	m = lk_bencode_first(lk_bencode_dict_get(t, "medias"));
+	s = lk_bencode_first(lk_bencode_dict_get(m, "streams"));
+	v = lk_bencode_dict_get(s, "sending");
+	assert_non_null(v);
+	assert_int_equal(LK_BENCODE_STR, v->type);
+	snprintf(buf, size, "%.*s", (int)v->v.s.len, v->v.s.p);
+}
+
+/* A STUN Binding request (RFC 8489 s.5), no attributes. */
+static size_t stun_binding(uint8_t *p, uint16_t type)
+{
+	static const uint8_t hdr[20] = {0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+
+	memcpy(p, hdr, sizeof(hdr));
+	p[0] = (uint8_t)(type >> 8);
+	p[1] = (uint8_t)type;
+
+	return sizeof(hdr);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return lkd_start(&d, NG_PORT, config);
+}
+
+static int group_teardown(void **state)
+{
+	int status = lkd_stop(&d);
+
+	(void)state;
+	if (status != 0)
+		fprintf(stderr, "latchkeyd stopped with status %d; log %s\n",
+			status, d.log_path);
+	return status == 0 ? 0 : -1;
+}
+
+/*
+ * Seed, "SIP call to endpoint with public IP address": B's SDP address is
+ * where its signalling came from, so B gets A's media before B has sent
+ * anything (a recvonly or STUN-only endpoint hears the caller).
+ */
+static void public_endpoint_gets_media_before_it_sends(void **state)
+{
+	uint8_t pkt[200], buf[512];
+	char why[128];
+	struct call c;
+	uint16_t from;
+
+	(void)state;
+	call_setup(&c, "public-1", "127.0.0.1", "127.0.0.1");
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_non_null(strstr(why, "SDP address (no NAT"));
+	assert_int_equal(0, ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160)));
+	assert_int_equal(172, ep_recv(c.b, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(c.rb, from);
+	assert_int_equal(0xa, buf[11]);
+	leg_sending(&c, "tagA", why, sizeof(why));
+	assert_string_equal("latched on RTP", why);
+	call_delete(&c);
+}
+
+/*
+ * Seed N: B's signalling came from a NAT (127.0.0.3) and its SDP names a
+ * private address: nothing goes to B until B is heard.  B keeps its
+ * mapping open with STUN only (RFC 6263, linphone): that latches B, its
+ * request is answered, and A's media then reaches B through the NAT.
+ */
+static void stun_keepalive_latches_an_endpoint_behind_nat(void **state)
+{
+	uint8_t pkt[200], buf[512];
+	char why[128];
+	struct call c;
+	uint16_t pn, from;
+	int nat;
+
+	(void)state;
+	call_setup(&c, "stun-1", "127.0.0.1", "127.0.0.3");
+	nat = ep_open_at("127.0.0.3", &pn);
+	assert_true(nat >= 0);
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_string_equal("waiting for media (seed N)", why);
+	/* A speaks: B is not latched, nothing may go anywhere. */
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(0, ep_drain(c.b, 200));
+	assert_int_equal(0, ep_drain(nat, 100));
+
+	/* B's STUN keep-alive from the NAT's address: answered, latched. */
+	ep_send(nat, c.rb, pkt, stun_binding(pkt, 0x0001));
+	assert_int_equal(32, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(0x01, buf[0]);		/* Binding success */
+	assert_int_equal(0x01, buf[1]);
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_string_equal("latched on STUN", why);
+
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 2, 0xa, 160));
+	assert_int_equal(172, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(c.rb, from);
+	assert_int_equal(0, ep_drain(c.b, 100));
+	close(nat);
+	call_delete(&c);
+}
+
+/*
+ * Before a leg latches, a packet from an address that is neither its
+ * signalling's nor its SDP's is refused and counted: a guessed fresh port
+ * does not hand the leg to the attacker.  Before and after latching the
+ * attacker gets nothing, and latches nothing.
+ */
+static void prober_before_latching_latches_nothing(void **state)
+{
+	uint8_t pkt[200], buf[512];
+	int64_t unexpected, foreign;
+	struct call c;
+	uint16_t pe, from;
+	int evil;
+
+	(void)state;
+	call_setup(&c, "probe-1", "127.0.0.3", "127.0.0.1");
+	evil = ep_open_at("127.0.0.66", &pe);
+	assert_true(evil >= 0);
+	unexpected = lkd_stat(&d, "droppedunexpected");
+	foreign = lkd_stat(&d, "droppedforeign");
+
+	/* The attacker sends first, to both fresh ports, RTP and STUN. */
+	ep_send(evil, c.ra, pkt, rtp_make(pkt, 1, 0xe, 160));
+	ep_send(evil, c.ra, pkt, stun_binding(pkt, 0x0001));
+	ep_send(evil, c.rb, pkt, rtp_make(pkt, 1, 0xe, 160));
+	assert_int_equal(0, ep_drain(evil, 200));
+	assert_int_equal(0, ep_drain(c.a, 100));
+	assert_int_equal(0, ep_drain(c.b, 100));
+	assert_int_equal(unexpected + 3, lkd_stat(&d, "droppedunexpected"));
+
+	/* A's signalling came from 127.0.0.3, its SDP names 127.0.0.1: the
+	 * SDP's IP may latch too.  A latches; B (public) hears A. */
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 2, 0xa, 160));
+	assert_int_equal(172, ep_recv(c.b, buf, sizeof(buf), 1000, &from));
+	/* After latching the attacker is foreign, and still gets nothing. */
+	ep_send(evil, c.ra, pkt, rtp_make(pkt, 3, 0xe, 160));
+	ep_send(c.b, c.rb, pkt, rtp_make(pkt, 1, 0xb, 160));
+	assert_int_equal(1, ep_drain(c.a, 300));
+	assert_int_equal(0, ep_drain(evil, 100));
+	assert_int_equal(0, ep_drain(c.b, 100));
+	assert_int_equal(foreign + 1, lkd_stat(&d, "droppedforeign"));
+	close(evil);
+	call_delete(&c);
+}
+
+/* Without "received-from" nothing says where a leg is: seed N as before. */
+static void without_received_from_the_first_packet_latches(void **state)
+{
+	uint8_t pkt[200], buf[512];
+	char why[128];
+	struct call c;
+	uint16_t pn, from;
+	int nat;
+
+	(void)state;
+	call_setup(&c, "norf-1", NULL, NULL);
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_string_equal("waiting for media (seed N)", why);
+	nat = ep_open_at("127.0.0.3", &pn);
+	ep_send(nat, c.rb, pkt, rtp_make(pkt, 1, 0xb, 160));
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(172, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	close(nat);
+	call_delete(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(public_endpoint_gets_media_before_it_sends),
+		cmocka_unit_test(stun_keepalive_latches_an_endpoint_behind_nat),
+		cmocka_unit_test(prober_before_latching_latches_nothing),
+		cmocka_unit_test(without_received_from_the_first_packet_latches),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
