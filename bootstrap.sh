@@ -17,8 +17,9 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 	libsrtp2-dev libre-dev libcmocka-dev)
 # What the tests use on top: clang for the fuzzers and sanitizer runtime,
 # python3 for JSON checks, iproute2 for network namespaces, nftables for
-# the firewall and NAT namespaces of tests/integration/sip_traversal.sh.
-test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables kamailio
+# the firewall and NAT namespaces of tests/integration/sip_traversal.sh and
+# with iptables for checking `latchkey firewall` output (firewall_cli.sh).
+test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
 	baresip-core sip-tester openssl)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }

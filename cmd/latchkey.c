@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fwcli.h"
 #include "ngcli.h"
 #include "conf.h"
 #include "portmodel.h"
@@ -224,6 +225,8 @@ static const struct command commands[] = {
 	 ports_run, ports_usage},
 	{"ng", "ask a relay over its ng port: ping, list, statistics, query",
 	 lk_ngcli_run, lk_ngcli_usage},
+	{"firewall", "nftables or iptables rules for the seed's firewalls",
+	 lk_fwcli_run, lk_fwcli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };
 
