@@ -12,26 +12,26 @@
 #include "daemon.h"
 
 /*
- * One daemon for the file, on ports no other test uses: ng 22270, media
- * 47900-47999.  127.0.0.1 is where the endpoints' SDP says they are; other
- * loopback addresses stand for other hosts: 127.0.0.3 a NAT's public
- * address, 127.0.0.66 an attacker.
+ * One daemon for the file, on ports no other test uses: ng 22295, media
+ * 44400-44499, every other port in 44000-44199.  127.0.0.1 is where the
+ * endpoints' SDP says they are; other loopback addresses stand for other
+ * hosts: 127.0.0.3 a NAT's public address, 127.0.0.66 an attacker.
  */
-#define NG_PORT 22270
+#define NG_PORT 22295
 static const char config[] =
 	"[System]\nRole = expressway\n"
-	"[Protocols > SIP]\nUDP port = 15360\nTCP port = 15360\n"
-	"TLS port = 15361\n"
-	"[Protocols > H.323 > Gatekeeper]\nRegistration UDP port = 12019\n"
-	"Call signaling port range start = 20400\n"
-	"Call signaling port range end = 20499\n"
-	"[Protocols > H.323]\nCall signaling TCP port = 12020\n"
-	"[Traversal > Ports]\nH.323 Assent call signaling port = 13076\n"
-	"H.323 H.460.18 call signaling port = 13077\n"
-	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 47900\n"
-	"Traversal Media port end = 47999\n"
+	"[Protocols > SIP]\nUDP port = 44060\nTCP port = 44060\n"
+	"TLS port = 44061\n"
+	"[Protocols > H.323 > Gatekeeper]\nRegistration UDP port = 44019\n"
+	"Call signaling port range start = 44100\n"
+	"Call signaling port range end = 44199\n"
+	"[Protocols > H.323]\nCall signaling TCP port = 44020\n"
+	"[Traversal > Ports]\nH.323 Assent call signaling port = 44076\n"
+	"H.323 H.460.18 call signaling port = 44077\n"
+	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 44400\n"
+	"Traversal Media port end = 44499\n"
 	"[TURN]\nTURN services = no\n"
-	"[Zones > Traversal Zone 1]\nSIP port = 17301\nH.323 port = 16301\n"
+	"[Zones > Traversal Zone 1]\nSIP port = 44001\nH.323 port = 44002\n"
 	"[Media]\nPort cool-down = 0\n";
 
 static struct lkd d;
