@@ -56,12 +56,85 @@ int lk_log_level_parse(enum lk_log_level *levelp, const char *name)
 	return EINVAL;
 }
 
-static void log_vprint(enum lk_log_level level, const char *func,
+/*
+ * Source file to subsystem, first match wins: a folder that is one
+ * protocol names it whatever the file; then the start of the file's name;
+ * then the folder.  New files under signalling/h323/ or relay/turn* need
+ * no entry of their own.
+ */
+static const struct {
+	const char *folder;	/* last folder, or NULL for any */
+	const char *stem;	/* start of the file name, or NULL for any */
+	const char *subsystem;
+} subsystems[] = {
+	{"h323", NULL, "h323"},
+	{"turn", NULL, "turn"},
+	{NULL, "turn", "turn"},
+	{NULL, "zone", "zone"},
+	{NULL, "registrar", "registrar"},
+	{NULL, "b2bua", "call"},
+	{NULL, "route", "call"},
+	{NULL, "ng", "ng"},
+	{NULL, "kernports", "ports"},
+	{NULL, "listen", "ports"},
+	{NULL, "portalloc", "ports"},
+	{"call", NULL, "call"},
+	{"sip", NULL, "sip"},
+	{"signalling", NULL, "sip"},
+	{"relay", NULL, "media"},
+	{"config", NULL, "config"},
+	{"cmd", NULL, "daemon"},
+	{"common", NULL, "common"},
+};
+
+const char *lk_log_subsystem(const char *file)
+{
+	const char *base, *dir, *d;
+	size_t dlen, i;
+
+	if (!file)
+		return "?";
+	base = strrchr(file, '/');
+	if (!base)
+		return file;
+	for (dir = base; dir > file && dir[-1] != '/'; dir--)
+		;
+	dlen = (size_t)(base - dir);
+	++base;
+	for (i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++) {
+		d = subsystems[i].folder;
+		if (d && (strlen(d) != dlen || strncmp(dir, d, dlen)))
+			continue;
+		if (subsystems[i].stem && strncmp(base, subsystems[i].stem,
+						  strlen(subsystems[i].stem)))
+			continue;
+		return subsystems[i].subsystem;
+	}
+
+	return dlen ? "?" : base;
+}
+
+/* "media", or at debug level "media (timer_cb)". */
+static void origin_text(char *buf, size_t sz, struct lk_log_origin o)
+{
+	size_t n;
+
+	snprintf(buf, sz, "%s", o.subsystem ? o.subsystem :
+		 lk_log_subsystem(o.file));
+	if (log_level >= LK_LOG_DEBUG && o.func) {
+		n = strlen(buf);
+		snprintf(buf + n, sz - n, " (%s)", o.func);
+	}
+}
+
+static void log_vprint(enum lk_log_level level, struct lk_log_origin origin,
 		       const char *suffix, const char *fmt, va_list ap)
 {
-	char stamp[32];
+	char stamp[32], from[96];
 	struct timespec ts;
 	struct tm tm;
+
+	origin_text(from, sizeof(from), origin);
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -70,7 +143,7 @@ static void log_vprint(enum lk_log_level level, const char *func,
 	/* One lock so that lines from worker threads never interleave. */
 	pthread_mutex_lock(&log_lock);
 	fprintf(stderr, "%s.%03ldZ latchkeyd[%s] %s: ", stamp,
-		ts.tv_nsec / 1000000, level_names[level], func);
+		ts.tv_nsec / 1000000, level_names[level], from);
 	vfprintf(stderr, fmt, ap);
 	if (suffix)
 		fputs(suffix, stderr);
@@ -78,19 +151,20 @@ static void log_vprint(enum lk_log_level level, const char *func,
 	pthread_mutex_unlock(&log_lock);
 }
 
-void lk_log_msg(enum lk_log_level level, const char *func, const char *fmt, ...)
+void lk_log_msg(enum lk_log_level level, struct lk_log_origin origin,
+		const char *fmt, ...)
 {
 	va_list ap;
 
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	log_vprint(level, func, NULL, fmt, ap);
+	log_vprint(level, origin, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
-		    const char *func, const char *fmt, ...)
+		    struct lk_log_origin origin, const char *fmt, ...)
 {
 	struct timespec ts;
 	char suffix[64];
@@ -117,6 +191,6 @@ void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 		rl->suppressed = 0;
 	}
 	va_start(ap, fmt);
-	log_vprint(level, func, suffix[0] ? suffix : NULL, fmt, ap);
+	log_vprint(level, origin, suffix[0] ? suffix : NULL, fmt, ap);
 	va_end(ap);
 }

@@ -1076,10 +1076,23 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		err = ENOMEM;
 		goto out;
 	}
-	lk_info("media: %u worker thread%s, pairs from %u-%u%s", n,
-		n == 1 ? "" : "s", conf->media.start, conf->media.end,
-		conf->role == LK_ROLE_EXPRESSWAY && conf->nmux ?
-		", multiplexed media on worker 0" : "");
+	{
+		/* Where pairs start: the multiplexed ports come first. */
+		struct lk_portalloc_stats ps;
+		unsigned first = conf->media.start;
+
+		while (first + 1 <= conf->media.end &&
+		       (lk_conf_is_mux_port(conf, (uint16_t)first) ||
+			lk_conf_is_mux_port(conf, (uint16_t)(first + 1))))
+			first += 2;
+		memset(&ps, 0, sizeof(ps));
+		lk_portalloc_stats(m->pa, &ps);
+		lk_info("%u worker thread%s; %u RTP/RTCP port pairs from "
+			"%u/%u to %u/%u%s", n, n == 1 ? "" : "s", ps.capacity,
+			first, first + 1, conf->media.end - 1, conf->media.end,
+			conf->role == LK_ROLE_EXPRESSWAY && conf->nmux ?
+			"; multiplexed media on worker 0" : "");
+	}
 
  out:
 	if (err)
