@@ -161,12 +161,22 @@ static int ports_run(int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * Errors only: the warnings belong to the daemon's start and to
+	 * latchkeyd --check-config, not to output meant for a pipe.  A file
+	 * that cannot be read is one message.
+	 */
 	err = lk_conf_load(conf, path, diag);
-	lk_conf_diag_print(diag, stderr);
+	if (err == EINVAL) {
+		lk_conf_diag_print_errors(diag, stderr);
+		fprintf(stderr, "%s ports: %s: %u error%s in the "
+			"configuration\n", progname, path ? path : "defaults",
+			diag->nerrors, diag->nerrors == 1 ? "" : "s");
+		goto out;
+	}
 	if (err) {
-		fprintf(stderr, "%s ports: %s: %s\n", progname,
-			path ? path : "(defaults)", err == EINVAL ?
-			"configuration has errors" : strerror(err));
+		fprintf(stderr, "%s ports: %s\n", progname, diag->n ?
+			diag->msg[0].text : strerror(err));
 		goto out;
 	}
 

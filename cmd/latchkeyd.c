@@ -49,6 +49,42 @@ static void usage(FILE *f)
 "be bound), 2 bad command line, 78 configuration errors (nothing bound).\n");
 }
 
+/*
+ * getopt_long() with opterr off leaves the reporting to us: the program's
+ * name, the option as typed and a pointer to --help, as latchkey does.
+ */
+static int option_error(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		fprintf(stderr, "latchkeyd: option '%s' needs a value", arg);
+	else if (optopt && (!arg || strncmp(arg, "--", 2)))
+		fprintf(stderr, "latchkeyd: unknown option '-%c'", optopt);
+	else
+		fprintf(stderr, "latchkeyd: unknown option '%s'", arg);
+	fprintf(stderr, "; see 'latchkeyd --help'\n");
+
+	return EXIT_USAGE;
+}
+
+/*
+ * The configuration's messages, once, as log lines of the subsystem
+ * "config": at start, in --check-config and on a reload (SIGHUP).
+ */
+static void conf_log(const struct lk_conf_diag *diag)
+{
+	unsigned i;
+
+	for (i = 0; i < diag->n; i++)
+		lk_log_as(diag->msg[i].severity == LK_CONF_ERROR ?
+			  LK_LOG_ERROR : LK_LOG_WARN, "config", "%s",
+			  diag->msg[i].text);
+	if (diag->dropped)
+		lk_log_as(LK_LOG_WARN, "config", "%u more messages not shown",
+			  diag->dropped);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct event_base *base = arg;
@@ -165,7 +201,8 @@ int main(int argc, char **argv)
 	bool check = false;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "c:nl:hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:nl:hV", opts, NULL)) != -1) {
 		switch (c) {
 
 		case 'c':
@@ -184,23 +221,29 @@ int main(int argc, char **argv)
 			printf("latchkeyd %s\n", LK_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "latchkeyd: try --help\n");
-			return EXIT_USAGE;
+			return option_error(c, argv);
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "latchkeyd: unexpected argument \"%s\"; try "
-			"--help\n", argv[optind]);
+		fprintf(stderr, "latchkeyd: unexpected argument '%s'; see "
+			"'latchkeyd --help'\n", argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (level && lk_log_level_parse(&lvl, level)) {
 		fprintf(stderr, "latchkeyd: --log-level %s: expected error, "
-			"warning, info or debug\n", level);
+			"warning, info or debug; see 'latchkeyd --help'\n",
+			level);
 		return EXIT_USAGE;
 	}
 
 	err = lk_conf_load(&conf, path, &diag);
-	lk_conf_diag_print(&diag, stderr);
+	if (!level && !err)
+		lk_log_level_parse(&lvl, conf.log_level);
+	if (!level && !err)
+		lk_log_set_level(lvl);
+	else if (level)
+		lk_log_set_level(lvl);
+	conf_log(&diag);
 	if (err) {
 		fprintf(stderr, "latchkeyd: %s: %u error%s; nothing was bound\n",
 			path ? path : "defaults", diag.nerrors,
@@ -211,9 +254,5 @@ int main(int argc, char **argv)
 		lk_conf_print(&conf, stdout);
 		return 0;
 	}
-	if (!level)
-		lk_log_level_parse(&lvl, conf.log_level);
-	lk_log_set_level(lvl);
-
 	return run(&conf);
 }

@@ -224,9 +224,18 @@ int lk_ngcli_run(int argc, char **argv)
 		struct lk_conf_diag diag;
 		struct lk_conf *conf = calloc(1, sizeof(*conf));
 
-		if (!conf || lk_conf_load(conf, config, &diag)) {
-			if (conf)
-				lk_conf_diag_print(&diag, stderr);
+		int err = conf ? lk_conf_load(conf, config, &diag) : ENOMEM;
+
+		if (err == EINVAL) {
+			lk_conf_diag_print_errors(&diag, stderr);
+			fprintf(stderr, "latchkey ng: %s: %u error%s in the "
+				"configuration\n", config, diag.nerrors,
+				diag.nerrors == 1 ? "" : "s");
+		}
+		else if (err)
+			fprintf(stderr, "latchkey ng: %s\n", conf && diag.n ?
+				diag.msg[0].text : strerror(err));
+		if (err) {
 			free(conf);
 			return 1;
 		}

@@ -59,6 +59,11 @@ static void conf_build(struct lk_conf_parser *p)
 		e = &p->entries[i];
 		if (!lk_conf_entry_apply(c, e, &why)) {
 			lk_conf_entry_bad_value(p, e, why);
+			if (e->key >= LK_KEY_ZONE_FIRST)
+				p->zone_refused[e->zone - 1]
+					[e->key - LK_KEY_ZONE_FIRST] = true;
+			else
+				p->refused[e->key] = true;
 			continue;
 		}
 		if (e->key >= LK_KEY_ZONE_FIRST)
@@ -81,12 +86,13 @@ int lk_conf_parse(struct lk_conf *conf, const char *name, const char *text,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return ENOMEM;
-	p->name = name ? name : "(config)";
+	p->name = name ? name : "built-in defaults";
 	p->conf = conf;
 	p->diag = diag;
 	if (text)
 		lk_conf_lex(p, text, len);
 	conf_build(p);
+	lk_conf_diag_sort(diag, p->name);
 	snprintf(conf->path, sizeof(conf->path), "%s", name ? name : "");
 	free(p);
 

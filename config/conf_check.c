@@ -587,13 +587,32 @@ static unsigned key_line(const struct lk_conf_parser *p, enum lk_key a,
 	return la > lb ? la : lb;
 }
 
+/* Was the key's value refused (zone keys: in zone `zone`, from 1)? */
+static bool refused(const struct lk_conf_parser *p, enum lk_key key,
+		    unsigned zone)
+{
+	if (key >= LK_KEY_ZONE_FIRST)
+		return zone && zone <= LK_ZONES_MAX &&
+		       p->zone_refused[zone - 1][key - LK_KEY_ZONE_FIRST];
+
+	return p->refused[key];
+}
+
+static bool refused2(const struct lk_conf_parser *p, enum lk_key a,
+		     enum lk_key b)
+{
+	return refused(p, a, 0) || refused(p, b, 0);
+}
+
+/* A reversed range is one error; its keys count as refused after it. */
 static void check_range(struct lk_conf_parser *p, enum lk_key start,
 			enum lk_key end, const struct lk_range *r)
 {
 	char ws[200], we[200];
 
-	if (r->start <= r->end)
+	if (r->start <= r->end || refused2(p, start, end))
 		return;
+	p->refused[start] = p->refused[end] = true;
 	where(ws, sizeof(ws), p, start, 0);
 	where(we, sizeof(we), p, end, 0);
 	lk_conf_diag_add(p->diag, LK_CONF_ERROR,
@@ -723,6 +742,11 @@ static void check_overlaps(struct lk_conf_parser *p)
 			if (u[i].r.start > u[i].r.end ||
 			    u[j].r.start > u[j].r.end)
 				continue;	/* reported already */
+			if (refused(p, u[i].key, u[i].zone) ||
+			    refused(p, u[i].key_end, u[i].zone) ||
+			    refused(p, u[j].key, u[j].zone) ||
+			    refused(p, u[j].key_end, u[j].zone))
+				continue;	/* reported already */
 			if (u[i].r.end < u[j].r.start ||
 			    u[j].r.end < u[i].r.start)
 				continue;
@@ -752,6 +776,8 @@ static void derive_mux(struct lk_conf_parser *p)
 
 	c->nmux = 0;
 	if (c->demux_configured) {
+		if (refused2(p, LK_KEY_DEMUX_RTP_PORT, LK_KEY_DEMUX_RTCP_PORT))
+			return;
 		if (c->demux_rtp_port == c->demux_rtcp_port) {
 			where(w, sizeof(w), p, LK_KEY_DEMUX_RTCP_PORT, 0);
 			lk_conf_diag_add(p->diag, LK_CONF_ERROR,
@@ -776,6 +802,8 @@ static void derive_mux(struct lk_conf_parser *p)
 		c->nmux = 2;
 		return;
 	}
+	if (refused2(p, LK_KEY_MEDIA_START, LK_KEY_MEDIA_END))
+		return;
 	if (c->media.start > c->media.end ||
 	    (unsigned)c->media.end - c->media.start + 1 < want + 2) {
 		where(w, sizeof(w), p, LK_KEY_MEDIA_START, 0);
@@ -838,7 +866,8 @@ static void check_zones(struct lk_conf_parser *p)
 	for (z = 1; z <= c->nzones; z++) {
 		const struct lk_zone_conf *zc = &c->zones[z - 1];
 
-		if (zc->username[0] && !zc->password[0]) {
+		if (zc->username[0] && !zc->password[0] &&
+		    !refused(p, LK_KEY_ZONE_PASSWORD, z)) {
 			where(w, sizeof(w), p, LK_KEY_ZONE_USERNAME, z);
 			lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 				 "%s:%u: %s is set but Password is not: a zone "
@@ -848,7 +877,8 @@ static void check_zones(struct lk_conf_parser *p)
 				 zone_key_line(p, z, LK_KEY_ZONE_USERNAME), w,
 				 z);
 		}
-		if (zc->password[0] && !zc->username[0]) {
+		if (zc->password[0] && !zc->username[0] &&
+		    !refused(p, LK_KEY_ZONE_USERNAME, z)) {
 			where(w, sizeof(w), p, LK_KEY_ZONE_PASSWORD, z);
 			lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 				 "%s:%u: %s is set but Username is not: a zone "
@@ -883,7 +913,9 @@ static void check_zones(struct lk_conf_parser *p)
 				 zone_key_line(p, z, LK_KEY_ZONE_PEER_ADDRESS),
 				 w, zc->peer_address);
 		}
-		if (!zc->username[0] && !zc->password[0])
+		if (!zc->username[0] && !zc->password[0] &&
+		    !refused(p, LK_KEY_ZONE_USERNAME, z) &&
+		    !refused(p, LK_KEY_ZONE_PASSWORD, z))
 			lk_conf_diag_add(p->diag, LK_CONF_WARNING,
 				 "%s: zone %u accepts traversal clients without "
 				 "authentication; set Username and Password in "
@@ -910,7 +942,8 @@ static void routes_finish(struct lk_conf_parser *p)
 
 		if (!c->key_line[key])
 			continue;	/* unset, or its value was refused */
-		if (r->kind == LK_ROUTE_ZONE && r->zone > c->nzones) {
+		if (r->kind == LK_ROUTE_ZONE && r->zone > c->nzones &&
+		    !refused(p, LK_KEY_ZONE_COUNT, 0)) {
 			where(w, sizeof(w), p, LK_KEY_ZONE_COUNT, 0);
 			lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 				 "%s:%u: Dial plan > Route %u = \"%s zone "
@@ -963,7 +996,7 @@ void lk_conf_validate(struct lk_conf_parser *p)
 		    &c->udp_ephemeral);
 
 	/* RTP on even ports, RTCP on the next odd one (RFC 3550 s.11). */
-	if (c->media.start % 2) {
+	if (c->media.start % 2 && !refused(p, LK_KEY_MEDIA_START, 0)) {
 		where(w, sizeof(w), p, LK_KEY_MEDIA_START, 0);
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: %s = %u must be even: RTP takes the even "
@@ -972,7 +1005,7 @@ void lk_conf_validate(struct lk_conf_parser *p)
 			 c->key_line[LK_KEY_MEDIA_START], w, c->media.start,
 			 c->media.start + 1);
 	}
-	if (!(c->media.end % 2)) {
+	if (!(c->media.end % 2) && !refused(p, LK_KEY_MEDIA_END, 0)) {
 		where(w, sizeof(w), p, LK_KEY_MEDIA_END, 0);
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: %s = %u must be odd so that the last RTP "
@@ -984,7 +1017,8 @@ void lk_conf_validate(struct lk_conf_parser *p)
 
 	/* Seed, ICE table, R: a TURN port range is for Large systems. */
 	if (c->turn_listen.end > c->turn_listen.start &&
-	    c->size != LK_SIZE_LARGE) {
+	    c->size != LK_SIZE_LARGE &&
+	    !refused2(p, LK_KEY_TURN_PORT_START, LK_KEY_TURN_PORT_END)) {
 		where(w, sizeof(w), p, LK_KEY_TURN_PORT_END, 0);
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: %s = %u makes a range of TURN request ports, "
@@ -999,7 +1033,7 @@ void lk_conf_validate(struct lk_conf_parser *p)
 	for (i = 0; i < p->nentries; i++) {
 		const struct lk_conf_entry *e = &p->entries[i];
 
-		if (e->zone > c->nzones) {
+		if (e->zone > c->nzones && !refused(p, LK_KEY_ZONE_COUNT, 0)) {
 			where(w, sizeof(w), p, LK_KEY_ZONE_COUNT, 0);
 			lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 				 "%s:%u: [Zones > Traversal Zone %u] is beyond "
@@ -1035,8 +1069,10 @@ void lk_conf_validate(struct lk_conf_parser *p)
 	}
 
 	/* Registrar: the expiry bounds must nest. */
-	if (c->reg_min_expires > c->reg_default_expires ||
-	    c->reg_default_expires > c->reg_max_expires) {
+	if ((c->reg_min_expires > c->reg_default_expires ||
+	     c->reg_default_expires > c->reg_max_expires) &&
+	    !refused2(p, LK_KEY_REG_MIN_EXPIRES, LK_KEY_REG_MAX_EXPIRES) &&
+	    !refused(p, LK_KEY_REG_DEFAULT_EXPIRES, 0)) {
 		where(w, sizeof(w), p, LK_KEY_REG_DEFAULT_EXPIRES, 0);
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: Registrar: Minimum expiry = %u, %s = %u and "
@@ -1051,14 +1087,16 @@ void lk_conf_validate(struct lk_conf_parser *p)
 			 c->reg_min_expires, w, c->reg_default_expires,
 			 c->reg_max_expires);
 	}
-	if (c->reg_auth && !c->reg_users[0]) {
+	if (c->reg_auth && !c->reg_users[0] &&
+	    !refused(p, LK_KEY_REG_USERS, 0)) {
 		where(w, sizeof(w), p, LK_KEY_REG_AUTH, 0);
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: %s = yes but Registrar > Users is empty: "
 			 "nobody could register; add \"Users = name:password"
 			 "\"", p->name, c->key_line[LK_KEY_REG_AUTH], w);
 	}
-	if (c->sip_tls_key[0] && !c->sip_tls_cert[0]) {
+	if (c->sip_tls_key[0] && !c->sip_tls_cert[0] &&
+	    !refused(p, LK_KEY_SIP_TLS_CERT, 0)) {
 		where(w, sizeof(w), p, LK_KEY_SIP_TLS_KEY, 0);
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: %s is set but Protocols > SIP > TLS "

@@ -50,15 +50,65 @@ void lk_conf_diag_add(struct lk_conf_diag *diag, enum lk_conf_severity sev,
 	++diag->n;
 }
 
-void lk_conf_diag_print(const struct lk_conf_diag *diag, FILE *f)
+static void diag_print(const struct lk_conf_diag *diag, FILE *f,
+		       bool warnings)
 {
 	unsigned i;
 
-	for (i = 0; i < diag->n; i++)
+	for (i = 0; i < diag->n; i++) {
+		if (!warnings && diag->msg[i].severity != LK_CONF_ERROR)
+			continue;
 		fprintf(f, "%s: %s\n", diag->msg[i].severity == LK_CONF_ERROR ?
 			"error" : "warning", diag->msg[i].text);
+	}
 	if (diag->dropped)
 		fprintf(f, "(%u more messages not shown)\n", diag->dropped);
+}
+
+void lk_conf_diag_print(const struct lk_conf_diag *diag, FILE *f)
+{
+	diag_print(diag, f, true);
+}
+
+void lk_conf_diag_print_errors(const struct lk_conf_diag *diag, FILE *f)
+{
+	diag_print(diag, f, false);
+}
+
+/*
+ * Messages in order of their line (those about no line last), keeping
+ * the order of messages on one line.  `name` is the file's name that each
+ * "NAME:LINE: ..." message starts with.
+ */
+void lk_conf_diag_sort(struct lk_conf_diag *diag, const char *name)
+{
+	size_t nl = strlen(name);
+	unsigned i, j;
+
+	for (i = 0; i < diag->n; i++) {
+		const char *t = diag->msg[i].text;
+
+		diag->msg[i].line = 0;
+		if (!strncmp(t, name, nl) && t[nl] == ':' &&
+		    isdigit((unsigned char)t[nl + 1]))
+			diag->msg[i].line = (unsigned)strtoul(t + nl + 1,
+							      NULL, 10);
+	}
+	/* Insertion sort: stable, and there are at most 64. */
+	for (i = 1; i < diag->n; i++) {
+		unsigned li = diag->msg[i].line ? diag->msg[i].line : UINT_MAX;
+		struct lk_conf_msg m = diag->msg[i];
+
+		for (j = i; j > 0; j--) {
+			unsigned lj = diag->msg[j - 1].line ?
+				diag->msg[j - 1].line : UINT_MAX;
+
+			if (lj <= li)
+				break;
+			diag->msg[j] = diag->msg[j - 1];
+		}
+		diag->msg[j] = m;
+	}
 }
 
 
@@ -190,12 +240,51 @@ static void section_keys_list(char *buf, size_t sz, const char *section)
 	}
 }
 
+/* No header yet; a header that was wrong (its keys are not reported). */
+#define SECTION_NONE (-1)
+#define SECTION_BAD (-2)
+
+/*
+ * The section closest to an unknown header, for "did you mean"; NULL if
+ * none is close.  Zone sections are left to the list.
+ */
+static const char *section_nearest(const char *norm)
+{
+	const char *best_name = NULL, *last;
+	unsigned k, best = UINT_MAX;
+
+	for (k = 0; k < LK_KEY_ZONE_FIRST; k++) {
+		char cn[128];
+		unsigned d;
+
+		if (k && !strcmp(lk_conf_keys[k].section,
+				 lk_conf_keys[k - 1].section))
+			continue;
+		normalize(cn, sizeof(cn), lk_conf_keys[k].section,
+			  strlen(lk_conf_keys[k].section));
+		d = distance(norm, cn);
+		if (d < best) {
+			best = d;
+			best_name = lk_conf_keys[k].section;
+		}
+	}
+
+	/*
+	 * A typo, not another word: at most 2 edits, fewer than half the
+	 * last path element ("Sysetm" yes, "Protocols > FTP" no).
+	 */
+	last = strrchr(norm, '>');
+	last = last ? last + 2 : norm;
+
+	return best <= 2 && best * 2 < strlen(last) ? best_name : NULL;
+}
+
 static void parse_key_line(struct lk_conf_parser *p, unsigned line, int section,
 			   unsigned zone, const char *s, size_t len)
 {
 	const char *eq = memchr(s, '=', len);
 	const char *sect_name;
-	char norm[128], list[600];
+	char norm[128], list[1024];
 	size_t klen, vlen;
 	const char *v;
 	unsigned k, i, best = UINT_MAX, best_k = 0;
@@ -206,6 +295,9 @@ static void parse_key_line(struct lk_conf_parser *p, unsigned line, int section,
 			 p->name, line);
 		return;
 	}
+	/* Under a header already reported as wrong: that is the one error. */
+	if (section == SECTION_BAD)
+		return;
 	if (section < 0) {
 		lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 			 "%s:%u: key outside any section; start with a "
@@ -314,7 +406,7 @@ void lk_conf_lex(struct lk_conf_parser *p, const char *text, size_t len)
 {
 	const char *s = text, *end = text + len;
 	unsigned line = 0, zone = 0;
-	int section = -1;
+	int section = SECTION_NONE;
 
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -341,30 +433,39 @@ void lk_conf_lex(struct lk_conf_parser *p, const char *text, size_t len)
 		if (!l)
 			goto next;
 		if (*s == '[') {
-			char norm[128], list[600];
+			char norm[128], list[1024];
 
 			if (s[l - 1] != ']') {
 				lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 					 "%s:%u: section header has no closing "
 					 "\"]\"", p->name, line);
-				section = -1;
+				section = SECTION_BAD;
 				goto next;
 			}
 			normalize(norm, sizeof(norm), s + 1, l - 2);
 			section = section_find(norm, &zone);
-			if (section < 0) {
+			if (section < 0 && section_nearest(norm)) {
+				lk_conf_diag_add(p->diag, LK_CONF_ERROR,
+					 "%s:%u: unknown section [%.*s]; did you "
+					 "mean [%s]? (the keys under it are not "
+					 "read)", p->name, line, (int)(l - 2),
+					 s + 1, section_nearest(norm));
+				section = SECTION_BAD;
+			}
+			else if (section < 0) {
 				sections_list(list, sizeof(list));
 				lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 					 "%s:%u: unknown section [%.*s]; valid "
 					 "sections: %s", p->name, line,
 					 (int)(l - 2), s + 1, list);
+				section = SECTION_BAD;
 			}
 			else if (zone > LK_ZONES_MAX) {
 				lk_conf_diag_add(p->diag, LK_CONF_ERROR,
 					 "%s:%u: [Zones > Traversal Zone %u]: "
 					 "zones are numbered 1 to %u", p->name,
 					 line, zone, LK_ZONES_MAX);
-				section = -1;
+				section = SECTION_BAD;
 			}
 			else if (zone && !p->zone_header[zone - 1])
 				p->zone_header[zone - 1] = line;

@@ -199,7 +199,7 @@ f=$(conf bad.conf '[Protocols > SIP]\nTCP outbound port start = 99999\n')
 run ports --config "$f"
 expect_rc 1 "bad value"
 err_has "error: $f:2:" "bad value: file and line"
-err_has "configuration has errors" "bad value: summary"
+err_has "1 error in the configuration" "bad value: summary"
 [ ! -s "$tmp/out" ] || fail "bad value: printed a matrix anyway"
 
 f=$(conf typo.conf '[Protocols > SIP]\nTCP outbund port start = 26000\n')
@@ -210,6 +210,34 @@ err_has "did you mean \"TCP outbound port start\"" "unknown key: suggestion"
 run ports --config "$tmp/missing.conf"
 expect_rc 1 "missing file"
 err_has "cannot open" "missing file"
+# Issue 9: said once, naming the program and the file.
+[ "$(cat "$tmp/err")" = "latchkey ports: $tmp/missing.conf: cannot open: No such file or directory" ] ||
+	fail "missing file: stderr is not the one message: $(cat "$tmp/err")"
+
+# Issue 9: one mistake, one error; a misspelt section says so.
+f=$(conf reversed.conf '[Local Zone > Traversal Subzone]\nTraversal Media port start = 59999\nTraversal Media port end = 36000\n')
+run ports --config "$f"
+expect_rc 1 "reversed media range"
+[ "$(grep -c '^error: ' "$tmp/err")" -eq 1 ] ||
+	fail "reversed media range: not one error: $(cat "$tmp/err")"
+err_has "1 error in the configuration" "reversed media range: count"
+f=$(conf big.conf '[Local Zone > Traversal Subzone]\nTraversal Media port end = 70001\n')
+run ports --config "$f"
+[ "$(grep -c '^error: ' "$tmp/err")" -eq 1 ] ||
+	fail "media end 70001: not one error: $(cat "$tmp/err")"
+f=$(conf sysetm.conf '[Sysetm]\nRole = control\n')
+run ports --config "$f"
+err_has "error: $f:1: unknown section [Sysetm]; did you mean [System]?" "misspelt section"
+[ "$(grep -c '^error: ' "$tmp/err")" -eq 1 ] ||
+	fail "misspelt section: not one error: $(cat "$tmp/err")"
+
+# Issue 9: the warnings of a configuration are the daemon's; the port
+# matrix, text or JSON, prints none (the defaults have one).
+run ports
+expect_rc 0 "defaults"
+[ ! -s "$tmp/err" ] || fail "ports: stderr not empty: $(cat "$tmp/err")"
+run ports --json
+[ ! -s "$tmp/err" ] || fail "ports --json: stderr not empty: $(cat "$tmp/err")"
 
 # --- JSON ------------------------------------------------------------------
 
