@@ -232,7 +232,8 @@ static int help_run(int argc, char **argv);
 static const struct command commands[] = {
 	{"ports", "the seed's port matrix, resolved from a configuration",
 	 ports_run, ports_usage},
-	{"ng", "ask a relay over its ng port: ping, list, statistics, query",
+	{"ng", "ask a relay over its ng port: ping, list, statistics, query, "
+	 "delete",
 	 lk_ngcli_run, lk_ngcli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };

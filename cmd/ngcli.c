@@ -203,8 +203,9 @@ int lk_ngcli_run(int argc, char **argv)
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "query") || !strcmp(cmd, "delete")) {
 		if (optind >= argc) {
-			fprintf(stderr, "latchkey ng %s: needs a CALL-ID\n",
-				cmd);
+			fprintf(stderr, "latchkey ng %s: needs a CALL-ID "
+				"('latchkey ng list' shows them); see "
+				"'latchkey ng --help'\n", cmd);
 			return 2;
 		}
 		callid = argv[optind++];
@@ -216,8 +217,8 @@ int lk_ngcli_run(int argc, char **argv)
 		return 2;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "latchkey ng: unexpected argument '%s'\n",
-			argv[optind]);
+		fprintf(stderr, "latchkey ng: unexpected argument '%s'; see "
+			"'latchkey ng --help'\n", argv[optind]);
 		return 2;
 	}
 	if (config) {
@@ -256,17 +257,35 @@ int lk_ngcli_run(int argc, char **argv)
 	snprintf(cookie, sizeof(cookie), "lk%ld_%ld", (long)getpid(),
 		 (long)time(NULL));
 	len = enc_request(req, sizeof(req), cookie, cmd, callid);
+	/*
+	 * A connected UDP socket: the ICMP port unreachable of a host where
+	 * nothing listens comes back as ECONNREFUSED on recv() at once,
+	 * instead of a wait for the whole timeout.
+	 */
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (!len || fd < 0 || sendto(fd, req, len, 0, (struct sockaddr *)&ss,
-				     sl) < 0) {
+	if (!len || fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    send(fd, req, len, 0) < 0) {
 		fprintf(stderr, "latchkey ng: cannot send to %s: %s\n", server,
 			strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return 1;
 	}
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int)timeout) <= 0 ||
-	    (n = recv(fd, rep, sizeof(rep), 0)) <= 0) {
+	n = -1;
+	errno = ETIMEDOUT;
+	if (poll(&pfd, 1, (int)timeout) > 0)
+		n = recv(fd, rep, sizeof(rep), 0);
+	if (n <= 0 && errno == ECONNREFUSED) {
+		fprintf(stderr, "latchkey ng: %s refused the request (nothing "
+			"listens on that port): is the relay running, and is "
+			"that its Session control > Listen address?\n",
+			server);
+		close(fd);
+		return 1;
+	}
+	if (n <= 0) {
 		fprintf(stderr, "latchkey ng: no reply from %s within %ld ms: "
 			"is the relay running, and is that its Session "
 			"control > Listen address?\n", server, timeout);

@@ -43,13 +43,29 @@ check "list of no calls is empty" grep -q "calls: \[\]" <<<"$out"
 out=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 query no-such-call) && rc=0 || rc=$?
 check "query of an unknown call exits 1" test "$rc" -eq 1
 check "query says Unknown call-id" grep -q "error-reason: Unknown call-id" <<<"$out"
-err=$("$LK_LATCHKEY" ng -s 127.0.0.1:9 -t 200 ping 2>&1) && rc=0 || rc=$?
-check "no relay: exit 1" test "$rc" -eq 1
-check "no relay: says so" grep -q "no reply from 127.0.0.1:9 within 200 ms" <<<"$err"
+# A port that takes datagrams and never answers (H.225 RAS, not served
+# yet): the wait runs out.
+err=$("$LK_LATCHKEY" ng -s 127.0.0.1:11769 -t 200 ping 2>&1) && rc=0 || rc=$?
+check "silent port: exit 1" test "$rc" -eq 1
+check "silent port: says so" grep -q "no reply from 127.0.0.1:11769 within 200 ms" <<<"$err"
 "$LK_LATCHKEY" ng bogus >/dev/null 2>&1 && rc=0 || rc=$?
 check "unknown ng command exits 2" test "$rc" -eq 2
-"$LK_LATCHKEY" ng query >/dev/null 2>&1 && rc=0 || rc=$?
+err=$("$LK_LATCHKEY" ng query 2>&1) && rc=0 || rc=$?
 check "query without a call-id exits 2" test "$rc" -eq 2
+check "query without a call-id points to help" grep -qF "see 'latchkey ng --help'" <<<"$err"
+out=$("$LK_LATCHKEY" --help)
+check "--help lists every ng command" grep -q "ping, list, statistics, query, delete" <<<"$out"
+out=$("$LK_LATCHKEY" ng --help)
+check "ng --help lists delete" grep -q "^  delete CALL-ID" <<<"$out"
 check "daemon stops cleanly" lk_stop "$pid"
+
+# Issue 9: a stopped relay is said at once (ICMP port unreachable on a
+# connected socket), not after the whole timeout.
+t0=$(date +%s%N)
+err=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 -t 5000 ping 2>&1) && rc=0 || rc=$?
+t1=$(date +%s%N)
+check "stopped relay: exit 1" test "$rc" -eq 1
+check "stopped relay: says the port refused" grep -q "127.0.0.1:22250 refused the request" <<<"$err"
+check "stopped relay: at once, not after the 5 s timeout" test $(((t1 - t0) / 1000000)) -lt 1000
 
 lk_done
