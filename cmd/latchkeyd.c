@@ -11,6 +11,7 @@
 #include <re.h>
 
 #include "conf.h"
+#include "conf_reload.h"
 #include "kernports.h"
 #include "listen.h"
 #include "log.h"
@@ -35,6 +36,8 @@ static void usage(FILE *f)
 "\n"
 "latchkey media relay daemon, on the port model of Cisco VCS/Expressway X8.2.\n"
 "Runs in the foreground and logs to stderr; stop it with SIGINT or SIGTERM.\n"
+"SIGHUP reloads the configuration file without dropping a call: what can\n"
+"change at run time is applied, the rest kept (docs/configuration.md).\n"
 "\n"
 "  -c, --config FILE     configuration file (docs/configuration.md); without\n"
 "                        it the seed's defaults: role expressway, every\n"
@@ -85,6 +88,98 @@ static void conf_log(const struct lk_conf_diag *diag)
 			  diag->dropped);
 }
 
+/* What the control thread needs for a reload. */
+struct daemon {
+	const char *path;		/* --config, or NULL */
+	bool cli_level;			/* --log-level given: it wins */
+	struct lk_conf *conf;		/* the running configuration */
+	struct lk_media *media;
+	struct lk_sip *sip;
+	unsigned kept;
+};
+
+/* Keys whose values are secrets: a reload says they changed, not to what. */
+static bool secret_key(enum lk_key key)
+{
+	return key == LK_KEY_ZONE_PASSWORD || key == LK_KEY_REG_USERS;
+}
+
+static void reload_change(const struct lk_conf_change *ch, void *arg)
+{
+	struct daemon *d = arg;
+	char path[160];
+	bool secret = secret_key(ch->key);
+
+	lk_conf_key_path(path, sizeof(path), ch->key, ch->zone);
+	if (ch->applied) {
+		lk_log_as(LK_LOG_INFO, "config", "%s: %s%s%s%s%s", path,
+			  secret ? "changed" : "\"", secret ? "" :
+			  ch->old_value, secret ? "" : "\" -> \"",
+			  secret ? "" : ch->new_value, secret ? "" : "\"");
+		return;
+	}
+	++d->kept;
+	lk_log_as(LK_LOG_WARN, "config", "%s: keeps \"%s\" (the file now "
+		  "says \"%s\"): %s; restart latchkeyd to apply it", path,
+		  secret ? "..." : ch->old_value,
+		  secret ? "..." : ch->new_value, ch->why);
+}
+
+/*
+ * SIGHUP: load the file again, checked as at start.  A file with errors
+ * is refused as a whole, with the same messages as at start, and the
+ * running configuration stays.  Otherwise what may change at run time is
+ * applied (conf_reload.c lists it) and the rest is kept, with the reason.
+ * Runs on the control thread, between events: no call sees half of it.
+ */
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct lk_conf_diag *diag = NULL;
+	struct lk_conf *next = NULL;
+	enum lk_log_level lvl;
+	unsigned applied;
+	int err;
+
+	(void)sig;
+	(void)what;
+	if (!d->path) {
+		lk_info("SIGHUP: running on the built-in defaults, no file to "
+			"reload (start with --config FILE)");
+		return;
+	}
+	lk_info("SIGHUP: reloading %s", d->path);
+	next = calloc(1, sizeof(*next));
+	diag = calloc(1, sizeof(*diag));
+	if (!next || !diag) {
+		lk_error("reload of %s: %s; the running configuration stays",
+			 d->path, strerror(ENOMEM));
+		goto out;
+	}
+	err = lk_conf_load(next, d->path, diag);
+	conf_log(diag);
+	if (err) {
+		lk_error("reload of %s refused: %s; the running configuration "
+			 "stays", d->path, err == EINVAL ? "the file has errors" :
+			 strerror(err));
+		goto out;
+	}
+	d->kept = 0;
+	applied = lk_conf_reload(d->conf, next, reload_change, d);
+	lk_media_reconf(d->media, d->conf);
+	lk_sip_reconf(d->sip, d->conf);
+	if (!d->cli_level && !lk_log_level_parse(&lvl, d->conf->log_level))
+		lk_log_set_level(lvl);
+	lk_info("reload of %s done: %u change%s applied, %u kept until a "
+		"restart%s", d->path, applied, applied == 1 ? "" : "s",
+		d->kept, d->cli_level ? "; the log level stays as "
+		"--log-level set it" : "");
+
+ out:
+	free(diag);
+	free(next);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct event_base *base = arg;
@@ -93,9 +188,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
-static int run(const struct lk_conf *conf)
+static int run(struct lk_conf *conf, const char *path, bool cli_level)
 {
-	struct event *sigint = NULL, *sigterm = NULL;
+	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
+	struct daemon d = {path, cli_level, conf, NULL, NULL, 0};
 	struct lk_listen_set *listeners = NULL;
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
@@ -153,10 +249,13 @@ static int run(const struct lk_conf *conf)
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 
+	d.media = media;
+	d.sip = sip;
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	if (!sigint || !sigterm || evsignal_add(sigint, NULL) < 0 ||
-	    evsignal_add(sigterm, NULL) < 0) {
+	sighup = evsignal_new(base, SIGHUP, on_hup, &d);
+	if (!sigint || !sigterm || !sighup || evsignal_add(sigint, NULL) < 0 ||
+	    evsignal_add(sigterm, NULL) < 0 || evsignal_add(sighup, NULL) < 0) {
 		lk_error("cannot install signal handlers");
 		goto out;
 	}
@@ -176,6 +275,8 @@ static int run(const struct lk_conf *conf)
 		event_free(sigint);
 	if (sigterm)
 		event_free(sigterm);
+	if (sighup)
+		event_free(sighup);
 	mem_deref(listeners);
 	event_base_free(base);
 	if (!ret)
@@ -254,5 +355,5 @@ int main(int argc, char **argv)
 		lk_conf_print(&conf, stdout);
 		return 0;
 	}
-	return run(&conf);
+	return run(&conf, path, level != NULL);
 }

@@ -19,14 +19,18 @@ static const char *const level_names[] = {
 	[LK_LOG_DEBUG] = "debug",
 };
 
+/*
+ * A reload changes the level on the control thread while workers log:
+ * relaxed atomics, since a line may see the old level or the new one.
+ */
 void lk_log_set_level(enum lk_log_level level)
 {
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 enum lk_log_level lk_log_get_level(void)
 {
-	return log_level;
+	return __atomic_load_n(&log_level, __ATOMIC_RELAXED);
 }
 
 const char *lk_log_level_name(enum lk_log_level level)
@@ -121,7 +125,7 @@ static void origin_text(char *buf, size_t sz, struct lk_log_origin o)
 
 	snprintf(buf, sz, "%s", o.subsystem ? o.subsystem :
 		 lk_log_subsystem(o.file));
-	if (log_level >= LK_LOG_DEBUG && o.func) {
+	if (lk_log_get_level() >= LK_LOG_DEBUG && o.func) {
 		n = strlen(buf);
 		snprintf(buf + n, sz - n, " (%s)", o.func);
 	}
@@ -156,7 +160,7 @@ void lk_log_msg(enum lk_log_level level, struct lk_log_origin origin,
 {
 	va_list ap;
 
-	if (level > log_level)
+	if (level > lk_log_get_level())
 		return;
 	va_start(ap, fmt);
 	log_vprint(level, origin, NULL, fmt, ap);
@@ -171,7 +175,7 @@ void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 	uint64_t now;
 	va_list ap;
 
-	if (level > log_level)
+	if (level > lk_log_get_level())
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec;

@@ -3,13 +3,15 @@
  *
  * Every key with its value and where it came from ("# line N" or
  * "# default; seed: ..."), so that loading the output gives the same
- * configuration.  Its API, lk_conf_print(), is declared in conf.h.
+ * configuration.  lk_conf_print() is declared in conf.h with the rest of
+ * the loading API; conf_print.h has the value text the reload compares.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "conf_keys.h"
+#include "conf_print.h"
 
 
 /* The set route "Route N", or NULL. */
@@ -41,8 +43,8 @@ static void route_text(char *buf, size_t sz, const struct lk_route_conf *r)
 			 lk_conf_route_transport_name(r->transport));
 }
 
-static void value_text(char *buf, size_t sz, const struct lk_conf *c,
-		       enum lk_key key, unsigned zone)
+void lk_conf_value_text(char *buf, size_t sz, const struct lk_conf *c,
+			enum lk_key key, unsigned zone)
 {
 	const struct lk_conf_key_def *kd = &lk_conf_keys[key];
 	const char *base = key >= LK_KEY_ZONE_FIRST ?
@@ -105,7 +107,7 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 		c->key_line[key];
 	char val[300], left[400];
 
-	value_text(val, sizeof(val), c, key, zone);
+	lk_conf_value_text(val, sizeof(val), c, key, zone);
 	/* An unset optional key prints as a comment, so the output loads. */
 	if (!val[0]) {
 		fprintf(f, "# %s =  # default: unset; %s\n",

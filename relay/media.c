@@ -1103,6 +1103,14 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 	return err;
 }
 
+void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf)
+{
+	if (!m || !conf)
+		return;
+	m->conf.media_timeout = conf->media_timeout;
+	m->conf.final_timeout = conf->final_timeout;
+}
+
 void lk_media_free(struct lk_media *m)
 {
 	uint32_t b;
