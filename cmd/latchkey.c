@@ -203,7 +203,11 @@ static int ports_run(int argc, char **argv)
 		       filter.by_role ? (filter.role == LK_ROLE_CONTROL ?
 					 "Control" : "Expressway") : "");
 		printf("# seed: Cisco VCS X8.2 IP Port Usage for Firewall "
-		       "Traversal (D14606.06)\n\n");
+		       "Traversal (D14606.06)\n"
+		       "# served: does latchkeyd serve the listening side? "
+		       "yes; bound = bound, not served\n"
+		       "#   yet (datagrams counted and dropped, connections "
+		       "closed); not yet; - = not latchkeyd's\n\n");
 		err = lk_portmodel_print_text(pm, &filter, stdout);
 	}
 	if (!err && fflush(stdout))

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "media.h"
 #include "ng.h"
+#include "service.h"
 #include "sip.h"
 
 #ifndef LK_VERSION
@@ -69,6 +70,30 @@ static int option_error(int c, char **argv)
 	fprintf(stderr, "; see 'latchkeyd --help'\n");
 
 	return EXIT_USAGE;
+}
+
+/*
+ * Ports bound for a protocol latchkeyd does not serve yet (config/
+ * service.c says which): say so, so that a silent port is no mystery.
+ */
+static void not_served_say(const struct lk_conf *conf)
+{
+	struct lk_listen_item items[LK_LISTEN_MAX];
+	unsigned i, n = lk_listen_plan(conf, items);
+
+	for (i = 0; i < n; i++) {
+		enum lk_service_proto proto =
+			lk_service_proto_of_key(items[i].key);
+		bool udp = items[i].proto == LK_LISTEN_UDP;
+
+		if (lk_service_of_key(items[i].key) != LK_SERVICE_BOUND)
+			continue;
+		lk_log_as(LK_LOG_INFO, "ports", "%u/%s bound, %s not served "
+			  "yet: %s", items[i].port, udp ? "udp" : "tcp",
+			  lk_service_proto_name(proto), udp ?
+			  "datagrams are counted and dropped" :
+			  "connections are accepted, counted and closed");
+	}
 }
 
 /*
@@ -222,6 +247,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 		lk_listen_count(listeners), conf->address);
 	if (lk_log_get_level() >= LK_LOG_INFO)
 		lk_listen_print(listeners, stderr);
+	not_served_say(conf);
 	err = lk_media_alloc(&media, base, conf, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
