@@ -123,6 +123,27 @@ struct daemon {
 	unsigned kept;
 };
 
+/* "statistics" over ng: the placeholder listeners' drop counters. */
+static unsigned listeners_h(struct lk_ng_listener *out, unsigned max,
+			    void *arg)
+{
+	struct lk_listen_drops d[LK_LISTEN_MAX];
+	unsigned i, n;
+
+	n = lk_listen_drops(arg, d, max < LK_LISTEN_MAX ? max :
+			    LK_LISTEN_MAX);
+	for (i = 0; i < n; i++) {
+		out[i].transport = d[i].item->proto == LK_LISTEN_UDP ? "udp" :
+			"tcp";
+		out[i].port = d[i].item->port;
+		out[i].purpose = d[i].item->purpose;
+		out[i].dropped = d[i].datagrams;
+		out[i].closed = d[i].connections;
+	}
+
+	return n;
+}
+
 /* Keys whose values are secrets: a reload says they changed, not to what. */
 static bool secret_key(enum lk_key key)
 {
@@ -272,6 +293,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 		lk_error("%s; stopping", errbuf);
 		goto out;
 	}
+	lk_ng_set_listeners(ng, listeners_h, listeners);
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 

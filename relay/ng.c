@@ -54,6 +54,8 @@ struct lk_ng {
 	unsigned cache_next;
 	struct hash *cache_hash;	/* key -> entry, for O(1) lookups */
 	struct lk_ng_stats st;
+	lk_ng_listeners_h *listenersh;
+	void *listeners_arg;
 };
 
 /* One request being answered. */
@@ -569,10 +571,49 @@ static int cmd_list(struct req *r)
 	return 0;
 }
 
+void lk_ng_set_listeners(struct lk_ng *ng, lk_ng_listeners_h *h, void *arg)
+{
+	if (!ng)
+		return;
+	ng->listenersh = h;
+	ng->listeners_arg = arg;
+}
+
+/*
+ * "listeners": the drop counters of the ports whose protocol is not
+ * served yet, one dictionary each; their sum in "droppedlisteners".
+ */
+static uint64_t listeners_enc(struct lk_ng *ng, struct lk_bencode_enc *e)
+{
+	static struct lk_ng_listener l[LK_NG_LISTENERS_MAX];
+	uint64_t sum = 0;
+	unsigned i, n;
+
+	n = ng->listenersh ? ng->listenersh(l, LK_NG_LISTENERS_MAX,
+					    ng->listeners_arg) : 0;
+	lk_bencode_enc_key(e, "listeners");
+	lk_bencode_enc_list_begin(e);
+	for (i = 0; i < n && i < LK_NG_LISTENERS_MAX; i++) {
+		lk_bencode_enc_dict_begin(e);
+		lk_bencode_enc_pair_int(e, "closed", (int64_t)l[i].closed);
+		lk_bencode_enc_pair_int(e, "dropped", (int64_t)l[i].dropped);
+		lk_bencode_enc_pair_int(e, "port", l[i].port);
+		pair_bstr(e, "purpose", l[i].purpose, strlen(l[i].purpose));
+		pair_bstr(e, "transport", l[i].transport,
+			  strlen(l[i].transport));
+		lk_bencode_enc_dict_end(e);
+		sum += l[i].dropped + l[i].closed;
+	}
+	lk_bencode_enc_list_end(e);
+
+	return sum;
+}
+
 static int cmd_statistics(struct req *r)
 {
 	struct lk_media_totals t;
 	struct lk_bencode_enc *e = r->enc;
+	uint64_t listener_drops;
 
 	if (!r->ng->media) {
 		r->error = "No media core";
@@ -585,17 +626,27 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_dict_begin(e);
 	lk_bencode_enc_key(e, "currentstatistics");
 	lk_bencode_enc_dict_begin(e);
+	/*
+	 * The allocator hands out RTP/RTCP pairs: "pairsavailable" says so.
+	 * "portsavailable" keeps rtpengine's name (and latchkey's earlier
+	 * value, the same count of pairs) for tools that read it.
+	 */
+	lk_bencode_enc_pair_int(e, "pairsavailable", t.ports_free);
+	lk_bencode_enc_pair_int(e, "pairscooling", t.ports_cooling);
 	lk_bencode_enc_pair_int(e, "portsavailable", t.ports_free);
 	lk_bencode_enc_pair_int(e, "portscooling", t.ports_cooling);
 	lk_bencode_enc_pair_int(e, "sessionsown", t.calls);
 	lk_bencode_enc_pair_int(e, "streams", t.streams);
 	lk_bencode_enc_dict_end(e);
+	listener_drops = listeners_enc(r->ng, e);
 	lk_bencode_enc_key(e, "totalstatistics");
 	lk_bencode_enc_dict_begin(e);
 	lk_bencode_enc_pair_int(e, "bindconflicts", (int64_t)t.bind_conflicts);
 	lk_bencode_enc_pair_int(e, "droppedforeign",
 				(int64_t)t.dropped_foreign);
 	lk_bencode_enc_pair_int(e, "droppedheld", (int64_t)t.dropped_held);
+	lk_bencode_enc_pair_int(e, "droppedlisteners",
+				(int64_t)listener_drops);
 	lk_bencode_enc_pair_int(e, "droppednoleg", (int64_t)t.dropped_no_leg);
 	lk_bencode_enc_pair_int(e, "errors", (int64_t)t.errors);
 	lk_bencode_enc_pair_int(e, "finaltimeoutsessions",

@@ -325,6 +325,25 @@ int lk_listen_open(struct lk_listen_set **setp, struct event_base *base,
 	return err;
 }
 
+unsigned lk_listen_drops(const struct lk_listen_set *set,
+			 struct lk_listen_drops *out, unsigned max)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; set && i < set->n && n < max; i++) {
+		const struct listener *l = &set->l[i];
+
+		if (l->handed_off)
+			continue;
+		out[n].item = &l->item;
+		out[n].datagrams = l->datagrams;
+		out[n].connections = l->connections;
+		++n;
+	}
+
+	return n;
+}
+
 unsigned lk_listen_count(const struct lk_listen_set *set)
 {
 	return set ? set->n : 0;
