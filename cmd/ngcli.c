@@ -56,6 +56,81 @@ static int scalar(const struct lk_bencode_node *n)
 	return !n->nmemb;	/* [] and {} stay on the key's line */
 }
 
+static bool key_is(const struct lk_bencode_node *m, const char *key)
+{
+	return m->key.len == strlen(key) && !memcmp(m->key.p, key, m->key.len);
+}
+
+/* "192.0.2.1:4000" ("[2001:db8::1]:4000") from an endpoint dictionary. */
+static bool endpoint_text(char *buf, size_t sz,
+			  const struct lk_bencode_node *ep)
+{
+	struct lk_bencode_str a;
+	int64_t port;
+
+	if (!ep || lk_bencode_dict_get_str(&a, ep, "address") || !a.len ||
+	    lk_bencode_dict_get_int(&port, ep, "port"))
+		return false;
+	snprintf(buf, sz, memchr(a.p, ':', a.len) ? "[%.*s]:%lld" :
+		 "%.*s:%lld", (int)a.len, a.p, (long long)port);
+
+	return true;
+}
+
+/*
+ * A few members read better for a person than as ng sends them (the
+ * reply itself stays rtpengine's): times as ISO 8601, a port the side has
+ * not been given yet, and an endpoint that has not latched.  True when
+ * printed here.
+ */
+static bool print_member(const struct lk_bencode_node *dict,
+			 const struct lk_bencode_node *m, unsigned depth)
+{
+	const struct lk_bencode_node *latched;
+	struct lk_bencode_str s;
+	char buf[128];
+
+	if (m->type == LK_BENCODE_INT && (key_is(m, "created") ||
+	    key_is(m, "last signal") || key_is(m, "last packet"))) {
+		time_t t = (time_t)m->v.i;
+		struct tm tm;
+
+		if (m->v.i <= 0 || !gmtime_r(&t, &tm))
+			snprintf(buf, sizeof(buf), "never");
+		else
+			strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%*s%.*s: %s\n", (int)(2 * depth), "", (int)m->key.len,
+		       m->key.p, buf);
+		return true;
+	}
+	if (m->type == LK_BENCODE_INT && !m->v.i &&
+	    (key_is(m, "local port") || key_is(m, "local RTCP port"))) {
+		printf("%*s%.*s: none yet (the SDP that tells this side is "
+		       "still to come)\n", (int)(2 * depth), "",
+		       (int)m->key.len, m->key.p);
+		return true;
+	}
+	if (key_is(m, "sdp endpoint"))
+		return true;	/* shown with "endpoint" */
+	latched = lk_bencode_dict_get(dict, "latched");
+	if (key_is(m, "endpoint") && !lk_bencode_get_str(&s, latched) &&
+	    s.len == 2 && !memcmp(s.p, "no", 2)) {
+		char sdp[80];
+
+		if (endpoint_text(sdp, sizeof(sdp),
+				  lk_bencode_dict_get(dict, "sdp endpoint")))
+			snprintf(buf, sizeof(buf), "not latched yet (SDP says "
+				 "%s)", sdp);
+		else
+			snprintf(buf, sizeof(buf), "not latched yet (no SDP "
+				 "from this side yet)");
+		printf("%*sendpoint: %s\n", (int)(2 * depth), "", buf);
+		return true;
+	}
+
+	return false;
+}
+
 /* A bencode value as indented text: "key: value" and "- item". */
 static void print_value(const struct lk_bencode_node *n, unsigned depth)
 {
@@ -115,6 +190,8 @@ static void print_value(const struct lk_bencode_node *n, unsigned depth)
 		if (depth)
 			putchar('\n');
 		LK_BENCODE_FOREACH(m, n) {
+			if (print_member(n, m, depth))
+				continue;
 			printf("%*s%.*s:%s", (int)(2 * depth), "",
 			       (int)m->key.len, m->key.p, scalar(m) ? " " : "");
 			print_value(m, depth + 1);

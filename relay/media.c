@@ -820,6 +820,10 @@ static void query_h(struct lk_worker *w, void *arg)
 			li->mux_rx = leg->mux_rx;
 			li->mux_id = leg->mux_id;
 			li->latched = lk_latch_is_latched(&leg->latch[0]);
+			/* What the side's SDP said, shown until it latches. */
+			if (leg->latch[0].sdp.sa.sa_family)
+				memcpy(&li->sdp, &leg->latch[0].sdp,
+				       sizeof(leg->latch[0].sdp));
 			if (li->latched) {
 				peer = lk_latch_target(&leg->latch[0], &pl);
 				if (peer && pl <= sizeof(li->peer))

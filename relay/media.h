@@ -143,6 +143,8 @@ struct lk_media_leg_info {
 	uint32_t mux_id;		/* its multiplexID */
 	bool latched;
 	struct sockaddr_storage peer;	/* latched RTP source */
+	struct sockaddr_storage sdp;	/* its SDP's RTP address; family 0:
+					 * none (no SDP from this side yet) */
 	uint64_t packets, bytes;	/* received from this side */
 	uint64_t packets_out, bytes_out;	/* sent to this side */
 	uint64_t errors;		/* malformed, foreign source, held */

@@ -427,6 +427,11 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_pair_int(enc, "local port", l->local_rtp);
 		if (l->mux_rx)
 			lk_bencode_enc_pair_int(enc, "multiplexID", l->mux_id);
+		/* Until it latches, where this side's SDP says it is. */
+		if (l->sdp.ss_family) {
+			lk_bencode_enc_key(enc, "sdp endpoint");
+			enc_sockaddr(enc, &l->sdp);
+		}
 		lk_bencode_enc_key(enc, "stats");
 		lk_bencode_enc_dict_begin(enc);
 		lk_bencode_enc_pair_int(enc, "bytes", (int64_t)l->bytes);
@@ -444,6 +449,7 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_dict_end(enc);
 	}
 	lk_bencode_enc_list_end(enc);
+	pair_bstr(enc, "side", side, 1);
 	for (i = 0; i < q->n; i++) {
 		if (!strcmp(q->legs[i].side, side)) {
 			pair_bstr(enc, "tag", q->legs[i].tag.p,
@@ -453,6 +459,13 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 	}
 	lk_bencode_enc_dict_end(enc);
 }
+
+/*
+ * The key a side is listed under in "tags": its tag, or, for side B
+ * between offer and answer (no to-tag yet), a placeholder, so that B's
+ * ports, allocated by the offer, show from the offer on.
+ */
+#define NO_TO_TAG "(side B: no to-tag yet)"
 
 static int cmd_query(struct req *r)
 {
@@ -488,8 +501,13 @@ static int cmd_query(struct req *r)
 	for (i = 0; i < q->n; i++) {
 		if (q->legs[i].side[0] == 'A')
 			ta = q->legs[i].tag;
-		else
+		else {
 			tb = q->legs[i].tag;
+			if (!tb.len) {
+				tb.p = NO_TO_TAG;
+				tb.len = strlen(NO_TO_TAG);
+			}
+		}
 		totals[0] += q->legs[i].packets;
 		totals[1] += q->legs[i].bytes;
 		totals[2] += q->legs[i].errors;
