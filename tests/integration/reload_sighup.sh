@@ -50,9 +50,9 @@ check "media flows both ways" wait_for 5 test -e "$LK_TMP/flowing"
 
 # 1. A broken file: refused as a whole, the same message as at start, the
 #    running configuration stays (the call is there, Media timeout 60).
-write_conf 15660 "[Local Zone > Traversal Subzone]\nTraversal Media port start = 59999\nTraversal Media port end = 36000\n[Media]\nMedia timeout = 3\n"
+write_conf 15660 "[Media]\nMedia timeout = 3\nFinal timeout = soon\n"
 "$LK_LATCHKEYD" --check-config --config "$LK_TMP/d.conf" >/dev/null 2>"$LK_TMP/check.err"
-start_msg=$(grep -o 'config: .*' "$LK_TMP/check.err" | grep 'is greater than')
+start_msg=$(grep -o 'config: .*' "$LK_TMP/check.err" | grep 'Final timeout = "soon"')
 check "--check-config names the root error" test -n "$start_msg"
 kill -HUP "$pid"
 check "broken file: refused" lk_wait_log d "reload of .* refused: the file has errors; the running configuration stays" 5
