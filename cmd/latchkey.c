@@ -162,12 +162,22 @@ static int ports_run(int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * Errors only: the warnings belong to the daemon's start and to
+	 * latchkeyd --check-config, not to output meant for a pipe.  A file
+	 * that cannot be read is one message.
+	 */
 	err = lk_conf_load(conf, path, diag);
-	lk_conf_diag_print(diag, stderr);
+	if (err == EINVAL) {
+		lk_conf_diag_print_errors(diag, stderr);
+		fprintf(stderr, "%s ports: %s: %u error%s in the "
+			"configuration\n", progname, path ? path : "defaults",
+			diag->nerrors, diag->nerrors == 1 ? "" : "s");
+		goto out;
+	}
 	if (err) {
-		fprintf(stderr, "%s ports: %s: %s\n", progname,
-			path ? path : "(defaults)", err == EINVAL ?
-			"configuration has errors" : strerror(err));
+		fprintf(stderr, "%s ports: %s\n", progname, diag->n ?
+			diag->msg[0].text : strerror(err));
 		goto out;
 	}
 
@@ -194,7 +204,11 @@ static int ports_run(int argc, char **argv)
 		       filter.by_role ? (filter.role == LK_ROLE_CONTROL ?
 					 "Control" : "Expressway") : "");
 		printf("# seed: Cisco VCS X8.2 IP Port Usage for Firewall "
-		       "Traversal (D14606.06)\n\n");
+		       "Traversal (D14606.06)\n"
+		       "# served: does latchkeyd serve the listening side? "
+		       "yes; bound = bound, not served\n"
+		       "#   yet (datagrams counted and dropped, connections "
+		       "closed); not yet; - = not latchkeyd's\n\n");
 		err = lk_portmodel_print_text(pm, &filter, stdout);
 	}
 	if (!err && fflush(stdout))
@@ -223,7 +237,8 @@ static int help_run(int argc, char **argv);
 static const struct command commands[] = {
 	{"ports", "the seed's port matrix, resolved from a configuration",
 	 ports_run, ports_usage},
-	{"ng", "ask a relay over its ng port: ping, list, statistics, query",
+	{"ng", "ask a relay over its ng port: ping, list, statistics, query, "
+	 "delete",
 	 lk_ngcli_run, lk_ngcli_usage},
 	{"firewall", "nftables or iptables rules for the seed's firewalls",
 	 lk_fwcli_run, lk_fwcli_usage},

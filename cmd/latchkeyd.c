@@ -11,11 +11,13 @@
 #include <re.h>
 
 #include "conf.h"
+#include "conf_reload.h"
 #include "kernports.h"
 #include "listen.h"
 #include "log.h"
 #include "media.h"
 #include "ng.h"
+#include "service.h"
 #include "sip.h"
 
 #ifndef LK_VERSION
@@ -35,6 +37,8 @@ static void usage(FILE *f)
 "\n"
 "latchkey media relay daemon, on the port model of Cisco VCS/Expressway X8.2.\n"
 "Runs in the foreground and logs to stderr; stop it with SIGINT or SIGTERM.\n"
+"SIGHUP reloads the configuration file without dropping a call: what can\n"
+"change at run time is applied, the rest kept (docs/configuration.md).\n"
 "\n"
 "  -c, --config FILE     configuration file (docs/configuration.md); without\n"
 "                        it the seed's defaults: role expressway, every\n"
@@ -49,6 +53,179 @@ static void usage(FILE *f)
 "be bound), 2 bad command line, 78 configuration errors (nothing bound).\n");
 }
 
+/*
+ * getopt_long() with opterr off leaves the reporting to us: the program's
+ * name, the option as typed and a pointer to --help, as latchkey does.
+ */
+static int option_error(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		fprintf(stderr, "latchkeyd: option '%s' needs a value", arg);
+	else if (optopt && (!arg || strncmp(arg, "--", 2)))
+		fprintf(stderr, "latchkeyd: unknown option '-%c'", optopt);
+	else
+		fprintf(stderr, "latchkeyd: unknown option '%s'", arg);
+	fprintf(stderr, "; see 'latchkeyd --help'\n");
+
+	return EXIT_USAGE;
+}
+
+/*
+ * Ports bound for a protocol latchkeyd does not serve yet (config/
+ * service.c says which): say so, so that a silent port is no mystery.
+ */
+static void not_served_say(const struct lk_conf *conf)
+{
+	struct lk_listen_item items[LK_LISTEN_MAX];
+	unsigned i, n = lk_listen_plan(conf, items);
+
+	for (i = 0; i < n; i++) {
+		enum lk_service_proto proto =
+			lk_service_proto_of_key(items[i].key);
+		bool udp = items[i].proto == LK_LISTEN_UDP;
+
+		if (lk_service_of_key(items[i].key) != LK_SERVICE_BOUND)
+			continue;
+		lk_log_as(LK_LOG_INFO, "ports", "%u/%s bound, %s not served "
+			  "yet: %s", items[i].port, udp ? "udp" : "tcp",
+			  lk_service_proto_name(proto), udp ?
+			  "datagrams are counted and dropped" :
+			  "connections are accepted, counted and closed");
+	}
+}
+
+/*
+ * The configuration's messages, once, as log lines of the subsystem
+ * "config": at start, in --check-config and on a reload (SIGHUP).
+ */
+static void conf_log(const struct lk_conf_diag *diag)
+{
+	unsigned i;
+
+	for (i = 0; i < diag->n; i++)
+		lk_log_as(diag->msg[i].severity == LK_CONF_ERROR ?
+			  LK_LOG_ERROR : LK_LOG_WARN, "config", "%s",
+			  diag->msg[i].text);
+	if (diag->dropped)
+		lk_log_as(LK_LOG_WARN, "config", "%u more messages not shown",
+			  diag->dropped);
+}
+
+/* What the control thread needs for a reload. */
+struct daemon {
+	const char *path;		/* --config, or NULL */
+	bool cli_level;			/* --log-level given: it wins */
+	struct lk_conf *conf;		/* the running configuration */
+	struct lk_media *media;
+	struct lk_sip *sip;
+	unsigned kept;
+};
+
+/* "statistics" over ng: the placeholder listeners' drop counters. */
+static unsigned listeners_h(struct lk_ng_listener *out, unsigned max,
+			    void *arg)
+{
+	struct lk_listen_drops d[LK_LISTEN_MAX];
+	unsigned i, n;
+
+	n = lk_listen_drops(arg, d, max < LK_LISTEN_MAX ? max :
+			    LK_LISTEN_MAX);
+	for (i = 0; i < n; i++) {
+		out[i].transport = d[i].item->proto == LK_LISTEN_UDP ? "udp" :
+			"tcp";
+		out[i].port = d[i].item->port;
+		out[i].purpose = d[i].item->purpose;
+		out[i].dropped = d[i].datagrams;
+		out[i].closed = d[i].connections;
+	}
+
+	return n;
+}
+
+/* Keys whose values are secrets: a reload says they changed, not to what. */
+static bool secret_key(enum lk_key key)
+{
+	return key == LK_KEY_ZONE_PASSWORD || key == LK_KEY_REG_USERS;
+}
+
+static void reload_change(const struct lk_conf_change *ch, void *arg)
+{
+	struct daemon *d = arg;
+	char path[160];
+	bool secret = secret_key(ch->key);
+
+	lk_conf_key_path(path, sizeof(path), ch->key, ch->zone);
+	if (ch->applied) {
+		lk_log_as(LK_LOG_INFO, "config", "%s: %s%s%s%s%s", path,
+			  secret ? "changed" : "\"", secret ? "" :
+			  ch->old_value, secret ? "" : "\" -> \"",
+			  secret ? "" : ch->new_value, secret ? "" : "\"");
+		return;
+	}
+	++d->kept;
+	lk_log_as(LK_LOG_WARN, "config", "%s: keeps \"%s\" (the file now "
+		  "says \"%s\"): %s; restart latchkeyd to apply it", path,
+		  secret ? "..." : ch->old_value,
+		  secret ? "..." : ch->new_value, ch->why);
+}
+
+/*
+ * SIGHUP: load the file again, checked as at start.  A file with errors
+ * is refused as a whole, with the same messages as at start, and the
+ * running configuration stays.  Otherwise what may change at run time is
+ * applied (conf_reload.c lists it) and the rest is kept, with the reason.
+ * Runs on the control thread, between events: no call sees half of it.
+ */
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct lk_conf_diag *diag = NULL;
+	struct lk_conf *next = NULL;
+	enum lk_log_level lvl;
+	unsigned applied;
+	int err;
+
+	(void)sig;
+	(void)what;
+	if (!d->path) {
+		lk_info("SIGHUP: running on the built-in defaults, no file to "
+			"reload (start with --config FILE)");
+		return;
+	}
+	lk_info("SIGHUP: reloading %s", d->path);
+	next = calloc(1, sizeof(*next));
+	diag = calloc(1, sizeof(*diag));
+	if (!next || !diag) {
+		lk_error("reload of %s: %s; the running configuration stays",
+			 d->path, strerror(ENOMEM));
+		goto out;
+	}
+	err = lk_conf_load(next, d->path, diag);
+	conf_log(diag);
+	if (err) {
+		lk_error("reload of %s refused: %s; the running configuration "
+			 "stays", d->path, err == EINVAL ? "the file has errors" :
+			 strerror(err));
+		goto out;
+	}
+	d->kept = 0;
+	applied = lk_conf_reload(d->conf, next, reload_change, d);
+	lk_media_reconf(d->media, d->conf);
+	lk_sip_reconf(d->sip, d->conf);
+	if (!d->cli_level && !lk_log_level_parse(&lvl, d->conf->log_level))
+		lk_log_set_level(lvl);
+	lk_info("reload of %s done: %u change%s applied, %u kept until a "
+		"restart%s", d->path, applied, applied == 1 ? "" : "s",
+		d->kept, d->cli_level ? "; the log level stays as "
+		"--log-level set it" : "");
+
+ out:
+	free(diag);
+	free(next);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct event_base *base = arg;
@@ -57,9 +234,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
-static int run(const struct lk_conf *conf)
+static int run(struct lk_conf *conf, const char *path, bool cli_level)
 {
-	struct event *sigint = NULL, *sigterm = NULL;
+	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
+	struct daemon d = {path, cli_level, conf, NULL, NULL, 0};
 	struct lk_listen_set *listeners = NULL;
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
@@ -90,6 +268,7 @@ static int run(const struct lk_conf *conf)
 		lk_listen_count(listeners), conf->address);
 	if (lk_log_get_level() >= LK_LOG_INFO)
 		lk_listen_print(listeners, stderr);
+	not_served_say(conf);
 	err = lk_media_alloc(&media, base, conf, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -114,13 +293,17 @@ static int run(const struct lk_conf *conf)
 		lk_error("%s; stopping", errbuf);
 		goto out;
 	}
+	lk_ng_set_listeners(ng, listeners_h, listeners);
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 
+	d.media = media;
+	d.sip = sip;
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	if (!sigint || !sigterm || evsignal_add(sigint, NULL) < 0 ||
-	    evsignal_add(sigterm, NULL) < 0) {
+	sighup = evsignal_new(base, SIGHUP, on_hup, &d);
+	if (!sigint || !sigterm || !sighup || evsignal_add(sigint, NULL) < 0 ||
+	    evsignal_add(sigterm, NULL) < 0 || evsignal_add(sighup, NULL) < 0) {
 		lk_error("cannot install signal handlers");
 		goto out;
 	}
@@ -140,6 +323,8 @@ static int run(const struct lk_conf *conf)
 		event_free(sigint);
 	if (sigterm)
 		event_free(sigterm);
+	if (sighup)
+		event_free(sighup);
 	mem_deref(listeners);
 	event_base_free(base);
 	if (!ret)
@@ -165,7 +350,8 @@ int main(int argc, char **argv)
 	bool check = false;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "c:nl:hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:nl:hV", opts, NULL)) != -1) {
 		switch (c) {
 
 		case 'c':
@@ -184,23 +370,29 @@ int main(int argc, char **argv)
 			printf("latchkeyd %s\n", LK_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "latchkeyd: try --help\n");
-			return EXIT_USAGE;
+			return option_error(c, argv);
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "latchkeyd: unexpected argument \"%s\"; try "
-			"--help\n", argv[optind]);
+		fprintf(stderr, "latchkeyd: unexpected argument '%s'; see "
+			"'latchkeyd --help'\n", argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (level && lk_log_level_parse(&lvl, level)) {
 		fprintf(stderr, "latchkeyd: --log-level %s: expected error, "
-			"warning, info or debug\n", level);
+			"warning, info or debug; see 'latchkeyd --help'\n",
+			level);
 		return EXIT_USAGE;
 	}
 
 	err = lk_conf_load(&conf, path, &diag);
-	lk_conf_diag_print(&diag, stderr);
+	if (!level && !err)
+		lk_log_level_parse(&lvl, conf.log_level);
+	if (!level && !err)
+		lk_log_set_level(lvl);
+	else if (level)
+		lk_log_set_level(lvl);
+	conf_log(&diag);
 	if (err) {
 		fprintf(stderr, "latchkeyd: %s: %u error%s; nothing was bound\n",
 			path ? path : "defaults", diag.nerrors,
@@ -211,9 +403,5 @@ int main(int argc, char **argv)
 		lk_conf_print(&conf, stdout);
 		return 0;
 	}
-	if (!level)
-		lk_log_level_parse(&lvl, conf.log_level);
-	lk_log_set_level(lvl);
-
-	return run(&conf);
+	return run(&conf, path, level != NULL);
 }

@@ -56,6 +56,81 @@ static int scalar(const struct lk_bencode_node *n)
 	return !n->nmemb;	/* [] and {} stay on the key's line */
 }
 
+static bool key_is(const struct lk_bencode_node *m, const char *key)
+{
+	return m->key.len == strlen(key) && !memcmp(m->key.p, key, m->key.len);
+}
+
+/* "192.0.2.1:4000" ("[2001:db8::1]:4000") from an endpoint dictionary. */
+static bool endpoint_text(char *buf, size_t sz,
+			  const struct lk_bencode_node *ep)
+{
+	struct lk_bencode_str a;
+	int64_t port;
+
+	if (!ep || lk_bencode_dict_get_str(&a, ep, "address") || !a.len ||
+	    lk_bencode_dict_get_int(&port, ep, "port"))
+		return false;
+	snprintf(buf, sz, memchr(a.p, ':', a.len) ? "[%.*s]:%lld" :
+		 "%.*s:%lld", (int)a.len, a.p, (long long)port);
+
+	return true;
+}
+
+/*
+ * A few members read better for a person than as ng sends them (the
+ * reply itself stays rtpengine's): times as ISO 8601, a port the side has
+ * not been given yet, and an endpoint that has not latched.  True when
+ * printed here.
+ */
+static bool print_member(const struct lk_bencode_node *dict,
+			 const struct lk_bencode_node *m, unsigned depth)
+{
+	const struct lk_bencode_node *latched;
+	struct lk_bencode_str s;
+	char buf[128];
+
+	if (m->type == LK_BENCODE_INT && (key_is(m, "created") ||
+	    key_is(m, "last signal") || key_is(m, "last packet"))) {
+		time_t t = (time_t)m->v.i;
+		struct tm tm;
+
+		if (m->v.i <= 0 || !gmtime_r(&t, &tm))
+			snprintf(buf, sizeof(buf), "never");
+		else
+			strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%*s%.*s: %s\n", (int)(2 * depth), "", (int)m->key.len,
+		       m->key.p, buf);
+		return true;
+	}
+	if (m->type == LK_BENCODE_INT && !m->v.i &&
+	    (key_is(m, "local port") || key_is(m, "local RTCP port"))) {
+		printf("%*s%.*s: none yet (the SDP that tells this side is "
+		       "still to come)\n", (int)(2 * depth), "",
+		       (int)m->key.len, m->key.p);
+		return true;
+	}
+	if (key_is(m, "sdp endpoint"))
+		return true;	/* shown with "endpoint" */
+	latched = lk_bencode_dict_get(dict, "latched");
+	if (key_is(m, "endpoint") && !lk_bencode_get_str(&s, latched) &&
+	    s.len == 2 && !memcmp(s.p, "no", 2)) {
+		char sdp[80];
+
+		if (endpoint_text(sdp, sizeof(sdp),
+				  lk_bencode_dict_get(dict, "sdp endpoint")))
+			snprintf(buf, sizeof(buf), "not latched yet (SDP says "
+				 "%s)", sdp);
+		else
+			snprintf(buf, sizeof(buf), "not latched yet (no SDP "
+				 "from this side yet)");
+		printf("%*sendpoint: %s\n", (int)(2 * depth), "", buf);
+		return true;
+	}
+
+	return false;
+}
+
 /* A bencode value as indented text: "key: value" and "- item". */
 static void print_value(const struct lk_bencode_node *n, unsigned depth)
 {
@@ -115,6 +190,8 @@ static void print_value(const struct lk_bencode_node *n, unsigned depth)
 		if (depth)
 			putchar('\n');
 		LK_BENCODE_FOREACH(m, n) {
+			if (print_member(n, m, depth))
+				continue;
 			printf("%*s%.*s:%s", (int)(2 * depth), "",
 			       (int)m->key.len, m->key.p, scalar(m) ? " " : "");
 			print_value(m, depth + 1);
@@ -203,8 +280,9 @@ int lk_ngcli_run(int argc, char **argv)
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "query") || !strcmp(cmd, "delete")) {
 		if (optind >= argc) {
-			fprintf(stderr, "latchkey ng %s: needs a CALL-ID\n",
-				cmd);
+			fprintf(stderr, "latchkey ng %s: needs a CALL-ID "
+				"('latchkey ng list' shows them); see "
+				"'latchkey ng --help'\n", cmd);
 			return 2;
 		}
 		callid = argv[optind++];
@@ -216,17 +294,26 @@ int lk_ngcli_run(int argc, char **argv)
 		return 2;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "latchkey ng: unexpected argument '%s'\n",
-			argv[optind]);
+		fprintf(stderr, "latchkey ng: unexpected argument '%s'; see "
+			"'latchkey ng --help'\n", argv[optind]);
 		return 2;
 	}
 	if (config) {
 		struct lk_conf_diag diag;
 		struct lk_conf *conf = calloc(1, sizeof(*conf));
 
-		if (!conf || lk_conf_load(conf, config, &diag)) {
-			if (conf)
-				lk_conf_diag_print(&diag, stderr);
+		int err = conf ? lk_conf_load(conf, config, &diag) : ENOMEM;
+
+		if (err == EINVAL) {
+			lk_conf_diag_print_errors(&diag, stderr);
+			fprintf(stderr, "latchkey ng: %s: %u error%s in the "
+				"configuration\n", config, diag.nerrors,
+				diag.nerrors == 1 ? "" : "s");
+		}
+		else if (err)
+			fprintf(stderr, "latchkey ng: %s\n", conf && diag.n ?
+				diag.msg[0].text : strerror(err));
+		if (err) {
 			free(conf);
 			return 1;
 		}
@@ -247,17 +334,35 @@ int lk_ngcli_run(int argc, char **argv)
 	snprintf(cookie, sizeof(cookie), "lk%ld_%ld", (long)getpid(),
 		 (long)time(NULL));
 	len = enc_request(req, sizeof(req), cookie, cmd, callid);
+	/*
+	 * A connected UDP socket: the ICMP port unreachable of a host where
+	 * nothing listens comes back as ECONNREFUSED on recv() at once,
+	 * instead of a wait for the whole timeout.
+	 */
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (!len || fd < 0 || sendto(fd, req, len, 0, (struct sockaddr *)&ss,
-				     sl) < 0) {
+	if (!len || fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    send(fd, req, len, 0) < 0) {
 		fprintf(stderr, "latchkey ng: cannot send to %s: %s\n", server,
 			strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return 1;
 	}
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int)timeout) <= 0 ||
-	    (n = recv(fd, rep, sizeof(rep), 0)) <= 0) {
+	n = -1;
+	errno = ETIMEDOUT;
+	if (poll(&pfd, 1, (int)timeout) > 0)
+		n = recv(fd, rep, sizeof(rep), 0);
+	if (n <= 0 && errno == ECONNREFUSED) {
+		fprintf(stderr, "latchkey ng: %s refused the request (nothing "
+			"listens on that port): is the relay running, and is "
+			"that its Session control > Listen address?\n",
+			server);
+		close(fd);
+		return 1;
+	}
+	if (n <= 0) {
 		fprintf(stderr, "latchkey ng: no reply from %s within %ld ms: "
 			"is the relay running, and is that its Session "
 			"control > Listen address?\n", server, timeout);

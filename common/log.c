@@ -20,14 +20,18 @@ static const char *const level_names[] = {
 	[LK_LOG_DEBUG] = "debug",
 };
 
+/*
+ * A reload changes the level on the control thread while workers log:
+ * relaxed atomics, since a line may see the old level or the new one.
+ */
 void lk_log_set_level(enum lk_log_level level)
 {
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 enum lk_log_level lk_log_get_level(void)
 {
-	return log_level;
+	return __atomic_load_n(&log_level, __ATOMIC_RELAXED);
 }
 
 const char *lk_log_level_name(enum lk_log_level level)
@@ -57,12 +61,85 @@ int lk_log_level_parse(enum lk_log_level *levelp, const char *name)
 	return EINVAL;
 }
 
-static void log_vprint(enum lk_log_level level, const char *func,
+/*
+ * Source file to subsystem, first match wins: a folder that is one
+ * protocol names it whatever the file; then the start of the file's name;
+ * then the folder.  New files under signalling/h323/ or relay/turn* need
+ * no entry of their own.
+ */
+static const struct {
+	const char *folder;	/* last folder, or NULL for any */
+	const char *stem;	/* start of the file name, or NULL for any */
+	const char *subsystem;
+} subsystems[] = {
+	{"h323", NULL, "h323"},
+	{"turn", NULL, "turn"},
+	{NULL, "turn", "turn"},
+	{NULL, "zone", "zone"},
+	{NULL, "registrar", "registrar"},
+	{NULL, "b2bua", "call"},
+	{NULL, "route", "call"},
+	{NULL, "ng", "ng"},
+	{NULL, "kernports", "ports"},
+	{NULL, "listen", "ports"},
+	{NULL, "portalloc", "ports"},
+	{"call", NULL, "call"},
+	{"sip", NULL, "sip"},
+	{"signalling", NULL, "sip"},
+	{"relay", NULL, "media"},
+	{"config", NULL, "config"},
+	{"cmd", NULL, "daemon"},
+	{"common", NULL, "common"},
+};
+
+const char *lk_log_subsystem(const char *file)
+{
+	const char *base, *dir, *d;
+	size_t dlen, i;
+
+	if (!file)
+		return "?";
+	base = strrchr(file, '/');
+	if (!base)
+		return file;
+	for (dir = base; dir > file && dir[-1] != '/'; dir--)
+		;
+	dlen = (size_t)(base - dir);
+	++base;
+	for (i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++) {
+		d = subsystems[i].folder;
+		if (d && (strlen(d) != dlen || strncmp(dir, d, dlen)))
+			continue;
+		if (subsystems[i].stem && strncmp(base, subsystems[i].stem,
+						  strlen(subsystems[i].stem)))
+			continue;
+		return subsystems[i].subsystem;
+	}
+
+	return dlen ? "?" : base;
+}
+
+/* "media", or at debug level "media (timer_cb)". */
+static void origin_text(char *buf, size_t sz, struct lk_log_origin o)
+{
+	size_t n;
+
+	snprintf(buf, sz, "%s", o.subsystem ? o.subsystem :
+		 lk_log_subsystem(o.file));
+	if (lk_log_get_level() >= LK_LOG_DEBUG && o.func) {
+		n = strlen(buf);
+		snprintf(buf + n, sz - n, " (%s)", o.func);
+	}
+}
+
+static void log_vprint(enum lk_log_level level, struct lk_log_origin origin,
 		       const char *suffix, const char *fmt, va_list ap)
 {
-	char stamp[32];
+	char stamp[32], from[96];
 	struct timespec ts;
 	struct tm tm;
+
+	origin_text(from, sizeof(from), origin);
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -71,7 +148,7 @@ static void log_vprint(enum lk_log_level level, const char *func,
 	/* One lock so that lines from worker threads never interleave. */
 	pthread_mutex_lock(&log_lock);
 	fprintf(stderr, "%s.%03ldZ latchkeyd[%s] %s: ", stamp,
-		ts.tv_nsec / 1000000, level_names[level], func);
+		ts.tv_nsec / 1000000, level_names[level], from);
 	vfprintf(stderr, fmt, ap);
 	if (suffix)
 		fputs(suffix, stderr);
@@ -79,25 +156,26 @@ static void log_vprint(enum lk_log_level level, const char *func,
 	pthread_mutex_unlock(&log_lock);
 }
 
-void lk_log_msg(enum lk_log_level level, const char *func, const char *fmt, ...)
+void lk_log_msg(enum lk_log_level level, struct lk_log_origin origin,
+		const char *fmt, ...)
 {
 	va_list ap;
 
-	if (level > log_level)
+	if (level > lk_log_get_level())
 		return;
 	va_start(ap, fmt);
-	log_vprint(level, func, NULL, fmt, ap);
+	log_vprint(level, origin, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
-		    const char *func, const char *fmt, ...)
+		    struct lk_log_origin origin, const char *fmt, ...)
 {
 	char suffix[64];
 	uint64_t now;
 	va_list ap;
 
-	if (level > log_level)
+	if (level > lk_log_get_level())
 		return;
 	/*
 	 * A call site on the packet path is shared by every worker: another
@@ -120,6 +198,6 @@ void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 		rl->suppressed = 0;
 	}
 	va_start(ap, fmt);
-	log_vprint(level, func, suffix[0] ? suffix : NULL, fmt, ap);
+	log_vprint(level, origin, suffix[0] ? suffix : NULL, fmt, ap);
 	va_end(ap);
 }

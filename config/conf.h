@@ -278,15 +278,19 @@ enum lk_conf_severity {
 	LK_CONF_WARNING,
 };
 
-/* Messages from loading: each names the file, line, key and what is valid. */
+/* One message: names the file, line, key and what is valid. */
+struct lk_conf_msg {
+	enum lk_conf_severity severity;
+	unsigned line;			/* of the file; 0: none */
+	char text[640];
+};
+
+/* Messages from loading, in order of their line. */
 struct lk_conf_diag {
 	unsigned n;
 	unsigned nerrors;
 	unsigned dropped;		/* messages past LK_CONF_DIAG_MAX */
-	struct {
-		enum lk_conf_severity severity;
-		char text[320];
-	} msg[LK_CONF_DIAG_MAX];
+	struct lk_conf_msg msg[LK_CONF_DIAG_MAX];
 };
 
 /*
@@ -303,8 +307,13 @@ int lk_conf_load(struct lk_conf *conf, const char *path,
 int lk_conf_parse(struct lk_conf *conf, const char *name, const char *text,
 		  size_t len, struct lk_conf_diag *diag);
 
-/* Print the diagnostics, one per line, to `f`. */
+/*
+ * Print the diagnostics, one per line, to `f`, as "error: TEXT" and
+ * "warning: TEXT".  lk_conf_diag_print_errors() leaves the warnings out:
+ * for tools whose output is not the daemon's start (latchkey ports).
+ */
 void lk_conf_diag_print(const struct lk_conf_diag *diag, FILE *f);
+void lk_conf_diag_print_errors(const struct lk_conf_diag *diag, FILE *f);
 
 /*
  * Print the effective configuration in the file format, every key, each

@@ -1493,7 +1493,7 @@ static void cell_text(char *buf, size_t sz, const struct lk_pm_entry *e,
 		append(buf, sz, &off, " !%u", dev);
 }
 
-#define PURPOSE_MAX 34
+#define PURPOSE_MAX 30
 
 /* One direction of one table: the seed's column pair. */
 static void print_dir(const struct lk_portmatrix *pm, size_t first,
@@ -1505,7 +1505,7 @@ static void print_dir(const struct lk_portmatrix *pm, size_t first,
 	const struct lk_pm_dir *d = &sec->dir[dir];
 	char head_src[80], head_dst[80], cell[300];
 	const struct lk_pm_entry *prev = NULL;
-	int wp = (int)strlen("purpose"), ws;
+	int wp = (int)strlen("purpose"), ws, wd;
 	size_t i;
 
 	snprintf(head_src, sizeof(head_src), "%s source",
@@ -1513,6 +1513,7 @@ static void print_dir(const struct lk_portmatrix *pm, size_t first,
 	snprintf(head_dst, sizeof(head_dst), "%s listening",
 		 lk_portmodel_party_name(d->dst));
 	ws = (int)strlen(head_src);
+	wd = (int)strlen(head_dst);
 	for (i = first; i < last; i++) {
 		const struct lk_pm_entry *e = &pm->entry[i];
 		int l = (int)strlen(e->purpose);
@@ -1525,13 +1526,17 @@ static void print_dir(const struct lk_portmatrix *pm, size_t first,
 			  lg);
 		if ((int)strlen(cell) > ws)
 			ws = (int)strlen(cell);
+		cell_text(cell, sizeof(cell), e, &e->dst, d->dst, pm->nzones,
+			  lg);
+		if ((int)strlen(cell) + (e->off ? 7 : 0) > wd)
+			wd = (int)strlen(cell) + (e->off ? 7 : 0);
 	}
 
 	snprintf(cell, sizeof(cell), "%s; open firewall: %s", d->call,
 		 d->firewall);
 	print_wrapped(f, "  ", cell);
-	fprintf(f, "    %-*s  %-5s %-*s  %s\n", wp, "purpose", "proto", ws,
-		head_src, head_dst);
+	fprintf(f, "    %-*s  %-5s %-*s  %-*s  %s\n", wp, "purpose", "proto",
+		ws, head_src, wd, head_dst, "served");
 	for (i = first; i < last; i++) {
 		const struct lk_pm_entry *e = &pm->entry[i];
 		const char *purpose = e->purpose;
@@ -1552,11 +1557,39 @@ static void print_dir(const struct lk_portmatrix *pm, size_t first,
 			lk_portmodel_transport_name(e->transport), ws, cell);
 		cell_text(cell, sizeof(cell), e, &e->dst, d->dst, pm->nzones,
 			  lg);
-		fprintf(f, "%s%s\n", cell, e->off ? "  [off]" : "");
+		if (e->off)
+			strncat(cell, "  [off]", sizeof(cell) - strlen(cell) - 1);
+		fprintf(f, "%-*s  %s\n", wd, cell,
+			lk_service_short(lk_portmodel_service(e)));
 		legend_add(lg, &e->src, e->zone);
 		legend_add(lg, &e->dst, e->zone);
 		if (e->off)
 			lg->off = e->off;
+	}
+}
+
+enum lk_service lk_portmodel_service(const struct lk_pm_entry *e)
+{
+	const struct lk_pm_end *d = &e->dst;
+
+	if (d->party != LK_PM_CONTROL && d->party != LK_PM_EXPRESSWAY)
+		return LK_SERVICE_NONE;
+	switch (d->kind) {
+
+	case LK_PM_MEDIA:
+	case LK_PM_MEDIA_RTP:
+	case LK_PM_MEDIA_RTCP:
+		return lk_service_of_proto(LK_PROTO_MEDIA, false);
+	case LK_PM_MUX:
+	case LK_PM_MUX_RTP:
+	case LK_PM_MUX_RTCP:
+		return lk_service_of_proto(LK_PROTO_MEDIA, true);
+	case LK_PM_KEY:
+	case LK_PM_ZONE_KEY:
+		return d->nkeys ? lk_service_of_key(d->keys[0]) :
+			LK_SERVICE_NONE;
+	default:
+		return LK_SERVICE_NONE;
 	}
 }
 
@@ -1756,6 +1789,8 @@ int lk_portmodel_print_json(const struct lk_portmatrix *pm,
 		json_end(f, &e->dst, e->zone);
 		fputs(",\"off\":", f);
 		json_str_or_null(f, e->off);
+		fputs(",\"latchkeyd\":", f);
+		json_str(f, lk_service_token(lk_portmodel_service(e)));
 		fputc('}', f);
 	}
 	fputs(first ? "]\n" : "\n]\n", f);

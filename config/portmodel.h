@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "service.h"
 
 /*
  * The port matrix.  Every row of every table of the seed (Cisco VCS X8.2
@@ -195,6 +196,14 @@ int lk_portmodel_print_text(const struct lk_portmatrix *pm,
  */
 int lk_portmodel_print_json(const struct lk_portmatrix *pm,
 			    const struct lk_pm_filter *filter, FILE *f);
+
+/*
+ * Whether latchkeyd itself serves the entry's listening side: served,
+ * bound but its protocol not served yet (H.323, TURN today), not served
+ * yet, or not latchkeyd's at all (a far end, administration).  From the
+ * protocol table of config/service.c.
+ */
+enum lk_service lk_portmodel_service(const struct lk_pm_entry *e);
 
 const char *lk_portmodel_transport_name(enum lk_pm_transport t);
 const char *lk_portmodel_party_name(enum lk_pm_party party);

@@ -886,6 +886,10 @@ static void query_h(struct lk_worker *w, void *arg)
 				li->sending_since = (uint64_t)time(NULL) -
 					lk_clock_since(lk_clock_ms(), since) /
 					1000;
+			/* What the side's SDP said, shown until it latches. */
+			if (leg->latch[0].sdp.sa.sa_family)
+				memcpy(&li->sdp, &leg->latch[0].sdp,
+				       sizeof(leg->latch[0].sdp));
 			if (li->latched) {
 				peer = lk_latch_target(&leg->latch[0], &pl);
 				if (peer && pl <= sizeof(li->peer))
@@ -1146,10 +1150,23 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		err = ENOMEM;
 		goto out;
 	}
-	lk_info("media: %u worker thread%s, pairs from %u-%u%s", n,
-		n == 1 ? "" : "s", conf->media.start, conf->media.end,
-		conf->role == LK_ROLE_EXPRESSWAY && conf->nmux ?
-		", multiplexed media on worker 0" : "");
+	{
+		/* Where pairs start: the multiplexed ports come first. */
+		struct lk_portalloc_stats ps;
+		unsigned first = conf->media.start;
+
+		while (first + 1 <= conf->media.end &&
+		       (lk_conf_is_mux_port(conf, (uint16_t)first) ||
+			lk_conf_is_mux_port(conf, (uint16_t)(first + 1))))
+			first += 2;
+		memset(&ps, 0, sizeof(ps));
+		lk_portalloc_stats(m->pa, &ps);
+		lk_info("%u worker thread%s; %u RTP/RTCP port pairs from "
+			"%u/%u to %u/%u%s", n, n == 1 ? "" : "s", ps.capacity,
+			first, first + 1, conf->media.end - 1, conf->media.end,
+			conf->role == LK_ROLE_EXPRESSWAY && conf->nmux ?
+			"; multiplexed media on worker 0" : "");
+	}
 
  out:
 	if (err)
@@ -1158,6 +1175,14 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		*mp = m;
 
 	return err;
+}
+
+void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf)
+{
+	if (!m || !conf)
+		return;
+	m->conf.media_timeout = conf->media_timeout;
+	m->conf.final_timeout = conf->final_timeout;
 }
 
 void lk_media_free(struct lk_media *m)

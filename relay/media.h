@@ -107,6 +107,14 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 void lk_media_free(struct lk_media *m);
 
 /*
+ * A reload (SIGHUP): take Media timeout and Final timeout from `conf`; the
+ * next sweep uses them for every call, the running ones too.  Everything
+ * else of the media core (ranges, workers, address) stays as started.
+ * Control thread only, as the sweep.
+ */
+void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf);
+
+/*
  * An offer or an answer: create or update the call, allocate and bind the
  * ports of the side the reply SDP goes to, rewrite the SDP.  Returns 0, or
  * an errno with reply->error_reason set.  A failure leaves the other
@@ -135,6 +143,8 @@ struct lk_media_leg_info {
 	uint32_t mux_id;		/* its multiplexID */
 	bool latched;
 	struct sockaddr_storage peer;	/* latched RTP source */
+	struct sockaddr_storage sdp;	/* its SDP's RTP address; family 0:
+					 * none (no SDP from this side yet) */
 	uint64_t packets, bytes;	/* received from this side */
 	uint64_t packets_out, bytes_out;	/* sent to this side */
 	uint64_t errors;		/* malformed, foreign source, held */

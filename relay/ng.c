@@ -54,6 +54,8 @@ struct lk_ng {
 	unsigned cache_next;
 	struct hash *cache_hash;	/* key -> entry, for O(1) lookups */
 	struct lk_ng_stats st;
+	lk_ng_listeners_h *listenersh;
+	void *listeners_arg;
 };
 
 /* One request being answered. */
@@ -425,6 +427,11 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_pair_int(enc, "local port", l->local_rtp);
 		if (l->mux_rx)
 			lk_bencode_enc_pair_int(enc, "multiplexID", l->mux_id);
+		/* Until it latches, where this side's SDP says it is. */
+		if (l->sdp.ss_family) {
+			lk_bencode_enc_key(enc, "sdp endpoint");
+			enc_sockaddr(enc, &l->sdp);
+		}
 		if (l->sending)
 			pair_bstr(enc, "sending", l->sending,
 				  strlen(l->sending));
@@ -450,6 +457,7 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_dict_end(enc);
 	}
 	lk_bencode_enc_list_end(enc);
+	pair_bstr(enc, "side", side, 1);
 	for (i = 0; i < q->n; i++) {
 		if (!strcmp(q->legs[i].side, side)) {
 			pair_bstr(enc, "tag", q->legs[i].tag.p,
@@ -459,6 +467,13 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 	}
 	lk_bencode_enc_dict_end(enc);
 }
+
+/*
+ * The key a side is listed under in "tags": its tag, or, for side B
+ * between offer and answer (no to-tag yet), a placeholder, so that B's
+ * ports, allocated by the offer, show from the offer on.
+ */
+#define NO_TO_TAG "(side B: no to-tag yet)"
 
 static int cmd_query(struct req *r)
 {
@@ -494,8 +509,13 @@ static int cmd_query(struct req *r)
 	for (i = 0; i < q->n; i++) {
 		if (q->legs[i].side[0] == 'A')
 			ta = q->legs[i].tag;
-		else
+		else {
 			tb = q->legs[i].tag;
+			if (!tb.len) {
+				tb.p = NO_TO_TAG;
+				tb.len = strlen(NO_TO_TAG);
+			}
+		}
 		totals[0] += q->legs[i].packets;
 		totals[1] += q->legs[i].bytes;
 		totals[2] += q->legs[i].errors;
@@ -577,10 +597,49 @@ static int cmd_list(struct req *r)
 	return 0;
 }
 
+void lk_ng_set_listeners(struct lk_ng *ng, lk_ng_listeners_h *h, void *arg)
+{
+	if (!ng)
+		return;
+	ng->listenersh = h;
+	ng->listeners_arg = arg;
+}
+
+/*
+ * "listeners": the drop counters of the ports whose protocol is not
+ * served yet, one dictionary each; their sum in "droppedlisteners".
+ */
+static uint64_t listeners_enc(struct lk_ng *ng, struct lk_bencode_enc *e)
+{
+	static struct lk_ng_listener l[LK_NG_LISTENERS_MAX];
+	uint64_t sum = 0;
+	unsigned i, n;
+
+	n = ng->listenersh ? ng->listenersh(l, LK_NG_LISTENERS_MAX,
+					    ng->listeners_arg) : 0;
+	lk_bencode_enc_key(e, "listeners");
+	lk_bencode_enc_list_begin(e);
+	for (i = 0; i < n && i < LK_NG_LISTENERS_MAX; i++) {
+		lk_bencode_enc_dict_begin(e);
+		lk_bencode_enc_pair_int(e, "closed", (int64_t)l[i].closed);
+		lk_bencode_enc_pair_int(e, "dropped", (int64_t)l[i].dropped);
+		lk_bencode_enc_pair_int(e, "port", l[i].port);
+		pair_bstr(e, "purpose", l[i].purpose, strlen(l[i].purpose));
+		pair_bstr(e, "transport", l[i].transport,
+			  strlen(l[i].transport));
+		lk_bencode_enc_dict_end(e);
+		sum += l[i].dropped + l[i].closed;
+	}
+	lk_bencode_enc_list_end(e);
+
+	return sum;
+}
+
 static int cmd_statistics(struct req *r)
 {
 	struct lk_media_totals t;
 	struct lk_bencode_enc *e = r->enc;
+	uint64_t listener_drops;
 
 	if (!r->ng->media) {
 		r->error = "No media core";
@@ -593,17 +652,27 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_dict_begin(e);
 	lk_bencode_enc_key(e, "currentstatistics");
 	lk_bencode_enc_dict_begin(e);
+	/*
+	 * The allocator hands out RTP/RTCP pairs: "pairsavailable" says so.
+	 * "portsavailable" keeps rtpengine's name (and latchkey's earlier
+	 * value, the same count of pairs) for tools that read it.
+	 */
+	lk_bencode_enc_pair_int(e, "pairsavailable", t.ports_free);
+	lk_bencode_enc_pair_int(e, "pairscooling", t.ports_cooling);
 	lk_bencode_enc_pair_int(e, "portsavailable", t.ports_free);
 	lk_bencode_enc_pair_int(e, "portscooling", t.ports_cooling);
 	lk_bencode_enc_pair_int(e, "sessionsown", t.calls);
 	lk_bencode_enc_pair_int(e, "streams", t.streams);
 	lk_bencode_enc_dict_end(e);
+	listener_drops = listeners_enc(r->ng, e);
 	lk_bencode_enc_key(e, "totalstatistics");
 	lk_bencode_enc_dict_begin(e);
 	lk_bencode_enc_pair_int(e, "bindconflicts", (int64_t)t.bind_conflicts);
 	lk_bencode_enc_pair_int(e, "droppedforeign",
 				(int64_t)t.dropped_foreign);
 	lk_bencode_enc_pair_int(e, "droppedheld", (int64_t)t.dropped_held);
+	lk_bencode_enc_pair_int(e, "droppedlisteners",
+				(int64_t)listener_drops);
 	lk_bencode_enc_pair_int(e, "droppednoleg", (int64_t)t.dropped_no_leg);
 	lk_bencode_enc_pair_int(e, "droppedunexpected",
 				(int64_t)t.dropped_unexpected);

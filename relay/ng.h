@@ -42,4 +42,30 @@ struct lk_ng_stats {
 
 void lk_ng_stats(const struct lk_ng *ng, struct lk_ng_stats *st);
 
+/*
+ * Drop counters of a port outside the media core: today the placeholder
+ * listeners of protocols latchkeyd does not serve yet (H.323, TURN), which
+ * count and drop what arrives.  "statistics" lists them under "listeners".
+ */
+struct lk_ng_listener {
+	const char *transport;		/* "udp", "tcp" */
+	uint16_t port;
+	const char *purpose;		/* "H.225 RAS" */
+	uint64_t dropped;		/* datagrams dropped */
+	uint64_t closed;		/* connections accepted and closed */
+};
+
+#define LK_NG_LISTENERS_MAX 64
+
+/* Fill up to `max` entries; return how many. */
+typedef unsigned (lk_ng_listeners_h)(struct lk_ng_listener *out, unsigned max,
+				     void *arg);
+
+/*
+ * Where "statistics" reads the listeners' counters (the daemon wires
+ * signalling/listen.c here: relay/ cannot see it).  NULL: none listed.
+ * Called on the control thread, as every ng request.
+ */
+void lk_ng_set_listeners(struct lk_ng *ng, lk_ng_listeners_h *h, void *arg);
+
 #endif

@@ -325,6 +325,25 @@ int lk_listen_open(struct lk_listen_set **setp, struct event_base *base,
 	return err;
 }
 
+unsigned lk_listen_drops(const struct lk_listen_set *set,
+			 struct lk_listen_drops *out, unsigned max)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; set && i < set->n && n < max; i++) {
+		const struct listener *l = &set->l[i];
+
+		if (l->handed_off)
+			continue;
+		out[n].item = &l->item;
+		out[n].datagrams = l->datagrams;
+		out[n].connections = l->connections;
+		++n;
+	}
+
+	return n;
+}
+
 unsigned lk_listen_count(const struct lk_listen_set *set)
 {
 	return set ? set->n : 0;
@@ -333,13 +352,19 @@ unsigned lk_listen_count(const struct lk_listen_set *set)
 void lk_listen_print(const struct lk_listen_set *set, FILE *f)
 {
 	unsigned i;
+	int w = 0;
 
+	/* One column width for the names, so that the keys line up. */
+	for (i = 0; set && i < set->n; i++) {
+		if ((int)strlen(set->l[i].name) > w)
+			w = (int)strlen(set->l[i].name);
+	}
 	for (i = 0; set && i < set->n; i++) {
 		const struct listener *l = &set->l[i];
 		char path[160];
 
 		lk_conf_key_path(path, sizeof(path), l->item.key, l->item.zone);
-		fprintf(f, "  %-44s  %s; seed: %s\n", l->name, path,
+		fprintf(f, "  %-*s  %s; seed: %s\n", w, l->name, path,
 			l->item.seed);
 	}
 }

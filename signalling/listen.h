@@ -57,6 +57,20 @@ void lk_listen_print(const struct lk_listen_set *set, FILE *f);
 
 const char *lk_listen_proto_name(enum lk_listen_proto proto);
 
+/* A placeholder listener's counters: what arrived and was dropped. */
+struct lk_listen_drops {
+	const struct lk_listen_item *item;
+	uint64_t datagrams;		/* UDP: received and dropped */
+	uint64_t connections;		/* TCP: accepted and closed */
+};
+
+/*
+ * The counters of every listener that has no protocol module behind it
+ * (not handed off), up to `max`; returns how many.  Control thread.
+ */
+unsigned lk_listen_drops(const struct lk_listen_set *set,
+			 struct lk_listen_drops *out, unsigned max);
+
 /*
  * Hand the socket of the port planned for `key` (a non-zone key) to its
  * protocol's module, which owns it from then on: the SIP ports (UDP 5060,

@@ -89,6 +89,26 @@ static void users_parse(struct lk_registrar *reg, const char *s)
 	}
 }
 
+/* The [Registrar] values, from `conf`: at start and on a reload. */
+static void registrar_conf(struct lk_registrar *reg,
+			   const struct lk_conf *conf)
+{
+	memcpy(reg->conf, conf, sizeof(*reg->conf));
+	reg->min_expires = conf->reg_min_expires;
+	reg->default_expires = conf->reg_default_expires;
+	reg->max_expires = conf->reg_max_expires;
+	reg->auth = conf->reg_auth;
+	snprintf(reg->realm, sizeof(reg->realm), "%s", conf->reg_realm);
+	reg->nusers = 0;
+	users_parse(reg, conf->reg_users);
+}
+
+void lk_registrar_reconf(struct lk_registrar *reg, const struct lk_conf *conf)
+{
+	if (reg && conf)
+		registrar_conf(reg, conf);
+}
+
 int lk_registrar_alloc(struct lk_registrar **regp, const struct lk_conf *conf)
 {
 	struct lk_registrar *reg;
@@ -109,13 +129,7 @@ int lk_registrar_alloc(struct lk_registrar **regp, const struct lk_conf *conf)
 		mem_deref(reg);
 		return ENOMEM;
 	}
-	memcpy(reg->conf, conf, sizeof(*reg->conf));
-	reg->min_expires = conf->reg_min_expires;
-	reg->default_expires = conf->reg_default_expires;
-	reg->max_expires = conf->reg_max_expires;
-	reg->auth = conf->reg_auth;
-	snprintf(reg->realm, sizeof(reg->realm), "%s", conf->reg_realm);
-	users_parse(reg, conf->reg_users);
+	registrar_conf(reg, conf);
 	if (getrandom(reg->secret, sizeof(reg->secret), 0) !=
 	    (ssize_t)sizeof(reg->secret))
 		rand_bytes(reg->secret, sizeof(reg->secret));

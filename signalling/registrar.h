@@ -53,6 +53,13 @@ struct lk_registrar_stats {
 int lk_registrar_alloc(struct lk_registrar **regp, const struct lk_conf *conf);
 
 /*
+ * A reload (SIGHUP): take the [Registrar] values (domains, expiry bounds,
+ * authentication, realm, users) from `conf` again.  Bindings stay; a user
+ * removed from Users is refused at its next REGISTER.
+ */
+void lk_registrar_reconf(struct lk_registrar *reg, const struct lk_conf *conf);
+
+/*
  * Process a REGISTER that passed lk_sipmsg_check(), RFC 3261 s.10.3, at
  * time `now` (monotonic seconds) and fill `reply`.  The flow is copied into
  * each binding it adds or refreshes, with a reference on its connection.

@@ -182,6 +182,12 @@ static void expiry_tick(evutil_socket_t fd, short what, void *arg)
 	lk_registrar_expire(sip->registrar, lk_clock_s());
 }
 
+void lk_sip_reconf(struct lk_sip *sip, const struct lk_conf *conf)
+{
+	if (sip)
+		lk_registrar_reconf(sip->registrar, conf);
+}
+
 int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		 const struct lk_conf *conf, struct lk_listen_set *listeners,
 		 struct lk_media *media, char *errbuf, size_t errsz)

@@ -49,6 +49,13 @@ void lk_sip_answer(struct lk_siptransport *tp, struct lk_sipst *st,
 		   const struct lk_sipflow *flow, const struct sip_msg *msg,
 		   uint16_t scode, const char *reason, const char *hdrs);
 
+/*
+ * A reload (SIGHUP): the modules that keep a copy of configuration values
+ * take them again from `conf` (today the registrar; the dial plan, zones
+ * and B2BUA read the running configuration at use time).
+ */
+void lk_sip_reconf(struct lk_sip *sip, const struct lk_conf *conf);
+
 /* Log the counters and the bindings, then close everything.  NULL is fine. */
 void lk_sip_free(struct lk_sip *sip);
 

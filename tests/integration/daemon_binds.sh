@@ -57,6 +57,20 @@ check "expressway binds UDP 127.0.0.1:12223 (ng)" lk_bound "$pid" udp "127.0.0.1
 check "expressway binds exactly those 15 ports (saw $n)" test "$n" -eq 15
 check "log names the key of each port" \
 	grep -q "Zones > Traversal Zone 2 > H.323 port" "$LK_TMP/exp.log"
+# Issue 9: a port whose protocol is not served yet says so at start.
+check "start says RAS is bound but not served" grep -q \
+	"ports: 11719/udp bound, H.323 not served yet: datagrams are counted and dropped" \
+	"$LK_TMP/exp.log"
+check "start says the H.323 TCP port closes connections" grep -q \
+	"ports: 11720/tcp bound, H.323 not served yet: connections are accepted, counted and closed" \
+	"$LK_TMP/exp.log"
+check "start says TURN is bound but not served" grep -q \
+	"ports: 13478/udp bound, TURN not served yet" "$LK_TMP/exp.log"
+check "no such line for SIP" bash -c "! grep -q '15060/udp bound' '$LK_TMP/exp.log'"
+# The port list lines up: every key starts in the same column.
+cols=$(grep -E '^  (UDP|TCP|TLS) 127' "$LK_TMP/exp.log" |
+	awk '{ match($0, /\) +/); print RSTART + RLENGTH }' | sort -u | wc -l)
+check "the start-up port list lines up (one key column, saw $cols)" test "$cols" -eq 1
 
 # A port that is already taken: the error names it and its key, and the
 # daemon exits 1 with nothing left bound.

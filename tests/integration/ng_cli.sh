@@ -43,13 +43,64 @@ check "list of no calls is empty" grep -q "calls: \[\]" <<<"$out"
 out=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 query no-such-call) && rc=0 || rc=$?
 check "query of an unknown call exits 1" test "$rc" -eq 1
 check "query says Unknown call-id" grep -q "error-reason: Unknown call-id" <<<"$out"
-err=$("$LK_LATCHKEY" ng -s 127.0.0.1:9 -t 200 ping 2>&1) && rc=0 || rc=$?
-check "no relay: exit 1" test "$rc" -eq 1
-check "no relay: says so" grep -q "no reply from 127.0.0.1:9 within 200 ms" <<<"$err"
+# Issue 9: query right after an offer shows both sides, B with the ports
+# the offer gave it, ISO times, and where the SDP says A is.
+sdp=$(printf 'v=0\r\no=- 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n')
+python3 "$LK_LIB/../../interop/ngq.py" 127.0.0.1:22250 offer call-id=q1 \
+	from-tag=fa "sdp=$sdp" >"$LK_TMP/offer.json"
+check "offer ok" grep -q '"result": "ok"' "$LK_TMP/offer.json"
+out=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 query q1) && rc=0 || rc=$?
+check "query after offer exits 0" test "$rc" -eq 0
+check "query lists side B before the answer" grep -q "^  (side B: no to-tag yet):" <<<"$out"
+bport=$(sed -n '/no to-tag yet/,/side: B/p' <<<"$out" | sed -nE 's/^ +local port: ([0-9]+)$/\1/p')
+check "side B has the offer's port ($bport)" in_range "${bport:-0}" 47402 47418
+check "side A's SDP address is shown" grep -q "endpoint: not latched yet (SDP says 192.0.2.7:4000)" <<<"$out"
+check "side A has no port yet, said in words" grep -q "local port: none yet" <<<"$out"
+check "times are ISO 8601" grep -qE "^created: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" <<<"$out"
+check "no packet yet reads never" grep -q "last packet: never" <<<"$out"
+"$LK_LATCHKEY" ng -s 127.0.0.1:22250 delete q1 >/dev/null
+
+# A port that takes datagrams and never answers (H.225 RAS, not served
+# yet): the wait runs out.
+err=$("$LK_LATCHKEY" ng -s 127.0.0.1:11769 -t 200 ping 2>&1) && rc=0 || rc=$?
+check "silent port: exit 1" test "$rc" -eq 1
+check "silent port: says so" grep -q "no reply from 127.0.0.1:11769 within 200 ms" <<<"$err"
+
+# Issue 9: drop counters while the daemon runs.  The ping above was one
+# datagram to the RAS placeholder; one TCP connection to the Q.931 one;
+# one octet of garbage on the multiplexed RTP port.
+exec 3<>/dev/tcp/127.0.0.1/11770 && exec 3>&- 3<&-
+printf '\001' >/dev/udp/127.0.0.1/47400
+sleep 0.3
+out=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 statistics) && rc=0 || rc=$?
+# 9 pairs: the deleted call's pair cools down.
+check "statistics names pairs as pairs" grep -q "pairsavailable: 8" <<<"$out"
+check "statistics counts the cooling pair" grep -q "pairscooling: 1" <<<"$out"
+check "statistics keeps rtpengine's portsavailable" grep -q "portsavailable: 8" <<<"$out"
+ras=$(grep -A3 -B1 "port: 11769" <<<"$out" | tr -d ' \n')
+check "the RAS listener counts its dropped datagram ($ras)" grep -q "dropped:1port:11769purpose:H.225RAS" <<<"$ras"
+q931=$(grep -B2 "port: 11770" <<<"$out" | tr -d ' \n')
+check "the Q.931 listener counts its closed connection ($q931)" grep -q "closed:1dropped:0" <<<"$q931"
+check "droppedlisteners sums them" grep -q "droppedlisteners: 2" <<<"$out"
+check "garbage on the mux port is counted" grep -q "errors: 1" <<<"$out"
 "$LK_LATCHKEY" ng bogus >/dev/null 2>&1 && rc=0 || rc=$?
 check "unknown ng command exits 2" test "$rc" -eq 2
-"$LK_LATCHKEY" ng query >/dev/null 2>&1 && rc=0 || rc=$?
+err=$("$LK_LATCHKEY" ng query 2>&1) && rc=0 || rc=$?
 check "query without a call-id exits 2" test "$rc" -eq 2
+check "query without a call-id points to help" grep -qF "see 'latchkey ng --help'" <<<"$err"
+out=$("$LK_LATCHKEY" --help)
+check "--help lists every ng command" grep -q "ping, list, statistics, query, delete" <<<"$out"
+out=$("$LK_LATCHKEY" ng --help)
+check "ng --help lists delete" grep -q "^  delete CALL-ID" <<<"$out"
 check "daemon stops cleanly" lk_stop "$pid"
+
+# Issue 9: a stopped relay is said at once (ICMP port unreachable on a
+# connected socket), not after the whole timeout.
+t0=$(date +%s%N)
+err=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 -t 5000 ping 2>&1) && rc=0 || rc=$?
+t1=$(date +%s%N)
+check "stopped relay: exit 1" test "$rc" -eq 1
+check "stopped relay: says the port refused" grep -q "127.0.0.1:22250 refused the request" <<<"$err"
+check "stopped relay: at once, not after the 5 s timeout" test $(((t1 - t0) / 1000000)) -lt 1000
 
 lk_done

@@ -113,13 +113,13 @@ err_has "unexpected argument 'extra'" "ports stray argument"
 run ports
 expect_rc 0 "ports"
 out_has "SIP traversal call  [sip-traversal]" "defaults"
-out_match 'SIP signaling +TCP +A +25000 to 29999 +B +7001$' "SIP traversal TCP A -> B"
-out_match 'Assent RTP \(traversal media\) +UDP +Y_C +36002 to 59998 +Y_E +36000$' "H.323 Assent RTP"
-out_match 'Assent RTCP \(traversal media\) +UDP +Y_C +36003 to 59999 +Y_E +36001$' "H.323 Assent RTCP"
-out_match 'TURN server control +UDP +M +>= 1024 +R +3478$' "ICE TURN control"
-out_match 'Initial RAS connection +UDP +R_C +1719 +D +6001$' "H.323 RAS to zone 1"
-out_match 'Active Directory direct +UDP +Ve +30000 to 35999 +53$' "AD over UDP from Ve"
-out_match '^ +TCP +Ue +30000 to 35999 +445 or 139$' "AD over TCP from Ue"
+out_match 'SIP signaling +TCP +A +25000 to 29999 +B +7001 +yes$' "SIP traversal TCP A -> B"
+out_match 'Assent RTP \(traversal media\) +UDP +Y_C +36002 to 59998 +Y_E +36000 +yes$' "H.323 Assent RTP"
+out_match 'Assent RTCP \(traversal media\) +UDP +Y_C +36003 to 59999 +Y_E +36001 +yes$' "H.323 Assent RTCP"
+out_match 'TURN server control +UDP +M +>= 1024 +R +3478 +bound$' "ICE TURN control"
+out_match 'Initial RAS connection +UDP +R_C +1719 +D +6001 +bound$' "H.323 RAS to zone 1"
+out_match 'Active Directory direct +UDP +Ve +30000 to 35999 +53 +-$' "AD over UDP from Ve"
+out_match '^ +TCP +Ue +30000 to 35999 +445 or 139 +-$' "AD over TCP from Ue"
 out_has "Zones > Traversal Zone 1 > SIP port" "legend names the key"
 out_has "!1   = differs from the seed" "deviations are marked"
 if awk 'length($0) > 100 { exit 1 }' "$tmp/out"; then :; else
@@ -136,7 +136,7 @@ expect_rc 0 "media start 40000"
 out_has "port matrix from configuration $f" "header names the file"
 out_match 'RTP +UDP +Y_E +40002 to 59998 ' "media start 40000: RTP"
 out_match 'RTCP +UDP +Y_E +40003 to 59999 ' "media start 40000: RTCP"
-out_match 'Y_E +40000 to 40001$' "media start 40000: mux ports"
+out_match 'Y_E +40000 to 40001 +yes$' "media start 40000: mux ports"
 out_lacks_re '(UDP|TCP|TLS) .*Y_[CE] +36' "media start 40000: no media cell left at 36000"
 
 f=$(conf upgraded.conf '[System]\nRelease defaults = upgraded\n')
@@ -152,8 +152,8 @@ f=$(conf large.conf '[System]\nSystem size = large\n[TURN]\nTURN requests port e
 run ports --config="$f"
 expect_rc 0 "large"
 out_has "3478 to 3483" "large TURN range"
-out_match 'Y_E +36000 to 36011$' "large: 12 mux ports"
-out_match 'Y_E +36000 to 36010$' "large: mux RTP"
+out_match 'Y_E +36000 to 36011 +yes$' "large: 12 mux ports"
+out_match 'Y_E +36000 to 36010 +yes$' "large: mux RTP"
 out_has "36012 to 59998" "large: media after the mux ports"
 
 f=$(conf zones.conf '[Zones]\nTraversal zone count = 2\n')
@@ -166,13 +166,13 @@ out_has "Zones > Traversal Zone 2 > SIP port" "zone 2 key"
 f=$(conf preX8.conf '[System]\nRelease defaults = pre-x8\n')
 run ports --config "$f"
 expect_rc 0 "pre-x8"
-out_match 'Y_E +2776$' "pre-x8 mux RTP"
-out_match 'Y_E +2777$' "pre-x8 mux RTCP"
+out_match 'Y_E +2776 +yes$' "pre-x8 mux RTP"
+out_match 'Y_E +2777 +yes$' "pre-x8 mux RTCP"
 
 f=$(conf noturn.conf '[TURN]\nTURN services = no\n')
 run ports --config "$f"
 expect_rc 0 "TURN off"
-out_match 'R +3478  \[off\]$' "TURN rows marked off"
+out_match 'R +3478  \[off\] +bound$' "TURN rows marked off"
 
 # --- Roles ---------------------------------------------------------------
 
@@ -199,7 +199,7 @@ f=$(conf bad.conf '[Protocols > SIP]\nTCP outbound port start = 99999\n')
 run ports --config "$f"
 expect_rc 1 "bad value"
 err_has "error: $f:2:" "bad value: file and line"
-err_has "configuration has errors" "bad value: summary"
+err_has "1 error in the configuration" "bad value: summary"
 [ ! -s "$tmp/out" ] || fail "bad value: printed a matrix anyway"
 
 f=$(conf typo.conf '[Protocols > SIP]\nTCP outbund port start = 26000\n')
@@ -210,6 +210,51 @@ err_has "did you mean \"TCP outbound port start\"" "unknown key: suggestion"
 run ports --config "$tmp/missing.conf"
 expect_rc 1 "missing file"
 err_has "cannot open" "missing file"
+# Issue 9: said once, naming the program and the file.
+[ "$(cat "$tmp/err")" = "latchkey ports: $tmp/missing.conf: cannot open: No such file or directory" ] ||
+	fail "missing file: stderr is not the one message: $(cat "$tmp/err")"
+
+# Issue 9: one mistake, one error; a misspelt section says so.
+f=$(conf reversed.conf '[Local Zone > Traversal Subzone]\nTraversal Media port start = 59999\nTraversal Media port end = 36000\n')
+run ports --config "$f"
+expect_rc 1 "reversed media range"
+[ "$(grep -c '^error: ' "$tmp/err")" -eq 1 ] ||
+	fail "reversed media range: not one error: $(cat "$tmp/err")"
+err_has "1 error in the configuration" "reversed media range: count"
+f=$(conf big.conf '[Local Zone > Traversal Subzone]\nTraversal Media port end = 70001\n')
+run ports --config "$f"
+[ "$(grep -c '^error: ' "$tmp/err")" -eq 1 ] ||
+	fail "media end 70001: not one error: $(cat "$tmp/err")"
+f=$(conf sysetm.conf '[Sysetm]\nRole = control\n')
+run ports --config "$f"
+err_has "error: $f:1: unknown section [Sysetm]; did you mean [System]?" "misspelt section"
+[ "$(grep -c '^error: ' "$tmp/err")" -eq 1 ] ||
+	fail "misspelt section: not one error: $(cat "$tmp/err")"
+
+# Issue 9: which rows latchkeyd serves, in JSON too.
+run ports --json
+python3 - "$tmp/out" <<'PY' || fail "ports --json: latchkeyd member"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+def one(purpose, port):
+    return [r["latchkeyd"] for r in rows if r["purpose"] == purpose and
+            any(p["start"] == port for p in r["dst"]["ports"])]
+assert all("latchkeyd" in r for r in rows), "a row lacks latchkeyd"
+assert set(r["latchkeyd"] for r in rows) <= {"served", "bound-not-served",
+    "not-served-yet", "not-latchkeyd"}, "unknown latchkeyd value"
+assert "bound-not-served" in one("Initial RAS connection", 6001), one("Initial RAS connection", 6001)
+assert "served" in one("SIP signaling", 7001), one("SIP signaling", 7001)
+assert set(one("ssh", 22)) == {"not-latchkeyd"}, one("ssh", 22)
+assert "not-served-yet" in one("TURN server media", 24000)
+PY
+
+# Issue 9: the warnings of a configuration are the daemon's; the port
+# matrix, text or JSON, prints none (the defaults have one).
+run ports
+expect_rc 0 "defaults"
+[ ! -s "$tmp/err" ] || fail "ports: stderr not empty: $(cat "$tmp/err")"
+run ports --json
+[ ! -s "$tmp/err" ] || fail "ports --json: stderr not empty: $(cat "$tmp/err")"
 
 # --- JSON ------------------------------------------------------------------
 

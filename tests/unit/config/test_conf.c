@@ -60,7 +60,7 @@ static void defaults_are_the_seeds(void **state)
 	/* The one warning of the defaults: zone 1 has no credentials. */
 	assert_int_equal(0, diag.nerrors);
 	assert_int_equal(1, diag.n);
-	assert_string_equal("(config): zone 1 accepts traversal clients "
+	assert_string_equal("built-in defaults: zone 1 accepts traversal clients "
 			    "without authentication; set Username and Password "
 			    "in [Zones > Traversal Zone 1], and the same on the "
 			    "Control's zone", diag.msg[0].text);
@@ -698,7 +698,7 @@ static void expressway_warnings(void **state)
 
 	/* Without a file there is no line to name. */
 	assert_int_equal(0, lk_conf_parse(&c, NULL, "", 0, &diag));
-	assert_true(diag_warns(&diag, "(config): zone 1 accepts traversal "
+	assert_true(diag_warns(&diag, "built-in defaults: zone 1 accepts traversal "
 			       "clients without authentication"));
 }
 
@@ -932,6 +932,96 @@ static void ng_off_loopback_warns(void **state)
 	}
 }
 
+/* Issue 9: one mistake is one error, never follow-ups about defaults. */
+static void reversed_media_range_is_one_error(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	(void)state;
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Local Zone > Traversal Subzone]\n"
+		"Traversal Media port start = 59999\n"
+		"Traversal Media port end = 36000\n"));
+	assert_int_equal(1, diag.nerrors);
+	assert_int_equal(1, diag.n);
+	assert_true(diag_has(&diag, "test.conf:6: Local Zone > Traversal "
+			     "Subzone > Traversal Media port start (line 5) = "
+			     "59999 is greater than"));
+}
+
+static void refused_value_is_not_checked_again(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	(void)state;
+	/* Alone, and beside a start the default end would contradict. */
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Local Zone > Traversal Subzone]\n"
+		"Traversal Media port end = 70001\n"));
+	assert_int_equal(1, diag.n);
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Local Zone > Traversal Subzone]\n"
+		"Traversal Media port start = 60000\n"
+		"Traversal Media port end = 70001\n"));
+	assert_int_equal(1, diag.n);
+	assert_true(diag_has(&diag, "test.conf:6: Local Zone > Traversal "
+			     "Subzone > Traversal Media port end = \"70001\": "
+			     "expected a port number from 1 to 65535"));
+	/* A refused zone Username: no "Password without Username". */
+	assert_int_equal(EINVAL, parse(&c, &diag,
+		"[Zones > Traversal Zone 1]\nUsername = a b\n"
+		"Password = pw\n"));
+	assert_int_equal(1, diag.n);
+	/* A refused zone count: no "route beyond the count". */
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Zones]\nTraversal zone count = many\n"
+		"[Dial plan]\nRoute 1 = *@x zone 3\n"));
+	assert_int_equal(1, diag.n);
+}
+
+static void misspelt_section_is_one_error_with_a_suggestion(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	(void)state;
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Sysetm]\nRole = control\nLog level = debug\n"));
+	assert_int_equal(1, diag.nerrors);
+	assert_true(diag_has(&diag, "test.conf:4: unknown section [Sysetm]; "
+			     "did you mean [System]?"));
+	assert_false(diag_has(&diag, "outside any section"));
+	/* Far from every section: the list, still one error. */
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Completely different]\nRole = control\n"));
+	assert_int_equal(1, diag.nerrors);
+	assert_true(diag_has(&diag, "valid sections: [System]"));
+	assert_true(diag_has(&diag, "[Zones > Traversal Zone N]"));
+}
+
+static void errors_come_in_order_of_line(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+	unsigned i;
+
+	(void)state;
+	/* Line 5 fails a cross-check, line 7 a value: found in that
+	 * order reversed, reported by line. */
+	assert_int_equal(EINVAL, parse(&c, &diag, ZONE1_CREDENTIALS
+		"[Local Zone > Traversal Subzone]\n"
+		"Traversal Media port start = 36001\n"
+		"[Protocols > SIP]\n"
+		"UDP port = abc\n"));
+	assert_int_equal(2, diag.n);
+	assert_true(strstr(diag.msg[0].text, "test.conf:5:") != NULL);
+	assert_true(strstr(diag.msg[1].text, "test.conf:7:") != NULL);
+	for (i = 1; i < diag.n; i++)
+		assert_true(diag.msg[i - 1].line <= diag.msg[i].line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -957,6 +1047,10 @@ int main(void)
 		cmocka_unit_test(wildcard_address_is_a_warning),
 		cmocka_unit_test(ng_off_loopback_is_a_warning),
 		cmocka_unit_test(missing_file_is_a_clear_error),
+		cmocka_unit_test(reversed_media_range_is_one_error),
+		cmocka_unit_test(refused_value_is_not_checked_again),
+		cmocka_unit_test(misspelt_section_is_one_error_with_a_suggestion),
+		cmocka_unit_test(errors_come_in_order_of_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
