@@ -102,6 +102,7 @@ enum lk_key {
 	LK_KEY_PORT_COOLDOWN,
 	LK_KEY_PORT_ORDER,
 	LK_KEY_WORKERS,
+	LK_KEY_LATCH_ANY_SOURCE,
 	/* Registrar */
 	LK_KEY_REG_DOMAIN,
 	LK_KEY_REG_MIN_EXPIRES,
@@ -240,6 +241,7 @@ struct lk_conf {
 	unsigned port_cooldown;		/* seconds a freed port rests */
 	enum lk_port_order port_order;
 	unsigned workers;		/* media threads; 0 = one per core */
+	bool latch_any_source;		/* first packet from any IP latches */
 
 	/* Registrar (docs/sip.md) */
 	char reg_domain[256];		/* "*" any, else "a.example, b" */

@@ -156,6 +156,10 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		CO(port_order), 0, 0, "", "random or sequential"},
 	[LK_KEY_WORKERS] = {"Media", "Worker threads", KT_UINT, CO(workers),
 		0, 64, "", "media forwarding threads; 0: one per core"},
+	[LK_KEY_LATCH_ANY_SOURCE] = {"Media", "Latch from any address",
+		KT_BOOL, CO(latch_any_source), 0, 0, "",
+		"before a leg latches, accept its first packet from any IP, "
+		"not only its signalling's or its SDP's (carrier-grade NATs)"},
 
 	[LK_KEY_REG_DOMAIN] = {"Registrar", "Domain", KT_DOMAINS,
 		CO(reg_domain), 0, 0, "",

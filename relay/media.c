@@ -622,6 +622,8 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		mp->latch_flags |= LK_LATCH_ASYMMETRIC;
 	if (req->flags & LK_MF_MEDIA_HANDOVER)
 		mp->latch_flags |= LK_LATCH_MEDIA_HANDOVER;
+	if (m->conf.latch_any_source)
+		mp->latch_flags |= LK_LATCH_ANY_SOURCE;
 	memset(&mp->sig, 0, sizeof(mp->sig));
 	if (req->received_from.ss_family == AF_INET)
 		memcpy(&mp->sig.in, &req->received_from, sizeof(mp->sig.in));
@@ -1183,6 +1185,8 @@ void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf)
 		return;
 	m->conf.media_timeout = conf->media_timeout;
 	m->conf.final_timeout = conf->final_timeout;
+	/* Offers and answers from now on; latched legs keep their peer. */
+	m->conf.latch_any_source = conf->latch_any_source;
 }
 
 void lk_media_free(struct lk_media *m)

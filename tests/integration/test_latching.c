@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -286,6 +287,61 @@ static void without_received_from_the_first_packet_latches(void **state)
 	call_delete(&c);
 }
 
+/* The log holds `what`, within a few seconds. */
+static bool log_has(const char *what)
+{
+	char line[1024];
+	unsigned i;
+
+	for (i = 0; i < 50; i++) {
+		FILE *f = fopen(d.log_path, "r");
+		bool found = false;
+
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, what) != NULL;
+		if (f)
+			fclose(f);
+		if (found)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/*
+ * [Media] Latch from any address = yes (carrier-grade NATs), given by a
+ * reload: the first packet latches wherever it comes from, as before the
+ * rule.  Last in the file: the daemon keeps the setting.
+ */
+static void latch_from_any_address_after_reload(void **state)
+{
+	uint8_t pkt[200], buf[512];
+	int64_t unexpected;
+	struct call c;
+	uint16_t pc, from;
+	FILE *f;
+	int cgnat;
+
+	(void)state;
+	f = fopen(d.conf_path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s[Media]\nLatch from any address = yes\n", config);
+	fclose(f);
+	assert_int_equal(0, kill(d.pid, SIGHUP));
+	assert_true(log_has("Latch from any address"));
+
+	call_setup(&c, "cgnat-1", "127.0.0.1", "127.0.0.3");
+	cgnat = ep_open_at("127.0.0.77", &pc);
+	assert_true(cgnat >= 0);
+	unexpected = lkd_stat(&d, "droppedunexpected");
+	ep_send(cgnat, c.rb, pkt, rtp_make(pkt, 1, 0xb, 160));
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(172, ep_recv(cgnat, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(unexpected, lkd_stat(&d, "droppedunexpected"));
+	close(cgnat);
+	call_delete(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +349,7 @@ int main(void)
 		cmocka_unit_test(stun_keepalive_latches_an_endpoint_behind_nat),
 		cmocka_unit_test(prober_before_latching_latches_nothing),
 		cmocka_unit_test(without_received_from_the_first_packet_latches),
+		cmocka_unit_test(latch_from_any_address_after_reload),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
