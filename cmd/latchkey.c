@@ -9,6 +9,7 @@
 
 #include "fwcli.h"
 #include "ngcli.h"
+#include "probecli.h"
 #include "conf.h"
 #include "portmodel.h"
 
@@ -242,6 +243,8 @@ static const struct command commands[] = {
 	 lk_ngcli_run, lk_ngcli_usage},
 	{"firewall", "nftables or iptables rules for the seed's firewalls",
 	 lk_fwcli_run, lk_fwcli_usage},
+	{"probe", "check the seed's flows against a live latchkeyd",
+	 lk_probecli_run, lk_probecli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };
 
