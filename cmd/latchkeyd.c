@@ -16,7 +16,7 @@
 #include "log.h"
 #include "media.h"
 #include "ng.h"
-#include "sip.h"
+#include "sip/sip.h"
 
 #ifndef LK_VERSION
 #define LK_VERSION "0.1.0"

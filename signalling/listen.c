@@ -30,19 +30,33 @@ struct lk_listen_set {
 	struct listener l[LK_LISTEN_MAX];
 };
 
+/*
+ * The one place the transport names are spelled: as Via and logs write
+ * them (RFC 3261 s.20.42) and as a URI's transport parameter does
+ * (s.19.1.1).
+ */
+static const struct {
+	const char *name, *param;
+} proto_names[] = {
+	[LK_LISTEN_UDP] = {"UDP", "udp"},
+	[LK_LISTEN_TCP] = {"TCP", "tcp"},
+	[LK_LISTEN_TLS] = {"TLS", "tls"},
+};
+
 const char *lk_listen_proto_name(enum lk_listen_proto proto)
 {
-	switch (proto) {
+	if ((size_t)proto >= sizeof(proto_names) / sizeof(proto_names[0]))
+		return "?";
 
-	case LK_LISTEN_UDP:
-		return "UDP";
-	case LK_LISTEN_TCP:
-		return "TCP";
-	case LK_LISTEN_TLS:
-		return "TLS";
-	}
+	return proto_names[proto].name;
+}
 
-	return "?";
+const char *lk_listen_proto_param(enum lk_listen_proto proto)
+{
+	if ((size_t)proto >= sizeof(proto_names) / sizeof(proto_names[0]))
+		return "?";
+
+	return proto_names[proto].param;
 }
 
 static void plan_add(struct lk_listen_item *items, unsigned *n,
@@ -256,7 +270,7 @@ static int listener_open(struct listener *l, struct event_base *base,
 	if (bind(l->fd, (struct sockaddr *)&ss, sl) < 0)
 		return errno;
 	if (l->handed_off) {
-		/* SIP: signalling/sip.c reads it (lk_listen_take_fd). */
+		/* SIP: signalling/sip/sip.c reads it (lk_listen_take_fd). */
 		if (!udp && listen(l->fd, 128) < 0)
 			return errno;
 		return 0;

@@ -57,11 +57,14 @@ void lk_listen_print(const struct lk_listen_set *set, FILE *f);
 
 const char *lk_listen_proto_name(enum lk_listen_proto proto);
 
+/* "udp", "tcp", "tls": the transport parameter of a SIP URI. */
+const char *lk_listen_proto_param(enum lk_listen_proto proto);
+
 /*
  * Hand the socket of the port planned for `key` (a non-zone key) to its
  * protocol's module, which owns it from then on: the SIP ports (UDP 5060,
  * TCP 5060, TLS 5061, and each zone's SIP port) are bound and, for TCP, listening, but get no
- * placeholder handler here; signalling/sip.c takes them.  The port stays
+ * placeholder handler here; signalling/sip/sip.c takes them.  The port stays
  * in the set's listing.  Returns the socket, or -1 when `key` has no port
  * in the set or it was taken already.
  */

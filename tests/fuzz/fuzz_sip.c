@@ -8,9 +8,9 @@
 
 #include "conf.h"
 #include "log.h"
-#include "registrar.h"
-#include "sipframe.h"
-#include "sipmsg.h"
+#include "sip/registrar.h"
+#include "sip/frame.h"
+#include "sip/msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -69,7 +69,7 @@ static void one_message(const uint8_t *p, size_t n, bool datagram)
 	}
 	else if (!v.scode && msg->req && !pl_strcmp(&msg->met, "REGISTER")) {
 		memset(&flow, 0, sizeof(flow));
-		flow.tp = datagram ? LK_SIPTP_UDP : LK_SIPTP_TCP;
+		flow.tp = datagram ? LK_LISTEN_UDP : LK_LISTEN_TCP;
 		flow.remote = src;
 		lk_registrar_register(datagram ? reg : reg_auth, msg, &flow,
 				      now, &reply);

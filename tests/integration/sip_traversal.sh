@@ -106,7 +106,7 @@ bob_rtp_hi=20019
 alice_peer=$ctl_ip:5061
 bob_peer=$exp_ip:5060
 
-# Log lines of the zone (signalling/zone.c).  Each "up" line is logged
+# Log lines of the zone (signalling/sip/zone.c).  Each "up" line is logged
 # once per connect + authentication, so a reconnect adds one; the Control
 # logs a "reconnecting" line whenever the connection is lost.
 ZT_NAME=$(tr a-z A-Z <<<"$ZT")
@@ -481,7 +481,7 @@ call() {
 	est=${EPOCHREALTIME/./}
 	ok "call $n: $caller's call to $callee is established"
 
-	# How each relay routed it (signalling/b2bua.c's "invite_new" line):
+	# How each relay routed it (signalling/sip/b2bua.c's "invite_new" line):
 	# by the dial plan into the zone, over the zone connection to the
 	# registered contact's flow.
 	local zone_from="$ZT_NAME $ctl_ip:$zport" zone_to="$ZT_NAME $exp_ip:$zone_port"

@@ -1,4 +1,4 @@
-/* signalling/zone.h  Traversal zones: the Control connects out, the Expressway authenticates it. */
+/* signalling/sip/zone.h  Traversal zones: the Control connects out, the Expressway authenticates it. */
 #ifndef LK_ZONE_H
 #define LK_ZONE_H
 
@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "siptransport.h"
+#include "sip/transport.h"
 
 struct event_base;
 struct sip_msg;
 struct lk_listen_set;
-struct lk_siptrans;
-struct lk_sipst;
+struct lk_sipxact;
+struct lk_sipxact_srv;
 struct lk_zones;
 
 /*
@@ -41,7 +41,7 @@ struct lk_zones;
  */
 int lk_zones_alloc(struct lk_zones **zsp, struct event_base *base,
 		   const struct lk_conf *conf, struct lk_siptransport *tp,
-		   struct lk_siptrans *ts, struct lk_listen_set *listeners,
+		   struct lk_sipxact *ts, struct lk_listen_set *listeners,
 		   char *errbuf, size_t errsz);
 
 /*
@@ -51,7 +51,7 @@ int lk_zones_alloc(struct lk_zones **zsp, struct event_base *base,
  * when it was handled here; false for a request the B2BUA (or OPTIONS)
  * should take.
  */
-bool lk_zones_request(struct lk_zones *zs, struct lk_sipst *st,
+bool lk_zones_request(struct lk_zones *zs, struct lk_sipxact_srv *st,
 		      const struct lk_sipflow *flow,
 		      const struct sip_msg *msg);
 

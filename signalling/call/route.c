@@ -1,9 +1,9 @@
-/* signalling/route.c  The dial plan: where a Request-URI goes; which domains are ours. */
+/* signalling/call/route.c  The dial plan: where a Request-URI goes; which domains are ours. */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
-#include "route.h"
+#include "call/route.h"
 
 /*
  * The subject of a match: "user@host" as two pieces, so that no request

@@ -1,10 +1,10 @@
-/* signalling/sipauth.c  HTTP digest for SIP (RFC 2617, RFC 3261 s.22): MD5, qop=auth. */
+/* signalling/sip/auth.c  HTTP digest for SIP (RFC 2617, RFC 3261 s.22): MD5, qop=auth. */
 #include <errno.h>
 #include <string.h>
 
 #include <re.h>
 
-#include "sipauth.h"
+#include "sip/auth.h"
 
 static void hex(char out[LK_SIPAUTH_HEX], const uint8_t md[16])
 {

@@ -1,4 +1,4 @@
-/* signalling/sipmsg.c  SIP message decoding, latchkey's own checks, replies. */
+/* signalling/sip/msg.c  SIP message decoding, latchkey's own checks, replies. */
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 
 #include <re.h>
 
-#include "sipmsg.h"
+#include "sip/msg.h"
 
 #ifndef LK_VERSION
 #define LK_VERSION "0.1.0"
@@ -404,4 +404,19 @@ const char *lk_sipmsg_method(char *buf, size_t sz, const struct sip_msg *msg)
 			    &msg->cseq.met);
 
 	return buf;
+}
+
+void lk_sipmsg_rand_hex(char *buf, size_t sz)
+{
+	static const char hexd[] = "0123456789abcdef";
+	uint8_t r[64];
+	size_t i, n;
+
+	if (!sz)
+		return;
+	n = sz - 1 < sizeof(r) ? sz - 1 : sizeof(r);
+	rand_bytes(r, n);
+	for (i = 0; i < n; i++)
+		buf[i] = hexd[r[i] & 0xf];
+	buf[n] = '\0';
 }

@@ -1,4 +1,4 @@
-/* tests/unit/signalling/test_sipframe.c  Content-Length framing of SIP on TCP/TLS streams. */
+/* tests/unit/sip/test_frame.c  Content-Length framing of SIP on TCP/TLS streams. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sipframe.h"
+#include "sip/frame.h"
 
 static const char msg1[] =
 	"OPTIONS sip:lk@192.0.2.1 SIP/2.0\r\n"

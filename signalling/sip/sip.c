@@ -1,4 +1,4 @@
-/* signalling/sip.c  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
+/* signalling/sip/sip.c  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,22 +9,22 @@
 #include <openssl/ssl.h>
 #include <re.h>
 
-#include "b2bua.h"
+#include "sip/b2bua.h"
 #include "listen.h"
 #include "clock.h"
 #include "log.h"
-#include "registrar.h"
-#include "sip.h"
-#include "sipmsg.h"
-#include "siptls.h"
-#include "siptrans.h"
-#include "siptransport.h"
-#include "zone.h"
+#include "sip/registrar.h"
+#include "sip/sip.h"
+#include "sip/msg.h"
+#include "sip/tls.h"
+#include "sip/transaction.h"
+#include "sip/transport.h"
+#include "sip/zone.h"
 
 struct lk_sip {
 	const struct lk_conf *conf;
 	struct lk_siptransport *transport;
-	struct lk_siptrans *trans;
+	struct lk_sipxact *trans;
 	struct lk_registrar *registrar;
 	struct lk_zones *zones;
 	struct lk_b2bua *b2bua;
@@ -49,56 +49,6 @@ static bool method_known(const struct pl *met)
 	return false;
 }
 
-void lk_sip_sentby(char *buf, size_t sz, const struct lk_conf *conf,
-		   enum lk_siptp tpt)
-{
-	struct sa a;
-	uint16_t port = tpt == LK_SIPTP_TLS ? conf->sip_tls_port :
-		tpt == LK_SIPTP_TCP ? conf->sip_tcp_port : conf->sip_udp_port;
-
-	if (sa_set_str(&a, conf->address, port))
-		snprintf(buf, sz, "%s:%u", conf->address, port);
-	else
-		re_snprintf(buf, sz, "%J", &a);
-}
-
-void lk_sip_rand_hex(char *buf, size_t sz)
-{
-	static const char hexd[] = "0123456789abcdef";
-	uint8_t r[64];
-	size_t i, n;
-
-	if (!sz)
-		return;
-	n = sz - 1 < sizeof(r) ? sz - 1 : sizeof(r);
-	rand_bytes(r, n);
-	for (i = 0; i < n; i++)
-		buf[i] = hexd[r[i] & 0xf];
-	buf[n] = '\0';
-}
-
-void lk_sip_answer(struct lk_siptransport *tp, struct lk_sipst *st,
-		   const struct lk_sipflow *flow, const struct sip_msg *msg,
-		   uint16_t scode, const char *reason, const char *hdrs)
-{
-	struct mbuf *mb = NULL;
-
-	if (lk_sipmsg_reply(&mb, msg, &flow->remote, scode, reason, hdrs))
-		return;
-	if (st)
-		lk_siptrans_reply(st, scode, mb);
-	else
-		lk_siptransport_send(tp, flow, mb->buf, mb->end);
-	mem_deref(mb);
-}
-
-static void answer(struct lk_sip *sip, struct lk_sipst *st,
-		   const struct lk_sipflow *flow, const struct sip_msg *msg,
-		   uint16_t scode, const char *reason, const char *hdrs)
-{
-	lk_sip_answer(sip->transport, st, flow, msg, scode, reason, hdrs);
-}
-
 static void sip_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
 		     void *arg)
 {
@@ -109,19 +59,19 @@ void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 		    struct sip_msg *msg)
 {
 	struct lk_sipreply reply;
-	struct lk_sipst *st = NULL;
+	struct lk_sipxact_srv *st = NULL;
 	char met[32], fl[80];
 	int err;
 
 	if (!msg->req) {
-		if (lk_siptrans_response(sip->trans, msg, flow) == ENOENT)
+		if (lk_sipxact_response(sip->trans, msg, flow) == ENOENT)
 			lk_debug("SIP from %s: %s matches no transaction; "
 				 "dropped", lk_sipflow_name(fl, sizeof(fl),
 				 flow), lk_sipmsg_method(met, sizeof(met),
 				 msg));
 		return;
 	}
-	err = lk_siptrans_receive(sip->trans, msg, flow, &st);
+	err = lk_sipxact_receive(sip->trans, msg, flow, &st);
 	if (err == EALREADY)
 		return;
 	if (!pl_strcmp(&msg->met, "ACK")) {
@@ -144,7 +94,7 @@ void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 		 * none is claimed.
 		 */
 		++sip->options;
-		answer(sip, st, flow, msg, 200, "OK",
+		lk_sipxact_answer(sip->transport, st, flow, msg, 200, "OK",
 		       "Allow: " LK_SIP_ALLOW "\r\n"
 		       "Accept: application/sdp\r\n"
 		       "Accept-Encoding: identity\r\n"
@@ -155,7 +105,7 @@ void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
 		lk_registrar_register(sip->registrar, msg, flow, lk_clock_s(),
 				      &reply);
-		answer(sip, st, flow, msg, reply.scode, reply.reason,
+		lk_sipxact_answer(sip->transport, st, flow, msg, reply.scode, reply.reason,
 		       reply.hdrs[0] ? reply.hdrs : NULL);
 		return;
 	}
@@ -168,10 +118,10 @@ void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 			lk_sipflow_name(fl, sizeof(fl), flow),
 			lk_sipmsg_method(met, sizeof(met), msg));
 	if (method_known(&msg->met))
-		answer(sip, st, flow, msg, 405, "Method Not Allowed",
+		lk_sipxact_answer(sip->transport, st, flow, msg, 405, "Method Not Allowed",
 		       "Allow: " LK_SIP_ALLOW "\r\n");
 	else
-		answer(sip, st, flow, msg, 501, "Not Implemented",
+		lk_sipxact_answer(sip->transport, st, flow, msg, 501, "Not Implemented",
 		       "Allow: " LK_SIP_ALLOW "\r\n");
 }
 
@@ -222,7 +172,7 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		snprintf(errbuf, errsz, "SIP transport: %s", strerror(err));
 		goto fail;
 	}
-	err = lk_siptrans_alloc(&sip->trans, base, sip->transport, 0);
+	err = lk_sipxact_alloc(&sip->trans, base, sip->transport, 0);
 	if (!err)
 		err = lk_registrar_alloc(&sip->registrar, conf);
 	if (err) {
@@ -264,14 +214,14 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 void lk_sip_free(struct lk_sip *sip)
 {
 	struct lk_siptransport_stats ts;
-	struct lk_siptrans_stats xs;
+	struct lk_sipxact_stats xs;
 	struct lk_registrar_stats rs;
 
 	if (!sip)
 		return;
 	if (sip->transport) {
 		lk_siptransport_stats(sip->transport, &ts);
-		lk_siptrans_stats(sip->trans, &xs);
+		lk_sipxact_stats(sip->trans, &xs);
 		lk_registrar_stats(sip->registrar, &rs);
 		lk_info("SIP counters: received udp=%llu stream=%llu "
 			"options=%llu keepalive ping=%llu pong=%llu; "

@@ -1,4 +1,4 @@
-/* signalling/b2bua.c  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
+/* signalling/sip/b2bua.c  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -6,16 +6,15 @@
 #include <event2/event.h>
 #include <re.h>
 
-#include "b2bua.h"
+#include "sip/b2bua.h"
 #include "clock.h"
 #include "log.h"
 #include "media.h"
-#include "registrar.h"
-#include "route.h"
-#include "sip.h"
-#include "sipmsg.h"
-#include "siptrans.h"
-#include "zone.h"
+#include "sip/registrar.h"
+#include "call/route.h"
+#include "sip/msg.h"
+#include "sip/transaction.h"
+#include "sip/zone.h"
 
 #define SDP_MAX		16384		/* a rewritten SDP body */
 #define SWEEP_S		5		/* media-session check, seconds */
@@ -56,9 +55,9 @@ struct call {
 
 	/* The INVITE in progress (the first one, or a re-INVITE). */
 	int iside;			/* the side it came from */
-	struct lk_sipst *ist;		/* its server transaction */
+	struct lk_sipxact_srv *ist;		/* its server transaction */
 	struct sip_msg *imsg;
-	struct lk_sipct *ict;		/* ours to the other side (a ref) */
+	struct lk_sipxact_cli *ict;		/* ours to the other side (a ref) */
 	bool ipending;			/* no final response to it yet */
 	char ibranch[40];
 	char *iruri;
@@ -73,7 +72,7 @@ struct lk_b2bua {
 	struct event_base *base;
 	const struct lk_conf *conf;
 	struct lk_siptransport *tp;
-	struct lk_siptrans *ts;
+	struct lk_sipxact *ts;
 	struct lk_registrar *reg;
 	struct lk_zones *zs;
 	struct lk_media *media;
@@ -92,16 +91,16 @@ static const char *side_name(int side)
 }
 
 static void contact_of(char *buf, size_t sz, const struct lk_conf *conf,
-		       enum lk_siptp tpt)
+		       enum lk_listen_proto tpt)
 {
 	char sb[80];
 
-	lk_sip_sentby(sb, sizeof(sb), conf, tpt);
-	if (tpt == LK_SIPTP_UDP)
+	lk_siptransport_sentby(sb, sizeof(sb), conf, tpt);
+	if (tpt == LK_LISTEN_UDP)
 		snprintf(buf, sz, "<sip:latchkey@%s>", sb);
 	else
 		snprintf(buf, sz, "<sip:latchkey@%s;transport=%s>", sb,
-			 tpt == LK_SIPTP_TLS ? "tls" : "tcp");
+			 lk_listen_proto_param(tpt));
 }
 
 /*
@@ -120,7 +119,7 @@ static void side_reset(struct side *s)
 	s->target = mem_deref(s->target);
 }
 
-static void ist_end(struct lk_sipst *st, int err, void *arg);
+static void ist_end(struct lk_sipxact_srv *st, int err, void *arg);
 
 static void call_destructor(void *arg)
 {
@@ -130,8 +129,8 @@ static void call_destructor(void *arg)
 	side_reset(&call->s[SIDE_A]);
 	side_reset(&call->s[SIDE_B]);
 	if (call->ist)
-		lk_siptrans_set_handler(call->ist, NULL, NULL);
-	lk_sipct_abandon(call->ict);
+		lk_sipxact_set_handler(call->ist, NULL, NULL);
+	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
 	mem_deref(call->imsg);
 	mem_deref(call->iruri);
@@ -213,11 +212,11 @@ static void call_end(struct call *call, const char *why)
 		call->what, why, (unsigned long long)(lk_clock_s() - call->started),
 		ls.len ? "; media packets " : "", ls.text);
 	--b->st.active;
-	lk_sipct_abandon(call->ict);
+	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
 	call->ipending = false;
 	if (call->ist) {
-		lk_siptrans_set_handler(call->ist, NULL, NULL);
+		lk_sipxact_set_handler(call->ist, NULL, NULL);
 		call->ist = NULL;
 	}
 	list_unlink(&call->le);
@@ -254,13 +253,13 @@ static int invite_reply(struct call *call, uint16_t scode,
 				   (const uint8_t *)sdp, sdp_len);
 	if (err)
 		return err;
-	err = lk_siptrans_reply(call->ist, scode, mb);
+	err = lk_sipxact_reply(call->ist, scode, mb);
 	mem_deref(mb);
 	if (scode >= 200)
 		call->final_sent = true;
 	if (scode >= 300 && call->ist) {
 		/* The transaction absorbs the ACK; we are done with it. */
-		lk_siptrans_set_handler(call->ist, NULL, NULL);
+		lk_sipxact_set_handler(call->ist, NULL, NULL);
 		call->ist = NULL;
 	}
 
@@ -277,8 +276,8 @@ static void ct_ignore(int err, const struct sip_msg *msg, void *arg)
 /* A request in dialog `s` (BYE, re-INVITE, INFO, ...). */
 static int side_request(struct side *s, const char *method,
 			const char *hdrs, const char *ctype,
-			const uint8_t *body, size_t blen, lk_sipct_h *h,
-			void *arg, struct lk_sipct **ctp, char *branchp,
+			const uint8_t *body, size_t blen, lk_sipxact_cli_h *h,
+			void *arg, struct lk_sipxact_cli **ctp, char *branchp,
 			size_t bsz)
 {
 	struct lk_b2bua *b = s->call->b;
@@ -286,16 +285,16 @@ static int side_request(struct side *s, const char *method,
 	struct lk_sipreq r;
 	struct mbuf *mb = NULL;
 	const struct lk_sipflow *f;
-	struct lk_sipct *ct = NULL;
+	struct lk_sipxact_cli *ct = NULL;
 	int err;
 
-	lk_sip_sentby(sb, sizeof(sb), b->conf, s->flow.tp);
+	lk_siptransport_sentby(sb, sizeof(sb), b->conf, s->flow.tp);
 	contact_of(contact, sizeof(contact), b->conf, s->flow.tp);
-	lk_siptrans_branch(branch, sizeof(branch));
+	lk_sipxact_branch(branch, sizeof(branch));
 	memset(&r, 0, sizeof(r));
 	r.method = method;
 	r.ruri = s->target;
-	r.via_tp = lk_siptp_name(s->flow.tp);
+	r.via_tp = lk_listen_proto_name(s->flow.tp);
 	r.via_sentby = sb;
 	r.branch = branch;
 	r.max_forwards = 70;
@@ -313,12 +312,12 @@ static int side_request(struct side *s, const char *method,
 	err = lk_sipmsg_request(&mb, &r);
 	if (err)
 		return err;
-	err = lk_siptrans_request(&ct, b->ts, &s->flow, mb, h ? h : ct_ignore,
+	err = lk_sipxact_request(&ct, b->ts, &s->flow, mb, h ? h : ct_ignore,
 				  arg);
 	mem_deref(mb);
 	if (err)
 		return err;
-	f = lk_sipct_flow(ct);
+	f = lk_sipxact_cli_flow(ct);
 	if (f && f->conn && !s->flow.conn) {
 		unsigned zone = s->flow.zone;
 
@@ -345,12 +344,12 @@ static int send_ack(struct call *call, struct side *y)
 	int err;
 
 	if (!call->ack) {
-		lk_sip_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
-		lk_siptrans_branch(branch, sizeof(branch));
+		lk_siptransport_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
+		lk_sipxact_branch(branch, sizeof(branch));
 		memset(&r, 0, sizeof(r));
 		r.method = "ACK";
 		r.ruri = y->target;
-		r.via_tp = lk_siptp_name(y->flow.tp);
+		r.via_tp = lk_listen_proto_name(y->flow.tp);
 		r.via_sentby = sb;
 		r.branch = branch;
 		r.max_forwards = 70;
@@ -377,11 +376,11 @@ static void send_cancel(struct call *call, struct side *y)
 	struct lk_sipreq r;
 	struct mbuf *mb = NULL;
 
-	lk_sip_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
+	lk_siptransport_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
 	memset(&r, 0, sizeof(r));
 	r.method = "CANCEL";
 	r.ruri = call->iruri;
-	r.via_tp = lk_siptp_name(y->flow.tp);
+	r.via_tp = lk_listen_proto_name(y->flow.tp);
 	r.via_sentby = sb;
 	r.branch = call->ibranch;
 	r.max_forwards = 70;
@@ -393,7 +392,7 @@ static void send_cancel(struct call *call, struct side *y)
 	r.cseq = call->icseq;
 	if (lk_sipmsg_request(&mb, &r))
 		return;
-	lk_siptrans_request(NULL, b->ts, &y->flow, mb, ct_ignore, NULL);
+	lk_sipxact_request(NULL, b->ts, &y->flow, mb, ct_ignore, NULL);
 	mem_deref(mb);
 }
 
@@ -561,7 +560,7 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 	mem_ref(call);
 	if (err) {
 		call->ipending = false;
-		lk_sipct_abandon(call->ict);
+		lk_sipxact_cli_abandon(call->ict);
 		call->ict = NULL;
 		scode = err == ETIMEDOUT ? 408 : 503;
 		why = err == ETIMEDOUT ? "Request Timeout" :
@@ -679,7 +678,7 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 
 	/* 300-699: the transaction sent the ACK (s.17.1.1.3). */
 	call->ipending = false;
-	lk_sipct_abandon(call->ict);
+	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
 	re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
 	/* The callee's (or the next relay's) reasons go back with it. */
@@ -704,7 +703,7 @@ static void invite_resp(int err, const struct sip_msg *msg, void *arg)
 }
 
 /* The server transaction of the INVITE in progress ended. */
-static void ist_end(struct lk_sipst *st, int err, void *arg)
+static void ist_end(struct lk_sipxact_srv *st, int err, void *arg)
 {
 	struct call *call = arg;
 
@@ -737,7 +736,7 @@ static bool pick_h(const struct lk_registrar_binding *bd, void *arg)
 {
 	struct pick *pk = arg;
 
-	if (bd->flow->tp != LK_SIPTP_UDP && !lk_sipconn_open(bd->flow->conn))
+	if (bd->flow->tp != LK_LISTEN_UDP && !lk_sipconn_open(bd->flow->conn))
 		return false;		/* its connection is gone */
 	lk_sipflow_copy(&pk->flow, bd->flow);
 	str_dup(&pk->contact, bd->contact);
@@ -809,9 +808,9 @@ static uint16_t route(struct lk_b2bua *b, const struct sip_msg *msg,
 	}
 	if (rc) {
 		memset(&t->flow, 0, sizeof(t->flow));
-		t->flow.tp = rc->transport == LK_ROUTE_TLS ? LK_SIPTP_TLS :
-			rc->transport == LK_ROUTE_TCP ? LK_SIPTP_TCP :
-			LK_SIPTP_UDP;
+		t->flow.tp = rc->transport == LK_ROUTE_TLS ? LK_LISTEN_TLS :
+			rc->transport == LK_ROUTE_TCP ? LK_LISTEN_TCP :
+			LK_LISTEN_UDP;
 		if (sa_set_str(&t->flow.remote, rc->host, rc->port)) {
 			snprintf(warn, wsz, "Warning: 399 latchkey \"Route %u:"
 				 " bad host %s\"\r\n", rc->number, rc->host);
@@ -846,13 +845,6 @@ static uint16_t route(struct lk_b2bua *b, const struct sip_msg *msg,
  * Requests
  */
 
-static void answer(struct lk_b2bua *b, struct lk_sipst *st,
-		   const struct lk_sipflow *flow, const struct sip_msg *msg,
-		   uint16_t scode, const char *reason, const char *hdrs)
-{
-	lk_sip_answer(b->tp, st, flow, msg, scode, reason, hdrs);
-}
-
 static char *name_addr(const struct sip_taddr *ta)
 {
 	char *s = NULL;
@@ -865,7 +857,7 @@ static char *name_addr(const struct sip_taddr *ta)
 	return s;
 }
 
-static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
+static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		       const struct lk_sipflow *flow, struct sip_msg *msg)
 {
 	struct call *call;
@@ -883,20 +875,20 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	int err;
 
 	if (!st) {
-		answer(b, NULL, flow, msg, 503, "Service Unavailable",
+		lk_sipxact_answer(b->tp, NULL, flow, msg, 503, "Service Unavailable",
 		       "Retry-After: 5\r\n");
 		return;
 	}
 	if (!is_sdp(msg)) {
 		++b->st.failed;
-		answer(b, st, flow, msg, 488, "Not Acceptable Here",
+		lk_sipxact_answer(b->tp, st, flow, msg, 488, "Not Acceptable Here",
 		       "Warning: 399 latchkey \"an INVITE without an SDP "
 		       "offer is not supported\"\r\n");
 		return;
 	}
 	call = mem_zalloc(sizeof(*call), call_destructor);
 	if (!call) {
-		answer(b, st, flow, msg, 500, "Server Internal Error", NULL);
+		lk_sipxact_answer(b->tp, st, flow, msg, 500, "Server Internal Error", NULL);
 		return;
 	}
 	call->b = b;
@@ -905,7 +897,7 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	call->iside = SIDE_A;
 	call->ist = st;
 	call->imsg = mem_ref(msg);
-	lk_siptrans_set_handler(st, ist_end, call);
+	lk_sipxact_set_handler(st, ist_end, call);
 	re_snprintf(call->what, sizeof(call->what), "%r -> %r",
 		    &msg->from.auri, &msg->ruri);
 	list_append(&b->calls, &call->le, call);
@@ -923,7 +915,7 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	{
 		char tag[20];
 
-		lk_sip_rand_hex(tag, sizeof(tag));
+		lk_sipmsg_rand_hex(tag, sizeof(tag));
 		str_dup(&a->ltag, tag);
 	}
 	a->luri = name_addr(&msg->to);
@@ -961,13 +953,13 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 		a->zone ? " (traversal zone)" : "", t.how);
 
 	/* Side B: our dialog towards the callee, in which we are the UAC. */
-	lk_sip_rand_hex(call->media_id, sizeof(call->media_id) - 16);
+	lk_sipmsg_rand_hex(call->media_id, sizeof(call->media_id) - 16);
 	strcat(call->media_id, "@latchkey");
 	str_dup(&bs->callid, call->media_id);
 	{
 		char tag[20];
 
-		lk_sip_rand_hex(tag, sizeof(tag));
+		lk_sipmsg_rand_hex(tag, sizeof(tag));
 		str_dup(&bs->ltag, tag);
 	}
 	bs->luri = name_addr(&msg->from);
@@ -986,15 +978,15 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	maxf = msg->maxfwd.l ? pl_u32(&msg->maxfwd) : 70;
 	maxf = maxf ? maxf - 1 : 0;
 	snprintf(mf, sizeof(mf), "%u", maxf);
-	lk_sip_sentby(sb, sizeof(sb), b->conf, bs->flow.tp);
+	lk_siptransport_sentby(sb, sizeof(sb), b->conf, bs->flow.tp);
 	contact_of(contact, sizeof(contact), b->conf, bs->flow.tp);
-	lk_siptrans_branch(call->ibranch, sizeof(call->ibranch));
+	lk_sipxact_branch(call->ibranch, sizeof(call->ibranch));
 	str_dup(&call->iruri, bs->target);
 	call->icseq = bs->lcseq = 1;
 	memset(&r, 0, sizeof(r));
 	r.method = "INVITE";
 	r.ruri = bs->target;
-	r.via_tp = lk_siptp_name(bs->flow.tp);
+	r.via_tp = lk_listen_proto_name(bs->flow.tp);
 	r.via_sentby = sb;
 	r.branch = call->ibranch;
 	r.max_forwards = maxf;
@@ -1010,7 +1002,7 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	r.blen = len;
 	err = lk_sipmsg_request(&mb, &r);
 	if (!err)
-		err = lk_siptrans_request(&call->ict, b->ts, &bs->flow, mb,
+		err = lk_sipxact_request(&call->ict, b->ts, &bs->flow, mb,
 					  invite_resp, call);
 	mem_deref(mb);
 	call->ipending = !err;
@@ -1023,7 +1015,7 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 		return;
 	}
 	{
-		const struct lk_sipflow *f = lk_sipct_flow(call->ict);
+		const struct lk_sipflow *f = lk_sipxact_cli_flow(call->ict);
 
 		if (f && f->conn && !bs->flow.conn) {
 			lk_sipflow_reset(&bs->flow);
@@ -1032,7 +1024,7 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipst *st,
 	}
 }
 
-static void reinvite(struct lk_b2bua *b, struct lk_sipst *st,
+static void reinvite(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		     struct side *x, struct sip_msg *msg)
 {
 	struct call *call = x->call;
@@ -1045,16 +1037,16 @@ static void reinvite(struct lk_b2bua *b, struct lk_sipst *st,
 	int err;
 
 	if (!st) {
-		answer(b, NULL, &x->flow, msg, 503, "Service Unavailable",
+		lk_sipxact_answer(b->tp, NULL, &x->flow, msg, 503, "Service Unavailable",
 		       "Retry-After: 5\r\n");
 		return;
 	}
 	if (call->state != CALL_CONFIRMED || call->ist || call->ipending) {
-		answer(b, st, &x->flow, msg, 491, "Request Pending", NULL);
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 491, "Request Pending", NULL);
 		return;
 	}
 	if (!is_sdp(msg)) {
-		answer(b, st, &x->flow, msg, 488, "Not Acceptable Here",
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 488, "Not Acceptable Here",
 		       "Warning: 399 latchkey \"a re-INVITE without an SDP "
 		       "offer is not supported\"\r\n");
 		return;
@@ -1067,9 +1059,9 @@ static void reinvite(struct lk_b2bua *b, struct lk_sipst *st,
 	call->cancel_pending = call->cancelled = false;
 	call->ack = mem_deref(call->ack);
 	call->answer = mem_deref(call->answer);
-	lk_sipct_abandon(call->ict);
+	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
-	lk_siptrans_set_handler(st, ist_end, call);
+	lk_sipxact_set_handler(st, ist_end, call);
 	if (media_sdp(call, LK_MEDIA_OFFER, from, msg, &len, &scode, &reason,
 		      warn, sizeof(warn))) {
 		invite_reply(call, scode, reason, warn, NULL, 0);
@@ -1094,7 +1086,7 @@ static void reinvite(struct lk_b2bua *b, struct lk_sipst *st,
 /* An in-dialog request other than INVITE, ACK, CANCEL and BYE. */
 struct fwd {
 	struct call *call;		/* a reference */
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	struct sip_msg *msg;
 	struct lk_sipflow flow;
 };
@@ -1104,13 +1096,13 @@ static void fwd_destructor(void *arg)
 	struct fwd *fw = arg;
 
 	if (fw->st)
-		lk_siptrans_set_handler(fw->st, NULL, NULL);
+		lk_sipxact_set_handler(fw->st, NULL, NULL);
 	mem_deref(fw->call);
 	mem_deref(fw->msg);
 	lk_sipflow_reset(&fw->flow);
 }
 
-static void fwd_st_end(struct lk_sipst *st, int err, void *arg)
+static void fwd_st_end(struct lk_sipxact_srv *st, int err, void *arg)
 {
 	struct fwd *fw = arg;
 
@@ -1139,17 +1131,17 @@ static void fwd_resp(int err, const struct sip_msg *msg, void *arg)
 		/* Status and reason go back; a body of the response does not. */
 		if (!lk_sipmsg_reply(&mb, fw->msg, &fw->flow.remote, scode,
 				     reason, NULL)) {
-			lk_siptrans_reply(fw->st, scode, mb);
+			lk_sipxact_reply(fw->st, scode, mb);
 			mem_deref(mb);
 		}
 		if (fw->st)
-			lk_siptrans_set_handler(fw->st, NULL, NULL);
+			lk_sipxact_set_handler(fw->st, NULL, NULL);
 		fw->st = NULL;
 	}
 	mem_deref(fw);
 }
 
-static void forward(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
+static void forward(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *x,
 		    struct sip_msg *msg)
 {
 	struct call *call = x->call;
@@ -1160,18 +1152,18 @@ static void forward(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
 	int err;
 
 	if (!st) {
-		answer(b, NULL, &x->flow, msg, 503, "Service Unavailable",
+		lk_sipxact_answer(b->tp, NULL, &x->flow, msg, 503, "Service Unavailable",
 		       NULL);
 		return;
 	}
 	if (!y->rtag) {
-		answer(b, st, &x->flow, msg, 481, "Call/Transaction Does Not "
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 481, "Call/Transaction Does Not "
 		       "Exist", NULL);
 		return;
 	}
 	fw = mem_zalloc(sizeof(*fw), fwd_destructor);
 	if (!fw) {
-		answer(b, st, &x->flow, msg, 500, "Server Internal Error",
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 500, "Server Internal Error",
 		       NULL);
 		return;
 	}
@@ -1179,7 +1171,7 @@ static void forward(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
 	fw->st = st;
 	fw->msg = mem_ref(msg);
 	lk_sipflow_copy(&fw->flow, &x->flow);
-	lk_siptrans_set_handler(st, fwd_st_end, fw);
+	lk_sipxact_set_handler(st, fwd_st_end, fw);
 	re_snprintf(method, sizeof(method), "%r", &msg->met);
 	re_snprintf(ctype, sizeof(ctype), "%r/%r", &msg->ctyp.type,
 		    &msg->ctyp.subtype);
@@ -1191,14 +1183,14 @@ static void forward(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
 		fwd_resp(err, NULL, fw);
 }
 
-static void bye(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
+static void bye(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *x,
 		struct sip_msg *msg)
 {
 	struct call *call = x->call;
 	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
 	char why[64];
 
-	answer(b, st, &x->flow, msg, 200, "OK", NULL);
+	lk_sipxact_answer(b->tp, st, &x->flow, msg, 200, "OK", NULL);
 	if (call->state == CALL_CALLING && from == SIDE_A &&
 	    call->ipending) {
 		/*
@@ -1227,10 +1219,10 @@ static void bye(struct lk_b2bua *b, struct lk_sipst *st, struct side *x,
 	call_end(call, why);
 }
 
-static void cancel(struct lk_b2bua *b, struct lk_sipst *st,
+static void cancel(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		   const struct lk_sipflow *flow, struct sip_msg *msg)
 {
-	struct lk_sipst *inv = lk_siptrans_find_invite(b->ts, msg);
+	struct lk_sipxact_srv *inv = lk_sipxact_find_invite(b->ts, msg);
 	struct call *call = NULL;
 	struct le *le;
 
@@ -1243,11 +1235,11 @@ static void cancel(struct lk_b2bua *b, struct lk_sipst *st,
 		}
 	}
 	if (!call || call->final_sent) {
-		answer(b, st, flow, msg, 481, "Call/Transaction Does Not "
+		lk_sipxact_answer(b->tp, st, flow, msg, 481, "Call/Transaction Does Not "
 		       "Exist", NULL);
 		return;
 	}
-	answer(b, st, flow, msg, 200, "OK", NULL);
+	lk_sipxact_answer(b->tp, st, flow, msg, 200, "OK", NULL);
 	++b->st.cancelled;
 	call->cancelled = true;
 	invite_reply(call, 487, "Request Terminated", NULL, NULL, 0);
@@ -1259,7 +1251,7 @@ static void cancel(struct lk_b2bua *b, struct lk_sipst *st,
 		side_name(call->iside));
 }
 
-bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipst *st,
+bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		      const struct lk_sipflow *flow, struct sip_msg *msg)
 {
 	struct side *x;
@@ -1278,7 +1270,7 @@ bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipst *st,
 	}
 	x = dialog_find(b, msg);
 	if (!x || x->call->state == CALL_ENDED) {
-		answer(b, st, flow, msg, 481, "Call/Transaction Does Not "
+		lk_sipxact_answer(b->tp, st, flow, msg, 481, "Call/Transaction Does Not "
 		       "Exist", NULL);
 		return true;
 	}
@@ -1288,7 +1280,7 @@ bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipst *st,
 		bye(b, st, x, msg);
 	else if (!pl_strcmp(&msg->met, "UPDATE") ||
 		 !pl_strcmp(&msg->met, "PRACK"))
-		answer(b, st, flow, msg, 501, "Not Implemented",
+		lk_sipxact_answer(b->tp, st, flow, msg, 501, "Not Implemented",
 		       "Allow: " LK_SIP_ALLOW "\r\n");
 	else
 		forward(b, st, x, msg);
@@ -1310,7 +1302,7 @@ void lk_b2bua_ack(struct lk_b2bua *b, const struct lk_sipflow *flow,
 	call = x->call;
 	if (call->ist && &call->s[call->iside] == x &&
 	    msg->cseq.num == call->imsg->cseq.num)
-		lk_siptrans_ack(call->ist);	/* ends it: ist_end() */
+		lk_sipxact_ack(call->ist);	/* ends it: ist_end() */
 }
 
 /*
@@ -1369,7 +1361,7 @@ static void b2bua_destructor(void *arg)
 
 int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 		   const struct lk_conf *conf, struct lk_siptransport *tp,
-		   struct lk_siptrans *ts, struct lk_registrar *reg,
+		   struct lk_sipxact *ts, struct lk_registrar *reg,
 		   struct lk_zones *zs, struct lk_media *media)
 {
 	struct timeval tv = {SWEEP_S, 0};

@@ -1,4 +1,4 @@
-/* signalling/route.h  The dial plan: where a Request-URI goes; which domains are ours. */
+/* signalling/call/route.h  The dial plan: where a Request-URI goes; which domains are ours. */
 #ifndef LK_ROUTE_H
 #define LK_ROUTE_H
 

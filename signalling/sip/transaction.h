@@ -1,18 +1,18 @@
-/* signalling/siptrans.h  SIP transactions, RFC 3261 s.17 (with RFC 6026): server and client. */
-#ifndef LK_SIPTRANS_H
-#define LK_SIPTRANS_H
+/* signalling/sip/transaction.h  SIP transactions, RFC 3261 s.17 (with RFC 6026): server and client. */
+#ifndef LK_SIPXACT_H
+#define LK_SIPXACT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "siptransport.h"
+#include "sip/transport.h"
 
 struct event_base;
 struct mbuf;
 struct sip_msg;
-struct lk_siptrans;
-struct lk_sipst;
-struct lk_sipct;
+struct lk_sipxact;
+struct lk_sipxact_srv;
+struct lk_sipxact_cli;
 
 /*
  * The table of server and client transactions of one SIP layer.
@@ -25,21 +25,21 @@ struct lk_sipct;
  *    response again, one in Trying is absorbed.  Completed lasts Timer J =
  *    64*T1 over UDP and 0 over TCP/TLS.  Nobody answering: gone at 64*T1.
  *  - INVITE (s.17.2.1 as amended by RFC 6026): "100 Trying" is sent at
- *    once by lk_siptrans_receive().  A retransmitted INVITE gets the last
+ *    once by lk_sipxact_receive().  A retransmitted INVITE gets the last
  *    response again.  A 300-699 moves it to Completed: over UDP the
  *    response is retransmitted on Timer G (T1, doubling, capped at T2 =
- *    4 s) until the ACK (same branch) arrives, which lk_siptrans_receive()
+ *    4 s) until the ACK (same branch) arrives, which lk_sipxact_receive()
  *    absorbs (Confirmed; Timer I = T4 = 5 s over UDP, 0 over TCP/TLS);
  *    Timer H (64*T1) without ACK ends it.  A 2xx moves it to Accepted
  *    (RFC 6026 s.7.1): the 2xx is retransmitted over UDP (T1 doubling to
  *    T2, s.13.3.1.4) until the transaction user reports the ACK with
- *    lk_siptrans_ack() (the ACK of a 2xx has its own branch and is matched
+ *    lk_sipxact_ack() (the ACK of a 2xx has its own branch and is matched
  *    by the dialog, which is the transaction user's), for at most Timer L
  *    = 64*T1; over TCP/TLS nothing is retransmitted but the transaction
  *    still absorbs retransmitted INVITEs until the ACK or Timer L.
  *
- * Client transactions (s.17.1).  lk_siptrans_request() sends a request
- * whose top Via branch is unique (lk_siptrans_branch()) and matches the
+ * Client transactions (s.17.1).  lk_sipxact_request() sends a request
+ * whose top Via branch is unique (lk_sipxact_branch()) and matches the
  * responses by that branch and the CSeq method (s.17.1.3).
  *  - INVITE (s.17.1.1, RFC 6026): over UDP retransmitted on Timer A (T1,
  *    doubling, no cap) until any response; Timer B = 64*T1 without one:
@@ -57,12 +57,12 @@ struct lk_sipct;
  * A send error (for TCP/TLS also: the connection closed before the final
  * response) gives the handler ENOTCONN or the send's errno.
  */
-enum lk_sipst_kind {
+enum lk_sipxact_srv_kind {
 	LK_SIPST_NON_INVITE = 0,
 	LK_SIPST_INVITE,
 };
 
-enum lk_sipst_state {
+enum lk_sipxact_srv_state {
 	LK_SIPST_TRYING = 0,
 	LK_SIPST_PROCEEDING,
 	LK_SIPST_COMPLETED,
@@ -74,9 +74,9 @@ enum lk_sipst_state {
 #define LK_SIP_T1_MS 500u
 #define LK_SIP_T2_MS 4000u
 #define LK_SIP_T4_MS 5000u
-#define LK_SIPTRANS_MAX 20000
+#define LK_SIPXACT_MAX 20000
 
-struct lk_siptrans_stats {
+struct lk_sipxact_stats {
 	uint64_t created;		/* server transactions */
 	uint64_t retransmissions;	/* requests absorbed or answered again */
 	uint64_t full;			/* table full: handled statelessly */
@@ -92,7 +92,7 @@ struct lk_siptrans_stats {
 };
 
 /* `t1_ms` 0 means RFC 3261's 500 ms; tests use a shorter one. */
-int lk_siptrans_alloc(struct lk_siptrans **tsp, struct event_base *base,
+int lk_sipxact_alloc(struct lk_sipxact **tsp, struct event_base *base,
 		      struct lk_siptransport *transport, unsigned t1_ms);
 
 /*
@@ -101,29 +101,29 @@ int lk_siptrans_alloc(struct lk_siptrans **tsp, struct event_base *base,
 
 /*
  * Match request `msg` from `flow`.  Returns 0 with *stp a new transaction
- * for the transaction user to answer with lk_siptrans_reply() (for an
+ * for the transaction user to answer with lk_sipxact_reply() (for an
  * INVITE, "100 Trying" went out already); EALREADY for a retransmission
  * (answered again, or absorbed) and for the ACK of a non-2xx final
  * response (absorbed); ENOENT for an ACK that matches no INVITE
  * transaction (the ACK of a 2xx: the transaction user's, by dialog);
  * ENOSPC when the table is full (answer statelessly).
  */
-int lk_siptrans_receive(struct lk_siptrans *ts, const struct sip_msg *msg,
-			const struct lk_sipflow *flow, struct lk_sipst **stp);
+int lk_sipxact_receive(struct lk_sipxact *ts, const struct sip_msg *msg,
+			const struct lk_sipflow *flow, struct lk_sipxact_srv **stp);
 
 /*
  * Send `mb` (a whole response with status `scode`) on the transaction's
  * flow and keep it for retransmissions.  For a non-INVITE transaction a
  * final response over TCP/TLS ends it at once, so `st` must not be used
- * after a final response unless a handler is set (lk_siptrans_set_handler,
+ * after a final response unless a handler is set (lk_sipxact_set_handler,
  * which keeps the transaction user informed of the end).
  */
-int lk_siptrans_reply(struct lk_sipst *st, uint16_t scode,
+int lk_sipxact_reply(struct lk_sipxact_srv *st, uint16_t scode,
 		      const struct mbuf *mb);
 
 /*
  * Called once when the server transaction ends: err 0 (normal end, incl.
- * the ACK of a 2xx reported with lk_siptrans_ack()), ETIMEDOUT (Timer H or
+ * the ACK of a 2xx reported with lk_sipxact_ack()), ETIMEDOUT (Timer H or
  * L: a final response was never acknowledged; for an INVITE answered 2xx
  * the dialog should be ended with a BYE), ECONNABORTED (64*T1 without a
  * final response).  `st` is gone after the call.
@@ -131,19 +131,19 @@ int lk_siptrans_reply(struct lk_sipst *st, uint16_t scode,
  * response" is Timer C, 362*T1 = 181 s, restarted by each provisional
  * response, s.16.6 item 11: a call may ring longer than 64*T1.)
  */
-typedef void (lk_sipst_end_h)(struct lk_sipst *st, int err, void *arg);
-void lk_siptrans_set_handler(struct lk_sipst *st, lk_sipst_end_h *h,
+typedef void (lk_sipxact_srv_end_h)(struct lk_sipxact_srv *st, int err, void *arg);
+void lk_sipxact_set_handler(struct lk_sipxact_srv *st, lk_sipxact_srv_end_h *h,
 			     void *arg);
 
 /* The ACK of the 2xx arrived (matched by the dialog): stop and end. */
-void lk_siptrans_ack(struct lk_sipst *st);
+void lk_sipxact_ack(struct lk_sipxact_srv *st);
 
 /*
  * The INVITE server transaction a CANCEL is for (same branch, sent-by;
  * s.9.2), or NULL.  Only Trying/Proceeding transactions are returned:
  * after a final response there is nothing to cancel.
  */
-struct lk_sipst *lk_siptrans_find_invite(struct lk_siptrans *ts,
+struct lk_sipxact_srv *lk_sipxact_find_invite(struct lk_sipxact *ts,
 					 const struct sip_msg *cancel);
 
 /*
@@ -151,7 +151,7 @@ struct lk_sipst *lk_siptrans_find_invite(struct lk_siptrans *ts,
  */
 
 /* A new branch, "z9hG4bK" + 16 random hex digits, in `buf`. */
-void lk_siptrans_branch(char *buf, size_t sz);
+void lk_sipxact_branch(char *buf, size_t sz);
 
 /*
  * Each response that belongs to the transaction: provisional ones, then
@@ -161,39 +161,39 @@ void lk_siptrans_branch(char *buf, size_t sz);
  * response or an error the handler is called again only for retransmitted
  * 2xx of an INVITE.
  */
-typedef void (lk_sipct_h)(int err, const struct sip_msg *msg, void *arg);
+typedef void (lk_sipxact_cli_h)(int err, const struct sip_msg *msg, void *arg);
 
 /*
  * Send request `mb` (whole; its top Via carries a branch from
- * lk_siptrans_branch()) to `flow` and start a client transaction.  The
+ * lk_sipxact_branch()) to `flow` and start a client transaction.  The
  * flow: UDP sends to flow->remote from the SIP UDP port; TCP/TLS with
  * flow->conn sends on that connection; TCP/TLS without one goes through
  * lk_siptransport_send_to() (an open connection to flow->remote is reused,
  * else one is opened from the TCP outbound range).  When `ctp` is not
  * NULL, *ctp is a reference of the transaction user's (the table holds its
  * own until the transaction ends): it stays a valid object until released
- * with lk_sipct_abandon(), which also stops the handler.  With `ctp` NULL
+ * with lk_sipxact_cli_abandon(), which also stops the handler.  With `ctp` NULL
  * the transaction user keeps nothing.  The request is decoded once here
  * to learn its branch, method and, for INVITE, what the ACK needs; EINVAL
  * if it does not decode.
  */
 /*
  * (Added with the implementation: *ctp is a reference of the transaction
- * user's, valid until lk_sipct_abandon() releases it, also after the
+ * user's, valid until lk_sipxact_cli_abandon() releases it, also after the
  * transaction has ended: every *ctp taken must be released so.  When the
  * first send fails its errno is returned: no transaction, no handler
  * call.  An INVITE in Proceeding ends with ETIMEDOUT at Timer C, 362*T1,
  * restarted by each provisional response, s.16.6 item 11.)
  */
-int lk_siptrans_request(struct lk_sipct **ctp, struct lk_siptrans *ts,
+int lk_sipxact_request(struct lk_sipxact_cli **ctp, struct lk_sipxact *ts,
 			const struct lk_sipflow *flow, const struct mbuf *mb,
-			lk_sipct_h *h, void *arg);
+			lk_sipxact_cli_h *h, void *arg);
 
 /* The flow the request went out on (with its connection once opened). */
-const struct lk_sipflow *lk_sipct_flow(const struct lk_sipct *ct);
+const struct lk_sipflow *lk_sipxact_cli_flow(const struct lk_sipxact_cli *ct);
 
 /* The transaction user goes away: never call its handler again. */
-void lk_sipct_abandon(struct lk_sipct *ct);
+void lk_sipxact_cli_abandon(struct lk_sipxact_cli *ct);
 
 /*
  * Match response `msg` from `flow` to a client transaction and call its
@@ -201,10 +201,21 @@ void lk_sipct_abandon(struct lk_sipct *ct);
  * stray; the transaction user may still want a stray 2xx to an INVITE,
  * to ACK it).
  */
-int lk_siptrans_response(struct lk_siptrans *ts, const struct sip_msg *msg,
+int lk_sipxact_response(struct lk_sipxact *ts, const struct sip_msg *msg,
 			 const struct lk_sipflow *flow);
 
-void lk_siptrans_stats(const struct lk_siptrans *ts,
-		       struct lk_siptrans_stats *st);
+void lk_sipxact_stats(const struct lk_sipxact *ts,
+		       struct lk_sipxact_stats *st);
+
+/*
+ * Answer request `msg` from `flow` through its server transaction `st`,
+ * or statelessly over `tp` when `st` is NULL: status, reason, header
+ * lines (or NULL), no body.  The one way every SIP module answers a
+ * request without a body.
+ */
+void lk_sipxact_answer(struct lk_siptransport *tp, struct lk_sipxact_srv *st,
+		       const struct lk_sipflow *flow,
+		       const struct sip_msg *msg, uint16_t scode,
+		       const char *reason, const char *hdrs);
 
 #endif

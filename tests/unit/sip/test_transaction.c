@@ -1,4 +1,4 @@
-/* tests/unit/signalling/test_siptrans.c  SIP transactions on real loopback sockets, T1 = 20 ms. */
+/* tests/unit/sip/test_transaction.c  SIP transactions on real loopback sockets, T1 = 20 ms. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,10 +18,10 @@
 #include <re.h>
 
 #include "conf.h"
-#include "sipframe.h"
-#include "sipmsg.h"
-#include "siptrans.h"
-#include "siptransport.h"
+#include "sip/frame.h"
+#include "sip/msg.h"
+#include "sip/transaction.h"
+#include "sip/transport.h"
 
 /*
  * latchkey's SIP transport listens on SIP_UDP/SIP_TCP; the "phone" is a
@@ -44,36 +44,36 @@ struct fx {
 	struct event_base *base;
 	struct lk_conf conf;
 	struct lk_siptransport *tp;
-	struct lk_siptrans *ts;
+	struct lk_sipxact *ts;
 	int phone;			/* UDP 127.0.0.1:PHONE */
 	int peer;			/* TCP listener 127.0.0.1:PEER_TCP */
 
 	/* Requests the transport handed up, through the transactions. */
 	unsigned nreq;
-	int rx_rc;			/* of the last lk_siptrans_receive() */
-	struct lk_sipst *st;		/* the last new transaction */
+	int rx_rc;			/* of the last lk_sipxact_receive() */
+	struct lk_sipxact_srv *st;		/* the last new transaction */
 	struct sip_msg *req;		/* its request */
 	struct lk_sipflow req_flow;
 
 	/* Server transactions' end handler. */
 	unsigned nend;
 	int end_err;
-	struct lk_sipst *end_st;
+	struct lk_sipxact_srv *end_st;
 
 	/* Responses, and the client transactions' handler. */
 	unsigned nresp;
-	int resp_rc;			/* of the last lk_siptrans_response() */
+	int resp_rc;			/* of the last lk_sipxact_response() */
 	unsigned nct;
 	int ct_err[MAXC];
 	uint16_t ct_scode[MAXC];
-	struct lk_sipct *abandon_in_handler;
+	struct lk_sipxact_cli *abandon_in_handler;
 };
 
 /*
  * Plumbing
  */
 
-static void st_end_h(struct lk_sipst *st, int err, void *arg)
+static void st_end_h(struct lk_sipxact_srv *st, int err, void *arg)
 {
 	struct fx *fx = arg;
 
@@ -94,7 +94,7 @@ static void ct_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	++fx->nct;
 	if (fx->abandon_in_handler) {
-		lk_sipct_abandon(fx->abandon_in_handler);
+		lk_sipxact_cli_abandon(fx->abandon_in_handler);
 		fx->abandon_in_handler = NULL;
 	}
 }
@@ -103,19 +103,19 @@ static void tp_recv(const struct lk_sipflow *flow, struct sip_msg *msg,
 		    void *arg)
 {
 	struct fx *fx = arg;
-	struct lk_sipst *st = NULL;
+	struct lk_sipxact_srv *st = NULL;
 
 	if (!msg->req) {
 		++fx->nresp;
-		fx->resp_rc = lk_siptrans_response(fx->ts, msg, flow);
+		fx->resp_rc = lk_sipxact_response(fx->ts, msg, flow);
 		return;
 	}
 	++fx->nreq;
-	fx->rx_rc = lk_siptrans_receive(fx->ts, msg, flow, &st);
+	fx->rx_rc = lk_sipxact_receive(fx->ts, msg, flow, &st);
 	if (fx->rx_rc)
 		return;
 	fx->st = st;
-	lk_siptrans_set_handler(st, st_end_h, fx);
+	lk_sipxact_set_handler(st, st_end_h, fx);
 	mem_deref(fx->req);
 	fx->req = mem_ref(msg);
 	lk_sipflow_reset(&fx->req_flow);
@@ -195,7 +195,7 @@ static int setup(void **state)
 	tcfg.tcp_fd = sock_bound(SOCK_STREAM, SIP_TCP);
 	assert_int_equal(0, lk_siptransport_alloc(&fx->tp, fx->base, &tcfg,
 						  tp_recv, fx));
-	assert_int_equal(0, lk_siptrans_alloc(&fx->ts, fx->base, fx->tp, T1));
+	assert_int_equal(0, lk_sipxact_alloc(&fx->ts, fx->base, fx->tp, T1));
 	fx->phone = sock_bound(SOCK_DGRAM, PHONE);
 	fx->peer = sock_bound(SOCK_STREAM, PEER_TCP);
 	*state = fx;
@@ -219,11 +219,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct lk_siptrans_stats stats(const struct fx *fx)
+static struct lk_sipxact_stats stats(const struct fx *fx)
 {
-	struct lk_siptrans_stats s;
+	struct lk_sipxact_stats s;
 
-	lk_siptrans_stats(fx->ts, &s);
+	lk_sipxact_stats(fx->ts, &s);
 
 	return s;
 }
@@ -357,7 +357,7 @@ static struct sip_msg *decode_text(const char *text)
 }
 
 /* The transaction user answers the last new server transaction. */
-static int tu_reply(struct fx *fx, struct lk_sipst *st, uint16_t scode,
+static int tu_reply(struct fx *fx, struct lk_sipxact_srv *st, uint16_t scode,
 		    const char *reason)
 {
 	struct mbuf *mb = NULL;
@@ -366,14 +366,14 @@ static int tu_reply(struct fx *fx, struct lk_sipst *st, uint16_t scode,
 	assert_int_equal(0, lk_sipmsg_reply(&mb, fx->req,
 					    &fx->req_flow.remote, scode,
 					    reason, NULL));
-	err = lk_siptrans_reply(st, scode, mb);
+	err = lk_sipxact_reply(st, scode, mb);
 	mem_deref(mb);
 
 	return err;
 }
 
 /* A new INVITE from the phone: the transaction, and its 100 checked. */
-static struct lk_sipst *invite_in(struct fx *fx, const char *branch)
+static struct lk_sipxact_srv *invite_in(struct fx *fx, const char *branch)
 {
 	struct sip_msg *msg;
 
@@ -397,7 +397,7 @@ static void invite_server_sends_100_and_answers_retransmission(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *msg, *cancel;
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	char buf[1024];
 
 	phone_request(fx, "INVITE", "z9hG4bKinv1");
@@ -438,12 +438,12 @@ static void invite_server_sends_100_and_answers_retransmission(void **state)
 	request_text(buf, sizeof(buf), "CANCEL", "CANCEL", "z9hG4bKinv1",
 		     "UDP", PHONE);
 	cancel = decode_text(buf);
-	assert_ptr_equal(st, lk_siptrans_find_invite(fx->ts, cancel));
+	assert_ptr_equal(st, lk_sipxact_find_invite(fx->ts, cancel));
 	mem_deref(cancel);
 	request_text(buf, sizeof(buf), "CANCEL", "CANCEL", "z9hG4bKother",
 		     "UDP", PHONE);
 	cancel = decode_text(buf);
-	assert_null(lk_siptrans_find_invite(fx->ts, cancel));
+	assert_null(lk_sipxact_find_invite(fx->ts, cancel));
 	mem_deref(cancel);
 
 	/* ... until the final response: nothing left to cancel. */
@@ -451,7 +451,7 @@ static void invite_server_sends_100_and_answers_retransmission(void **state)
 	request_text(buf, sizeof(buf), "CANCEL", "CANCEL", "z9hG4bKinv1",
 		     "UDP", PHONE);
 	cancel = decode_text(buf);
-	assert_null(lk_siptrans_find_invite(fx->ts, cancel));
+	assert_null(lk_sipxact_find_invite(fx->ts, cancel));
 	mem_deref(cancel);
 	/* A later final from the transaction user is discarded. */
 	assert_int_equal(EALREADY, tu_reply(fx, st, 500, "Server Error"));
@@ -460,7 +460,7 @@ static void invite_server_sends_100_and_answers_retransmission(void **state)
 static void invite_server_486_retransmitted_until_ack(void **state)
 {
 	struct fx *fx = *state;
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	unsigned n;
 
 	st = invite_in(fx, "z9hG4bKinv2");
@@ -490,7 +490,7 @@ static void invite_server_486_retransmitted_until_ack(void **state)
 static void invite_server_timer_h(void **state)
 {
 	struct fx *fx = *state;
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	unsigned n;
 
 	st = invite_in(fx, "z9hG4bKinv3");
@@ -510,7 +510,7 @@ static void invite_server_timer_h(void **state)
 static void invite_server_2xx_until_ack(void **state)
 {
 	struct fx *fx = *state;
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	unsigned n;
 
 	st = invite_in(fx, "z9hG4bKinv4");
@@ -527,7 +527,7 @@ static void invite_server_2xx_until_ack(void **state)
 	assert_int_equal(0, fx->nend);
 
 	/* The dialog reports its ACK: the end, and no more 2xx. */
-	lk_siptrans_ack(st);
+	lk_sipxact_ack(st);
 	assert_int_equal(1, fx->nend);
 	assert_int_equal(0, fx->end_err);
 	assert_int_equal(0, stats(fx).active);
@@ -539,7 +539,7 @@ static void invite_server_2xx_until_ack(void **state)
 static void invite_server_timer_l(void **state)
 {
 	struct fx *fx = *state;
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	unsigned n;
 
 	st = invite_in(fx, "z9hG4bKinv5");
@@ -563,7 +563,7 @@ static void invite_server_timer_l(void **state)
 static void non_invite_server_as_before(void **state)
 {
 	struct fx *fx = *state;
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 
 	phone_request(fx, "OPTIONS", "z9hG4bKopt1");
 	assert_int_equal(0, fx->rx_rc);
@@ -659,7 +659,7 @@ static void invite_server_over_tcp(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *m[MAXM];
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	char buf[1024];
 	unsigned n;
 	size_t len;
@@ -672,7 +672,7 @@ static void invite_server_over_tcp(void **state)
 	PUMP_UNTIL(fx, fx->nreq, 2000);
 	assert_int_equal(0, fx->rx_rc);
 	st = fx->st;
-	assert_int_equal(LK_SIPTP_TCP, fx->req_flow.tp);
+	assert_int_equal(LK_LISTEN_TCP, fx->req_flow.tp);
 	n = stream_read(fx, fd, 50, m, MAXM);
 	assert_int_equal(1, n);
 	assert_int_equal(100, m[0]->scode);
@@ -710,7 +710,7 @@ static struct mbuf *our_request(const char *met, char *branch, size_t bsz,
 	struct mbuf *mb = mbuf_alloc(1024);
 
 	assert_non_null(mb);
-	lk_siptrans_branch(branch, bsz);
+	lk_sipxact_branch(branch, bsz);
 	assert_int_equal(0, mbuf_printf(mb, "%s sip:carol@127.0.0.1:%u "
 		"SIP/2.0\r\n"
 		"Via: SIP/2.0/%s 127.0.0.1:%u;branch=%s;rport\r\n"
@@ -730,19 +730,19 @@ static struct mbuf *our_request(const char *met, char *branch, size_t bsz,
 	return mb;
 }
 
-static struct lk_sipct *phone_is_sent(struct fx *fx, const char *met,
+static struct lk_sipxact_cli *phone_is_sent(struct fx *fx, const char *met,
 				      char *branch, size_t bsz,
 				      struct mbuf **mbp)
 {
 	struct lk_sipflow flow;
-	struct lk_sipct *ct = NULL;
+	struct lk_sipxact_cli *ct = NULL;
 	struct mbuf *mb;
 
 	memset(&flow, 0, sizeof(flow));
-	flow.tp = LK_SIPTP_UDP;
+	flow.tp = LK_LISTEN_UDP;
 	assert_int_equal(0, sa_set_str(&flow.remote, "127.0.0.1", PHONE));
 	mb = our_request(met, branch, bsz, "UDP");
-	assert_int_equal(0, lk_siptrans_request(&ct, fx->ts, &flow, mb, ct_h,
+	assert_int_equal(0, lk_sipxact_request(&ct, fx->ts, &flow, mb, ct_h,
 						fx));
 	assert_non_null(ct);
 	if (mbp)
@@ -757,7 +757,7 @@ static void client_invite_timer_a_and_b(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *msg;
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	struct mbuf *mb;
 	char branch[32];
 	unsigned n, total = 0;
@@ -794,8 +794,8 @@ static void client_invite_timer_a_and_b(void **state)
 	assert_int_equal(0, phone_count(fx, 200, 0, "INVITE"));
 	assert_int_equal(1, fx->nct);
 	/* The user's reference outlives the transaction. */
-	assert_int_equal(LK_SIPTP_UDP, lk_sipct_flow(ct)->tp);
-	lk_sipct_abandon(ct);
+	assert_int_equal(LK_LISTEN_UDP, lk_sipxact_cli_flow(ct)->tp);
+	lk_sipxact_cli_abandon(ct);
 	mem_deref(mb);
 }
 
@@ -804,7 +804,7 @@ static void client_invite_486_is_acked(void **state)
 	struct fx *fx = *state;
 	struct sip_msg *inv, *ack, *again, *resp;
 	const struct sip_hdr *h;
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	struct mbuf *mb = NULL;
 	char branch[32];
 	struct pl route;
@@ -869,14 +869,14 @@ static void client_invite_486_is_acked(void **state)
 	mem_deref(again);
 	mem_deref(ack);
 	mem_deref(inv);
-	lk_sipct_abandon(ct);
+	lk_sipxact_cli_abandon(ct);
 }
 
 static void client_invite_2xx_passed_up_while_accepted(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *inv;
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	char branch[32];
 	int i;
 
@@ -908,14 +908,14 @@ static void client_invite_2xx_passed_up_while_accepted(void **state)
 	assert_int_equal(0, stats(fx).client_active);
 	assert_int_equal(3, fx->nct);
 	mem_deref(inv);
-	lk_sipct_abandon(ct);
+	lk_sipxact_cli_abandon(ct);
 }
 
 static void client_non_invite_timer_e_then_final(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *req;
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	char branch[32];
 	unsigned n;
 
@@ -944,7 +944,7 @@ static void client_non_invite_timer_e_then_final(void **state)
 	assert_int_equal(1, stats(fx).client_active);	/* Timer K = T4 */
 	assert_int_equal(0, stats(fx).client_timeouts);
 	mem_deref(req);
-	lk_sipct_abandon(ct);
+	lk_sipxact_cli_abandon(ct);
 }
 
 static void client_non_invite_timer_f(void **state)
@@ -958,10 +958,10 @@ static void client_non_invite_timer_f(void **state)
 	/* No *ctp: the table's own transaction. */
 
 	memset(&flow, 0, sizeof(flow));
-	flow.tp = LK_SIPTP_UDP;
+	flow.tp = LK_LISTEN_UDP;
 	assert_int_equal(0, sa_set_str(&flow.remote, "127.0.0.1", PHONE));
 	mb = our_request("OPTIONS", branch, sizeof(branch), "UDP");
-	assert_int_equal(0, lk_siptrans_request(NULL, fx->ts, &flow, mb, ct_h,
+	assert_int_equal(0, lk_sipxact_request(NULL, fx->ts, &flow, mb, ct_h,
 						fx));
 	mem_deref(mb);
 	PUMP_UNTIL(fx, fx->nct, 4 * T64);
@@ -996,7 +996,7 @@ static int peer_accept(struct fx *fx, uint16_t *portp)
 static void client_over_tcp(void **state)
 {
 	struct fx *fx = *state;
-	struct lk_sipct *ct = NULL, *ct2 = NULL;
+	struct lk_sipxact_cli *ct = NULL, *ct2 = NULL;
 	struct sip_msg *m[MAXM];
 	const struct lk_sipflow *f;
 	struct lk_sipflow flow;
@@ -1007,14 +1007,14 @@ static void client_over_tcp(void **state)
 	int fd;
 
 	memset(&flow, 0, sizeof(flow));
-	flow.tp = LK_SIPTP_TCP;
+	flow.tp = LK_LISTEN_TCP;
 	assert_int_equal(0, sa_set_str(&flow.remote, "127.0.0.1", PEER_TCP));
 	mb = our_request("OPTIONS", branch, sizeof(branch), "TCP");
-	assert_int_equal(0, lk_siptrans_request(&ct, fx->ts, &flow, mb, ct_h,
+	assert_int_equal(0, lk_sipxact_request(&ct, fx->ts, &flow, mb, ct_h,
 						fx));
 	mem_deref(mb);
-	f = lk_sipct_flow(ct);
-	assert_int_equal(LK_SIPTP_TCP, f->tp);
+	f = lk_sipxact_cli_flow(ct);
+	assert_int_equal(LK_LISTEN_TCP, f->tp);
 	assert_non_null(f->conn);
 
 	/* From the outbound range (seed A), never a kernel's port. */
@@ -1042,8 +1042,8 @@ static void client_over_tcp(void **state)
 
 	/* Another request on that flow: the connection is reused ... */
 	mb = our_request("INVITE", branch, sizeof(branch), "TCP");
-	assert_int_equal(0, lk_siptrans_request(&ct2, fx->ts,
-						lk_sipct_flow(ct), mb, ct_h,
+	assert_int_equal(0, lk_sipxact_request(&ct2, fx->ts,
+						lk_sipxact_cli_flow(ct), mb, ct_h,
 						fx));
 	mem_deref(mb);
 	n = stream_read(fx, fd, 100, m, MAXM);
@@ -1059,8 +1059,8 @@ static void client_over_tcp(void **state)
 	assert_int_equal(1, stats(fx).client_errors);
 	assert_int_equal(0, stats(fx).client_active);
 	assert_int_equal(0, stats(fx).client_timeouts);
-	lk_sipct_abandon(ct2);
-	lk_sipct_abandon(ct);
+	lk_sipxact_cli_abandon(ct2);
+	lk_sipxact_cli_abandon(ct);
 }
 
 /*
@@ -1072,7 +1072,7 @@ static void invite_proceeding_lasts_to_timer_c(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *inv;
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	char branch[32];
 
 	invite_in(fx, "z9hG4bKring");
@@ -1098,7 +1098,7 @@ static void invite_proceeding_lasts_to_timer_c(void **state)
 	assert_int_equal(1, stats(fx).client_timeouts);
 	assert_int_equal(0, stats(fx).client_active);
 	mem_deref(inv);
-	lk_sipct_abandon(ct);
+	lk_sipxact_cli_abandon(ct);
 }
 
 /*
@@ -1111,7 +1111,7 @@ static void stray_and_malformed(void **state)
 	struct lk_sipflow flow;
 	struct sip_msg *msg;
 	struct mbuf *mb;
-	struct lk_sipst *st = NULL;
+	struct lk_sipxact_srv *st = NULL;
 	char br[32], br2[32], buf[1024];
 	size_t i;
 
@@ -1128,37 +1128,37 @@ static void stray_and_malformed(void **state)
 	msg = decode_text("SIP/2.0 200 OK\r\nCall-ID: x\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	memset(&flow, 0, sizeof(flow));
-	assert_int_equal(ENOENT, lk_siptrans_response(fx->ts, msg, &flow));
+	assert_int_equal(ENOENT, lk_sipxact_response(fx->ts, msg, &flow));
 	assert_int_equal(2, stats(fx).stray_responses);
-	assert_int_equal(EINVAL, lk_siptrans_receive(fx->ts, msg, &flow,
+	assert_int_equal(EINVAL, lk_sipxact_receive(fx->ts, msg, &flow,
 						     &st));
 	mem_deref(msg);
 	msg = decode_text("OPTIONS sip:x SIP/2.0\r\nCall-ID: x\r\n"
 			  "Content-Length: 0\r\n\r\n");
-	assert_int_equal(EINVAL, lk_siptrans_receive(fx->ts, msg, &flow,
+	assert_int_equal(EINVAL, lk_sipxact_receive(fx->ts, msg, &flow,
 						     &st));
-	assert_int_equal(EINVAL, lk_siptrans_response(fx->ts, msg, &flow));
-	assert_null(lk_siptrans_find_invite(fx->ts, msg));
+	assert_int_equal(EINVAL, lk_sipxact_response(fx->ts, msg, &flow));
+	assert_null(lk_sipxact_find_invite(fx->ts, msg));
 	mem_deref(msg);
 	assert_null(st);
 
 	/* Requests latchkey cannot make a transaction of. */
-	flow.tp = LK_SIPTP_UDP;
+	flow.tp = LK_LISTEN_UDP;
 	assert_int_equal(0, sa_set_str(&flow.remote, "127.0.0.1", PHONE));
 	mb = mbuf_alloc(64);
 	mbuf_write_str(mb, "not SIP at all\r\n\r\n");
-	assert_int_equal(EINVAL, lk_siptrans_request(NULL, fx->ts, &flow, mb,
+	assert_int_equal(EINVAL, lk_sipxact_request(NULL, fx->ts, &flow, mb,
 						     ct_h, fx));
 	mem_deref(mb);
 	mb = our_request("ACK", br, sizeof(br), "UDP");
-	assert_int_equal(EINVAL, lk_siptrans_request(NULL, fx->ts, &flow, mb,
+	assert_int_equal(EINVAL, lk_sipxact_request(NULL, fx->ts, &flow, mb,
 						     ct_h, fx));
 	mem_deref(mb);
 	assert_int_equal(0, stats(fx).client_created);
 
 	/* Branches: magic cookie and 16 hex digits, never the same. */
-	lk_siptrans_branch(br, sizeof(br));
-	lk_siptrans_branch(br2, sizeof(br2));
+	lk_sipxact_branch(br, sizeof(br));
+	lk_sipxact_branch(br2, sizeof(br2));
 	assert_int_equal(23, strlen(br));
 	assert_int_equal(0, strncmp(br, "z9hG4bK", 7));
 	for (i = 7; i < 23; i++)
@@ -1166,9 +1166,9 @@ static void stray_and_malformed(void **state)
 	assert_string_not_equal(br, br2);
 	/* The same branch twice is refused. */
 	mb = our_request("OPTIONS", br, sizeof(br), "UDP");
-	assert_int_equal(0, lk_siptrans_request(NULL, fx->ts, &flow, mb, ct_h,
+	assert_int_equal(0, lk_sipxact_request(NULL, fx->ts, &flow, mb, ct_h,
 						fx));
-	assert_int_equal(EEXIST, lk_siptrans_request(NULL, fx->ts, &flow, mb,
+	assert_int_equal(EEXIST, lk_sipxact_request(NULL, fx->ts, &flow, mb,
 						     ct_h, fx));
 	mem_deref(mb);
 }
@@ -1177,12 +1177,12 @@ static void abandon_stops_the_handler(void **state)
 {
 	struct fx *fx = *state;
 	struct sip_msg *req, *ack;
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	char branch[32];
 
 	/* Abandoned at once: the response still matches, nobody hears. */
 	ct = phone_is_sent(fx, "OPTIONS", branch, sizeof(branch), NULL);
-	lk_sipct_abandon(ct);
+	lk_sipxact_cli_abandon(ct);
 	req = phone_next(fx, 500, NULL);
 	assert_non_null(req);
 	phone_respond(fx, req, 200, "OK");
@@ -1216,8 +1216,8 @@ static void abandon_stops_the_handler(void **state)
 	/* A user's reference outlives the whole table. */
 	ct = phone_is_sent(fx, "OPTIONS", branch, sizeof(branch), NULL);
 	fx->ts = mem_deref(fx->ts);
-	assert_non_null(lk_sipct_flow(ct));
-	lk_sipct_abandon(ct);
+	assert_non_null(lk_sipxact_cli_flow(ct));
+	lk_sipxact_cli_abandon(ct);
 	pump(fx, 50);
 	assert_int_equal(1, fx->nct);
 }

@@ -1,4 +1,4 @@
-/* tests/unit/signalling/test_route.c  Dial plan globs, first-match order, local domains. */
+/* tests/unit/call/test_route.c  Dial plan globs, first-match order, local domains. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "route.h"
+#include "call/route.h"
 
 static bool glob(const char *pattern, const char *s)
 {

@@ -1,4 +1,4 @@
-/* signalling/siptrans.c  SIP transactions, RFC 3261 s.17 (with RFC 6026): server and client. */
+/* signalling/sip/transaction.c  SIP transactions, RFC 3261 s.17 (with RFC 6026): server and client. */
 #include <errno.h>
 #include <string.h>
 
@@ -7,8 +7,8 @@
 #include <re.h>
 
 #include "log.h"
-#include "sipmsg.h"
-#include "siptrans.h"
+#include "sip/msg.h"
+#include "sip/transaction.h"
 
 /*
  * An INVITE may ring for minutes, so an INVITE transaction in Proceeding
@@ -24,34 +24,34 @@
 /* Timer D, s.17.1.1.2: at least 32 s over UDP. */
 #define TIMER_D_MS 32000u
 
-struct lk_sipst {
-	struct le le;			/* in lk_siptrans.ht while not ended */
-	struct lk_siptrans *ts;
-	enum lk_sipst_kind kind;
-	enum lk_sipst_state state;
+struct lk_sipxact_srv {
+	struct le le;			/* in lk_sipxact.ht while not ended */
+	struct lk_sipxact *ts;
+	enum lk_sipxact_srv_kind kind;
+	enum lk_sipxact_srv_state state;
 	char *key;			/* branch|sent-by|method */
 	struct lk_sipflow flow;
 	struct mbuf *last;		/* last response sent */
 	struct event *timer;		/* guard, then J, H, I or L */
 	struct event *retx;		/* G, or the 2xx's (s.13.3.1.4) */
 	unsigned interval;		/* of retx, ms */
-	lk_sipst_end_h *endh;
+	lk_sipxact_srv_end_h *endh;
 	void *arg;
 };
 
 /*
  * A client transaction has up to two references: the table's, dropped
  * when the transaction ends, and the transaction user's (*ctp of
- * lk_siptrans_request()), dropped by lk_sipct_abandon().  So the user's
+ * lk_sipxact_request()), dropped by lk_sipxact_cli_abandon().  So the user's
  * pointer stays valid, if inert, after the end, and the transaction lives
  * on to its end after the user went away.
  */
-struct lk_sipct {
-	struct le le;			/* in lk_siptrans.cht while not ended */
-	struct lk_siptrans *ts;		/* NULL once the table is gone */
+struct lk_sipxact_cli {
+	struct le le;			/* in lk_sipxact.cht while not ended */
+	struct lk_sipxact *ts;		/* NULL once the table is gone */
 	char *key;			/* branch|method */
 	bool invite;
-	enum lk_sipst_state state;
+	enum lk_sipxact_srv_state state;
 	struct lk_sipflow flow;
 	struct mbuf *req;		/* the request as sent */
 	struct sip_msg *msg;		/* the same, decoded: for the ACK */
@@ -59,17 +59,17 @@ struct lk_sipct {
 	struct event *timer;		/* B or F, Proceeding guard; D, K, M */
 	struct event *retx;		/* A or E; TCP/TLS: connection watch */
 	unsigned interval;		/* of retx, ms */
-	lk_sipct_h *h;
+	lk_sipxact_cli_h *h;
 	void *arg;
 };
 
-struct lk_siptrans {
+struct lk_sipxact {
 	struct event_base *base;
 	struct lk_siptransport *transport;
 	struct hash *ht;		/* server transactions */
 	struct hash *cht;		/* client transactions */
 	unsigned t1_ms;
-	struct lk_siptrans_stats st;
+	struct lk_sipxact_stats st;
 };
 
 static unsigned min_u(unsigned a, unsigned b)
@@ -107,7 +107,7 @@ static struct mbuf *mbuf_dup_whole(const struct mbuf *mb)
 
 static void st_destructor(void *arg)
 {
-	struct lk_sipst *st = arg;
+	struct lk_sipxact_srv *st = arg;
 
 	hash_unlink(&st->le);
 	if (st->timer)
@@ -124,9 +124,9 @@ static void st_destructor(void *arg)
  * nothing the handler does can match it again, then the transaction
  * user's handler (once), then freed.
  */
-static void st_end(struct lk_sipst *st, int err)
+static void st_end(struct lk_sipxact_srv *st, int err)
 {
-	lk_sipst_end_h *endh = st->endh;
+	lk_sipxact_srv_end_h *endh = st->endh;
 
 	if (st->state == LK_SIPST_TERMINATED)
 		return;
@@ -143,8 +143,8 @@ static void st_end(struct lk_sipst *st, int err)
 
 static void st_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct lk_sipst *st = arg;
-	struct lk_siptrans_stats *s = &st->ts->st;
+	struct lk_sipxact_srv *st = arg;
+	struct lk_sipxact_stats *s = &st->ts->st;
 
 	switch (st->state) {
 
@@ -182,7 +182,7 @@ static void st_timeout(evutil_socket_t fd, short what, void *arg)
  */
 static void st_retransmit(evutil_socket_t fd, short what, void *arg)
 {
-	struct lk_sipst *st = arg;
+	struct lk_sipxact_srv *st = arg;
 
 	if (!st->last || (st->state != LK_SIPST_COMPLETED &&
 			  st->state != LK_SIPST_ACCEPTED))
@@ -196,10 +196,10 @@ static void st_retransmit(evutil_socket_t fd, short what, void *arg)
 
 static void ts_destructor(void *arg);
 
-int lk_siptrans_alloc(struct lk_siptrans **tsp, struct event_base *base,
+int lk_sipxact_alloc(struct lk_sipxact **tsp, struct event_base *base,
 		      struct lk_siptransport *transport, unsigned t1_ms)
 {
-	struct lk_siptrans *ts;
+	struct lk_sipxact *ts;
 	int err;
 
 	if (!tsp || !base)
@@ -231,12 +231,12 @@ static int make_key(char **keyp, const struct sip_msg *msg,
 
 static bool st_key_cmp(struct le *le, void *arg)
 {
-	const struct lk_sipst *st = le->data;
+	const struct lk_sipxact_srv *st = le->data;
 
 	return !strcmp(st->key, arg);
 }
 
-static struct lk_sipst *st_find(const struct lk_siptrans *ts, const char *key)
+static struct lk_sipxact_srv *st_find(const struct lk_sipxact *ts, const char *key)
 {
 	struct le *le;
 
@@ -257,9 +257,9 @@ static bool server_matchable(const struct sip_msg *msg)
  * (s.17.2.1).  The ACK of a 2xx has a branch of its own (s.17.1.1.3 does
  * not apply to it) and belongs to the dialog; one that reuses the
  * INVITE's branch anyway goes to the dialog too (ENOENT), which reports
- * it with lk_siptrans_ack().
+ * it with lk_sipxact_ack().
  */
-static int st_ack(struct lk_siptrans *ts, struct lk_sipst *st)
+static int st_ack(struct lk_sipxact *ts, struct lk_sipxact_srv *st)
 {
 	if (!st || st->kind != LK_SIPST_INVITE ||
 	    st->state == LK_SIPST_ACCEPTED)
@@ -273,7 +273,7 @@ static int st_ack(struct lk_siptrans *ts, struct lk_sipst *st)
 	/* Confirmed: Timer G and H stop; Timer I = T4, or 0 if reliable. */
 	st->state = LK_SIPST_CONFIRMED;
 	timer_stop(st->retx);
-	if (st->flow.tp != LK_SIPTP_UDP)
+	if (st->flow.tp != LK_LISTEN_UDP)
 		st_end(st, 0);
 	else
 		timer_start(st->timer, LK_SIP_T4_MS);
@@ -287,17 +287,17 @@ static int st_ack(struct lk_siptrans *ts, struct lk_sipst *st)
  * Proceeding or Completed (s.17.2.1).  Trying, Confirmed and Accepted
  * (RFC 6026 s.7.1: the 2xx has its own retransmissions) absorb it.
  */
-static bool st_answers_again(const struct lk_sipst *st)
+static bool st_answers_again(const struct lk_sipxact_srv *st)
 {
 	return st->last && (st->state == LK_SIPST_PROCEEDING ||
 			    st->state == LK_SIPST_COMPLETED);
 }
 
-int lk_siptrans_receive(struct lk_siptrans *ts, const struct sip_msg *msg,
-			const struct lk_sipflow *flow, struct lk_sipst **stp)
+int lk_sipxact_receive(struct lk_sipxact *ts, const struct sip_msg *msg,
+			const struct lk_sipflow *flow, struct lk_sipxact_srv **stp)
 {
 	static const struct pl invite = PL("INVITE");
-	struct lk_sipst *st = NULL;
+	struct lk_sipxact_srv *st = NULL;
 	struct mbuf *trying = NULL;
 	char *key = NULL;
 	bool ack;
@@ -322,7 +322,7 @@ int lk_siptrans_receive(struct lk_siptrans *ts, const struct sip_msg *msg,
 					     st->last->buf, st->last->end);
 		return EALREADY;
 	}
-	if (ts->st.active >= LK_SIPTRANS_MAX) {
+	if (ts->st.active >= LK_SIPXACT_MAX) {
 		mem_deref(key);
 		++ts->st.full;
 		return ENOSPC;
@@ -377,21 +377,21 @@ int lk_siptrans_receive(struct lk_siptrans *ts, const struct sip_msg *msg,
 }
 
 /* Completed after a 300-699 (s.17.2.1), or after any non-INVITE final. */
-static int st_complete(struct lk_sipst *st, int err)
+static int st_complete(struct lk_sipxact_srv *st, int err)
 {
-	struct lk_siptrans *ts = st->ts;
+	struct lk_sipxact *ts = st->ts;
 
 	st->state = LK_SIPST_COMPLETED;
 	if (st->kind == LK_SIPST_INVITE) {
 		/* Timer H on any transport; Timer G only over UDP. */
 		timer_start(st->timer, 64 * ts->t1_ms);
-		if (st->flow.tp == LK_SIPTP_UDP) {
+		if (st->flow.tp == LK_LISTEN_UDP) {
 			st->interval = ts->t1_ms;
 			timer_start(st->retx, st->interval);
 		}
 		return err;
 	}
-	if (st->flow.tp != LK_SIPTP_UDP) {
+	if (st->flow.tp != LK_LISTEN_UDP) {
 		st_end(st, 0);	/* Timer J = 0 on reliable transports */
 		return err;
 	}
@@ -400,10 +400,10 @@ static int st_complete(struct lk_sipst *st, int err)
 	return err;
 }
 
-int lk_siptrans_reply(struct lk_sipst *st, uint16_t scode,
+int lk_sipxact_reply(struct lk_sipxact_srv *st, uint16_t scode,
 		      const struct mbuf *mb)
 {
-	struct lk_siptrans *ts;
+	struct lk_sipxact *ts;
 	bool is2xx = scode >= 200 && scode < 300;
 	struct mbuf *copy;
 	int err;
@@ -444,7 +444,7 @@ int lk_siptrans_reply(struct lk_sipst *st, uint16_t scode,
 	 */
 	st->state = LK_SIPST_ACCEPTED;
 	timer_start(st->timer, 64 * ts->t1_ms);
-	if (st->flow.tp == LK_SIPTP_UDP) {
+	if (st->flow.tp == LK_LISTEN_UDP) {
 		st->interval = ts->t1_ms;
 		timer_start(st->retx, st->interval);
 	}
@@ -452,7 +452,7 @@ int lk_siptrans_reply(struct lk_sipst *st, uint16_t scode,
 	return err;
 }
 
-void lk_siptrans_set_handler(struct lk_sipst *st, lk_sipst_end_h *h,
+void lk_sipxact_set_handler(struct lk_sipxact_srv *st, lk_sipxact_srv_end_h *h,
 			     void *arg)
 {
 	if (!st)
@@ -461,17 +461,17 @@ void lk_siptrans_set_handler(struct lk_sipst *st, lk_sipst_end_h *h,
 	st->arg = arg;
 }
 
-void lk_siptrans_ack(struct lk_sipst *st)
+void lk_sipxact_ack(struct lk_sipxact_srv *st)
 {
 	if (st && st->state == LK_SIPST_ACCEPTED)
 		st_end(st, 0);
 }
 
-struct lk_sipst *lk_siptrans_find_invite(struct lk_siptrans *ts,
+struct lk_sipxact_srv *lk_sipxact_find_invite(struct lk_sipxact *ts,
 					 const struct sip_msg *cancel)
 {
 	static const struct pl invite = PL("INVITE");
-	struct lk_sipst *st;
+	struct lk_sipxact_srv *st;
 	char *key = NULL;
 
 	if (!ts || !cancel || !server_matchable(cancel))
@@ -491,7 +491,7 @@ struct lk_sipst *lk_siptrans_find_invite(struct lk_siptrans *ts,
  * Client transactions, s.17.1
  */
 
-void lk_siptrans_branch(char *buf, size_t sz)
+void lk_sipxact_branch(char *buf, size_t sz)
 {
 	uint8_t r[8];
 
@@ -505,7 +505,7 @@ void lk_siptrans_branch(char *buf, size_t sz)
 
 static void ct_destructor(void *arg)
 {
-	struct lk_sipct *ct = arg;
+	struct lk_sipxact_cli *ct = arg;
 
 	hash_unlink(&ct->le);
 	if (ct->timer)
@@ -524,7 +524,7 @@ static void ct_destructor(void *arg)
  * Every caller holds a reference of its own for as long as it goes on
  * using `ct` (the entry points take one).
  */
-static void ct_end(struct lk_sipct *ct)
+static void ct_end(struct lk_sipxact_cli *ct)
 {
 	if (ct->state == LK_SIPST_TERMINATED)
 		return;
@@ -538,7 +538,7 @@ static void ct_end(struct lk_sipct *ct)
 }
 
 /* The table goes away before the transaction: left inert for its user. */
-static void ct_detach(struct lk_sipct *ct)
+static void ct_detach(struct lk_sipxact_cli *ct)
 {
 	hash_unlink(&ct->le);
 	if (ct->timer)
@@ -556,7 +556,7 @@ static void ct_detach(struct lk_sipct *ct)
 
 static void ts_destructor(void *arg)
 {
-	struct lk_siptrans *ts = arg;
+	struct lk_sipxact *ts = arg;
 	uint32_t i;
 	struct le *le;
 
@@ -571,14 +571,14 @@ static void ts_destructor(void *arg)
 	}
 }
 
-static void ct_report(struct lk_sipct *ct, int err, const struct sip_msg *msg)
+static void ct_report(struct lk_sipxact_cli *ct, int err, const struct sip_msg *msg)
 {
 	if (ct->h)
 		ct->h(err, msg, ct->arg);
 }
 
 /* s.17.1.4: a transport failure, or a timeout, ends it; the user is told. */
-static void ct_fail(struct lk_sipct *ct, int err)
+static void ct_fail(struct lk_sipxact_cli *ct, int err)
 {
 	mem_ref(ct);
 	ct_end(ct);
@@ -589,7 +589,7 @@ static void ct_fail(struct lk_sipct *ct, int err)
 
 static void ct_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct lk_sipct *ct = arg;
+	struct lk_sipxact_cli *ct = arg;
 
 	if (ct->state == LK_SIPST_TRYING || ct->state == LK_SIPST_PROCEEDING) {
 		/* Timer B or F; for an INVITE in Proceeding, Timer C. */
@@ -602,7 +602,7 @@ static void ct_timeout(evutil_socket_t fd, short what, void *arg)
 	mem_deref(ct);
 }
 
-static int ct_send(struct lk_sipct *ct, const struct mbuf *mb)
+static int ct_send(struct lk_sipxact_cli *ct, const struct mbuf *mb)
 {
 	return lk_siptransport_send(ct->ts->transport, &ct->flow, mb->buf,
 				    mb->end);
@@ -617,13 +617,13 @@ static int ct_send(struct lk_sipct *ct, const struct mbuf *mb)
  */
 static void ct_retransmit(evutil_socket_t fd, short what, void *arg)
 {
-	struct lk_sipct *ct = arg;
-	struct lk_siptrans *ts = ct->ts;
+	struct lk_sipxact_cli *ct = arg;
+	struct lk_sipxact *ts = ct->ts;
 	int err;
 
 	if (ct->state != LK_SIPST_TRYING && ct->state != LK_SIPST_PROCEEDING)
 		return;
-	if (ct->flow.tp != LK_SIPTP_UDP) {
+	if (ct->flow.tp != LK_LISTEN_UDP) {
 		if (!lk_sipconn_open(ct->flow.conn)) {
 			++ts->st.client_errors;
 			ct_fail(ct, ENOTCONN);
@@ -699,10 +699,10 @@ static int ack_build(struct mbuf **mbp, const struct sip_msg *inv,
 }
 
 /* A final response while Calling/Trying or Proceeding. */
-static void ct_final(struct lk_sipct *ct, const struct sip_msg *msg)
+static void ct_final(struct lk_sipxact_cli *ct, const struct sip_msg *msg)
 {
-	struct lk_siptrans *ts = ct->ts;
-	bool reliable = ct->flow.tp != LK_SIPTP_UDP;
+	struct lk_sipxact *ts = ct->ts;
+	bool reliable = ct->flow.tp != LK_LISTEN_UDP;
 
 	timer_stop(ct->retx);
 	if (ct->invite && msg->scode < 300) {
@@ -729,7 +729,7 @@ static void ct_final(struct lk_sipct *ct, const struct sip_msg *msg)
 		ct_end(ct);	/* Timer D or K = 0 on reliable transports */
 }
 
-static void ct_recv(struct lk_sipct *ct, const struct sip_msg *msg)
+static void ct_recv(struct lk_sipxact_cli *ct, const struct sip_msg *msg)
 {
 	switch (ct->state) {
 
@@ -746,7 +746,7 @@ static void ct_recv(struct lk_sipct *ct, const struct sip_msg *msg)
 			 * TCP/TLS the connection watch goes on); Timer B is
 			 * over, Timer C starts.
 			 */
-			if (ct->flow.tp == LK_SIPTP_UDP)
+			if (ct->flow.tp == LK_LISTEN_UDP)
 				timer_stop(ct->retx);
 			timer_start(ct->timer, TIMER_C_T1 * ct->ts->t1_ms);
 		}
@@ -771,12 +771,12 @@ static void ct_recv(struct lk_sipct *ct, const struct sip_msg *msg)
 
 static bool ct_key_cmp(struct le *le, void *arg)
 {
-	const struct lk_sipct *ct = le->data;
+	const struct lk_sipxact_cli *ct = le->data;
 
 	return !strcmp(ct->key, arg);
 }
 
-static struct lk_sipct *ct_find(const struct lk_siptrans *ts, const char *key)
+static struct lk_sipxact_cli *ct_find(const struct lk_sipxact *ts, const char *key)
 {
 	struct le *le;
 
@@ -795,12 +795,12 @@ static bool request_usable(const struct sip_msg *msg)
 	       pl_strcmp(&msg->met, "ACK");	/* no transaction: s.17 */
 }
 
-int lk_siptrans_request(struct lk_sipct **ctp, struct lk_siptrans *ts,
+int lk_sipxact_request(struct lk_sipxact_cli **ctp, struct lk_sipxact *ts,
 			const struct lk_sipflow *flow, const struct mbuf *mb,
-			lk_sipct_h *h, void *arg)
+			lk_sipxact_cli_h *h, void *arg)
 {
 	struct sip_msg *msg = NULL;
-	struct lk_sipct *ct = NULL;
+	struct lk_sipxact_cli *ct = NULL;
 	int err;
 
 	if (!ts || !flow || !mb || !mb->buf || !mb->end)
@@ -812,7 +812,7 @@ int lk_siptrans_request(struct lk_sipct **ctp, struct lk_siptrans *ts,
 		err = EINVAL;
 		goto out;
 	}
-	if (ts->st.client_active >= LK_SIPTRANS_MAX) {
+	if (ts->st.client_active >= LK_SIPXACT_MAX) {
 		err = ENOSPC;
 		goto out;
 	}
@@ -843,7 +843,7 @@ int lk_siptrans_request(struct lk_sipct **ctp, struct lk_siptrans *ts,
 		err = ENOMEM;
 		goto out;
 	}
-	if (flow->tp != LK_SIPTP_UDP && !flow->conn) {
+	if (flow->tp != LK_LISTEN_UDP && !flow->conn) {
 		err = lk_siptransport_send_to(ts->transport, flow->tp,
 					      &flow->remote, mb->buf, mb->end,
 					      &ct->flow);
@@ -874,12 +874,12 @@ int lk_siptrans_request(struct lk_sipct **ctp, struct lk_siptrans *ts,
 	return err;
 }
 
-const struct lk_sipflow *lk_sipct_flow(const struct lk_sipct *ct)
+const struct lk_sipflow *lk_sipxact_cli_flow(const struct lk_sipxact_cli *ct)
 {
 	return ct ? &ct->flow : NULL;
 }
 
-void lk_sipct_abandon(struct lk_sipct *ct)
+void lk_sipxact_cli_abandon(struct lk_sipxact_cli *ct)
 {
 	if (!ct)
 		return;
@@ -888,10 +888,10 @@ void lk_sipct_abandon(struct lk_sipct *ct)
 	mem_deref(ct);		/* the transaction user's reference */
 }
 
-int lk_siptrans_response(struct lk_siptrans *ts, const struct sip_msg *msg,
+int lk_sipxact_response(struct lk_sipxact *ts, const struct sip_msg *msg,
 			 const struct lk_sipflow *flow)
 {
-	struct lk_sipct *ct;
+	struct lk_sipxact_cli *ct;
 	char *key = NULL;
 
 	if (!ts || !msg || msg->req)
@@ -920,9 +920,25 @@ int lk_siptrans_response(struct lk_siptrans *ts, const struct sip_msg *msg,
 	return 0;
 }
 
-void lk_siptrans_stats(const struct lk_siptrans *ts,
-		       struct lk_siptrans_stats *st)
+void lk_sipxact_stats(const struct lk_sipxact *ts,
+		       struct lk_sipxact_stats *st)
 {
 	if (ts && st)
 		*st = ts->st;
+}
+
+void lk_sipxact_answer(struct lk_siptransport *tp, struct lk_sipxact_srv *st,
+		       const struct lk_sipflow *flow,
+		       const struct sip_msg *msg, uint16_t scode,
+		       const char *reason, const char *hdrs)
+{
+	struct mbuf *mb = NULL;
+
+	if (lk_sipmsg_reply(&mb, msg, &flow->remote, scode, reason, hdrs))
+		return;
+	if (st)
+		lk_sipxact_reply(st, scode, mb);
+	else
+		lk_siptransport_send(tp, flow, mb->buf, mb->end);
+	mem_deref(mb);
 }

@@ -1,10 +1,10 @@
-/* signalling/sipframe.c  Where one SIP message ends in a TCP/TLS byte stream. */
+/* signalling/sip/frame.c  Where one SIP message ends in a TCP/TLS byte stream. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "sipframe.h"
+#include "sip/frame.h"
 
 static const struct lk_sipframe_limits default_limits = {
 	LK_SIPFRAME_MAX_HEADER, LK_SIPFRAME_MAX_MESSAGE,

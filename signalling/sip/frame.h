@@ -1,4 +1,4 @@
-/* signalling/sipframe.h  Where one SIP message ends in a TCP/TLS byte stream. */
+/* signalling/sip/frame.h  Where one SIP message ends in a TCP/TLS byte stream. */
 #ifndef LK_SIPFRAME_H
 #define LK_SIPFRAME_H
 

@@ -1,4 +1,4 @@
-/* signalling/sipmsg.h  SIP message decoding, latchkey's own checks, replies. */
+/* signalling/sip/msg.h  SIP message decoding, latchkey's own checks, replies. */
 #ifndef LK_SIPMSG_H
 #define LK_SIPMSG_H
 
@@ -101,5 +101,8 @@ int lk_sipmsg_request(struct mbuf **mbp, const struct lk_sipreq *r);
 
 /* "REGISTER" etc. as a C string in `buf`; for logs. */
 const char *lk_sipmsg_method(char *buf, size_t sz, const struct sip_msg *msg);
+
+/* sz - 1 random lower-case hex digits (at most 64) and a NUL: tags, IDs. */
+void lk_sipmsg_rand_hex(char *buf, size_t sz);
 
 #endif

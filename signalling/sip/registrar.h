@@ -1,4 +1,4 @@
-/* signalling/registrar.h  The SIP registrar of both roles: bindings, expiry, flows, digest. */
+/* signalling/sip/registrar.h  The SIP registrar of both roles: bindings, expiry, flows, digest. */
 #ifndef LK_REGISTRAR_H
 #define LK_REGISTRAR_H
 
@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "conf.h"
-#include "siptransport.h"
+#include "sip/transport.h"
 
 struct sip_msg;
 struct uri;

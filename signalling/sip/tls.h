@@ -1,4 +1,4 @@
-/* signalling/siptls.h  OpenSSL contexts for SIP over TLS: configured or self-signed. */
+/* signalling/sip/tls.h  OpenSSL contexts for SIP over TLS: configured or self-signed. */
 #ifndef LK_SIPTLS_H
 #define LK_SIPTLS_H
 

@@ -1,4 +1,4 @@
-/* signalling/siptransport.c  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
+/* signalling/sip/transport.c  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,14 +16,14 @@
 
 #include "log.h"
 #include "portalloc.h"
-#include "sipmsg.h"
-#include "siptransport.h"
+#include "sip/msg.h"
+#include "sip/transport.h"
 
 struct lk_sipconn {
 	struct le le;			/* in lk_siptransport.conns */
 	struct lk_siptransport *tp;	/* NULL once closed */
 	struct bufferevent *bev;
-	enum lk_siptp tpt;
+	enum lk_listen_proto tpt;
 	struct sa local, remote;
 	uint16_t out_port;		/* from the outbound range, or 0 */
 	bool outgoing;
@@ -50,7 +50,7 @@ struct lk_siptransport {
 	struct zone_listener {
 		struct lk_siptransport *tp;
 		struct evconnlistener *lev;
-		enum lk_siptp tpt;
+		enum lk_listen_proto tpt;
 		unsigned zone;
 		struct sa local;
 	} zl[LK_ZONES_MAX];
@@ -66,19 +66,19 @@ static const char *sa_text(char *buf, size_t sz, const struct sa *sa)
 	return buf;
 }
 
-const char *lk_siptp_name(enum lk_siptp tp)
+void lk_siptransport_sentby(char *buf, size_t sz,
+			    const struct lk_conf *conf,
+			    enum lk_listen_proto proto)
 {
-	switch (tp) {
+	struct sa a;
+	uint16_t port = proto == LK_LISTEN_TLS ? conf->sip_tls_port :
+		proto == LK_LISTEN_TCP ? conf->sip_tcp_port :
+		conf->sip_udp_port;
 
-	case LK_SIPTP_UDP:
-		return "UDP";
-	case LK_SIPTP_TCP:
-		return "TCP";
-	case LK_SIPTP_TLS:
-		return "TLS";
-	}
-
-	return "?";
+	if (sa_set_str(&a, conf->address, port))
+		snprintf(buf, sz, "%s:%u", conf->address, port);
+	else
+		re_snprintf(buf, sz, "%J", &a);
 }
 
 void lk_sipflow_copy(struct lk_sipflow *dst, const struct lk_sipflow *src)
@@ -96,7 +96,7 @@ void lk_sipflow_reset(struct lk_sipflow *flow)
 
 const char *lk_sipflow_name(char *buf, size_t sz, const struct lk_sipflow *f)
 {
-	re_snprintf(buf, sz, "%s %J", lk_siptp_name(f->tp), &f->remote);
+	re_snprintf(buf, sz, "%s %J", lk_listen_proto_name(f->tp), &f->remote);
 	return buf;
 }
 
@@ -123,10 +123,10 @@ const char *lk_sipconn_name(char *buf, size_t sz,
 		re_snprintf(buf, sz, "(none)");
 	else if (conn->out_port)
 		re_snprintf(buf, sz, "%s %J from port %u",
-			    lk_siptp_name(conn->tpt), &conn->remote,
+			    lk_listen_proto_name(conn->tpt), &conn->remote,
 			    conn->out_port);
 	else
-		re_snprintf(buf, sz, "%s %J", lk_siptp_name(conn->tpt),
+		re_snprintf(buf, sz, "%s %J", lk_listen_proto_name(conn->tpt),
 			    &conn->remote);
 	return buf;
 }
@@ -158,14 +158,14 @@ static void conn_close(struct lk_sipconn *conn, const char *why)
 		return;
 	if (conn->zone)
 		lk_info("SIP %s %s (traversal zone %u): closed: %s",
-			lk_siptp_name(conn->tpt),
+			lk_listen_proto_name(conn->tpt),
 			sa_text(ab, sizeof(ab), &conn->remote), conn->zone,
 			why);
 	else
-		lk_debug("SIP %s %s: closed: %s", lk_siptp_name(conn->tpt),
+		lk_debug("SIP %s %s: closed: %s", lk_listen_proto_name(conn->tpt),
 			 sa_text(ab, sizeof(ab), &conn->remote), why);
 	if (conn->bev) {
-		SSL *ssl = conn->tpt == LK_SIPTP_TLS ?
+		SSL *ssl = conn->tpt == LK_LISTEN_TLS ?
 			bufferevent_openssl_get_ssl(conn->bev) : NULL;
 
 		/*
@@ -251,9 +251,9 @@ static bool deliver(struct lk_siptransport *tp, const struct lk_sipflow *flow,
 	}
 	msg->src = flow->remote;
 	msg->dst = flow->local;
-	msg->tp = flow->tp == LK_SIPTP_UDP ? SIP_TRANSP_UDP :
-		  flow->tp == LK_SIPTP_TCP ? SIP_TRANSP_TCP : SIP_TRANSP_TLS;
-	lk_sipmsg_check(&v, msg, flow->tp == LK_SIPTP_UDP);
+	msg->tp = flow->tp == LK_LISTEN_UDP ? SIP_TRANSP_UDP :
+		  flow->tp == LK_LISTEN_TCP ? SIP_TRANSP_TCP : SIP_TRANSP_TLS;
+	lk_sipmsg_check(&v, msg, flow->tp == LK_LISTEN_UDP);
 	if (v.scode && !v.reply) {
 		++tp->st.drop_unroutable;
 		lk_warn_limited("SIP from %s: %s; dropped (%llu so far)",
@@ -268,7 +268,7 @@ static bool deliver(struct lk_siptransport *tp, const struct lk_sipflow *flow,
 		mem_deref(msg);
 		return false;
 	}
-	if (flow->tp == LK_SIPTP_UDP)
+	if (flow->tp == LK_LISTEN_UDP)
 		++tp->st.rx_udp;
 	else
 		++tp->st.rx_stream;
@@ -292,7 +292,7 @@ static void conn_linger(struct lk_sipconn *conn)
 	conn->shut = true;
 	evbuffer_drain(bufferevent_get_input(conn->bev),
 		       evbuffer_get_length(bufferevent_get_input(conn->bev)));
-	if (conn->tpt == LK_SIPTP_TCP)
+	if (conn->tpt == LK_LISTEN_TCP)
 		shutdown(bufferevent_getfd(conn->bev), SHUT_WR);
 	bufferevent_set_timeouts(conn->bev, &two, NULL);
 	bufferevent_enable(conn->bev, EV_READ);
@@ -312,7 +312,7 @@ static void stream_error(struct lk_sipconn *conn, const struct lk_sipframe *fr,
 	if (fr->reason && strstr(fr->reason, "larger"))
 		++tp->st.oversize;
 	lk_warn_limited("SIP %s %s: %s; closing the connection",
-			lk_siptp_name(conn->tpt),
+			lk_listen_proto_name(conn->tpt),
 			sa_text(ab, sizeof(ab), &conn->remote), fr->reason);
 	flow_of_conn(&flow, conn);
 	if (fr->hdr_len && !lk_sipmsg_decode(&msg, p, fr->hdr_len)) {
@@ -409,7 +409,7 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	if (what & BEV_EVENT_CONNECTED) {
 		lk_debug("SIP %s %s: connected from port %u",
-			 lk_siptp_name(conn->tpt),
+			 lk_listen_proto_name(conn->tpt),
 			 sa_text(ab, sizeof(ab), &conn->remote),
 			 conn->out_port);
 		return;
@@ -424,11 +424,11 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
-		sslerr = conn->tpt == LK_SIPTP_TLS ?
+		sslerr = conn->tpt == LK_LISTEN_TLS ?
 			bufferevent_get_openssl_error(bev) : 0;
 		if (conn->outgoing)
 			++tp->st.conn_failed;
-		lk_warn_limited("SIP %s %s: %s%s%s", lk_siptp_name(conn->tpt),
+		lk_warn_limited("SIP %s %s: %s%s%s", lk_listen_proto_name(conn->tpt),
 				sa_text(ab, sizeof(ab), &conn->remote), sslerr ? "TLS: " : "",
 				sslerr ? ERR_reason_error_string(sslerr) :
 				strerror(EVUTIL_SOCKET_ERROR()),
@@ -441,7 +441,7 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 }
 
 static int conn_alloc(struct lk_sipconn **connp, struct lk_siptransport *tp,
-		      struct bufferevent *bev, enum lk_siptp tpt,
+		      struct bufferevent *bev, enum lk_listen_proto tpt,
 		      const struct sa *local, const struct sa *remote)
 {
 	struct lk_sipconn *conn;
@@ -481,7 +481,7 @@ static void nodelay(int fd)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-static void stream_accept(struct lk_siptransport *tp, enum lk_siptp tpt,
+static void stream_accept(struct lk_siptransport *tp, enum lk_listen_proto tpt,
 			  evutil_socket_t fd, struct sockaddr *sa,
 			  const struct zone_listener *zl)
 {
@@ -495,13 +495,13 @@ static void stream_accept(struct lk_siptransport *tp, enum lk_siptp tpt,
 	if (list_count(&tp->conns) >= tp->cfg.max_conns) {
 		++tp->st.conn_refused;
 		lk_warn_limited("SIP %s %s: %u connections already; refused",
-				lk_siptp_name(tpt), sa_text(ab, sizeof(ab), &remote), tp->cfg.max_conns);
+				lk_listen_proto_name(tpt), sa_text(ab, sizeof(ab), &remote), tp->cfg.max_conns);
 		close(fd);
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
 	nodelay(fd);
-	if (tpt == LK_SIPTP_TLS) {
+	if (tpt == LK_LISTEN_TLS) {
 		ssl = SSL_new(tp->cfg.tls_server);
 		if (!ssl) {
 			close(fd);
@@ -519,12 +519,12 @@ static void stream_accept(struct lk_siptransport *tp, enum lk_siptp tpt,
 		return;
 	}
 	if (conn_alloc(&conn, tp, bev, tpt, zl ? &zl->local :
-		       tpt == LK_SIPTP_TLS ? &tp->tls_local : &tp->tcp_local,
+		       tpt == LK_LISTEN_TLS ? &tp->tls_local : &tp->tcp_local,
 		       &remote))
 		return;
 	conn->zone = zl ? zl->zone : 0;
 	++tp->st.conn_in;
-	lk_debug("SIP %s %s: accepted", lk_siptp_name(tpt),
+	lk_debug("SIP %s %s: accepted", lk_listen_proto_name(tpt),
 		 sa_text(ab, sizeof(ab), &remote));
 }
 
@@ -539,13 +539,13 @@ static void zone_accept(struct evconnlistener *lev, evutil_socket_t fd,
 static void sip_tcp_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		       struct sockaddr *sa, int socklen, void *arg)
 {
-	stream_accept(arg, LK_SIPTP_TCP, fd, sa, NULL);
+	stream_accept(arg, LK_LISTEN_TCP, fd, sa, NULL);
 }
 
 static void sip_tls_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		       struct sockaddr *sa, int socklen, void *arg)
 {
-	stream_accept(arg, LK_SIPTP_TLS, fd, sa, NULL);
+	stream_accept(arg, LK_LISTEN_TLS, fd, sa, NULL);
 }
 
 /*
@@ -582,7 +582,7 @@ static void udp_recv(evutil_socket_t fd, short what, void *arg)
 		if (r < 0)
 			break;
 		memset(&flow, 0, sizeof(flow));
-		flow.tp = LK_SIPTP_UDP;
+		flow.tp = LK_LISTEN_UDP;
 		flow.local = tp->udp_local;
 		sa_set_sa(&flow.remote, (struct sockaddr *)&ss);
 		/* RFC 5626 s.4.4.1 / common practice: CRLF keep-alives. */
@@ -617,7 +617,7 @@ int lk_siptransport_send(struct lk_siptransport *tp,
 {
 	if (!tp || !flow || !p)
 		return EINVAL;
-	if (flow->tp == LK_SIPTP_UDP) {
+	if (flow->tp == LK_LISTEN_UDP) {
 		if (tp->udp_fd < 0)
 			return ENOTSUP;
 		if (sendto(tp->udp_fd, p, n, 0, &flow->remote.u.sa,
@@ -667,7 +667,7 @@ static int outbound_bind(uint16_t port, void *arg)
 }
 
 static struct lk_sipconn *conn_find(struct lk_siptransport *tp,
-				    enum lk_siptp tpt, const struct sa *dst)
+				    enum lk_listen_proto tpt, const struct sa *dst)
 {
 	struct le *le;
 
@@ -683,7 +683,7 @@ static struct lk_sipconn *conn_find(struct lk_siptransport *tp,
 }
 
 static int connect_out(struct lk_sipconn **connp, struct lk_siptransport *tp,
-		       enum lk_siptp tpt, const struct sa *dst)
+		       enum lk_listen_proto tpt, const struct sa *dst)
 {
 	struct outbind ob;
 	struct bufferevent *bev;
@@ -695,7 +695,7 @@ static int connect_out(struct lk_sipconn **connp, struct lk_siptransport *tp,
 
 	if (!tp->outports)
 		return ENOTSUP;
-	if (tpt == LK_SIPTP_TLS && !tp->cfg.tls_client)
+	if (tpt == LK_LISTEN_TLS && !tp->cfg.tls_client)
 		return ENOTSUP;
 	if (list_count(&tp->conns) >= tp->cfg.max_conns) {
 		++tp->st.conn_refused;
@@ -712,7 +712,7 @@ static int connect_out(struct lk_sipconn **connp, struct lk_siptransport *tp,
 		return err;
 	sa_set_port(&local, port);
 	nodelay(ob.fd);
-	if (tpt == LK_SIPTP_TLS) {
+	if (tpt == LK_LISTEN_TLS) {
 		ssl = SSL_new(tp->cfg.tls_client);
 		if (!ssl) {
 			err = ENOMEM;
@@ -754,7 +754,7 @@ static int connect_out(struct lk_sipconn **connp, struct lk_siptransport *tp,
 	return err;
 }
 
-int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_siptp tpt,
+int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_listen_proto tpt,
 			    const struct sa *dst, const uint8_t *p, size_t n,
 			    struct lk_sipflow *flowp)
 {
@@ -767,7 +767,7 @@ int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_siptp tpt,
 	memset(&flow, 0, sizeof(flow));
 	flow.tp = tpt;
 	flow.remote = *dst;
-	if (tpt == LK_SIPTP_UDP) {
+	if (tpt == LK_LISTEN_UDP) {
 		flow.local = tp->udp_local;
 	}
 	else {
@@ -899,13 +899,13 @@ int lk_siptransport_alloc(struct lk_siptransport **tpp,
 }
 
 int lk_siptransport_listen_zone(struct lk_siptransport *tp, int fd,
-				enum lk_siptp tpt, unsigned zone)
+				enum lk_listen_proto tpt, unsigned zone)
 {
 	struct zone_listener *zl;
 	int err;
 
-	if (!tp || fd < 0 || tpt == LK_SIPTP_UDP || !zone ||
-	    (tpt == LK_SIPTP_TLS && !tp->cfg.tls_server) ||
+	if (!tp || fd < 0 || tpt == LK_LISTEN_UDP || !zone ||
+	    (tpt == LK_LISTEN_TLS && !tp->cfg.tls_server) ||
 	    tp->nzl >= LK_ZONES_MAX) {
 		if (fd >= 0)
 			close(fd);
@@ -942,17 +942,17 @@ void lk_siptransport_set_close_handler(struct lk_siptransport *tp,
 }
 
 const struct sa *lk_siptransport_local(const struct lk_siptransport *tp,
-				       enum lk_siptp tpt)
+				       enum lk_listen_proto tpt)
 {
 	if (!tp)
 		return NULL;
 	switch (tpt) {
 
-	case LK_SIPTP_UDP:
+	case LK_LISTEN_UDP:
 		return &tp->udp_local;
-	case LK_SIPTP_TCP:
+	case LK_LISTEN_TCP:
 		return &tp->tcp_local;
-	case LK_SIPTP_TLS:
+	case LK_LISTEN_TLS:
 		return &tp->tls_local;
 	}
 

@@ -1,4 +1,4 @@
-/* signalling/zone.c  Traversal zones: the Control connects out, the Expressway authenticates it. */
+/* signalling/sip/zone.c  Traversal zones: the Control connects out, the Expressway authenticates it. */
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
@@ -11,11 +11,10 @@
 #include "listen.h"
 #include "clock.h"
 #include "log.h"
-#include "sip.h"
-#include "sipauth.h"
-#include "sipmsg.h"
-#include "siptrans.h"
-#include "zone.h"
+#include "sip/auth.h"
+#include "sip/msg.h"
+#include "sip/transaction.h"
+#include "sip/zone.h"
 
 #define ZONE_REALM	"latchkey traversal zone"
 #define NONCE_LIFETIME	300
@@ -24,7 +23,7 @@ struct zone {
 	struct lk_zones *zs;
 	const struct lk_zone_conf *zc;
 	unsigned number;
-	enum lk_siptp tpt;
+	enum lk_listen_proto tpt;
 	bool up;
 	struct lk_sipflow flow;		/* the zone's connection, when up */
 
@@ -40,7 +39,7 @@ struct zone {
 	uint32_t cseq;
 	unsigned auth_tries;
 	bool ka_pending;		/* a keep-alive is unanswered */
-	struct lk_sipct *reg_ct, *ka_ct;
+	struct lk_sipxact_cli *reg_ct, *ka_ct;
 
 	/* Expressway: when the client last sent a request on the zone */
 	uint64_t last_rx;
@@ -54,18 +53,12 @@ struct lk_zones {
 	struct event_base *base;
 	const struct lk_conf *conf;
 	struct lk_siptransport *tp;
-	struct lk_siptrans *ts;
+	struct lk_sipxact *ts;
 	uint8_t secret[16];
 	bool stopping;
 	unsigned n;
 	struct zone z[LK_ZONES_MAX];
 };
-
-static const char *tp_param(enum lk_siptp tpt)
-{
-	return tpt == LK_SIPTP_TLS ? "tls" : tpt == LK_SIPTP_TCP ? "tcp" :
-		"udp";
-}
 
 /*
  * The traversal client (Control)
@@ -76,9 +69,9 @@ static void zone_connect(struct zone *z);
 /* The zone is down: its requests and keep-alives stop. */
 static void zone_down(struct zone *z)
 {
-	lk_sipct_abandon(z->reg_ct);
+	lk_sipxact_cli_abandon(z->reg_ct);
 	z->reg_ct = NULL;
-	lk_sipct_abandon(z->ka_ct);
+	lk_sipxact_cli_abandon(z->ka_ct);
 	z->ka_ct = NULL;
 	z->ka_pending = false;
 	if (z->keepalive)
@@ -122,8 +115,8 @@ static void retry_h(evutil_socket_t fd, short what, void *arg)
 }
 
 static int client_request(struct zone *z, const char *method,
-			  const char *hdrs, struct lk_sipct **ctp,
-			  lk_sipct_h *h)
+			  const char *hdrs, struct lk_sipxact_cli **ctp,
+			  lk_sipxact_cli_h *h)
 {
 	const struct lk_conf *conf = z->zs->conf;
 	char ruri[128], aor[160], sb[80], branch[40], contact[160];
@@ -135,16 +128,16 @@ static int client_request(struct zone *z, const char *method,
 	int err;
 
 	re_snprintf(ruri, sizeof(ruri), "sip:%J;transport=%s", &z->peer,
-		    tp_param(z->tpt));
+		    lk_listen_proto_param(z->tpt));
 	re_snprintf(aor, sizeof(aor), "<sip:%s@%j>", user, &z->peer);
-	lk_sip_sentby(sb, sizeof(sb), conf, z->tpt);
+	lk_siptransport_sentby(sb, sizeof(sb), conf, z->tpt);
 	re_snprintf(contact, sizeof(contact), "<sip:%s@%s;transport=%s>",
-		    user, sb, tp_param(z->tpt));
-	lk_siptrans_branch(branch, sizeof(branch));
+		    user, sb, lk_listen_proto_param(z->tpt));
+	lk_sipxact_branch(branch, sizeof(branch));
 	memset(&r, 0, sizeof(r));
 	r.method = method;
 	r.ruri = ruri;
-	r.via_tp = lk_siptp_name(z->tpt);
+	r.via_tp = lk_listen_proto_name(z->tpt);
 	r.via_sentby = sb;
 	r.branch = branch;
 	r.max_forwards = 70;
@@ -165,7 +158,7 @@ static int client_request(struct zone *z, const char *method,
 		flow.tp = z->tpt;
 		flow.remote = z->peer;
 	}
-	err = lk_siptrans_request(ctp, z->zs->ts, &flow, mb, h, z);
+	err = lk_sipxact_request(ctp, z->zs->ts, &flow, mb, h, z);
 	mem_deref(mb);
 
 	return err;
@@ -177,7 +170,7 @@ static void keepalive_resp(int err, const struct sip_msg *msg, void *arg)
 
 	if (msg && msg->scode < 200)
 		return;
-	lk_sipct_abandon(z->ka_ct);
+	lk_sipxact_cli_abandon(z->ka_ct);
 	z->ka_ct = NULL;
 	z->ka_pending = false;
 	if (err) {
@@ -231,8 +224,8 @@ static int authorization(struct zone *z, const struct sip_msg *msg,
 	with_qop = pl_isset(&ch.qop) && re_regex(ch.qop.p, ch.qop.l,
 						 "auth") == 0;
 	re_snprintf(ruri, sizeof(ruri), "sip:%J;transport=%s", &z->peer,
-		    tp_param(z->tpt));
-	lk_sip_rand_hex(cnonce, sizeof(cnonce));
+		    lk_listen_proto_param(z->tpt));
+	lk_sipmsg_rand_hex(cnonce, sizeof(cnonce));
 	pl_set_str(&user, z->zc->username);
 	realm = ch.realm;
 	pl_set_str(&pw, z->zc->password);
@@ -286,7 +279,7 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 
 	if (msg && msg->scode < 200)
 		return;
-	lk_sipct_abandon(z->reg_ct);
+	lk_sipxact_cli_abandon(z->reg_ct);
 	z->reg_ct = NULL;
 	if (err) {
 		snprintf(why, sizeof(why), "REGISTER to the Expressway: %s",
@@ -322,7 +315,7 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 	++z->authenticated;
 	lk_info("traversal zone %u (%s): connected to the Expressway %s "
 		"over %s, %s; %s", z->number, z->zc->name, z->peer_str,
-		lk_siptp_name(z->tpt),
+		lk_listen_proto_name(z->tpt),
 		lk_sipconn_name(cn, sizeof(cn), z->flow.conn),
 		z->zc->username[0] ? "authenticated" :
 		"no credentials configured");
@@ -339,8 +332,8 @@ static void zone_connect(struct zone *z)
 	zone_drop(z, "reconnecting");
 	z->auth_tries = 0;
 	z->cseq = 0;
-	lk_sip_rand_hex(z->callid, sizeof(z->callid));
-	lk_sip_rand_hex(z->tag, sizeof(z->tag));
+	lk_sipmsg_rand_hex(z->callid, sizeof(z->callid));
+	lk_sipmsg_rand_hex(z->tag, sizeof(z->tag));
 	++z->connects;
 	err = client_request(z, "REGISTER", "Expires: 3600\r\n", &z->reg_ct,
 			     register_resp);
@@ -350,26 +343,19 @@ static void zone_connect(struct zone *z)
 		schedule_retry(z, why);
 		return;
 	}
-	f = lk_sipct_flow(z->reg_ct);
+	f = lk_sipxact_cli_flow(z->reg_ct);
 	if (f && f->conn) {
 		lk_sipflow_copy(&z->flow, f);
 		lk_sipconn_set_zone(z->flow.conn, z->number);
 		z->flow.zone = z->number;
 	}
 	lk_debug("traversal zone %u: connecting to %s over %s",
-		 z->number, z->peer_str, lk_siptp_name(z->tpt));
+		 z->number, z->peer_str, lk_listen_proto_name(z->tpt));
 }
 
 /*
  * The traversal server (Expressway)
  */
-
-static void answer(struct lk_zones *zs, struct lk_sipst *st,
-		   const struct lk_sipflow *flow, const struct sip_msg *msg,
-		   uint16_t scode, const char *reason, const char *hdrs)
-{
-	lk_sip_answer(zs->tp, st, flow, msg, scode, reason, hdrs);
-}
 
 struct auth_find {
 	struct httpauth_digest_resp resp;
@@ -437,7 +423,7 @@ static int server_auth(struct zone *z, const struct sip_msg *msg,
 	return EACCES;
 }
 
-static bool server_request(struct zone *z, struct lk_sipst *st,
+static bool server_request(struct zone *z, struct lk_sipxact_srv *st,
 			   const struct lk_sipflow *flow,
 			   const struct sip_msg *msg)
 {
@@ -447,7 +433,7 @@ static bool server_request(struct zone *z, struct lk_sipst *st,
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
 		if (server_auth(z, msg, hdrs, sizeof(hdrs))) {
 			++z->refused;
-			answer(zs, st, flow, msg, 401, "Unauthorized", hdrs);
+			lk_sipxact_answer(zs->tp, st, flow, msg, 401, "Unauthorized", hdrs);
 			return true;
 		}
 		if (z->flow.conn && z->flow.conn != flow->conn) {
@@ -469,11 +455,11 @@ static bool server_request(struct zone *z, struct lk_sipst *st,
 			lk_info("traversal zone %u (%s): traversal client "
 				"%s connected over %s%s", z->number,
 				z->zc->name, cn,
-				lk_siptp_name(flow->tp), z->zc->username[0] ?
+				lk_listen_proto_name(flow->tp), z->zc->username[0] ?
 				", authenticated" : " (no credentials "
 				"configured)");
 		}
-		answer(zs, st, flow, msg, 200, "OK", "Expires: 3600\r\n");
+		lk_sipxact_answer(zs->tp, st, flow, msg, 200, "OK", "Expires: 3600\r\n");
 		return true;
 	}
 	if (z->up && z->flow.conn == flow->conn)
@@ -482,13 +468,13 @@ static bool server_request(struct zone *z, struct lk_sipst *st,
 	re_snprintf(cn, sizeof(cn), "%r from %J", &msg->met, &flow->remote);
 	lk_warn_limited("traversal zone %u: %s before the client "
 			"authenticated; 403", z->number, cn);
-	answer(zs, st, flow, msg, 403, "Forbidden", "Warning: 399 latchkey "
+	lk_sipxact_answer(zs->tp, st, flow, msg, 403, "Forbidden", "Warning: 399 latchkey "
 	       "\"REGISTER with the zone's credentials first\"\r\n");
 
 	return true;
 }
 
-bool lk_zones_request(struct lk_zones *zs, struct lk_sipst *st,
+bool lk_zones_request(struct lk_zones *zs, struct lk_sipxact_srv *st,
 		      const struct lk_sipflow *flow,
 		      const struct sip_msg *msg)
 {
@@ -501,7 +487,7 @@ bool lk_zones_request(struct lk_zones *zs, struct lk_sipst *st,
 	if (z->client) {
 		if (z->up && z->flow.conn == flow->conn)
 			return false;
-		answer(zs, st, flow, msg, 403, "Forbidden", NULL);
+		lk_sipxact_answer(zs->tp, st, flow, msg, 403, "Forbidden", NULL);
 		return true;
 	}
 
@@ -589,8 +575,8 @@ static void zones_destructor(void *arg)
 	for (i = 0; i < zs->n; i++) {
 		struct zone *z = &zs->z[i];
 
-		lk_sipct_abandon(z->reg_ct);
-		lk_sipct_abandon(z->ka_ct);
+		lk_sipxact_cli_abandon(z->reg_ct);
+		lk_sipxact_cli_abandon(z->ka_ct);
 		if (z->retry)
 			event_free(z->retry);
 		if (z->keepalive)
@@ -603,7 +589,7 @@ static void zones_destructor(void *arg)
 
 int lk_zones_alloc(struct lk_zones **zsp, struct event_base *base,
 		   const struct lk_conf *conf, struct lk_siptransport *tp,
-		   struct lk_siptrans *ts, struct lk_listen_set *listeners,
+		   struct lk_sipxact *ts, struct lk_listen_set *listeners,
 		   char *errbuf, size_t errsz)
 {
 	struct lk_zones *zs;
@@ -631,8 +617,8 @@ int lk_zones_alloc(struct lk_zones **zsp, struct event_base *base,
 		z->zs = zs;
 		z->zc = zc;
 		z->number = i + 1;
-		z->tpt = zc->sip_transport == LK_ZONE_TLS ? LK_SIPTP_TLS :
-			LK_SIPTP_TCP;
+		z->tpt = zc->sip_transport == LK_ZONE_TLS ? LK_LISTEN_TLS :
+			LK_LISTEN_TCP;
 		z->backoff = 1;
 		zs->n = i + 1;
 		if (conf->role == LK_ROLE_EXPRESSWAY) {
@@ -651,7 +637,7 @@ int lk_zones_alloc(struct lk_zones **zsp, struct event_base *base,
 			}
 			lk_info("traversal zone %u (%s): waiting for the "
 				"traversal client on %s port %u", z->number,
-				zc->name, lk_siptp_name(z->tpt),
+				zc->name, lk_listen_proto_name(z->tpt),
 				zc->sip_port);
 			{
 				struct timeval tv = {

@@ -1,4 +1,4 @@
-/* tests/unit/signalling/test_registrar.c  REGISTER handling, expiry, contacts, digest (RFC 2617 values). */
+/* tests/unit/sip/test_registrar.c  REGISTER handling, expiry, contacts, digest (RFC 2617 values). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +11,9 @@
 #include <re.h>
 
 #include "conf.h"
-#include "registrar.h"
-#include "sipauth.h"
-#include "sipmsg.h"
+#include "sip/registrar.h"
+#include "sip/auth.h"
+#include "sip/msg.h"
 
 static struct lk_sipflow flow;
 
@@ -29,7 +29,7 @@ static struct lk_registrar *registrar(const char *extra)
 					  &diag));
 	assert_int_equal(0, lk_registrar_alloc(&reg, &conf));
 	memset(&flow, 0, sizeof(flow));
-	flow.tp = LK_SIPTP_UDP;
+	flow.tp = LK_LISTEN_UDP;
 	sa_set_str(&flow.remote, "198.51.100.7", 40000);
 
 	return reg;

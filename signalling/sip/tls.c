@@ -1,4 +1,4 @@
-/* signalling/siptls.c  OpenSSL contexts for SIP over TLS: configured or self-signed. */
+/* signalling/sip/tls.c  OpenSSL contexts for SIP over TLS: configured or self-signed. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include "log.h"
-#include "siptls.h"
+#include "sip/tls.h"
 
 /* OpenSSL's error queue as one reason, once (STYLE: convert in the wrapper). */
 static const char *ssl_reason(void)

@@ -1,4 +1,4 @@
-/* signalling/sipauth.h  HTTP digest for SIP (RFC 2617, RFC 3261 s.22): MD5, qop=auth. */
+/* signalling/sip/auth.h  HTTP digest for SIP (RFC 2617, RFC 3261 s.22): MD5, qop=auth. */
 #ifndef LK_SIPAUTH_H
 #define LK_SIPAUTH_H
 

@@ -1,4 +1,4 @@
-/* signalling/registrar.c  The SIP registrar of both roles: bindings, expiry, flows, digest. */
+/* signalling/sip/registrar.c  The SIP registrar of both roles: bindings, expiry, flows, digest. */
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -8,9 +8,9 @@
 #include <re.h>
 
 #include "log.h"
-#include "registrar.h"
-#include "route.h"
-#include "sipauth.h"
+#include "sip/registrar.h"
+#include "call/route.h"
+#include "sip/auth.h"
 
 #define USERS_MAX 32
 #define NONCE_LIFETIME 300	/* seconds before a nonce is stale */

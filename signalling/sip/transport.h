@@ -1,4 +1,4 @@
-/* signalling/siptransport.h  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
+/* signalling/sip/transport.h  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
 #ifndef LK_SIPTRANSPORT_H
 #define LK_SIPTRANSPORT_H
 
@@ -9,16 +9,11 @@
 #include <re.h>
 
 #include "conf.h"
-#include "sipframe.h"
+#include "listen.h"
+#include "sip/frame.h"
 
 struct event_base;
 struct ssl_ctx_st;
-
-enum lk_siptp {
-	LK_SIPTP_UDP = 0,
-	LK_SIPTP_TCP,
-	LK_SIPTP_TLS,
-};
 
 struct lk_sipconn;
 
@@ -31,7 +26,7 @@ struct lk_sipconn;
  * reference; sending on it gives ENOTCONN.
  */
 struct lk_sipflow {
-	enum lk_siptp tp;
+	enum lk_listen_proto tp;
 	struct sa local;
 	struct sa remote;		/* UDP: the source (RFC 3581 rport) */
 	struct lk_sipconn *conn;	/* TCP/TLS, else NULL */
@@ -57,7 +52,6 @@ const char *lk_sipconn_name(char *buf, size_t sz,
 
 /* Close a connection now (reason for the log); NULL or closed is fine. */
 void lk_sipconn_close(struct lk_sipconn *conn, const char *why);
-const char *lk_siptp_name(enum lk_siptp tp);
 
 /*
  * A message that decoded and passed lk_sipmsg_check().  `msg` is the
@@ -122,7 +116,7 @@ int lk_siptransport_send(struct lk_siptransport *tp,
  * never a port of the kernel's choosing.  The flow used is written to
  * `flowp` (with a reference on its connection) when not NULL.
  */
-int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_siptp tpt,
+int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_listen_proto tpt,
 			    const struct sa *dst, const uint8_t *p, size_t n,
 			    struct lk_sipflow *flowp);
 
@@ -133,7 +127,7 @@ int lk_siptransport_send_to(struct lk_siptransport *tp, enum lk_siptp tpt,
  * it fails.
  */
 int lk_siptransport_listen_zone(struct lk_siptransport *tp, int fd,
-				enum lk_siptp tpt, unsigned zone);
+				enum lk_listen_proto tpt, unsigned zone);
 
 /*
  * Called when a TCP/TLS connection closes, for whatever reason, before it
@@ -146,10 +140,19 @@ void lk_siptransport_set_close_handler(struct lk_siptransport *tp,
 
 /* The local address of the UDP socket and of the TCP and TLS listeners. */
 const struct sa *lk_siptransport_local(const struct lk_siptransport *tp,
-				       enum lk_siptp tpt);
+				       enum lk_listen_proto tpt);
 
 void lk_siptransport_stats(const struct lk_siptransport *tp,
 			   struct lk_siptransport_stats *st);
 unsigned lk_siptransport_nconns(const struct lk_siptransport *tp);
+
+/*
+ * "192.0.2.1:5061" ("[2001:db8::1]:5060"): the sent-by of Via and the
+ * host:port of Contact for requests latchkey sends over `proto`: the
+ * listening address and that transport's SIP port.
+ */
+void lk_siptransport_sentby(char *buf, size_t sz,
+			    const struct lk_conf *conf,
+			    enum lk_listen_proto proto);
 
 #endif

@@ -1,4 +1,4 @@
-/* signalling/sip.h  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
+/* signalling/sip/sip.h  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
 #ifndef LK_SIP_H
 #define LK_SIP_H
 
@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "siptransport.h"
+#include "sip/transport.h"
 
 struct event_base;
 struct sip_msg;
@@ -14,7 +14,7 @@ struct lk_listen_set;
 struct lk_media;
 struct lk_sip;
 struct lk_sipflow;
-struct lk_sipst;
+struct lk_sipxact_srv;
 struct lk_siptransport;
 
 /*
@@ -40,27 +40,7 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 		    struct sip_msg *msg);
 
-/*
- * Answer request `msg` from `flow` through its server transaction `st`,
- * or statelessly when `st` is NULL: status, reason, header lines (or
- * NULL), no body.
- */
-void lk_sip_answer(struct lk_siptransport *tp, struct lk_sipst *st,
-		   const struct lk_sipflow *flow, const struct sip_msg *msg,
-		   uint16_t scode, const char *reason, const char *hdrs);
-
 /* Log the counters and the bindings, then close everything.  NULL is fine. */
 void lk_sip_free(struct lk_sip *sip);
-
-/*
- * "192.0.2.1:5061" ("[2001:db8::1]:5060"): the sent-by of Via and the
- * host:port of Contact for requests latchkey sends over `tpt`: the
- * listening address and that transport's SIP port.
- */
-void lk_sip_sentby(char *buf, size_t sz, const struct lk_conf *conf,
-		   enum lk_siptp tpt);
-
-/* sz - 1 random lower-case hex digits (at most 64) and a NUL: tags, IDs. */
-void lk_sip_rand_hex(char *buf, size_t sz);
 
 #endif

@@ -1,4 +1,4 @@
-/* signalling/b2bua.h  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
+/* signalling/sip/b2bua.h  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
 #ifndef LK_B2BUA_H
 #define LK_B2BUA_H
 
@@ -6,14 +6,14 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "siptransport.h"
+#include "sip/transport.h"
 
 struct event_base;
 struct sip_msg;
 struct lk_media;
 struct lk_registrar;
-struct lk_siptrans;
-struct lk_sipst;
+struct lk_sipxact;
+struct lk_sipxact_srv;
 struct lk_zones;
 struct lk_b2bua;
 
@@ -35,7 +35,7 @@ struct lk_b2bua;
  */
 int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 		   const struct lk_conf *conf, struct lk_siptransport *tp,
-		   struct lk_siptrans *ts, struct lk_registrar *reg,
+		   struct lk_sipxact *ts, struct lk_registrar *reg,
 		   struct lk_zones *zs, struct lk_media *media);
 
 /*
@@ -44,7 +44,7 @@ int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
  * was full: answered statelessly).  Returns false for a request the B2BUA
  * does not take (an unknown method outside a dialog): the caller answers.
  */
-bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipst *st,
+bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		      const struct lk_sipflow *flow, struct sip_msg *msg);
 
 /* An ACK that matched no transaction: the ACK of a 2xx, by dialog. */

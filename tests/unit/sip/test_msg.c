@@ -1,4 +1,4 @@
-/* tests/unit/signalling/test_sipmsg.c  latchkey's own header checks and the replies it builds. */
+/* tests/unit/sip/test_msg.c  latchkey's own header checks and the replies it builds. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <re.h>
 
-#include "sipmsg.h"
+#include "sip/msg.h"
 
 static const char *const good[] = {
 	"Via: SIP/2.0/UDP 192.0.2.9:5070;branch=z9hG4bKabc;rport",
