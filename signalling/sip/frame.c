@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip/frame.h"
 
@@ -26,6 +27,45 @@ static size_t header_end(const uint8_t *p, size_t n)
 	}
 
 	return 0;
+}
+
+/*
+ * Is the line p[0..n) (without its LF; a trailing CR is allowed) a SIP
+ * start line?  A Status-Line begins "SIP/2.0 " and three digits; a
+ * Request-Line is a token, a space, a Request-URI without spaces, a space
+ * and "SIP/2.0".  "SIP" is case-insensitive (RFC 3261 s.7.1).
+ */
+static bool start_line(const uint8_t *p, size_t n)
+{
+	static const char ver[] = "SIP/2.0";
+	const size_t vl = sizeof(ver) - 1;
+	size_t i, sp1 = 0, sp2 = 0;
+
+	if (n && p[n - 1] == '\r')
+		--n;
+	if (n >= vl + 4 && !strncasecmp((const char *)p, ver, vl) &&
+	    p[vl] == ' ')
+		return isdigit(p[vl + 1]) && isdigit(p[vl + 2]) &&
+			isdigit(p[vl + 3]);
+	for (i = 0; i < n; i++) {
+		if (p[i] != ' ')
+			continue;
+		if (!sp1)
+			sp1 = i;
+		else if (!sp2)
+			sp2 = i;
+		else
+			return false;
+	}
+	if (!sp1 || !sp2 || sp2 == sp1 + 1 || n - sp2 - 1 != vl)
+		return false;
+	for (i = 0; i < sp1; i++) {
+		/* RFC 3261 s.25.1 token characters. */
+		if (!isalnum(p[i]) && !strchr("-.!%*_+`'~", p[i]))
+			return false;
+	}
+
+	return !strncasecmp((const char *)p + sp2 + 1, ver, vl);
 }
 
 static bool name_is(const uint8_t *p, size_t n, const char *name)
@@ -106,6 +146,7 @@ void lk_sipframe_next(struct lk_sipframe *fr, const uint8_t *p, size_t n,
 {
 	static const uint8_t crlf2[] = "\r\n\r\n";
 	size_t hlen, clen = 0, look;
+	const uint8_t *eol;
 	int err;
 
 	if (!lim)
@@ -140,12 +181,18 @@ void lk_sipframe_next(struct lk_sipframe *fr, const uint8_t *p, size_t n,
 	}
 	/* A start line begins with a method token or "SIP/2.0". */
 	if (!isalpha(p[0])) {
-		fr->kind = LK_SIPFRAME_ERROR;
-		fr->reason = "not a SIP start line";
+		fr->kind = LK_SIPFRAME_NOT_SIP;
+		fr->reason = "no SIP start line";
 		return;
 	}
 
 	look = n < lim->max_header ? n : lim->max_header;
+	eol = memchr(p, '\n', look);
+	if (eol && !start_line(p, (size_t)(eol - p))) {
+		fr->kind = LK_SIPFRAME_NOT_SIP;
+		fr->reason = "no SIP start line";
+		return;
+	}
 	if (memchr(p, '\0', look)) {
 		fr->kind = LK_SIPFRAME_ERROR;
 		fr->reason = "NUL octet in the headers";

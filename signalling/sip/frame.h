@@ -11,6 +11,12 @@
  * mandatory.  RFC 5626 s.4.4.1: a CRLFCRLF between messages is a keep-alive
  * "ping" answered with a CRLF "pong"; a lone CRLF is a pong, ignored.
  *
+ * A stream whose next message does not begin with a SIP start line
+ * (RFC 3261 s.7.1 Request-Line "Method SP Request-URI SP SIP/2.0", s.7.2
+ * Status-Line "SIP/2.0 SP Status-Code ...") is not SIP at all: a port
+ * scan, a TLS handshake on the TCP port, "HELLO".  It gets no reply; the
+ * transport logs it and closes the connection.
+ *
  * The framer is a pure function over the bytes buffered so far, so that a
  * message split across reads, or several in one read, come out the same.
  */
@@ -21,6 +27,7 @@ enum lk_sipframe_kind {
 	LK_SIPFRAME_PING,	/* CRLFCRLF: answer "\r\n"; consume `len` */
 	LK_SIPFRAME_PONG,	/* CRLF: consume `len`, nothing else */
 	LK_SIPFRAME_ERROR,	/* the stream cannot be framed: close it */
+	LK_SIPFRAME_NOT_SIP,	/* no SIP start line: not SIP, close it */
 };
 
 struct lk_sipframe_limits {
@@ -36,7 +43,7 @@ struct lk_sipframe {
 	enum lk_sipframe_kind kind;
 	size_t len;		/* octets to consume */
 	size_t hdr_len;		/* MESSAGE: octets up to and with CRLFCRLF */
-	const char *reason;	/* ERROR: fixed text for logs and counters */
+	const char *reason;	/* ERROR, NOT_SIP: fixed text for logs */
 };
 
 /*

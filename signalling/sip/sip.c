@@ -226,7 +226,7 @@ void lk_sip_free(struct lk_sip *sip)
 		lk_info("SIP counters: received udp=%llu stream=%llu "
 			"options=%llu keepalive ping=%llu pong=%llu; "
 			"dropped undecodable=%llu unroutable=%llu; "
-			"rejected=%llu framing=%llu oversize=%llu "
+			"rejected=%llu framing=%llu not_sip=%llu oversize=%llu "
 			"methods=%llu; connections in=%llu out=%llu "
 			"refused=%llu idle=%llu failed=%llu; "
 			"transactions=%llu retransmissions=%llu; "
@@ -242,6 +242,7 @@ void lk_sip_free(struct lk_sip *sip)
 			(unsigned long long)ts.drop_unroutable,
 			(unsigned long long)ts.rejected,
 			(unsigned long long)ts.framing_errors,
+			(unsigned long long)ts.not_sip,
 			(unsigned long long)ts.oversize,
 			(unsigned long long)sip->methods_rejected,
 			(unsigned long long)ts.conn_in,

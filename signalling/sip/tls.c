@@ -21,6 +21,61 @@ static const char *ssl_reason(void)
 	return r ? r : "unknown OpenSSL error";
 }
 
+const char *lk_siptls_error_text(char *buf, size_t sz, unsigned long sslerr,
+				 int sockerr, bool tls)
+{
+	const char *r;
+
+	if (!sz)
+		return buf;
+	/*
+	 * libevent's OpenSSL bufferevent queues SSL_get_error()'s code (no
+	 * library part) before the errors of OpenSSL's queue: for
+	 * SSL_ERROR_SYSCALL, a reset or an EOF, the cause is errno.
+	 */
+	if (sslerr && !ERR_GET_LIB(sslerr)) {
+		switch (sslerr) {
+
+		case SSL_ERROR_SYSCALL:
+			sslerr = 0;
+			break;
+		case SSL_ERROR_ZERO_RETURN:
+			snprintf(buf, sz, "closed by the peer (TLS "
+				 "close_notify)");
+			return buf;
+		default:
+			snprintf(buf, sz, "TLS: SSL_get_error() %lu", sslerr);
+			return buf;
+		}
+	}
+	/* OpenSSL puts a failed read() or write() in its queue as ERR_LIB_SYS. */
+	if (sslerr && ERR_GET_LIB(sslerr) == ERR_LIB_SYS) {
+		sockerr = ERR_GET_REASON(sslerr);
+		sslerr = 0;
+	}
+	if (sslerr) {
+		r = ERR_reason_error_string(sslerr);
+		if (r) {
+			snprintf(buf, sz, "TLS: %s", r);
+		}
+		else {
+			char e[128];
+
+			ERR_error_string_n(sslerr, e, sizeof(e));
+			snprintf(buf, sz, "TLS: %s", e);
+		}
+	}
+	else if (sockerr) {
+		snprintf(buf, sz, "%s", strerror(sockerr));
+	}
+	else {
+		snprintf(buf, sz, "closed by the peer (EOF)%s",
+			 tls ? " without TLS close_notify" : "");
+	}
+
+	return buf;
+}
+
 static int add_ext(X509 *crt, int nid, const char *value)
 {
 	X509V3_CTX v3;

@@ -2,6 +2,7 @@
 #ifndef LK_SIPTLS_H
 #define LK_SIPTLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -25,5 +26,17 @@ int lk_siptls_server_ctx(struct ssl_ctx_st **ctxp, const struct lk_conf *conf,
  * peer's certificate yet (lab use); the next step names a CA file.
  */
 int lk_siptls_client_ctx(struct ssl_ctx_st **ctxp);
+
+/*
+ * What happened to a TCP or TLS connection that failed, in words, in
+ * `buf`: the OpenSSL reason of `sslerr` (the error libevent's OpenSSL
+ * bufferevent took from the queue, 0: none) as "TLS: <reason>"; a system
+ * error inside it, or `sockerr` (errno) when there is no OpenSSL error,
+ * as strerror() says it ("Connection reset by peer"); neither as "closed
+ * by the peer (EOF)", and for TLS "without close_notify" (RFC 8446 s.6.1).
+ * Never NULL or "(null)".
+ */
+const char *lk_siptls_error_text(char *buf, size_t sz, unsigned long sslerr,
+				 int sockerr, bool tls);
 
 #endif

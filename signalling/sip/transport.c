@@ -17,6 +17,7 @@
 #include "log.h"
 #include "portalloc.h"
 #include "sip/msg.h"
+#include "sip/tls.h"
 #include "sip/transport.h"
 
 struct lk_sipconn {
@@ -332,6 +333,24 @@ static void stream_error(struct lk_sipconn *conn, const struct lk_sipframe *fr,
 }
 
 /*
+ * A stream that does not carry SIP (lk_sipframe_next() said NOT_SIP): no
+ * reply, since there is no request to answer; log it with the peer's
+ * address, rate-limited (a scanner may send thousands), and close now.
+ */
+static void stream_not_sip(struct lk_sipconn *conn, const struct lk_sipframe *fr)
+{
+	struct lk_siptransport *tp = conn->tp;
+	char ab[64];
+
+	++tp->st.not_sip;
+	lk_warn_limited("SIP %s %s: not SIP (%s); closing the connection "
+			"(%llu so far)", lk_listen_proto_name(conn->tpt),
+			sa_text(ab, sizeof(ab), &conn->remote), fr->reason,
+			(unsigned long long)tp->st.not_sip);
+	conn_close(conn, "not SIP");
+}
+
+/*
  * Frame and hand up every whole message buffered.  A budget of 32
  * messages per wake-up (libuv's count = 32) keeps one busy connection from
  * starving the loop; the rest waits for the next read event.
@@ -367,6 +386,10 @@ static void conn_read(struct bufferevent *bev, void *arg)
 			break;
 		if (fr.kind == LK_SIPFRAME_ERROR) {
 			stream_error(conn, &fr, p);
+			break;
+		}
+		if (fr.kind == LK_SIPFRAME_NOT_SIP) {
+			stream_not_sip(conn, &fr);
 			break;
 		}
 		if (fr.kind == LK_SIPFRAME_PING) {
@@ -424,14 +447,18 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
+		int sockerr = EVUTIL_SOCKET_ERROR();
+		char why[160];
+
 		sslerr = conn->tpt == LK_LISTEN_TLS ?
 			bufferevent_get_openssl_error(bev) : 0;
 		if (conn->outgoing)
 			++tp->st.conn_failed;
-		lk_warn_limited("SIP %s %s: %s%s%s", lk_listen_proto_name(conn->tpt),
-				sa_text(ab, sizeof(ab), &conn->remote), sslerr ? "TLS: " : "",
-				sslerr ? ERR_reason_error_string(sslerr) :
-				strerror(EVUTIL_SOCKET_ERROR()),
+		lk_warn_limited("SIP %s %s: %s%s", lk_listen_proto_name(conn->tpt),
+				sa_text(ab, sizeof(ab), &conn->remote),
+				lk_siptls_error_text(why, sizeof(why), sslerr,
+						     sockerr,
+						     conn->tpt == LK_LISTEN_TLS),
 				conn->outgoing ? " (outgoing)" : "");
 		conn_close(conn, "error");
 		return;

@@ -84,6 +84,7 @@ struct lk_siptransport_stats {
 	uint64_t drop_unroutable;	/* no usable Via, bad response */
 	uint64_t rejected;		/* answered 400/483/505/513 here */
 	uint64_t framing_errors;	/* streams closed for bad framing */
+	uint64_t not_sip;		/* streams closed: no SIP start line */
 	uint64_t oversize;		/* over the message limit */
 	uint64_t conn_in, conn_out, conn_refused, conn_idle, conn_failed;
 	uint64_t send_errors;

@@ -109,6 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		if (fr.len > size - off)
 			abort();	/* the framer overran its input */
+		if (fr.kind == LK_SIPFRAME_NOT_SIP) {
+			if (fr.len || fr.hdr_len || !fr.reason)
+				abort();	/* nothing of it is SIP */
+			break;
+		}
 		if (fr.kind == LK_SIPFRAME_ERROR) {
 			if (fr.hdr_len)
 				one_message(data + off, fr.hdr_len, false);

@@ -136,10 +136,53 @@ static void binary_and_nul_are_errors(void **state)
 	static const char m[] = "OPTIONS sip:a@b SIP/2.0\r\nX: a\0b\r\n\r\n";
 	struct lk_sipframe fr;
 
-	frame(&fr, "\x16\x03\x01", 3);
-	assert_int_equal(LK_SIPFRAME_ERROR, fr.kind);
+	frame(&fr, "\x16\x03\x01", 3);	/* a TLS ClientHello */
+	assert_int_equal(LK_SIPFRAME_NOT_SIP, fr.kind);
 	frame(&fr, m, sizeof(m) - 1);
 	assert_int_equal(LK_SIPFRAME_ERROR, fr.kind);
+}
+
+/*
+ * Issue 9: "HELLO\r\n\r\n" on the TCP port is not SIP, not a SIP
+ * request without Content-Length; the first line decides, once it is whole.
+ */
+static void a_stream_without_a_start_line_is_not_sip(void **state)
+{
+	static const char *const not_sip[] = {
+		"HELLO\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"OPTIONS sip:a@b\r\n\r\n",
+		"OPTIONS sip:a@b SIP/2.0 x\r\n\r\n",
+		"OPTIONS  SIP/2.0\r\n\r\n",
+		"OPT(ONS sip:a@b SIP/2.0\r\n\r\n",
+		"SIP/2.0 OK\r\n\r\n",
+		"HELLO\n",
+	};
+	static const char *const sip[] = {
+		"OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\n",
+		"FROB sip:a@b sip/2.0\r\nContent-Length: 0\r\n\r\n",
+		"SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+		"SIP/2.0 180 Ringing\nl: 0\n\n",
+	};
+	struct lk_sipframe fr;
+	size_t i;
+
+	for (i = 0; i < sizeof(not_sip) / sizeof(not_sip[0]); i++) {
+		frame(&fr, not_sip[i], strlen(not_sip[i]));
+		assert_int_equal(LK_SIPFRAME_NOT_SIP, fr.kind);
+		assert_non_null(strstr(fr.reason, "start line"));
+	}
+	for (i = 0; i < sizeof(sip) / sizeof(sip[0]); i++) {
+		frame(&fr, sip[i], strlen(sip[i]));
+		assert_int_equal(LK_SIPFRAME_MESSAGE, fr.kind);
+	}
+	/* Until its LF arrives a first line may still become a start line. */
+	frame(&fr, "HELLO", 5);
+	assert_int_equal(LK_SIPFRAME_MORE, fr.kind);
+	/* A real request without Content-Length stays a framing error (400). */
+	frame(&fr, "OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n\r\n", 35);
+	assert_int_equal(LK_SIPFRAME_ERROR, fr.kind);
+	assert_non_null(strstr(fr.reason, "Content-Length"));
 }
 
 int main(void)
@@ -153,6 +196,7 @@ int main(void)
 		cmocka_unit_test(compact_and_odd_content_length),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(binary_and_nul_are_errors),
+		cmocka_unit_test(a_stream_without_a_start_line_is_not_sip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
