@@ -134,7 +134,7 @@ static int run(const struct lk_conf *conf)
 
  out:
 	lk_ng_free(ng);
-	lk_sip_free(sip);
+	mem_deref(sip);
 	lk_media_free(media);
 	if (sigint)
 		event_free(sigint);

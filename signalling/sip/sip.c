@@ -132,6 +132,8 @@ static void expiry_tick(evutil_socket_t fd, short what, void *arg)
 	lk_registrar_expire(sip->registrar, lk_clock_s());
 }
 
+static void sip_destructor(void *arg);
+
 int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		 const struct lk_conf *conf, struct lk_listen_set *listeners,
 		 struct lk_media *media, char *errbuf, size_t errsz)
@@ -143,7 +145,7 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 
 	if (!sipp || !base || !conf || !listeners || !media)
 		return EINVAL;
-	sip = calloc(1, sizeof(*sip));
+	sip = mem_zalloc(sizeof(*sip), sip_destructor);
 	if (!sip)
 		return ENOMEM;
 	sip->conf = conf;
@@ -206,19 +208,19 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		close(tcfg.tcp_fd);
 	if (tcfg.tls_fd >= 0)
 		close(tcfg.tls_fd);
-	lk_sip_free(sip);
+	mem_deref(sip);
 
 	return err;
 }
 
-void lk_sip_free(struct lk_sip *sip)
+/* Log the counters and the bindings, then close everything. */
+static void sip_destructor(void *arg)
 {
+	struct lk_sip *sip = arg;
 	struct lk_siptransport_stats ts;
 	struct lk_sipxact_stats xs;
 	struct lk_registrar_stats rs;
 
-	if (!sip)
-		return;
 	if (sip->transport) {
 		lk_siptransport_stats(sip->transport, &ts);
 		lk_sipxact_stats(sip->trans, &xs);
@@ -300,5 +302,4 @@ void lk_sip_free(struct lk_sip *sip)
 		SSL_CTX_free(sip->tls_server);
 	if (sip->tls_client)
 		SSL_CTX_free(sip->tls_client);
-	free(sip);
 }

@@ -25,7 +25,8 @@ struct lk_siptransport;
  * expiry timer, and the B2BUA, whose calls take their media through
  * `media`.  Requests latchkey does not take get 405 (methods of RFC 3261
  * and its extensions) or 501 (unknown ones) with Allow.  On failure
- * `errbuf` says why.
+ * `errbuf` says why.  The caller releases *sipp with mem_deref(), which
+ * logs the counters and the bindings, then closes everything.
  */
 int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		 const struct lk_conf *conf, struct lk_listen_set *listeners,
@@ -39,8 +40,5 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
  */
 void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
 		    struct sip_msg *msg);
-
-/* Log the counters and the bindings, then close everything.  NULL is fine. */
-void lk_sip_free(struct lk_sip *sip);
 
 #endif
