@@ -11,28 +11,23 @@
 #include "log.h"
 #include "media.h"
 #include "sip/registrar.h"
+#include "call/call.h"
 #include "call/route.h"
 #include "sip/msg.h"
 #include "sip/transaction.h"
-#include "sip/zone.h"
 
 #define SDP_MAX		16384		/* a rewritten SDP body */
 #define SWEEP_S		5		/* media-session check, seconds */
 
-enum { SIDE_A = 0, SIDE_B = 1 };
+/* Side A is the caller's dialog (we are its UAS), B ours to the callee. */
+enum { SIDE_A = LK_SIGCALL_A, SIDE_B = LK_SIGCALL_B };
 
-enum call_state {
-	CALL_CALLING = 0,		/* INVITE sent to B, no final yet */
-	CALL_CONFIRMED,			/* 2xx passed to A */
-	CALL_ENDED,
-};
-
-struct call;
+struct b2bcall;
 
 /* One of our two dialogs: what we need to send in it and to match it. */
 struct side {
 	struct le he;			/* in b->dialogs, by Call-ID */
-	struct call *call;
+	struct b2bcall *call;
 	struct lk_sipflow flow;		/* where its requests go */
 	char *callid;
 	char *ltag, *rtag;		/* our tag, the peer's tag */
@@ -42,27 +37,30 @@ struct side {
 	bool zone;			/* the peer is a traversal zone */
 };
 
-struct call {
+struct b2bcall {
 	struct le le;			/* in b->calls */
 	struct lk_b2bua *b;
 	unsigned id;
-	enum call_state state;
+	struct lk_sigcall sc;		/* the state, decided in call/call.c */
 	struct side s[2];
 	char media_id[48];		/* the media core's call-id */
 	bool media;			/* a media session exists */
 	uint64_t started;		/* monotonic seconds */
 	char what[200];			/* "sip:bob@x -> sip:alice@y" */
 
-	/* The INVITE in progress (the first one, or a re-INVITE). */
-	int iside;			/* the side it came from */
-	struct lk_sipxact_srv *ist;		/* its server transaction */
+	/*
+	 * The INVITE in progress (the first one, or a re-INVITE), from the
+	 * side lk_sigcall_offerer() names.
+	 */
+	struct lk_sipxact_srv *ist;	/* its server transaction */
 	struct sip_msg *imsg;
-	struct lk_sipxact_cli *ict;		/* ours to the other side (a ref) */
-	bool ipending;			/* no final response to it yet */
+	struct lk_sipxact_cli *ict;	/* ours to the other side (a ref) */
 	char ibranch[40];
 	char *iruri;
 	uint32_t icseq;
-	bool got_1xx, got_2xx, final_sent, cancel_pending, cancelled;
+	bool got_2xx;			/* later 2xx are retransmissions */
+	const struct sip_msg *resp;	/* the response being handled */
+	char warn[300];			/* Warning lines for the next reject */
 	struct mbuf *ack;		/* the ACK for the other side's 2xx */
 	char *answer;			/* the rewritten answer SDP, for 2xx */
 	size_t answer_len;
@@ -74,7 +72,7 @@ struct lk_b2bua {
 	struct lk_siptransport *tp;
 	struct lk_sipxact *ts;
 	struct lk_registrar *reg;
-	struct lk_zones *zs;
+	struct lk_b2bua_zones zones;	/* routing's window on the zones */
 	struct lk_media *media;
 	struct list calls;
 	struct hash *dialogs;
@@ -123,7 +121,7 @@ static void ist_end(struct lk_sipxact_srv *st, int err, void *arg);
 
 static void call_destructor(void *arg)
 {
-	struct call *call = arg;
+	struct b2bcall *call = arg;
 
 	list_unlink(&call->le);
 	side_reset(&call->s[SIDE_A]);
@@ -188,17 +186,16 @@ static void leg_sum_h(const struct lk_media_leg_info *leg, void *arg)
 		ls->len += (size_t)n;
 }
 
-static void call_end(struct call *call, const char *why)
+/* The call ended (lk_sigcall_end()): media, log, and out of the tables. */
+static void op_ended(struct lk_sigcall *sc, const char *why)
 {
+	struct b2bcall *call = lk_sigcall_arg(sc);
 	struct lk_b2bua *b = call->b;
 	struct lk_media_call_info info;
 	struct lk_media_str cid;
 	struct leg_sum ls;
 	const char *reason;
 
-	if (call->state == CALL_ENDED)
-		return;
-	call->state = CALL_ENDED;
 	memset(&ls, 0, sizeof(ls));
 	if (call->media) {
 		cid.p = call->media_id;
@@ -214,7 +211,6 @@ static void call_end(struct call *call, const char *why)
 	--b->st.active;
 	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
-	call->ipending = false;
 	if (call->ist) {
 		lk_sipxact_set_handler(call->ist, NULL, NULL);
 		call->ist = NULL;
@@ -229,13 +225,13 @@ static void call_end(struct call *call, const char *why)
  * Sending
  */
 
-/* Answer the INVITE in progress (on side call->iside). */
-static int invite_reply(struct call *call, uint16_t scode,
+/* Answer the INVITE in progress (from side lk_sigcall_offerer()). */
+static int invite_reply(struct b2bcall *call, uint16_t scode,
 			const char *reason, const char *extra,
 			const char *sdp, size_t sdp_len)
 {
 	struct lk_b2bua *b = call->b;
-	struct side *x = &call->s[call->iside];
+	struct side *x = &call->s[lk_sigcall_offerer(&call->sc)];
 	char hdrs[512], contact[128];
 	struct mbuf *mb = NULL;
 	int err;
@@ -255,8 +251,6 @@ static int invite_reply(struct call *call, uint16_t scode,
 		return err;
 	err = lk_sipxact_reply(call->ist, scode, mb);
 	mem_deref(mb);
-	if (scode >= 200)
-		call->final_sent = true;
 	if (scode >= 300 && call->ist) {
 		/* The transaction absorbs the ACK; we are done with it. */
 		lk_sipxact_set_handler(call->ist, NULL, NULL);
@@ -336,7 +330,7 @@ static int side_request(struct side *s, const char *method,
 }
 
 /* The ACK of the other side's 2xx to our INVITE (RFC 3261 s.13.2.2.4). */
-static int send_ack(struct call *call, struct side *y)
+static int send_ack(struct b2bcall *call, struct side *y)
 {
 	struct lk_b2bua *b = call->b;
 	char sb[80], branch[40];
@@ -369,7 +363,7 @@ static int send_ack(struct call *call, struct side *y)
 }
 
 /* CANCEL our INVITE to side y (RFC 3261 s.9.1): same branch, R-URI. */
-static void send_cancel(struct call *call, struct side *y)
+static void send_cancel(struct b2bcall *call, struct side *y)
 {
 	struct lk_b2bua *b = call->b;
 	char sb[80];
@@ -387,7 +381,7 @@ static void send_cancel(struct call *call, struct side *y)
 	r.from = y->luri;
 	r.from_tag = y->ltag;
 	r.to = y->ruri;
-	r.to_tag = call->iside == SIDE_A ? NULL : y->rtag;
+	r.to_tag = lk_sigcall_reoffering(&call->sc) ? y->rtag : NULL;
 	r.callid = y->callid;
 	r.cseq = call->icseq;
 	if (lk_sipmsg_request(&mb, &r))
@@ -396,7 +390,7 @@ static void send_cancel(struct call *call, struct side *y)
 	mem_deref(mb);
 }
 
-static void send_bye(struct call *call, int side)
+static void send_bye(struct b2bcall *call, int side)
 {
 	struct side *s = &call->s[side];
 
@@ -425,7 +419,7 @@ static bool is_sdp(const struct sip_msg *msg)
  * does).  Control: the Expressway waits until it receives media (seed,
  * N), so the Control sends to its SDP address at once (trust address).
  */
-static unsigned media_flags(const struct call *call, int from)
+static unsigned media_flags(const struct b2bcall *call, int from)
 {
 	const struct lk_conf *conf = call->b->conf;
 	unsigned flags = 0;
@@ -444,7 +438,7 @@ static unsigned media_flags(const struct call *call, int from)
 }
 
 /* Offer or answer through the media core; on failure a SIP status. */
-static int media_sdp(struct call *call, enum lk_media_op op, int from,
+static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 		     const struct sip_msg *msg, size_t *lenp,
 		     uint16_t *scodep, const char **reasonp, char *warn,
 		     size_t wsz)
@@ -519,7 +513,7 @@ static int media_sdp(struct call *call, enum lk_media_op op, int from,
  */
 
 /* The early answer, for a 2xx that comes without SDP (RFC 3261 s.13.2.1). */
-static void keep_answer(struct call *call, size_t len)
+static void keep_answer(struct b2bcall *call, size_t len)
 {
 	call->answer = mem_deref(call->answer);
 	call->answer_len = 0;
@@ -545,180 +539,238 @@ static bool warning_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	return false;
 }
 
-static void invite_resp(int err, const struct sip_msg *msg, void *arg)
+/*
+ * The operations the call state machine (call/call.c) asks of our two
+ * dialogs.  The response being handled, if any, is call->resp; Warning
+ * lines for a reject are call->warn.
+ */
+
+/* B's provisional, with its early answer if it has SDP (s.13.2.1). */
+static void op_ringing(struct lk_sigcall *sc, enum lk_sigcall_side side,
+		       uint16_t code)
 {
-	struct call *call = arg;
-	struct lk_b2bua *b = call->b;
-	int y = !call->iside;
-	struct side *ys = &call->s[y];
-	bool initial = call->state == CALL_CALLING;
+	struct b2bcall *call = lk_sigcall_arg(sc);
+	const struct sip_msg *msg = call->resp;
+	int answerer = !side;
 	char warn[256], reason[64];
-	const char *why;
-	uint16_t scode;
 	size_t len = 0;
 
-	mem_ref(call);
-	if (err) {
-		call->ipending = false;
-		lk_sipxact_cli_abandon(call->ict);
-		call->ict = NULL;
-		scode = err == ETIMEDOUT ? 408 : 503;
-		why = err == ETIMEDOUT ? "Request Timeout" :
-			"Service Unavailable";
-		snprintf(warn, sizeof(warn), "Warning: 399 latchkey \"%s: "
-			 "%s\"\r\n", side_name(y), err == ETIMEDOUT ?
-			 "no answer" : strerror(err));
-		lk_warn("call %u (%s): INVITE to %s: %s", call->id, call->what,
-			side_name(y), err == ETIMEDOUT ? "no final response"
-			: strerror(err));
-		if (!call->final_sent)
-			invite_reply(call, scode, why, warn, NULL, 0);
-		if (initial) {
-			++b->st.failed;
-			call_end(call, "no answer from the callee");
-		}
-		goto out;
+	if (!msg)
+		return;
+	if (is_sdp(msg) && call->s[answerer].rtag) {
+		uint16_t sc2;
+		const char *rs;
+
+		if (media_sdp(call, LK_MEDIA_ANSWER, answerer, msg, &len, &sc2,
+			      &rs, warn, sizeof(warn)))
+			len = 0;
+		else
+			keep_answer(call, len);
 	}
-	if (msg->scode < 200) {
-		/* Any provisional, 100 included, lets a CANCEL go (s.9.1). */
-		call->got_1xx = true;
-		if (call->cancel_pending) {
-			call->cancel_pending = false;
-			send_cancel(call, ys);
-			goto out;
-		}
-		if (msg->scode == 100)
-			goto out;
-		if (initial && !ys->rtag && pl_isset(&msg->to.tag))
-			pl_strdup(&ys->rtag, &msg->to.tag);
-		if (call->final_sent)
-			goto out;
-		if (is_sdp(msg) && ys->rtag) {
-			uint16_t sc;
-			const char *rs;
+	re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
+	invite_reply(call, code, reason, NULL, call->b->sdpbuf, len);
+}
 
-			if (media_sdp(call, LK_MEDIA_ANSWER, y, msg, &len, &sc,
-				      &rs, warn, sizeof(warn)))
-				len = 0;
-			else
-				keep_answer(call, len);
+/* B's 2xx to the offerer, its SDP through the media core first. */
+static int op_answer(struct lk_sigcall *sc, enum lk_sigcall_side side)
+{
+	struct b2bcall *call = lk_sigcall_arg(sc);
+	struct lk_b2bua *b = call->b;
+	const struct sip_msg *msg = call->resp;
+	int answerer = !side;
+	char warn[256], reason[64];
+	size_t len = 0;
+
+	if (!msg)
+		return EINVAL;
+	if (is_sdp(msg)) {
+		uint16_t sc2;
+		const char *rs;
+		int err;
+
+		err = media_sdp(call, LK_MEDIA_ANSWER, answerer, msg, &len,
+				&sc2, &rs, warn, sizeof(warn));
+		if (err) {
+			invite_reply(call, sc2, rs, warn, NULL, 0);
+			if (!lk_sigcall_reoffering(sc))
+				++b->st.failed;
+			return err;
 		}
-		re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
-		invite_reply(call, msg->scode, reason, NULL, b->sdpbuf, len);
-		goto out;
 	}
-	if (msg->scode < 300) {
-		if (call->got_2xx) {
-			send_ack(call, ys);	/* a retransmission (s.13.2.2.4) */
-			goto out;
-		}
-		call->got_2xx = true;
-		call->ipending = false;	/* ict stays: 2xx retransmissions */
-		if (!ys->rtag && pl_isset(&msg->to.tag))
-			pl_strdup(&ys->rtag, &msg->to.tag);
-		{
-			const struct sip_hdr *h = sip_msg_hdr(msg,
-							      SIP_HDR_CONTACT);
-			struct sip_addr addr;
-
-			if (h && !sip_addr_decode(&addr, &h->val)) {
-				ys->target = mem_deref(ys->target);
-				pl_strdup(&ys->target, &addr.auri);
-			}
-		}
-		if (!ys->rtag) {
-			send_ack(call, ys);
-			invite_reply(call, 502, "Bad Gateway", "Warning: 399 "
-				     "latchkey \"the callee's 2xx has no To "
-				     "tag\"\r\n", NULL, 0);
-			call_end(call, "a 2xx without To tag");
-			goto out;
-		}
-		send_ack(call, ys);
-		if (call->cancelled || call->final_sent) {
-			/* CANCEL and 2xx crossed (s.9.1): end what began. */
-			send_bye(call, y);
-			if (initial)
-				call_end(call, "cancelled (the callee "
-					 "answered as the CANCEL crossed)");
-			goto out;
-		}
-		if (is_sdp(msg)) {
-			uint16_t sc;
-			const char *rs;
-
-			if (media_sdp(call, LK_MEDIA_ANSWER, y, msg, &len, &sc,
-				      &rs, warn, sizeof(warn))) {
-				invite_reply(call, sc, rs, warn, NULL, 0);
-				send_bye(call, y);
-				if (initial) {
-					++b->st.failed;
-					call_end(call, "the callee's answer "
-						 "was refused by the media "
-						 "core");
-				}
-				goto out;
-			}
-		}
-		else if (call->answer) {
-			memcpy(b->sdpbuf, call->answer, call->answer_len);
-			len = call->answer_len;
-		}
-		re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
-		if (initial) {
-			++b->st.answered;
-			call->state = CALL_CONFIRMED;
-			lk_info("call %u (%s): answered (%u %s)%s", call->id,
-				call->what, msg->scode, reason,
-				len ? "; media through the relay" : "");
-		}
-		invite_reply(call, msg->scode, reason, NULL, b->sdpbuf, len);
-		goto out;
+	else if (call->answer) {
+		memcpy(b->sdpbuf, call->answer, call->answer_len);
+		len = call->answer_len;
 	}
+	re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
+	if (!lk_sigcall_reoffering(sc)) {
+		++b->st.answered;
+		lk_info("call %u (%s): answered (%u %s)%s", call->id,
+			call->what, msg->scode, reason,
+			len ? "; media through the relay" : "");
+	}
+	invite_reply(call, msg->scode, reason, NULL, b->sdpbuf, len);
 
-	/* 300-699: the transaction sent the ACK (s.17.1.1.3). */
-	call->ipending = false;
+	return 0;
+}
+
+static void op_reject(struct lk_sigcall *sc, enum lk_sigcall_side side,
+		      uint16_t code, const char *reason)
+{
+	struct b2bcall *call = lk_sigcall_arg(sc);
+
+	invite_reply(call, code, reason, call->warn[0] ? call->warn : NULL,
+		     NULL, 0);
+	call->warn[0] = '\0';
+}
+
+static void op_ack(struct lk_sigcall *sc, enum lk_sigcall_side side)
+{
+	struct b2bcall *call = lk_sigcall_arg(sc);
+
+	send_ack(call, &call->s[side]);
+}
+
+static void op_cancel(struct lk_sigcall *sc, enum lk_sigcall_side side)
+{
+	struct b2bcall *call = lk_sigcall_arg(sc);
+
+	send_cancel(call, &call->s[side]);
+}
+
+static void op_bye(struct lk_sigcall *sc, enum lk_sigcall_side side)
+{
+	send_bye(lk_sigcall_arg(sc), side);
+}
+
+static const struct lk_sigcall_ops sip_legs = {
+	.ringing = op_ringing,
+	.answer = op_answer,
+	.reject = op_reject,
+	.ack = op_ack,
+	.cancel = op_cancel,
+	.bye = op_bye,
+	.ended = op_ended,
+};
+
+/*
+ * Our INVITE's responses (initial or re-INVITE), RFC 3261 s.13.2.2: each
+ * kind in a function of its own, the decisions in call/call.c.
+ */
+
+/* No final response (Timer B) or the transport failed: 408 or 503. */
+static void invite_failed(struct b2bcall *call, int err)
+{
+	int callee = !lk_sigcall_offerer(&call->sc);
+
+	lk_sipxact_cli_abandon(call->ict);
+	call->ict = NULL;
+	snprintf(call->warn, sizeof(call->warn), "Warning: 399 latchkey "
+		 "\"%s: %s\"\r\n", side_name(callee), err == ETIMEDOUT ?
+		 "no answer" : strerror(err));
+	lk_warn("call %u (%s): INVITE to %s: %s", call->id, call->what,
+		side_name(callee), err == ETIMEDOUT ? "no final response" :
+		strerror(err));
+	if (!lk_sigcall_reoffering(&call->sc))
+		++call->b->st.failed;
+	lk_sigcall_refused(&call->sc, err == ETIMEDOUT ? 408 : 503,
+			   err == ETIMEDOUT ? "Request Timeout" :
+			   "Service Unavailable", "no answer from the callee");
+}
+
+static void invite_1xx(struct b2bcall *call, const struct sip_msg *msg)
+{
+	struct side *callee = &call->s[!lk_sigcall_offerer(&call->sc)];
+
+	if (msg->scode > 100 && !lk_sigcall_reoffering(&call->sc) &&
+	    !callee->rtag && pl_isset(&msg->to.tag))
+		pl_strdup(&callee->rtag, &msg->to.tag);
+	lk_sigcall_provisional(&call->sc, msg->scode);
+}
+
+static void invite_2xx(struct b2bcall *call, const struct sip_msg *msg)
+{
+	struct side *callee = &call->s[!lk_sigcall_offerer(&call->sc)];
+	const struct sip_hdr *h;
+	struct sip_addr addr;
+
+	if (call->got_2xx) {
+		send_ack(call, callee);	/* a retransmission (s.13.2.2.4) */
+		return;
+	}
+	call->got_2xx = true;		/* ict stays: 2xx retransmissions */
+	if (!callee->rtag && pl_isset(&msg->to.tag))
+		pl_strdup(&callee->rtag, &msg->to.tag);
+	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (h && !sip_addr_decode(&addr, &h->val)) {
+		callee->target = mem_deref(callee->target);
+		pl_strdup(&callee->target, &addr.auri);
+	}
+	if (!callee->rtag) {
+		/* No dialog to acknowledge in or to end: refuse it here. */
+		send_ack(call, callee);
+		snprintf(call->warn, sizeof(call->warn), "Warning: 399 "
+			 "latchkey \"the callee's 2xx has no To tag\"\r\n");
+		lk_sigcall_fail(&call->sc, 502, "Bad Gateway",
+				"a 2xx without To tag");
+		return;
+	}
+	lk_sigcall_answered(&call->sc);
+}
+
+/* 300-699: the transaction sent the ACK (s.17.1.1.3). */
+static void invite_final_error(struct b2bcall *call, const struct sip_msg *msg)
+{
+	char reason[64], why[120];
+	bool cancelled = lk_sigcall_cancelled(&call->sc);
+
 	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
 	re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
 	/* The callee's (or the next relay's) reasons go back with it. */
-	warn[0] = '\0';
-	sip_msg_hdr_apply(msg, true, SIP_HDR_WARNING, warning_h, warn);
-	if (!call->final_sent)
-		invite_reply(call, msg->scode, reason, warn[0] ? warn : NULL,
-			     NULL, 0);
-	if (initial) {
-		char why2[120];
+	call->warn[0] = '\0';
+	sip_msg_hdr_apply(msg, true, SIP_HDR_WARNING, warning_h, call->warn);
+	if (!lk_sigcall_reoffering(&call->sc) && !cancelled)
+		++call->b->st.failed;
+	snprintf(why, sizeof(why), "%s: %u %s", cancelled ? "cancelled" :
+		 "refused by the callee", msg->scode, reason);
+	lk_sigcall_refused(&call->sc, msg->scode, reason, why);
+}
 
-		if (!call->cancelled)
-			++b->st.failed;
-		snprintf(why2, sizeof(why2), "%s: %u %s", call->cancelled ?
-			 "cancelled" : "refused by the callee", msg->scode,
-			 reason);
-		call_end(call, why2);
-	}
+static void invite_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct b2bcall *call = arg;
 
- out:
+	mem_ref(call);
+	call->resp = msg;
+	if (err)
+		invite_failed(call, err);
+	else if (msg->scode < 200)
+		invite_1xx(call, msg);
+	else if (msg->scode < 300)
+		invite_2xx(call, msg);
+	else
+		invite_final_error(call, msg);
+	call->resp = NULL;
+	call->warn[0] = '\0';
 	mem_deref(call);
 }
 
 /* The server transaction of the INVITE in progress ended. */
 static void ist_end(struct lk_sipxact_srv *st, int err, void *arg)
 {
-	struct call *call = arg;
+	struct b2bcall *call = arg;
 
 	if (call->ist != st)
 		return;
 	call->ist = NULL;
 	call->imsg = mem_deref(call->imsg);
-	if (err == ETIMEDOUT && call->state == CALL_CONFIRMED &&
+	if (err == ETIMEDOUT &&
+	    lk_sigcall_state(&call->sc) == LK_SIGCALL_CONNECTED &&
 	    call->got_2xx) {
 		lk_warn("call %u (%s): %s never acknowledged our 2xx; "
 			"BYE to both sides", call->id, call->what,
-			side_name(call->iside));
-		send_bye(call, SIDE_A);
-		send_bye(call, SIDE_B);
-		call_end(call, "no ACK for the 2xx");
+			side_name(lk_sigcall_offerer(&call->sc)));
+		lk_sigcall_terminate(&call->sc, "no ACK for the 2xx");
 	}
 }
 
@@ -789,7 +841,7 @@ static uint16_t route(struct lk_b2bua *b, const struct sip_msg *msg,
 			*reasonp = "Loop Detected";
 			return 482;
 		}
-		zf = lk_zones_flow(b->zs, rc->zone);
+		zf = b->zones.flow(b->zones.arg, rc->zone);
 		if (!zf) {
 			++b->st.unavailable;
 			snprintf(warn, wsz, "Warning: 399 latchkey \"Route %u: "
@@ -857,44 +909,30 @@ static char *name_addr(const struct sip_taddr *ta)
 	return s;
 }
 
-static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
-		       const struct lk_sipflow *flow, struct sip_msg *msg)
+/*
+ * A new call: side A is the caller's dialog, in which we are the UAS.
+ * NULL, with the INVITE answered, when it is not one we can take.
+ */
+static struct b2bcall *call_alloc(struct lk_b2bua *b, struct lk_sipxact_srv *st,
+				  const struct lk_sipflow *flow,
+				  struct sip_msg *msg)
 {
-	struct call *call;
-	struct side *a, *bs;
-	struct target t;
-	char warn[300], sb[80], contact[128], mf[32], fl[80];
-	const char *reason = NULL;
+	struct b2bcall *call;
+	struct side *a;
 	const struct sip_hdr *h;
 	struct sip_addr addr;
-	struct lk_sipreq r;
-	struct mbuf *mb = NULL;
-	uint16_t scode;
-	size_t len = 0;
-	unsigned maxf;
-	int err;
+	char tag[20];
 
-	if (!st) {
-		lk_sipxact_answer(b->tp, NULL, flow, msg, 503, "Service Unavailable",
-		       "Retry-After: 5\r\n");
-		return;
-	}
-	if (!is_sdp(msg)) {
-		++b->st.failed;
-		lk_sipxact_answer(b->tp, st, flow, msg, 488, "Not Acceptable Here",
-		       "Warning: 399 latchkey \"an INVITE without an SDP "
-		       "offer is not supported\"\r\n");
-		return;
-	}
 	call = mem_zalloc(sizeof(*call), call_destructor);
 	if (!call) {
-		lk_sipxact_answer(b->tp, st, flow, msg, 500, "Server Internal Error", NULL);
-		return;
+		lk_sipxact_answer(b->tp, st, flow, msg, 500,
+				  "Server Internal Error", NULL);
+		return NULL;
 	}
 	call->b = b;
 	call->id = ++b->next_id;
 	call->started = lk_clock_s();
-	call->iside = SIDE_A;
+	lk_sigcall_init(&call->sc, &sip_legs, call);
 	call->ist = st;
 	call->imsg = mem_ref(msg);
 	lk_sipxact_set_handler(st, ist_end, call);
@@ -903,21 +941,15 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 	list_append(&b->calls, &call->le, call);
 	++b->st.calls;
 	++b->st.active;
-	a = &call->s[SIDE_A];
-	bs = &call->s[SIDE_B];
-	a->call = bs->call = call;
+	call->s[SIDE_A].call = call->s[SIDE_B].call = call;
 
-	/* Side A: the caller's dialog, in which we are the UAS. */
+	a = &call->s[SIDE_A];
 	lk_sipflow_copy(&a->flow, flow);
-	a->zone = lk_zones_is_zone(b->zs, flow);
+	a->zone = b->zones.is_zone(b->zones.arg, flow);
 	pl_strdup(&a->callid, &msg->callid);
 	pl_strdup(&a->rtag, &msg->from.tag);
-	{
-		char tag[20];
-
-		lk_sipmsg_rand_hex(tag, sizeof(tag));
-		str_dup(&a->ltag, tag);
-	}
+	lk_sipmsg_rand_hex(tag, sizeof(tag));
+	str_dup(&a->ltag, tag);
 	a->luri = name_addr(&msg->to);
 	a->ruri = name_addr(&msg->from);
 	h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
@@ -925,59 +957,53 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		pl_strdup(&a->target, &addr.auri);
 	if (!a->callid || !a->rtag || !a->ltag || !a->luri || !a->ruri ||
 	    !a->target) {
-		invite_reply(call, 400, "Bad Request", "Warning: 399 latchkey "
-			     "\"an INVITE needs a From tag and a Contact\"\r\n",
-			     NULL, 0);
-		call_end(call, "bad INVITE");
-		return;
+		snprintf(call->warn, sizeof(call->warn), "Warning: 399 "
+			 "latchkey \"an INVITE needs a From tag and a "
+			 "Contact\"\r\n");
+		lk_sigcall_fail(&call->sc, 400, "Bad Request", "bad INVITE");
+		return NULL;
 	}
 	side_index(b, a);
 
-	/* Where it goes. */
-	memset(&t, 0, sizeof(t));
-	warn[0] = '\0';
-	scode = route(b, msg, flow, &t, &reason, warn, sizeof(warn));
-	if (scode) {
-		++b->st.failed;
-		lk_info("call %u (%s) from %s: %u %s", call->id, call->what,
-			lk_sipflow_name(fl, sizeof(fl), flow), scode, reason);
-		invite_reply(call, scode, reason, warn, NULL, 0);
-		call_end(call, "not routed");
-		return;
-	}
-	bs->flow = t.flow;		/* takes the reference */
-	bs->zone = t.zone;
-	bs->target = t.ruri;
-	lk_info("call %u (%s) from %s%s: to %s", call->id, call->what,
-		lk_sipflow_name(fl, sizeof(fl), flow),
-		a->zone ? " (traversal zone)" : "", t.how);
+	return call;
+}
 
-	/* Side B: our dialog towards the callee, in which we are the UAC. */
+/* Side B: our dialog towards the callee, in which we are the UAC. */
+static void callee_setup(struct b2bcall *call, const struct sip_msg *msg,
+			 struct target *t)
+{
+	struct side *bs = &call->s[SIDE_B];
+	char tag[20];
+
+	bs->flow = t->flow;		/* takes the reference */
+	bs->zone = t->zone;
+	bs->target = t->ruri;
 	lk_sipmsg_rand_hex(call->media_id, sizeof(call->media_id) - 16);
 	strcat(call->media_id, "@latchkey");
 	str_dup(&bs->callid, call->media_id);
-	{
-		char tag[20];
-
-		lk_sipmsg_rand_hex(tag, sizeof(tag));
-		str_dup(&bs->ltag, tag);
-	}
+	lk_sipmsg_rand_hex(tag, sizeof(tag));
+	str_dup(&bs->ltag, tag);
 	bs->luri = name_addr(&msg->from);
 	bs->ruri = name_addr(&msg->to);
-	side_index(b, bs);
+	side_index(call->b, bs);
+}
 
-	if (media_sdp(call, LK_MEDIA_OFFER, SIDE_A, msg, &len, &scode,
-		      &reason, warn, sizeof(warn))) {
-		++b->st.failed;
-		invite_reply(call, scode, reason, warn, NULL, 0);
-		call_end(call, "offer refused by the media core");
-		return;
-	}
+/* The INVITE to the callee with the offer the media core rewrote. */
+static int invite_send(struct b2bcall *call, const struct sip_msg *msg,
+		       size_t len)
+{
+	struct lk_b2bua *b = call->b;
+	struct side *bs = &call->s[SIDE_B];
+	char sb[80], contact[128];
+	const struct lk_sipflow *f;
+	struct lk_sipreq r;
+	struct mbuf *mb = NULL;
+	unsigned maxf;
+	int err;
 
 	/* Max-Forwards - 1 (RFC 3261 s.16.6 step 3): loops still end. */
 	maxf = msg->maxfwd.l ? pl_u32(&msg->maxfwd) : 70;
 	maxf = maxf ? maxf - 1 : 0;
-	snprintf(mf, sizeof(mf), "%u", maxf);
 	lk_siptransport_sentby(sb, sizeof(sb), b->conf, bs->flow.tp);
 	contact_of(contact, sizeof(contact), b->conf, bs->flow.tp);
 	lk_sipxact_branch(call->ibranch, sizeof(call->ibranch));
@@ -1003,89 +1029,152 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 	err = lk_sipmsg_request(&mb, &r);
 	if (!err)
 		err = lk_sipxact_request(&call->ict, b->ts, &bs->flow, mb,
-					  invite_resp, call);
+					 invite_resp, call);
 	mem_deref(mb);
-	call->ipending = !err;
-	if (err) {
-		++b->st.failed;
-		snprintf(warn, sizeof(warn), "Warning: 399 latchkey \"cannot "
-			 "reach the callee: %s\"\r\n", strerror(err));
-		invite_reply(call, 503, "Service Unavailable", warn, NULL, 0);
-		call_end(call, "cannot send the INVITE");
+	if (err)
+		return err;
+	/* A connection opened for it is the dialog's from now on. */
+	f = lk_sipxact_cli_flow(call->ict);
+	if (f && f->conn && !bs->flow.conn) {
+		lk_sipflow_reset(&bs->flow);
+		lk_sipflow_copy(&bs->flow, f);
+	}
+
+	return 0;
+}
+
+static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
+		       const struct lk_sipflow *flow, struct sip_msg *msg)
+{
+	struct b2bcall *call;
+	struct target t;
+	const char *reason = NULL;
+	char fl[80];
+	uint16_t scode;
+	size_t len = 0;
+	int err;
+
+	if (!st) {
+		lk_sipxact_answer(b->tp, NULL, flow, msg, 503,
+				  "Service Unavailable", "Retry-After: 5\r\n");
 		return;
 	}
-	{
-		const struct lk_sipflow *f = lk_sipxact_cli_flow(call->ict);
-
-		if (f && f->conn && !bs->flow.conn) {
-			lk_sipflow_reset(&bs->flow);
-			lk_sipflow_copy(&bs->flow, f);
-		}
+	if (!is_sdp(msg)) {
+		++b->st.failed;
+		lk_sipxact_answer(b->tp, st, flow, msg, 488,
+				  "Not Acceptable Here", "Warning: 399 "
+				  "latchkey \"an INVITE without an SDP offer "
+				  "is not supported\"\r\n");
+		return;
 	}
+	call = call_alloc(b, st, flow, msg);
+	if (!call)
+		return;
+
+	/* Where it goes. */
+	memset(&t, 0, sizeof(t));
+	scode = route(b, msg, flow, &t, &reason, call->warn,
+		      sizeof(call->warn));
+	if (scode) {
+		++b->st.failed;
+		lk_info("call %u (%s) from %s: %u %s", call->id, call->what,
+			lk_sipflow_name(fl, sizeof(fl), flow), scode, reason);
+		lk_sigcall_fail(&call->sc, scode, reason, "not routed");
+		return;
+	}
+	lk_info("call %u (%s) from %s%s: to %s", call->id, call->what,
+		lk_sipflow_name(fl, sizeof(fl), flow),
+		call->s[SIDE_A].zone ? " (traversal zone)" : "", t.how);
+	callee_setup(call, msg, &t);
+
+	if (media_sdp(call, LK_MEDIA_OFFER, SIDE_A, msg, &len, &scode,
+		      &reason, call->warn, sizeof(call->warn))) {
+		++b->st.failed;
+		lk_sigcall_fail(&call->sc, scode, reason,
+				"offer refused by the media core");
+		return;
+	}
+	err = invite_send(call, msg, len);
+	if (err) {
+		++b->st.failed;
+		snprintf(call->warn, sizeof(call->warn), "Warning: 399 "
+			 "latchkey \"cannot reach the callee: %s\"\r\n",
+			 strerror(err));
+		lk_sigcall_fail(&call->sc, 503, "Service Unavailable",
+				"cannot send the INVITE");
+		return;
+	}
+	lk_sigcall_offer_sent(&call->sc);
 }
 
 static void reinvite(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		     struct side *x, struct sip_msg *msg)
 {
-	struct call *call = x->call;
+	struct b2bcall *call = x->call;
 	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
-	struct side *y = &call->s[!from];
-	char warn[300];
+	struct side *other = &call->s[!from];
 	const char *reason;
 	uint16_t scode;
 	size_t len = 0;
 	int err;
 
 	if (!st) {
-		lk_sipxact_answer(b->tp, NULL, &x->flow, msg, 503, "Service Unavailable",
-		       "Retry-After: 5\r\n");
+		lk_sipxact_answer(b->tp, NULL, &x->flow, msg, 503,
+				  "Service Unavailable", "Retry-After: 5\r\n");
 		return;
 	}
-	if (call->state != CALL_CONFIRMED || call->ist || call->ipending) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 491, "Request Pending", NULL);
+	if (call->ist || lk_sigcall_state(&call->sc) != LK_SIGCALL_CONNECTED ||
+	    lk_sigcall_pending(&call->sc)) {
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 491,
+				  "Request Pending", NULL);
 		return;
 	}
 	if (!is_sdp(msg)) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 488, "Not Acceptable Here",
-		       "Warning: 399 latchkey \"a re-INVITE without an SDP "
-		       "offer is not supported\"\r\n");
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 488,
+				  "Not Acceptable Here", "Warning: 399 "
+				  "latchkey \"a re-INVITE without an SDP offer "
+				  "is not supported\"\r\n");
+		return;
+	}
+	if (lk_sigcall_reoffer(&call->sc, from)) {
+		lk_sipxact_answer(b->tp, st, &x->flow, msg, 491,
+				  "Request Pending", NULL);
 		return;
 	}
 	++b->st.reinvites;
-	call->iside = from;
 	call->ist = st;
 	call->imsg = mem_ref(msg);
-	call->got_1xx = call->got_2xx = call->final_sent = false;
-	call->cancel_pending = call->cancelled = false;
+	call->got_2xx = false;
 	call->ack = mem_deref(call->ack);
 	call->answer = mem_deref(call->answer);
 	lk_sipxact_cli_abandon(call->ict);
 	call->ict = NULL;
 	lk_sipxact_set_handler(st, ist_end, call);
 	if (media_sdp(call, LK_MEDIA_OFFER, from, msg, &len, &scode, &reason,
-		      warn, sizeof(warn))) {
-		invite_reply(call, scode, reason, warn, NULL, 0);
+		      call->warn, sizeof(call->warn))) {
+		lk_sigcall_fail(&call->sc, scode, reason, "re-offer refused");
 		return;
 	}
 	lk_info("call %u (%s): re-INVITE from %s", call->id, call->what,
 		side_name(from));
-	err = side_request(y, "INVITE", "Allow: " LK_SIP_ALLOW "\r\n",
+	err = side_request(other, "INVITE", "Allow: " LK_SIP_ALLOW "\r\n",
 			   "application/sdp", (const uint8_t *)b->sdpbuf, len,
 			   invite_resp, call, &call->ict, call->ibranch,
 			   sizeof(call->ibranch));
 	if (err) {
-		invite_reply(call, 503, "Service Unavailable", NULL, NULL, 0);
+		lk_sigcall_fail(&call->sc, 503, "Service Unavailable",
+				"cannot send the re-INVITE");
 		return;
 	}
-	call->ipending = true;
-	call->icseq = y->lcseq;
+	lk_sigcall_offer_sent(&call->sc);
+	call->icseq = other->lcseq;
 	mem_deref(call->iruri);
-	str_dup(&call->iruri, y->target);
+	str_dup(&call->iruri, other->target);
 }
 
 /* An in-dialog request other than INVITE, ACK, CANCEL and BYE. */
 struct fwd {
-	struct call *call;		/* a reference */
+	struct b2bcall *call;		/* a reference */
 	struct lk_sipxact_srv *st;
 	struct sip_msg *msg;
 	struct lk_sipflow flow;
@@ -1144,7 +1233,7 @@ static void fwd_resp(int err, const struct sip_msg *msg, void *arg)
 static void forward(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *x,
 		    struct sip_msg *msg)
 {
-	struct call *call = x->call;
+	struct b2bcall *call = x->call;
 	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
 	struct side *y = &call->s[!from];
 	char method[32], ctype[96];
@@ -1186,69 +1275,48 @@ static void forward(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *
 static void bye(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *x,
 		struct sip_msg *msg)
 {
-	struct call *call = x->call;
+	struct b2bcall *call = x->call;
 	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	bool was_cancelled = lk_sigcall_cancelled(&call->sc);
 	char why[64];
 
 	lk_sipxact_answer(b->tp, st, &x->flow, msg, 200, "OK", NULL);
-	if (call->state == CALL_CALLING && from == SIDE_A &&
-	    call->ipending) {
-		/*
-		 * A BYE before the final response (RFC 3261 s.15 does not
-		 * allow it, some UAs do it): handled as a CANCEL, and the
-		 * call lives on until B's final response, so that a 2xx
-		 * crossing it is still acknowledged and ended with BYE.
-		 */
-		if (!call->final_sent)
-			invite_reply(call, 487, "Request Terminated", NULL,
-				     NULL, 0);
-		if (!call->cancelled) {
-			call->cancelled = true;
+	snprintf(why, sizeof(why), "BYE from %s", side_name(from));
+	if (lk_sigcall_hangup(&call->sc, from, why) == EINPROGRESS) {
+		/* From A before B's final response: a CANCEL (call/call.h). */
+		if (!was_cancelled)
 			++b->st.cancelled;
-			if (call->got_1xx)
-				send_cancel(call, &call->s[SIDE_B]);
-			else
-				call->cancel_pending = true;
-		}
 		lk_info("call %u (%s): BYE from A before the answer; "
 			"cancelling", call->id, call->what);
-		return;
 	}
-	send_bye(call, !from);
-	snprintf(why, sizeof(why), "BYE from %s", side_name(from));
-	call_end(call, why);
 }
 
 static void cancel(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		   const struct lk_sipflow *flow, struct sip_msg *msg)
 {
 	struct lk_sipxact_srv *inv = lk_sipxact_find_invite(b->ts, msg);
-	struct call *call = NULL;
+	struct b2bcall *call = NULL;
 	struct le *le;
 
 	for (le = list_head(&b->calls); inv && le; le = le->next) {
-		struct call *c = le->data;
+		struct b2bcall *c = le->data;
 
 		if (c->ist == inv) {
 			call = c;
 			break;
 		}
 	}
-	if (!call || call->final_sent) {
-		lk_sipxact_answer(b->tp, st, flow, msg, 481, "Call/Transaction Does Not "
-		       "Exist", NULL);
+	if (!call || lk_sigcall_final_sent(&call->sc) ||
+	    !lk_sigcall_pending(&call->sc)) {
+		lk_sipxact_answer(b->tp, st, flow, msg, 481,
+				  "Call/Transaction Does Not Exist", NULL);
 		return;
 	}
 	lk_sipxact_answer(b->tp, st, flow, msg, 200, "OK", NULL);
 	++b->st.cancelled;
-	call->cancelled = true;
-	invite_reply(call, 487, "Request Terminated", NULL, NULL, 0);
-	if (call->got_1xx)
-		send_cancel(call, &call->s[!call->iside]);
-	else
-		call->cancel_pending = true;
+	lk_sigcall_cancel(&call->sc);
 	lk_info("call %u (%s): CANCEL from %s", call->id, call->what,
-		side_name(call->iside));
+		side_name(lk_sigcall_offerer(&call->sc)));
 }
 
 bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
@@ -1269,7 +1337,7 @@ bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		return true;
 	}
 	x = dialog_find(b, msg);
-	if (!x || x->call->state == CALL_ENDED) {
+	if (!x || lk_sigcall_state(&x->call->sc) == LK_SIGCALL_ENDED) {
 		lk_sipxact_answer(b->tp, st, flow, msg, 481, "Call/Transaction Does Not "
 		       "Exist", NULL);
 		return true;
@@ -1292,7 +1360,7 @@ void lk_b2bua_ack(struct lk_b2bua *b, const struct lk_sipflow *flow,
 		  const struct sip_msg *msg)
 {
 	struct side *x;
-	struct call *call;
+	struct b2bcall *call;
 
 	if (!b || !msg || !pl_isset(&msg->to.tag))
 		return;
@@ -1300,7 +1368,7 @@ void lk_b2bua_ack(struct lk_b2bua *b, const struct lk_sipflow *flow,
 	if (!x)
 		return;
 	call = x->call;
-	if (call->ist && &call->s[call->iside] == x &&
+	if (call->ist && &call->s[lk_sigcall_offerer(&call->sc)] == x &&
 	    msg->cseq.num == call->imsg->cseq.num)
 		lk_sipxact_ack(call->ist);	/* ends it: ist_end() */
 }
@@ -1321,13 +1389,14 @@ static void sweep_h(evutil_socket_t fd, short what, void *arg)
 	struct le *le = list_head(&b->calls);
 
 	while (le) {
-		struct call *call = le->data;
+		struct b2bcall *call = le->data;
 		struct lk_media_call_info info;
 		struct lk_media_str cid;
 		const char *reason;
 
 		le = le->next;
-		if (call->state != CALL_CONFIRMED || !call->media)
+		if (lk_sigcall_state(&call->sc) != LK_SIGCALL_CONNECTED ||
+		    !call->media)
 			continue;
 		cid.p = call->media_id;
 		cid.len = strlen(call->media_id);
@@ -1339,9 +1408,7 @@ static void sweep_h(evutil_socket_t fd, short what, void *arg)
 		lk_warn("call %u (%s): its media session ended (media "
 			"timeout or deleted); BYE to both sides", call->id,
 			call->what);
-		send_bye(call, SIDE_A);
-		send_bye(call, SIDE_B);
-		call_end(call, "media session ended");
+		lk_sigcall_terminate(&call->sc, "media session ended");
 	}
 }
 
@@ -1352,8 +1419,11 @@ static void b2bua_destructor(void *arg)
 
 	if (b->sweep)
 		event_free(b->sweep);
-	while ((le = list_head(&b->calls)))
-		call_end(le->data, "stopping");
+	while ((le = list_head(&b->calls))) {
+		struct b2bcall *call = le->data;
+
+		lk_sigcall_end(&call->sc, "stopping");
+	}
 	hash_flush(b->dialogs);
 	mem_deref(b->dialogs);
 	mem_deref(b->sdpbuf);
@@ -1362,13 +1432,14 @@ static void b2bua_destructor(void *arg)
 int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 		   const struct lk_conf *conf, struct lk_siptransport *tp,
 		   struct lk_sipxact *ts, struct lk_registrar *reg,
-		   struct lk_zones *zs, struct lk_media *media)
+		   const struct lk_b2bua_zones *zones, struct lk_media *media)
 {
 	struct timeval tv = {SWEEP_S, 0};
 	struct lk_b2bua *b;
 	int err;
 
-	if (!bp || !base || !conf || !tp || !ts || !reg || !media)
+	if (!bp || !base || !conf || !tp || !ts || !reg || !zones ||
+	    !zones->is_zone || !zones->flow || !media)
 		return EINVAL;
 	b = mem_zalloc(sizeof(*b), b2bua_destructor);
 	if (!b)
@@ -1378,7 +1449,7 @@ int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 	b->tp = tp;
 	b->ts = ts;
 	b->reg = reg;
-	b->zs = zs;
+	b->zones = *zones;
 	b->media = media;
 	list_init(&b->calls);
 	err = hash_alloc(&b->dialogs, 256);

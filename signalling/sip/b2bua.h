@@ -14,7 +14,6 @@ struct lk_media;
 struct lk_registrar;
 struct lk_sipxact;
 struct lk_sipxact_srv;
-struct lk_zones;
 struct lk_b2bua;
 
 /*
@@ -33,10 +32,23 @@ struct lk_b2bua;
  * media session is deleted when the call ends, and a call whose media
  * session ended (media timeout) is ended with a BYE to both sides.
  */
+/*
+ * What routing asks of the traversal zones, through callbacks so that the
+ * B2BUA does not see them (sip.c wires them to zone.c): is `flow` one of
+ * a zone's connections, and the flow to zone number `zone` while it is up
+ * (NULL when it is not).  Copied by lk_b2bua_alloc(); `arg` must outlive
+ * the B2BUA.
+ */
+struct lk_b2bua_zones {
+	bool (*is_zone)(void *arg, const struct lk_sipflow *flow);
+	const struct lk_sipflow *(*flow)(void *arg, unsigned zone);
+	void *arg;
+};
+
 int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 		   const struct lk_conf *conf, struct lk_siptransport *tp,
 		   struct lk_sipxact *ts, struct lk_registrar *reg,
-		   struct lk_zones *zs, struct lk_media *media);
+		   const struct lk_b2bua_zones *zones, struct lk_media *media);
 
 /*
  * A request that passed the transaction layer: INVITE, CANCEL, BYE, or an

@@ -134,11 +134,23 @@ static void expiry_tick(evutil_socket_t fd, short what, void *arg)
 
 static void sip_destructor(void *arg);
 
+/* The B2BUA's window on the zones (struct lk_b2bua_zones). */
+static bool zone_is_zone(void *arg, const struct lk_sipflow *flow)
+{
+	return lk_zones_is_zone(arg, flow);
+}
+
+static const struct lk_sipflow *zone_flow(void *arg, unsigned zone)
+{
+	return lk_zones_flow(arg, zone);
+}
+
 int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 		 const struct lk_conf *conf, struct lk_listen_set *listeners,
 		 struct lk_media *media, char *errbuf, size_t errsz)
 {
 	struct lk_siptransport_conf tcfg;
+	struct lk_b2bua_zones zones;
 	struct timeval second = {1, 0};
 	struct lk_sip *sip;
 	int err;
@@ -185,8 +197,11 @@ int lk_sip_alloc(struct lk_sip **sipp, struct event_base *base,
 			     sip->trans, listeners, errbuf, errsz);
 	if (err)
 		goto fail;
+	zones.is_zone = zone_is_zone;
+	zones.flow = zone_flow;
+	zones.arg = sip->zones;
 	err = lk_b2bua_alloc(&sip->b2bua, base, conf, sip->transport,
-			     sip->trans, sip->registrar, sip->zones, media);
+			     sip->trans, sip->registrar, &zones, media);
 	if (err) {
 		snprintf(errbuf, errsz, "SIP: B2BUA: %s", strerror(err));
 		goto fail;
