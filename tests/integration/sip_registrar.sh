@@ -127,7 +127,7 @@ PY
 conf "$LK_TMP/sip.conf"
 lk_start sip --config "$LK_TMP/sip.conf"
 pid=$LK_LAST_PID
-check "latchkeyd starts with SIP" lk_wait_log sip "running (pid"
+check "latchkeyd starts with SIP" lk_wait_log sip "running \(pid"
 check "self-signed TLS certificate is announced" grep -q "self-signed certificate made at start" "$LK_TMP/sip.log"
 check "SIP UDP 15360 bound" lk_bound "$pid" udp 127.0.0.1:15360
 check "SIP TCP 15360 bound" lk_bound "$pid" tcp 127.0.0.1:15360
@@ -235,7 +235,7 @@ conf "$LK_TMP/auth.conf" "[Registrar]" "Authentication = on" "Realm = lab.exampl
 	"Users = alice:wonderland, bob:builder"
 lk_start auth --config "$LK_TMP/auth.conf"
 pid=$LK_LAST_PID
-check "latchkeyd starts with authentication" lk_wait_log auth "running (pid"
+check "latchkeyd starts with authentication" lk_wait_log auth "running \(pid"
 check "sipp REGISTER with digest over UDP: 401 then 200" \
 	run_sipp auth-udp register_auth.xml u1 15376 -s alice -au alice -ap wonderland
 check "sipp REGISTER with digest over TCP: 401 then 200" \
