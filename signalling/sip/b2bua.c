@@ -231,20 +231,20 @@ static int invite_reply(struct b2bcall *call, uint16_t scode,
 			const char *sdp, size_t sdp_len)
 {
 	struct lk_b2bua *b = call->b;
-	struct side *x = &call->s[lk_sigcall_offerer(&call->sc)];
+	struct side *in = &call->s[lk_sigcall_offerer(&call->sc)];
 	char hdrs[512], contact[128];
 	struct mbuf *mb = NULL;
 	int err;
 
 	if (!call->ist || !call->imsg)
 		return ENOENT;
-	contact_of(contact, sizeof(contact), b->conf, x->flow.tp);
+	contact_of(contact, sizeof(contact), b->conf, in->flow.tp);
 	snprintf(hdrs, sizeof(hdrs), "%s%s%sAllow: " LK_SIP_ALLOW "\r\n%s",
 		 scode > 100 && scode < 300 ? "Contact: " : "",
 		 scode > 100 && scode < 300 ? contact : "",
 		 scode > 100 && scode < 300 ? "\r\n" : "", extra ? extra : "");
-	err = lk_sipmsg_reply_body(&mb, call->imsg, &x->flow.remote, scode,
-				   reason, x->ltag, hdrs,
+	err = lk_sipmsg_reply_body(&mb, call->imsg, &in->flow.remote, scode,
+				   reason, in->ltag, hdrs,
 				   sdp_len ? "application/sdp" : NULL,
 				   (const uint8_t *)sdp, sdp_len);
 	if (err)
@@ -267,6 +267,29 @@ static void ct_ignore(int err, const struct sip_msg *msg, void *arg)
 	(void)arg;
 }
 
+/*
+ * The parts of a request of ours in dialog `s` (RFC 3261 s.12.2.1.1):
+ * its target, our From and tag, the peer's To and tag, the Call-ID.
+ */
+static void dialog_req(struct lk_sipreq *r, const struct side *s,
+		       const char *method, const char *sentby,
+		       const char *branch, uint32_t cseq)
+{
+	memset(r, 0, sizeof(*r));
+	r->method = method;
+	r->ruri = s->target;
+	r->via_tp = lk_listen_proto_name(s->flow.tp);
+	r->via_sentby = sentby;
+	r->branch = branch;
+	r->max_forwards = 70;
+	r->from = s->luri;
+	r->from_tag = s->ltag;
+	r->to = s->ruri;
+	r->to_tag = s->rtag;
+	r->callid = s->callid;
+	r->cseq = cseq;
+}
+
 /* A request in dialog `s` (BYE, re-INVITE, INFO, ...). */
 static int side_request(struct side *s, const char *method,
 			const char *hdrs, const char *ctype,
@@ -285,19 +308,7 @@ static int side_request(struct side *s, const char *method,
 	lk_siptransport_sentby(sb, sizeof(sb), b->conf, s->flow.tp);
 	contact_of(contact, sizeof(contact), b->conf, s->flow.tp);
 	lk_sipxact_branch(branch, sizeof(branch));
-	memset(&r, 0, sizeof(r));
-	r.method = method;
-	r.ruri = s->target;
-	r.via_tp = lk_listen_proto_name(s->flow.tp);
-	r.via_sentby = sb;
-	r.branch = branch;
-	r.max_forwards = 70;
-	r.from = s->luri;
-	r.from_tag = s->ltag;
-	r.to = s->ruri;
-	r.to_tag = s->rtag;
-	r.callid = s->callid;
-	r.cseq = ++s->lcseq;
+	dialog_req(&r, s, method, sb, branch, ++s->lcseq);
 	r.contact = contact;
 	r.hdrs = hdrs;
 	r.ctype = ctype;
@@ -330,7 +341,7 @@ static int side_request(struct side *s, const char *method,
 }
 
 /* The ACK of the other side's 2xx to our INVITE (RFC 3261 s.13.2.2.4). */
-static int send_ack(struct b2bcall *call, struct side *y)
+static int send_ack(struct b2bcall *call, struct side *out)
 {
 	struct lk_b2bua *b = call->b;
 	char sb[80], branch[40];
@@ -338,55 +349,35 @@ static int send_ack(struct b2bcall *call, struct side *y)
 	int err;
 
 	if (!call->ack) {
-		lk_siptransport_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
+		lk_siptransport_sentby(sb, sizeof(sb), b->conf, out->flow.tp);
 		lk_sipxact_branch(branch, sizeof(branch));
-		memset(&r, 0, sizeof(r));
-		r.method = "ACK";
-		r.ruri = y->target;
-		r.via_tp = lk_listen_proto_name(y->flow.tp);
-		r.via_sentby = sb;
-		r.branch = branch;
-		r.max_forwards = 70;
-		r.from = y->luri;
-		r.from_tag = y->ltag;
-		r.to = y->ruri;
-		r.to_tag = y->rtag;
-		r.callid = y->callid;
-		r.cseq = call->icseq;
+		dialog_req(&r, out, "ACK", sb, branch, call->icseq);
 		err = lk_sipmsg_request(&call->ack, &r);
 		if (err)
 			return err;
 	}
 
-	return lk_siptransport_send(b->tp, &y->flow, call->ack->buf,
+	return lk_siptransport_send(b->tp, &out->flow, call->ack->buf,
 				    call->ack->end);
 }
 
-/* CANCEL our INVITE to side y (RFC 3261 s.9.1): same branch, R-URI. */
-static void send_cancel(struct b2bcall *call, struct side *y)
+/* CANCEL our INVITE to side `out` (RFC 3261 s.9.1): same branch, R-URI. */
+static void send_cancel(struct b2bcall *call, struct side *out)
 {
 	struct lk_b2bua *b = call->b;
 	char sb[80];
 	struct lk_sipreq r;
 	struct mbuf *mb = NULL;
 
-	lk_siptransport_sentby(sb, sizeof(sb), b->conf, y->flow.tp);
-	memset(&r, 0, sizeof(r));
-	r.method = "CANCEL";
+	lk_siptransport_sentby(sb, sizeof(sb), b->conf, out->flow.tp);
+	dialog_req(&r, out, "CANCEL", sb, call->ibranch, call->icseq);
 	r.ruri = call->iruri;
-	r.via_tp = lk_listen_proto_name(y->flow.tp);
-	r.via_sentby = sb;
-	r.branch = call->ibranch;
-	r.max_forwards = 70;
-	r.from = y->luri;
-	r.from_tag = y->ltag;
-	r.to = y->ruri;
-	r.to_tag = lk_sigcall_reoffering(&call->sc) ? y->rtag : NULL;
-	r.callid = y->callid;
-	r.cseq = call->icseq;
+	/* The first INVITE's CANCEL is outside any dialog: no To tag. */
+	if (!lk_sigcall_reoffering(&call->sc))
+		r.to_tag = NULL;
 	if (lk_sipmsg_request(&mb, &r))
 		return;
-	lk_sipxact_request(NULL, b->ts, &y->flow, mb, ct_ignore, NULL);
+	lk_sipxact_request(NULL, b->ts, &out->flow, mb, ct_ignore, NULL);
 	mem_deref(mb);
 }
 
@@ -446,7 +437,7 @@ static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 	struct lk_b2bua *b = call->b;
 	struct lk_media_req mr;
 	struct lk_media_reply rep;
-	struct side *x = &call->s[from], *y = &call->s[!from];
+	struct side *in = &call->s[from], *out = &call->s[!from];
 	int err;
 
 	memset(&mr, 0, sizeof(mr));
@@ -456,18 +447,18 @@ static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 	mr.call_id.len = strlen(call->media_id);
 	/* ng's names: the offer's sender is from-tag, the answerer to-tag. */
 	if (op == LK_MEDIA_OFFER) {
-		mr.from_tag.p = x->rtag;
-		mr.from_tag.len = strlen(x->rtag);
-		if (y->rtag) {
-			mr.to_tag.p = y->rtag;
-			mr.to_tag.len = strlen(y->rtag);
+		mr.from_tag.p = in->rtag;
+		mr.from_tag.len = strlen(in->rtag);
+		if (out->rtag) {
+			mr.to_tag.p = out->rtag;
+			mr.to_tag.len = strlen(out->rtag);
 		}
 	}
 	else {
-		mr.from_tag.p = y->rtag;
-		mr.from_tag.len = strlen(y->rtag);
-		mr.to_tag.p = x->rtag;
-		mr.to_tag.len = strlen(x->rtag);
+		mr.from_tag.p = out->rtag;
+		mr.from_tag.len = strlen(out->rtag);
+		mr.to_tag.p = in->rtag;
+		mr.to_tag.len = strlen(in->rtag);
 	}
 	mr.sdp = (const char *)mbuf_buf(msg->mb);
 	mr.sdp_len = mbuf_get_left(msg->mb);
@@ -1108,10 +1099,10 @@ static void invite_new(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 }
 
 static void reinvite(struct lk_b2bua *b, struct lk_sipxact_srv *st,
-		     struct side *x, struct sip_msg *msg)
+		     struct side *in, struct sip_msg *msg)
 {
-	struct b2bcall *call = x->call;
-	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	struct b2bcall *call = in->call;
+	int from = in == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
 	struct side *other = &call->s[!from];
 	const char *reason;
 	uint16_t scode;
@@ -1119,25 +1110,25 @@ static void reinvite(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 	int err;
 
 	if (!st) {
-		lk_sipxact_answer(b->tp, NULL, &x->flow, msg, 503,
+		lk_sipxact_answer(b->tp, NULL, &in->flow, msg, 503,
 				  "Service Unavailable", "Retry-After: 5\r\n");
 		return;
 	}
 	if (call->ist || lk_sigcall_state(&call->sc) != LK_SIGCALL_CONNECTED ||
 	    lk_sigcall_pending(&call->sc)) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 491,
+		lk_sipxact_answer(b->tp, st, &in->flow, msg, 491,
 				  "Request Pending", NULL);
 		return;
 	}
 	if (!is_sdp(msg)) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 488,
+		lk_sipxact_answer(b->tp, st, &in->flow, msg, 488,
 				  "Not Acceptable Here", "Warning: 399 "
 				  "latchkey \"a re-INVITE without an SDP offer "
 				  "is not supported\"\r\n");
 		return;
 	}
 	if (lk_sigcall_reoffer(&call->sc, from)) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 491,
+		lk_sipxact_answer(b->tp, st, &in->flow, msg, 491,
 				  "Request Pending", NULL);
 		return;
 	}
@@ -1230,57 +1221,57 @@ static void fwd_resp(int err, const struct sip_msg *msg, void *arg)
 	mem_deref(fw);
 }
 
-static void forward(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *x,
+static void forward(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *in,
 		    struct sip_msg *msg)
 {
-	struct b2bcall *call = x->call;
-	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
-	struct side *y = &call->s[!from];
+	struct b2bcall *call = in->call;
+	int from = in == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	struct side *out = &call->s[!from];
 	char method[32], ctype[96];
 	struct fwd *fw;
 	int err;
 
 	if (!st) {
-		lk_sipxact_answer(b->tp, NULL, &x->flow, msg, 503, "Service Unavailable",
+		lk_sipxact_answer(b->tp, NULL, &in->flow, msg, 503, "Service Unavailable",
 		       NULL);
 		return;
 	}
-	if (!y->rtag) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 481, "Call/Transaction Does Not "
+	if (!out->rtag) {
+		lk_sipxact_answer(b->tp, st, &in->flow, msg, 481, "Call/Transaction Does Not "
 		       "Exist", NULL);
 		return;
 	}
 	fw = mem_zalloc(sizeof(*fw), fwd_destructor);
 	if (!fw) {
-		lk_sipxact_answer(b->tp, st, &x->flow, msg, 500, "Server Internal Error",
+		lk_sipxact_answer(b->tp, st, &in->flow, msg, 500, "Server Internal Error",
 		       NULL);
 		return;
 	}
 	fw->call = mem_ref(call);
 	fw->st = st;
 	fw->msg = mem_ref(msg);
-	lk_sipflow_copy(&fw->flow, &x->flow);
+	lk_sipflow_copy(&fw->flow, &in->flow);
 	lk_sipxact_set_handler(st, fwd_st_end, fw);
 	re_snprintf(method, sizeof(method), "%r", &msg->met);
 	re_snprintf(ctype, sizeof(ctype), "%r/%r", &msg->ctyp.type,
 		    &msg->ctyp.subtype);
 	++b->st.forwarded;
-	err = side_request(y, method, NULL, mbuf_get_left(msg->mb) ? ctype :
+	err = side_request(out, method, NULL, mbuf_get_left(msg->mb) ? ctype :
 			   NULL, mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
 			   fwd_resp, fw, NULL, NULL, 0);
 	if (err)
 		fwd_resp(err, NULL, fw);
 }
 
-static void bye(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *x,
+static void bye(struct lk_b2bua *b, struct lk_sipxact_srv *st, struct side *in,
 		struct sip_msg *msg)
 {
-	struct b2bcall *call = x->call;
-	int from = x == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
+	struct b2bcall *call = in->call;
+	int from = in == &call->s[SIDE_A] ? SIDE_A : SIDE_B;
 	bool was_cancelled = lk_sigcall_cancelled(&call->sc);
 	char why[64];
 
-	lk_sipxact_answer(b->tp, st, &x->flow, msg, 200, "OK", NULL);
+	lk_sipxact_answer(b->tp, st, &in->flow, msg, 200, "OK", NULL);
 	snprintf(why, sizeof(why), "BYE from %s", side_name(from));
 	if (lk_sigcall_hangup(&call->sc, from, why) == EINPROGRESS) {
 		/* From A before B's final response: a CANCEL (call/call.h). */
@@ -1322,7 +1313,7 @@ static void cancel(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		      const struct lk_sipflow *flow, struct sip_msg *msg)
 {
-	struct side *x;
+	struct side *in;
 
 	if (!b || !msg)
 		return false;
@@ -1336,22 +1327,22 @@ bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 		invite_new(b, st, flow, msg);
 		return true;
 	}
-	x = dialog_find(b, msg);
-	if (!x || lk_sigcall_state(&x->call->sc) == LK_SIGCALL_ENDED) {
+	in = dialog_find(b, msg);
+	if (!in || lk_sigcall_state(&in->call->sc) == LK_SIGCALL_ENDED) {
 		lk_sipxact_answer(b->tp, st, flow, msg, 481, "Call/Transaction Does Not "
 		       "Exist", NULL);
 		return true;
 	}
 	if (!pl_strcmp(&msg->met, "INVITE"))
-		reinvite(b, st, x, msg);
+		reinvite(b, st, in, msg);
 	else if (!pl_strcmp(&msg->met, "BYE"))
-		bye(b, st, x, msg);
+		bye(b, st, in, msg);
 	else if (!pl_strcmp(&msg->met, "UPDATE") ||
 		 !pl_strcmp(&msg->met, "PRACK"))
 		lk_sipxact_answer(b->tp, st, flow, msg, 501, "Not Implemented",
 		       "Allow: " LK_SIP_ALLOW "\r\n");
 	else
-		forward(b, st, x, msg);
+		forward(b, st, in, msg);
 
 	return true;
 }
@@ -1359,16 +1350,16 @@ bool lk_b2bua_request(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 void lk_b2bua_ack(struct lk_b2bua *b, const struct lk_sipflow *flow,
 		  const struct sip_msg *msg)
 {
-	struct side *x;
+	struct side *in;
 	struct b2bcall *call;
 
 	if (!b || !msg || !pl_isset(&msg->to.tag))
 		return;
-	x = dialog_find(b, msg);
-	if (!x)
+	in = dialog_find(b, msg);
+	if (!in)
 		return;
-	call = x->call;
-	if (call->ist && &call->s[lk_sigcall_offerer(&call->sc)] == x &&
+	call = in->call;
+	if (call->ist && &call->s[lk_sigcall_offerer(&call->sc)] == in &&
 	    msg->cseq.num == call->imsg->cseq.num)
 		lk_sipxact_ack(call->ist);	/* ends it: ist_end() */
 }
