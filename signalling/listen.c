@@ -1,4 +1,12 @@
 /* signalling/listen.c  The documented listening ports of a role, bound with libevent. */
+/*
+ * Owns the sockets of every signalling port the role listens on (the
+ * lk_listen_set, a mem_zalloc object released with mem_deref): it binds them
+ * at start, counts and drops what arrives on a port no protocol module has
+ * taken (a connection is closed at once, a datagram read and logged), and
+ * hands a socket over, for good, to the module that asks for its key
+ * (lk_listen_take_fd).  The one table of transport names lives here.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

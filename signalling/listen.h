@@ -1,4 +1,9 @@
 /* signalling/listen.h  The documented listening ports of a role, bound with libevent. */
+/*
+ * The plan of signalling ports (seed tables) and the set of bound sockets;
+ * enum lk_listen_proto is the transport of every signalling module.  The
+ * caller of lk_listen_open() releases the set with mem_deref().
+ */
 #ifndef LK_LISTEN_H
 #define LK_LISTEN_H
 

@@ -1,4 +1,9 @@
 /* signalling/call/call.c  A call between two legs whatever protocol they speak: its states, and one function per change of state. */
+/*
+ * Owns no memory: struct lk_sigcall is a value inside the protocol's call
+ * object, and this file only moves it from state to state and calls the
+ * legs' operations.
+ */
 #include <errno.h>
 #include <stddef.h>
 

@@ -1,4 +1,8 @@
 /* signalling/call/route.c  The dial plan: where a Request-URI goes; which domains are ours. */
+/*
+ * Owns nothing: pure functions over the configuration's [Dial plan] and
+ * [Registrar] Domain; results point into the lk_conf they were given.
+ */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>

@@ -1,4 +1,8 @@
 /* signalling/call/route.h  The dial plan: where a Request-URI goes; which domains are ours. */
+/*
+ * Pure functions, no state: what a Request-URI matches in the dial plan,
+ * protocol-neutral so that any leg can route with it.
+ */
 #ifndef LK_ROUTE_H
 #define LK_ROUTE_H
 

@@ -1,4 +1,8 @@
 /* signalling/sip/auth.c  HTTP digest for SIP (RFC 2617, RFC 3261 s.22): MD5, qop=auth. */
+/*
+ * Owns nothing: pure functions that compute and check digests and nonces;
+ * the caller keeps the secret and the clock.
+ */
 #include <errno.h>
 #include <string.h>
 

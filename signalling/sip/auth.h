@@ -1,4 +1,7 @@
 /* signalling/sip/auth.h  HTTP digest for SIP (RFC 2617, RFC 3261 s.22): MD5, qop=auth. */
+/*
+ * Pure functions: digest responses and the registrar's stateless nonces.
+ */
 #ifndef LK_SIPAUTH_H
 #define LK_SIPAUTH_H
 

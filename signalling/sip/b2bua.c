@@ -1,4 +1,13 @@
 /* signalling/sip/b2bua.c  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
+/*
+ * Owns the SIP calls (struct b2bcall, mem_zalloc, one reference held by
+ * the list b->calls until the call ends) and their two dialogs (struct
+ * side, indexed by Call-ID in b->dialogs), the forwarded in-dialog requests
+ * (struct fwd, which hold a reference to their call) and the media-session
+ * sweep timer.  The state of each call is decided by call/call.c; the SDP
+ * goes through relay/media.h; routing reaches the zones through the
+ * callbacks of struct lk_b2bua_zones.
+ */
 #include <errno.h>
 #include <string.h>
 #include <time.h>

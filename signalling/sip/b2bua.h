@@ -1,4 +1,8 @@
 /* signalling/sip/b2bua.h  Calls through the relay: two dialogs, routing, SDP rewritten by the media core. */
+/*
+ * The B2BUA: one mem_zalloc object per role, released with mem_deref(),
+ * which ends every call it still holds.
+ */
 #ifndef LK_B2BUA_H
 #define LK_B2BUA_H
 

@@ -1,4 +1,7 @@
 /* signalling/sip/frame.c  Where one SIP message ends in a TCP/TLS byte stream. */
+/*
+ * Owns nothing: a pure function over the bytes a connection has buffered.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>

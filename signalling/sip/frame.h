@@ -1,4 +1,7 @@
 /* signalling/sip/frame.h  Where one SIP message ends in a TCP/TLS byte stream. */
+/*
+ * Pure framing, no state: the transport calls it on every read.
+ */
 #ifndef LK_SIPFRAME_H
 #define LK_SIPFRAME_H
 

@@ -1,4 +1,9 @@
 /* signalling/sip/msg.c  SIP message decoding, latchkey's own checks, replies. */
+/*
+ * Owns nothing beyond what it returns: decoded messages and built
+ * requests/replies are libre mem objects that the caller releases with
+ * mem_deref().
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>

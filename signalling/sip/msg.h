@@ -1,4 +1,8 @@
 /* signalling/sip/msg.h  SIP message decoding, latchkey's own checks, replies. */
+/*
+ * Message decoding, latchkey's checks and the building of requests and
+ * replies; every returned object is the caller's to mem_deref().
+ */
 #ifndef LK_SIPMSG_H
 #define LK_SIPMSG_H
 

@@ -1,4 +1,10 @@
 /* signalling/sip/registrar.c  The SIP registrar of both roles: bindings, expiry, flows, digest. */
+/*
+ * Owns the bindings of every AOR (struct binding, mem_zalloc, in the
+ * registrar's list) with a reference on the flow each came over, the nonce
+ * secret and the counters; the registrar itself is a mem_zalloc object
+ * that sip.c releases with mem_deref().
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>

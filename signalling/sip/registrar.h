@@ -1,4 +1,8 @@
 /* signalling/sip/registrar.h  The SIP registrar of both roles: bindings, expiry, flows, digest. */
+/*
+ * The registrar of a role: a mem_zalloc object, released with mem_deref();
+ * time is passed in by the caller (lk_clock_s()), so tests control it.
+ */
 #ifndef LK_REGISTRAR_H
 #define LK_REGISTRAR_H
 

@@ -1,4 +1,11 @@
 /* signalling/sip/sip.c  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
+/*
+ * Owns the SIP layer of a role (struct lk_sip, mem_zalloc, released with
+ * mem_deref() by latchkeyd): the transport, the transaction table, the
+ * registrar, the zones and the B2BUA it creates, the TLS contexts and the
+ * registrar's expiry timer.  It only dispatches: each message goes to the
+ * module that takes it, and nothing below it includes sip.h.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

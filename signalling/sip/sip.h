@@ -1,4 +1,8 @@
 /* signalling/sip/sip.h  The SIP layer of a role: transport, transactions, OPTIONS, registrar. */
+/*
+ * The SIP layer as the daemon sees it: one object per role, created with
+ * lk_sip_alloc() and released with mem_deref().
+ */
 #ifndef LK_SIP_H
 #define LK_SIP_H
 

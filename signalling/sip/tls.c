@@ -1,4 +1,8 @@
 /* signalling/sip/tls.c  OpenSSL contexts for SIP over TLS: configured or self-signed. */
+/*
+ * Owns nothing past its return: the SSL_CTX it makes is the caller's
+ * (SSL_CTX_free), and the error text is written into the caller's buffer.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,8 @@
 /* signalling/sip/tls.h  OpenSSL contexts for SIP over TLS: configured or self-signed. */
+/*
+ * OpenSSL contexts for SIP over TLS and the words a failed connection is
+ * logged with; contexts are freed by the caller with SSL_CTX_free().
+ */
 #ifndef LK_SIPTLS_H
 #define LK_SIPTLS_H
 

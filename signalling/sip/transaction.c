@@ -1,4 +1,10 @@
 /* signalling/sip/transaction.c  SIP transactions, RFC 3261 s.17 (with RFC 6026): server and client. */
+/*
+ * Owns the transaction tables (server and client, hashed by branch), each
+ * transaction (mem_zalloc; the table holds one reference until it ends, a
+ * user may hold another) and its timers.  A transaction user learns of the
+ * end through its handler, and lk_sipxact_cli_abandon() detaches it.
+ */
 #include <errno.h>
 #include <string.h>
 

@@ -1,4 +1,9 @@
 /* signalling/sip/transaction.h  SIP transactions, RFC 3261 s.17 (with RFC 6026): server and client. */
+/*
+ * RFC 3261 s.17 transactions over the transport: the layer (lk_sipxact),
+ * its server (lk_sipxact_srv) and client (lk_sipxact_cli) transactions, and
+ * the one helper every SIP module answers a request with.
+ */
 #ifndef LK_SIPXACT_H
 #define LK_SIPXACT_H
 

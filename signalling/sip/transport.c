@@ -1,4 +1,11 @@
 /* signalling/sip/transport.c  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
+/*
+ * Owns the SIP sockets once lk_listen has handed them over (UDP, TCP, TLS
+ * and each zone's port), the listeners, every TCP/TLS connection
+ * (struct lk_sipconn, mem_zalloc; the transport's list holds one reference
+ * until it closes, a flow copy holds another), the outbound port range and
+ * the receive buffer.
+ */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -1,4 +1,9 @@
 /* signalling/sip/transport.h  SIP over UDP, TCP and TLS with libevent: flows, framing, limits. */
+/*
+ * SIP over UDP, TCP and TLS: flows (values; a copy holds a reference on
+ * its connection), connections (mem objects) and the transport itself
+ * (mem_zalloc, released with mem_deref()).
+ */
 #ifndef LK_SIPTRANSPORT_H
 #define LK_SIPTRANSPORT_H
 

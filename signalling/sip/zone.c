@@ -1,4 +1,11 @@
 /* signalling/sip/zone.c  Traversal zones: the Control connects out, the Expressway authenticates it. */
+/*
+ * Owns the traversal zones of the role (struct lk_zones, mem_zalloc): on
+ * the Control each zone's client connection, its REGISTER and keep-alive
+ * timers and its reconnect timer; on the Expressway each zone's listening
+ * port (through the transport), its authenticated client flow and its
+ * watchdog.
+ */
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>

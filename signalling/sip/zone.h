@@ -1,4 +1,8 @@
 /* signalling/sip/zone.h  Traversal zones: the Control connects out, the Expressway authenticates it. */
+/*
+ * The traversal zones of a role: a mem_zalloc object released with
+ * mem_deref(); the B2BUA sees them only through struct lk_b2bua_zones.
+ */
 #ifndef LK_ZONE_H
 #define LK_ZONE_H
 
