@@ -18,7 +18,7 @@
 #include "media.h"
 #include "ng.h"
 #include "service.h"
-#include "sip.h"
+#include "sip/sip.h"
 
 #ifndef LK_VERSION
 #define LK_VERSION "0.1.0"
@@ -317,7 +317,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 
  out:
 	lk_ng_free(ng);
-	lk_sip_free(sip);
+	mem_deref(sip);
 	lk_media_free(media);
 	if (sigint)
 		event_free(sigint);

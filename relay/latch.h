@@ -81,7 +81,8 @@
  *
  * Threads: a latch belongs to the media worker that owns its socket; every
  * function here runs on that thread, the control thread's reset arrives
- * as a command through the worker's queue (DESIGN.md, "Event loops").  No
+ * as a command through the worker's queue (docs/architecture.md, "Threads
+ * and event loops").  No
  * function allocates, locks or logs.  IPv4 and IPv6; an IPv4-mapped IPv6
  * source (a dual-stack socket) is the same source as the IPv4 address.
  *

@@ -14,8 +14,8 @@ struct event_base;
 struct lk_media;
 
 /*
- * Everything here runs on the control thread (DESIGN.md, "Event loops and
- * threads"): a call, its streams and their legs are created, changed and
+ * Everything here runs on the control thread (docs/architecture.md,
+ * "Threads and event loops"): a call, its streams and their legs are created, changed and
  * destroyed here; the media workers only forward packets for them.
  *
  * Names follow rtpengine's ng protocol, which drives this API: a call has

@@ -15,7 +15,8 @@
  * of a finished call never reaches the next one.
  *
  * An allocator is not thread-safe: it belongs to the control thread, where
- * sessions are created and destroyed (docs: DESIGN.md, "Event loops").
+ * sessions are created and destroyed (docs/architecture.md, "Threads and
+ * event loops").
  *
  * Ownership: lk_portalloc_alloc() returns a libre memory object; the
  * caller frees it with mem_deref().  It holds no sockets: the ports it

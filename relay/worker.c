@@ -23,7 +23,8 @@
 #include "worker.h"
 
 /*
- * The packet path (DESIGN.md): recvmmsg batch -> classify (RFC 7983) ->
+ * The packet path (docs/architecture.md, "The packet path"): recvmmsg
+ * batch -> classify (RFC 7983) ->
  * find the leg (the socket's event argument, or the multiplexID on a mux
  * port) -> latch -> choose the peer's socket and latched address -> add or
  * strip the multiplexID -> queue -> sendmmsg.  No allocation, no lock, no

@@ -1,4 +1,12 @@
 /* signalling/listen.c  The documented listening ports of a role, bound with libevent. */
+/*
+ * Owns the sockets of every signalling port the role listens on (the
+ * lk_listen_set, a mem_zalloc object released with mem_deref): it binds them
+ * at start, counts and drops what arrives on a port no protocol module has
+ * taken (a connection is closed at once, a datagram read and logged), and
+ * hands a socket over, for good, to the module that asks for its key
+ * (lk_listen_take_fd).  The one table of transport names lives here.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,19 +38,33 @@ struct lk_listen_set {
 	struct listener l[LK_LISTEN_MAX];
 };
 
+/*
+ * The one place the transport names are spelled: as Via and logs write
+ * them (RFC 3261 s.20.42) and as a URI's transport parameter does
+ * (s.19.1.1).
+ */
+static const struct {
+	const char *name, *param;
+} proto_names[] = {
+	[LK_LISTEN_UDP] = {"UDP", "udp"},
+	[LK_LISTEN_TCP] = {"TCP", "tcp"},
+	[LK_LISTEN_TLS] = {"TLS", "tls"},
+};
+
 const char *lk_listen_proto_name(enum lk_listen_proto proto)
 {
-	switch (proto) {
+	if ((size_t)proto >= sizeof(proto_names) / sizeof(proto_names[0]))
+		return "?";
 
-	case LK_LISTEN_UDP:
-		return "UDP";
-	case LK_LISTEN_TCP:
-		return "TCP";
-	case LK_LISTEN_TLS:
-		return "TLS";
-	}
+	return proto_names[proto].name;
+}
 
-	return "?";
+const char *lk_listen_proto_param(enum lk_listen_proto proto)
+{
+	if ((size_t)proto >= sizeof(proto_names) / sizeof(proto_names[0]))
+		return "?";
+
+	return proto_names[proto].param;
 }
 
 static void plan_add(struct lk_listen_item *items, unsigned *n,
@@ -256,7 +278,7 @@ static int listener_open(struct listener *l, struct event_base *base,
 	if (bind(l->fd, (struct sockaddr *)&ss, sl) < 0)
 		return errno;
 	if (l->handed_off) {
-		/* SIP: signalling/sip.c reads it (lk_listen_take_fd). */
+		/* SIP: signalling/sip/sip.c reads it (lk_listen_take_fd). */
 		if (!udp && listen(l->fd, 128) < 0)
 			return errno;
 		return 0;

@@ -1,4 +1,9 @@
 /* signalling/listen.h  The documented listening ports of a role, bound with libevent. */
+/*
+ * The plan of signalling ports (seed tables) and the set of bound sockets;
+ * enum lk_listen_proto is the transport of every signalling module.  The
+ * caller of lk_listen_open() releases the set with mem_deref().
+ */
 #ifndef LK_LISTEN_H
 #define LK_LISTEN_H
 
@@ -71,11 +76,14 @@ struct lk_listen_drops {
 unsigned lk_listen_drops(const struct lk_listen_set *set,
 			 struct lk_listen_drops *out, unsigned max);
 
+/* "udp", "tcp", "tls": the transport parameter of a SIP URI. */
+const char *lk_listen_proto_param(enum lk_listen_proto proto);
+
 /*
  * Hand the socket of the port planned for `key` (a non-zone key) to its
  * protocol's module, which owns it from then on: the SIP ports (UDP 5060,
  * TCP 5060, TLS 5061, and each zone's SIP port) are bound and, for TCP, listening, but get no
- * placeholder handler here; signalling/sip.c takes them.  The port stays
+ * placeholder handler here; signalling/sip/sip.c takes them.  The port stays
  * in the set's listing.  Returns the socket, or -1 when `key` has no port
  * in the set or it was taken already.
  */

@@ -11,9 +11,9 @@
 #include "listen.h"
 #include "log.h"
 #include "media.h"
-#include "sip.h"
-#include "sipmsg.h"
-#include "siptransport.h"
+#include "sip/sip.h"
+#include "sip/msg.h"
+#include "sip/transport.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -88,7 +88,7 @@ static void one_message(const uint8_t *p, size_t n)
 	if (lk_sipmsg_decode(&msg, p, n))
 		return;
 	memset(&flow, 0, sizeof(flow));
-	flow.tp = LK_SIPTP_UDP;
+	flow.tp = LK_LISTEN_UDP;
 	sa_set_str(&flow.local, "127.0.0.1", conf.sip_udp_port);
 	sa_set_str(&flow.remote, "127.0.0.1", 9);
 	msg->src = flow.remote;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "route.h"
+#include "call/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,9 +8,9 @@
 
 #include "conf.h"
 #include "log.h"
-#include "registrar.h"
-#include "sipframe.h"
-#include "sipmsg.h"
+#include "sip/registrar.h"
+#include "sip/frame.h"
+#include "sip/msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -69,7 +69,7 @@ static void one_message(const uint8_t *p, size_t n, bool datagram)
 	}
 	else if (!v.scode && msg->req && !pl_strcmp(&msg->met, "REGISTER")) {
 		memset(&flow, 0, sizeof(flow));
-		flow.tp = datagram ? LK_SIPTP_UDP : LK_SIPTP_TCP;
+		flow.tp = datagram ? LK_LISTEN_UDP : LK_LISTEN_TCP;
 		flow.remote = src;
 		lk_registrar_register(datagram ? reg : reg_auth, msg, &flow,
 				      now, &reply);
@@ -109,6 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		if (fr.len > size - off)
 			abort();	/* the framer overran its input */
+		if (fr.kind == LK_SIPFRAME_NOT_SIP) {
+			if (fr.len || fr.hdr_len || !fr.reason)
+				abort();	/* nothing of it is SIP */
+			break;
+		}
 		if (fr.kind == LK_SIPFRAME_ERROR) {
 			if (fr.hdr_len)
 				one_message(data + off, fr.hdr_len, false);

@@ -44,7 +44,7 @@ CONF
 
 lk_start exp --config "$LK_TMP/exp.conf"
 pid=$LK_LAST_PID
-check "expressway starts" lk_wait_log exp "running (pid"
+check "expressway starts" lk_wait_log exp "running \(pid"
 for p in 15060 11719 16001 16002 46000 46001 13478; do
 	check "expressway binds UDP 127.0.0.1:$p" lk_bound "$pid" udp "127.0.0.1:$p"
 done
@@ -89,7 +89,7 @@ check "stop is logged" grep -q "stopping on SIGTERM" "$LK_TMP/exp.log"
 sed -e 's/^Role = expressway/Role = control/' "$LK_TMP/exp.conf" >"$LK_TMP/ctl.conf"
 lk_start ctl --config "$LK_TMP/ctl.conf"
 pid=$LK_LAST_PID
-check "control starts" lk_wait_log ctl "running (pid"
+check "control starts" lk_wait_log ctl "running \(pid"
 n=$(lk_nbound "$pid")
 # SIP UDP/TCP/TLS, RAS, Q.931, and the ng control port.
 check "control binds 6 ports (saw $n)" test "$n" -eq 6

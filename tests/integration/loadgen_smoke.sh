@@ -36,7 +36,7 @@ CONF
 
 lk_start d --config "$LK_TMP/d.conf"
 pid=$LK_LAST_PID
-check "daemon starts" lk_wait_log d "running (pid"
+check "daemon starts" lk_wait_log d "running \(pid"
 
 # run NAME [loadgen options]: a 1 s window, 5 sessions, JSON summary.
 run() {

@@ -30,7 +30,7 @@ CONF
 
 lk_start d --config "$LK_TMP/d.conf"
 pid=$LK_LAST_PID
-check "daemon starts" lk_wait_log d "running (pid"
+check "daemon starts" lk_wait_log d "running \(pid"
 out=$("$LK_LATCHKEY" ng --config "$LK_TMP/d.conf" ping) && rc=0 || rc=$?
 check "ping exits 0" test "$rc" -eq 0
 check "ping prints pong" test "$out" = "result: pong"

@@ -23,7 +23,7 @@
 # LK_B2B_LOGS=DIR keeps every log and trace of the run.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
-source "$here/lib/netns.sh"	# start, stop, has_log, wait_log
+source "$here/lib/netns.sh"	# lk_ns_start, lk_ns_stop, lk_ngq, lk_legs
 SC=$here/sip
 
 [ "$(id -u)" -eq 0 ] || { echo "FAIL needs root: it creates a network namespace"; exit 1; }
@@ -46,7 +46,7 @@ b2b_cleanup() {
 	for p in "${bgpids[@]:-}"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null || true
 	done
-	stop_all	# the daemons, a stopped (SIGSTOP) one too
+	lk_ns_stop_all	# the daemons, a stopped (SIGSTOP) one too
 	if [ "$rc" -ne 0 ]; then
 		for n in exp ctl ctl-bad ctl2; do
 			[ -f "$LK_TMP/$n.log" ] || continue
@@ -124,8 +124,8 @@ ctl_conf not-the-secret >"$LK_TMP/ctl-bad.conf"
 # --- helpers -----------------------------------------------------------------
 
 # start_relay NAME CONF: latchkeyd in the namespace, its log $LK_TMP/NAME.log
-# (lib/netns.sh's start; stop NAME puts its exit status in status[NAME]).
-start_relay() { start "$1" "$NS" "$LK_LATCHKEYD" --config "$2"; }
+# (lib/netns.sh's start; lk_ns_stop NAME puts its exit status in status[NAME]).
+start_relay() { lk_ns_start "$1" "$NS" "$LK_LATCHKEYD" --config "$2"; }
 
 # A sipp callee in the background: callee NAME SCENARIO PORT RTPPORT [args].
 # What it saw goes to $LK_TMP/NAME.txt; its exit status to callee_wait.
@@ -198,33 +198,25 @@ ge() {
 }
 matches() { [[ $1 =~ $2 ]] || { echo "    got '$1', expected /$2/"; return 1; }; }
 
-ng() {	# ng RELAY-ADDRESS COMMAND [ARG]
-	in_ns "$LK_LATCHKEY" ng --server "$1:2223" "${@:2}"
+# The relays' replies are read as JSON (lib/netns.sh: lk_ngq, lk_jget,
+# lk_legs), never by parsing the CLI's text.
+ngj() {	# ngj RELAY COMMAND [KEY=VALUE...]: the reply as JSON
+	local ng=$1:2223
+	lk_ngq "$NS" "${@:2}"
 }
-ng_calls() { ng "$1" list | awk '$1 == "-" { print $2 }'; }
+ng_calls() {	# ng_calls RELAY: one call-id a line
+	ngj "$1" list >"$LK_TMP/ng-list.json" && lk_jget "$LK_TMP/ng-list.json" 'calls.*'
+}
 # One line per stream of an ng query:
 #   TAG LOCAL-PORT ENDPOINT LATCHED PACKETS-IN PACKETS-OUT MULTIPLEXID|-
 ng_legs() {	# ng_legs RELAY CALL-ID
-	ng "$1" query "$2" | python3 -c '
-import sys
-leg, out = {}, []
-for line in sys.stdin:
-    k, _, v = line.strip().partition(":")
-    v = v.strip()
-    if k == "totals":
-        break
-    if k in ("address", "port", "latched", "local port", "packets",
-             "packets out", "multiplexID"):
-        leg[k] = v
-    elif k == "tag" and leg:
-        print(v, leg.get("local port"), "%s:%s" % (leg.get("address"),
-              leg.get("port")), leg.get("latched"), leg.get("packets"),
-              leg.get("packets out"), leg.get("multiplexID", "-"))
-        leg = {}
-'
+	ngj "$1" query call-id="$2" >"$LK_TMP/ng-query.json" &&
+		lk_legs "$LK_TMP/ng-query.json" |
+		awk '{ print $1, $3, $2, $4, $5, $6, $8 }'
 }
-stat_of() {	# stat_of RELAY KEY: one counter of ng statistics
-	ng "$1" statistics | awk -v k="$2:" '$1 == k { print $2; exit }'
+stat_of() {	# stat_of RELAY KEY: one counter of ng statistics' totals
+	ngj "$1" statistics >"$LK_TMP/ng-statistics.json" &&
+		lk_jget "$LK_TMP/ng-statistics.json" "statistics.totalstatistics.$2"
 }
 # Established TCP connections from the Control to the zone port, as
 # "LOCALPORT" lines.
@@ -251,20 +243,20 @@ rtpv() { sed -nE "s/.*(^| )$2=([^ ]*).*/\\2/p" "$LK_TMP/$1.rtp"; }	# NAME KEY
 
 t0=$SECONDS
 start_relay exp "$LK_TMP/exp.conf"
-check "Expressway starts" wait_log 10 exp "running \(pid"
+check "Expressway starts" lk_wait_log exp "running \(pid" 10
 check "Expressway waits for the zone's client on TLS 7001" \
-	has_log exp "traversal zone 1 \(Traversal Zone 1\): waiting for the traversal client on TLS port 7001"
+	lk_has_log exp "traversal zone 1 \(Traversal Zone 1\): waiting for the traversal client on TLS port 7001"
 start_relay ctl "$LK_TMP/ctl.conf"
-check "Control starts" wait_log 10 ctl "running \(pid"
-check "zone: the Control logs it connected over TLS, authenticated" wait_log 10 ctl \
-	"traversal zone 1 \(Traversal Zone 1\): connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated"
-check "zone: the Expressway logs the client $CTL authenticated over TLS" wait_log 5 exp \
-	"traversal zone 1 \(Traversal Zone 1\): traversal client 127\.0\.0\.2:[0-9]+ connected over TLS, authenticated"
+check "Control starts" lk_wait_log ctl "running \(pid" 10
+check "zone: the Control logs it connected over TLS, authenticated" lk_wait_log ctl \
+	"traversal zone 1 \(Traversal Zone 1\): connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 10
+check "zone: the Expressway logs the client $CTL authenticated over TLS" lk_wait_log exp \
+	"traversal zone 1 \(Traversal Zone 1\): traversal client 127\.0\.0\.2:[0-9]+ connected over TLS, authenticated" 5
 check "zone: one connection $CTL -> $EXP:7001 from the TCP outbound range 25000-29999 (ss)" \
 	one_zone_conn_in_range
 zport=$(zone_src_ports | head -n 1)
 check "zone: the Control's log names the same source port ($zport)" \
-	has_log ctl "connected to the Expressway .* from port ${zport:-none};"
+	lk_has_log ctl "connected to the Expressway .* from port ${zport:-none};"
 tls_on_7001() {
 	local out
 	out=$(in_ns timeout 5 openssl s_client -connect "$EXP:7001" </dev/null 2>&1 || true)
@@ -292,9 +284,9 @@ c1rc=0
 wait "$c1" || c1rc=$?
 check "call 1: the caller gets 200, ACKs, and its BYE gets 200 (sipp)" test "$c1rc" -eq 0
 check "call 1: the callee gets the INVITE, answers, gets the BYE (sipp)" callee_wait call1-b
-check "call 1: the Expressway routes it into zone 1" has_log exp \
+check "call 1: the Expressway routes it into zone 1" lk_has_log exp \
 	"call [0-9]+ \(sip:caller@127\.0\.0\.1 -> sip:alice@internal\.example\) from UDP 127\.0\.0\.1:[0-9]+: to traversal zone 1 \(Route 1\) via TLS"
-check "call 1: the Control takes it from the zone to host 127.0.0.1:5090 (Route 2)" has_log ctl \
+check "call 1: the Control takes it from the zone to host 127.0.0.1:5090 (Route 2)" lk_has_log ctl \
 	"-> sip:alice@internal\.example\) from TLS 127\.0\.0\.3:7001 \(traversal zone\): to host UDP 127\.0\.0\.1:5090 \(Route 2\)"
 check "call 1: Max-Forwards 70 reaches the callee as 68: each relay takes one (RFC 3261 s.16.6 step 3)" \
 	grep -q "^Max-Forwards: 68" "$LK_TMP/call1-b.msg"
@@ -346,10 +338,10 @@ check "call 1: ng statistics: the Control forwarded >= 95 more packets" \
 check "call 1: both relays log it answered with media through the relay" bash -c \
 	"grep -q 'alice@internal.example): answered (200 OK); media through the relay' '$LK_TMP/exp.log' &&
 	 grep -q 'alice@internal.example): answered (200 OK); media through the relay' '$LK_TMP/ctl.log'"
-check "call 1: the Expressway ends it on the caller's BYE, zone leg counted as mux" wait_log 3 exp \
-	"alice@internal\.example\): ended: BYE from A \(caller\) after [0-9]+ s; media packets audio A in=50 out=[0-9]+, audio B in=[0-9]+ out=[0-9]+ \(mux\)"
-check "call 1: the Control ends it on the BYE that came through the zone" wait_log 3 ctl \
-	"alice@internal\.example\): ended: BYE from A \(caller\) after [0-9]+ s; media packets audio A in=[0-9]+ out=[0-9]+, audio B in=50 out=[0-9]+"
+check "call 1: the Expressway ends it on the caller's BYE, zone leg counted as mux" lk_wait_log exp \
+	"alice@internal\.example\): ended: BYE from A \(caller\) after [0-9]+ s; media packets audio A in=50 out=[0-9]+, audio B in=[0-9]+ out=[0-9]+ \(mux\)" 3
+check "call 1: the Control ends it on the BYE that came through the zone" lk_wait_log ctl \
+	"alice@internal\.example\): ended: BYE from A \(caller\) after [0-9]+ s; media packets audio A in=[0-9]+ out=[0-9]+, audio B in=50 out=[0-9]+" 3
 check "call 1: no media session left on either relay" bash -c \
 	"[ -z \"\$(ip netns exec $NS '$LK_LATCHKEY' ng --server $EXP:2223 list | grep '^ *- ')\" ] &&
 	 [ -z \"\$(ip netns exec $NS '$LK_LATCHKEY' ng --server $CTL:2223 list | grep '^ *- ')\" ]"
@@ -367,14 +359,14 @@ c2rc=0
 wait "$c2" || c2rc=$?
 check "call 2 (Control -> zone -> Expressway -> registered bob): caller gets 200, BYE 200" test "$c2rc" -eq 0
 check "call 2: bob gets the INVITE and the BYE" callee_wait call2-b
-check "call 2: the Expressway sends it to bob's registered contact" has_log exp \
+check "call 2: the Expressway sends it to bob's registered contact" lk_has_log exp \
 	"-> sip:bob@external\.example\) from TLS 127\.0\.0\.2:[0-9]+ \(traversal zone\): to registered contact of sip:bob@external\.example"
 check "call 2: bob's INVITE SDP names the Expressway (c=$EXP)" eq "$(seen call2-b c= c)" "$EXP"
 check "call 2: the caller's 200 SDP names the Control (c=$CTL)" eq "$(seen call2-a c= c)" "$CTL"
 check "call 2: RTP bob -> caller: 50 sent, $(rtpv call2 a_recv) arrived" ge "$(rtpv call2 a_recv)" 45
 check "call 2: RTP caller -> bob: 50 sent, $(rtpv call2 b_recv) arrived" ge "$(rtpv call2 b_recv)" 45
-check "call 2: the Expressway's zone leg (A now) is on the mux port" wait_log 3 exp \
-	"bob@external\.example\): ended: BYE from A \(caller\) after [0-9]+ s; media packets audio A in=[0-9]+ out=[0-9]+ \(mux\), audio B in=50 out=[0-9]+"
+check "call 2: the Expressway's zone leg (A now) is on the mux port" lk_wait_log exp \
+	"bob@external\.example\): ended: BYE from A \(caller\) after [0-9]+ s; media packets audio A in=[0-9]+ out=[0-9]+ \(mux\), audio B in=50 out=[0-9]+" 3
 
 # --- 3. the callee refuses ---------------------------------------------------
 
@@ -414,7 +406,7 @@ callee byering-b b2b_uas_ring.xml 5092 16002
 check "BYE while ringing: the caller gets 200 for its BYE and 487 for the INVITE" \
 	caller byering-a b2b_uac_bye_early.xml "$EXP" ring internal.example -key rtp_port 16000
 check "BYE while ringing: the callee gets a CANCEL, answers 200 and 487, gets the ACK" callee_wait byering-b
-check "BYE while ringing: the Expressway takes the BYE as a CANCEL" has_log exp \
+check "BYE while ringing: the Expressway takes the BYE as a CANCEL" lk_has_log exp \
 	"ring@internal\.example\): BYE from A before the answer; cancelling"
 
 # A callee that has only said 100 Trying: RFC 3261 s.9.1 lets a CANCEL go
@@ -435,10 +427,10 @@ callee hangup-b b2b_uas_hangup.xml 5093 16002 -d 500
 check "callee BYE: the caller gets 200, then the callee's BYE through both relays" \
 	caller hangup-a b2b_uac_byed.xml "$EXP" hangup internal.example -key rtp_port 16000
 check "callee BYE: the callee's BYE gets 200" callee_wait hangup-b
-check "callee BYE: the Control logs 'ended: BYE from B'" wait_log 3 ctl \
-	"hangup@internal\.example\): ended: BYE from B \(callee\)"
-check "callee BYE: the Expressway logs 'ended: BYE from B'" wait_log 3 exp \
-	"hangup@internal\.example\): ended: BYE from B \(callee\)"
+check "callee BYE: the Control logs 'ended: BYE from B'" lk_wait_log ctl \
+	"hangup@internal\.example\): ended: BYE from B \(callee\)" 3
+check "callee BYE: the Expressway logs 'ended: BYE from B'" lk_wait_log exp \
+	"hangup@internal\.example\): ended: BYE from B \(callee\)" 3
 
 # --- 6. re-INVITE from each side ---------------------------------------------
 
@@ -513,10 +505,10 @@ check "malformed: no media session left behind on either relay" bash -c \
 
 # --- 7. the zone is down: the Control stopped --------------------------------
 
-stop ctl
+lk_ns_stop ctl
 check "the Control exits 0 on SIGTERM" test "${status[ctl]:-x}" = 0
-check "zone down: the Expressway logs that the client's connection closed" wait_log 5 exp \
-	"traversal zone 1 \(Traversal Zone 1\): the traversal client's connection closed"
+check "zone down: the Expressway logs that the client's connection closed" lk_wait_log exp \
+	"traversal zone 1 \(Traversal Zone 1\): the traversal client's connection closed" 5
 # RFC 8446 s.6.1: "Each party MUST send a close_notify alert before
 # closing its write side of the connection"; OpenSSL on the Expressway
 # reports a close without one as "unexpected eof while reading".
@@ -529,13 +521,13 @@ check "zone down: the 480's Warning names the zone ($(warning_of zdown))" matche
 
 # --- 8. the zone's client has the wrong password -----------------------------
 
-exp_at=$(logsize exp)
+exp_at=$(lk_logsize exp)
 start_relay ctl-bad "$LK_TMP/ctl-bad.conf"
-check "wrong password: the Control starts" wait_log 10 ctl-bad "running \(pid"
-check "wrong password: the Control logs the 401 refusal" wait_log 10 ctl-bad \
-	"traversal zone 1 \(Traversal Zone 1\): the Expressway refused the zone's REGISTER: 401 Unauthorized \(check Username and Password on both sides\)"
-check "wrong password: the Control keeps retrying (3 refusals within 8 s)" wait_log 8 ctl-bad \
-	"refused the zone's REGISTER: 401 .*; reconnecting to 127\.0\.0\.3:7001 in [0-9]+ s" 3
+check "wrong password: the Control starts" lk_wait_log ctl-bad "running \(pid" 10
+check "wrong password: the Control logs the 401 refusal" lk_wait_log ctl-bad \
+	"traversal zone 1 \(Traversal Zone 1\): the Expressway refused the zone's REGISTER: 401 Unauthorized \(check Username and Password on both sides\)" 10
+check "wrong password: the Control keeps retrying (3 refusals within 8 s)" lk_wait_log ctl-bad \
+	"refused the zone's REGISTER: 401 .*; reconnecting to 127\.0\.0\.3:7001 in [0-9]+ s" 8 3
 retry_delays() {
 	grep -E "refused the zone's REGISTER: 401.*reconnecting to 127\.0\.0\.3:7001 in [0-9]+ s" \
 		"$LK_TMP/ctl-bad.log" | sed -E 's/.* in ([0-9]+) s$/\1/' | head -n 3 | tr '\n' ' '
@@ -554,33 +546,33 @@ check "wrong password: its Warning names the zone ($(warning_of zbad-c))" matche
 	'^399 latchkey "Route 1: traversal zone 1 is not connected"'
 check "wrong password: a call the Expressway routes to zone 1 gets 480" \
 	caller zbad-e "$LK_TMP/uac_480.xml" "$EXP" alice internal.example -key rtp_port 16000
-stop ctl-bad
+lk_ns_stop ctl-bad
 check "wrong password: the Control exits 0 on SIGTERM" test "${status[ctl-bad]:-x}" = 0
 
 # --- 9. reconnect after the Expressway stopped answering ---------------------
 
 start_relay ctl2 "$LK_TMP/ctl.conf"
-check "reconnect: the Control connects" wait_log 10 ctl2 "connected to the Expressway 127\.0\.0\.3:7001 over TLS"
+check "reconnect: the Control connects" lk_wait_log ctl2 "connected to the Expressway 127\.0\.0\.3:7001 over TLS" 10
 first_port=$(zone_src_ports | head -n 1)
 kill -STOP "${pid[exp]}"
 stopped_at=$SECONDS
-check "reconnect: the Control notices the silent Expressway (keep-alive unanswered)" wait_log 8 ctl2 \
-	"traversal zone 1 \(Traversal Zone 1\): keep-alive unanswered for 2 s; reconnecting to 127\.0\.0\.3:7001 in [0-9]+ s"
+check "reconnect: the Control notices the silent Expressway (keep-alive unanswered)" lk_wait_log ctl2 \
+	"traversal zone 1 \(Traversal Zone 1\): keep-alive unanswered for 2 s; reconnecting to 127\.0\.0\.3:7001 in [0-9]+ s" 8
 # More than two keep-alive intervals in all.
 while [ $((SECONDS - stopped_at)) -lt 5 ]; do sleep 0.2; done
 kill -CONT "${pid[exp]}"
-check "reconnect: 'connected to the Expressway' a second time" wait_log 15 ctl2 \
-	"connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 2
+check "reconnect: 'connected to the Expressway' a second time" lk_wait_log ctl2 \
+	"connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 15 2
 check "reconnect: again one zone connection, from the TCP outbound range (was port $first_port)" \
 	one_zone_conn_in_range
-check "reconnect: the Expressway takes the new connection as the zone's client" wait_log 5 exp \
-	"traversal client 127\.0\.0\.2:[0-9]+ connected over TLS, authenticated" 3
+check "reconnect: the Expressway takes the new connection as the zone's client" lk_wait_log exp \
+	"traversal client 127\.0\.0\.2:[0-9]+ connected over TLS, authenticated" 5 3
 callee again-b b2b_uas.xml 5095 16002
 check "reconnect: a call through the zone afterwards gets 200 and BYE 200" \
 	caller again-a b2b_uac.xml "$EXP" again internal.example -key rtp_port 16000 -d 200
 check "reconnect: the callee gets that call" callee_wait again-b
-check "reconnect: the Control ended it on the BYE" wait_log 3 ctl2 \
-	"again@internal\.example\): ended: BYE from A \(caller\)"
+check "reconnect: the Control ended it on the BYE" lk_wait_log ctl2 \
+	"again@internal\.example\): ended: BYE from A \(caller\)" 3
 
 # --- 9b. the Expressway drops a client that went silent ----------------------
 
@@ -588,29 +580,29 @@ check "reconnect: the Control ended it on the BYE" wait_log 3 ctl2 \
 # Expressway's keep-alive intervals (2 s) the Expressway closes the zone
 # connection, and calls for the zone get 480 at once instead of waiting.
 kill -STOP "${pid[ctl2]}"
-check "silent client: the Expressway closes the zone after 3 keep-alive intervals" wait_log 12 exp \
-	"traversal zone 1 \(Traversal Zone 1\): nothing from the traversal client for 6 s \(3 keep-alive intervals\); closing its connection"
+check "silent client: the Expressway closes the zone after 3 keep-alive intervals" lk_wait_log exp \
+	"traversal zone 1 \(Traversal Zone 1\): nothing from the traversal client for 6 s \(3 keep-alive intervals\); closing its connection" 12
 check "silent client: a call the Expressway routes to zone 1 gets 480" \
 	caller zsilent "$LK_TMP/uac_480.xml" "$EXP" alice internal.example -key rtp_port 16000
 kill -CONT "${pid[ctl2]}"
-check "silent client: the Control reconnects once it runs again" wait_log 15 ctl2 \
-	"connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 3
+check "silent client: the Control reconnects once it runs again" lk_wait_log ctl2 \
+	"connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 15 3
 
 # --- the end -----------------------------------------------------------------
 
-stop ctl2
-stop exp
+lk_ns_stop ctl2
+lk_ns_stop exp
 for r in exp ctl2; do
 	check "$r exits 0 on SIGTERM" test "${status[$r]:-x}" = 0
 done
 for r in exp ctl ctl-bad ctl2; do
-	check "$r: no call left active at stop" has_log $r "SIP calls: started=[0-9]+ .* active=0;"
+	check "$r: no call left active at stop" lk_has_log $r "SIP calls: started=[0-9]+ .* active=0;"
 	check "$r's log has no sanitizer report" bash -c \
 		"! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' '$LK_TMP/$r.log'"
 done
-check "Expressway counters: calls answered, 404, 480, 3 cancelled, 2 re-INVITEs, 1 INFO forwarded" has_log exp \
+check "Expressway counters: calls answered, 404, 480, 3 cancelled, 2 re-INVITEs, 1 INFO forwarded" lk_has_log exp \
 	"SIP calls: started=[0-9]+ answered=([5-9]|[1-9][0-9]+) failed=[1-9][0-9]* not_found=[1-9][0-9]* unavailable=[1-9][0-9]* cancelled=3 media_errors=1 media_ended=0 reinvites=2 forwarded=1 "
-check "Control zone counters: authenticated 3 times, two drops" has_log ctl2 \
+check "Control zone counters: authenticated 3 times, two drops" lk_has_log ctl2 \
 	"traversal zone 1 \(Traversal Zone 1\): (up|down); client connects=[3-9][0-9]* authenticated=3 drops=2 "
 # RFC 3261 s.22.1: a UAC "MUST NOT re-attempt requests with the
 # credentials that have just been rejected (though the request may be

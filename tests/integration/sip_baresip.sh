@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/sip_baresip.sh  A real baresip registers with latchkeyd over UDP and TCP; the registrar lists it.
 source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/netns.sh"	# start NAME NS CMD..., pid[NAME]
+source "$(dirname "$0")/lib/netns.sh"	# lk_ns_start NAME NS CMD..., pid[NAME]
 
 command -v baresip >/dev/null || { echo "baresip missing: apt-get install baresip-core"; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "needs root for a network namespace"; exit 1; }
@@ -37,8 +37,8 @@ Listen = 127.0.0.1:22361
 Domain = 127.0.0.1
 CONF
 
-start lk "$NS" "$LK_LATCHKEYD" --config "$LK_TMP/lk.conf"
-check "latchkeyd starts in the namespace" lk_wait_log lk "running (pid"
+lk_ns_start lk "$NS" "$LK_LATCHKEYD" --config "$LK_TMP/lk.conf"
+check "latchkeyd starts in the namespace" lk_wait_log lk "running \(pid"
 
 bs_conf() {	# bs_conf DIR SIPPORT RTPLO USER TRANSPORT
 	mkdir -p "$1"
@@ -61,8 +61,8 @@ BCONF
 bs_conf "$LK_TMP/bs-udp" 15392 15500 alice udp
 bs_conf "$LK_TMP/bs-tcp" 15394 15530 bob tcp
 
-start bs-udp "$NS" timeout 30 baresip -f "$LK_TMP/bs-udp" -t 12
-start bs-tcp "$NS" timeout 30 baresip -f "$LK_TMP/bs-tcp" -t 12
+lk_ns_start bs-udp "$NS" timeout 30 baresip -f "$LK_TMP/bs-udp" -t 12
+lk_ns_start bs-tcp "$NS" timeout 30 baresip -f "$LK_TMP/bs-tcp" -t 12
 
 check "baresip (UDP) is bound by the registrar" lk_wait_log lk \
 	"sip:alice@127.0.0.1: bound .* via UDP 127.0.0.1:15392" 10

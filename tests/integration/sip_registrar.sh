@@ -127,7 +127,7 @@ PY
 conf "$LK_TMP/sip.conf"
 lk_start sip --config "$LK_TMP/sip.conf"
 pid=$LK_LAST_PID
-check "latchkeyd starts with SIP" lk_wait_log sip "running (pid"
+check "latchkeyd starts with SIP" lk_wait_log sip "running \(pid"
 check "self-signed TLS certificate is announced" grep -q "self-signed certificate made at start" "$LK_TMP/sip.log"
 check "SIP UDP 15360 bound" lk_bound "$pid" udp 127.0.0.1:15360
 check "SIP TCP 15360 bound" lk_bound "$pid" tcp 127.0.0.1:15360
@@ -193,8 +193,33 @@ r=$(probe tcp "$(req OPTIONS '^$' NOCL)")
 check "no Content-Length on TCP: 400 ($r)" test "$r" = "SIP/2.0 400 Missing Content-Length"
 r=$(probe tcp "b'\\r\\n\\r\\n'")
 check "CRLFCRLF ping on TCP gets a CRLF pong" test "$r" = ""
+# Issue 9: a stream that does not start with a SIP start line is not SIP:
+# no reply, the connection closed, one log line with the peer's address.
+r=$(probe tcp "b'HELLO\\r\\n\\r\\n'")
+check "HELLO on the TCP port is not SIP: closed without a reply ($r)" test "$r" = "closed"
+check "HELLO is logged as not SIP with the peer's address" grep -Eq \
+	"SIP TCP 127\.0\.0\.1:[0-9]+: not SIP \(no SIP start line\); closing" "$LK_TMP/sip.log"
 r=$(probe tcp "b'\\x16\\x03\\x01 not sip at all'")
 check "binary on the TCP port: connection closed ($r)" test "$r" = "closed"
+# Issue 9: a TLS connection reset by the peer is logged as what happened,
+# never "TLS: (null)".  Python closes with SO_LINGER 0 after the handshake
+# (no close_notify), so the kernel sends a RST.
+tls_reset() {
+	python3 - <<'PY'
+import socket, ssl, struct, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", 15361), timeout=5))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+time.sleep(0.2)
+s.close()
+PY
+}
+check "a TLS client connects and resets" tls_reset
+check "the reset is logged as what it is" lk_wait_log sip \
+	"SIP TLS 127.0.0.1:[0-9]*: Connection reset by peer"
+check "no TLS error is logged as (null)" bash -c "! grep -q '(null)' '$LK_TMP/sip.log'"
 check "daemon survived the malformed input" kill -0 "$pid"
 check "sipp OPTIONS over UDP still works" run_sipp opt-udp2 options.xml u1 15375
 
@@ -210,7 +235,7 @@ conf "$LK_TMP/auth.conf" "[Registrar]" "Authentication = on" "Realm = lab.exampl
 	"Users = alice:wonderland, bob:builder"
 lk_start auth --config "$LK_TMP/auth.conf"
 pid=$LK_LAST_PID
-check "latchkeyd starts with authentication" lk_wait_log auth "running (pid"
+check "latchkeyd starts with authentication" lk_wait_log auth "running \(pid"
 check "sipp REGISTER with digest over UDP: 401 then 200" \
 	run_sipp auth-udp register_auth.xml u1 15376 -s alice -au alice -ap wonderland
 check "sipp REGISTER with digest over TCP: 401 then 200" \

@@ -54,17 +54,17 @@
 # LK_TRAVERSAL_LOGS=DIR keeps every log.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
-source "$here/lib/netns.sh"	# skip, start, stop, wait_log, ngq, jget, legs
+source "$here/lib/netns.sh"	# lk_skip, lk_ns_start, lk_ns_stop, lk_ngq, lk_jget, lk_legs
 source "$here/lib/baresip.sh"	# ua_config, ua_command, ua_facts, fact
 
-[ "$(id -u)" -eq 0 ] || skip "needs root: it creates network namespaces"
+[ "$(id -u)" -eq 0 ] || lk_skip "needs root: it creates network namespaces"
 for tool in ip nft ss baresip python3 openssl; do
 	command -v "$tool" >/dev/null ||
-		skip "$tool is not installed (./bootstrap.sh deps installs it)"
+		lk_skip "$tool is not installed (./bootstrap.sh deps installs it)"
 done
 for m in g711 ausine aubridge rtcpsummary account menu ctrl_tcp; do
 	[ -f "/usr/lib/baresip/modules/$m.so" ] ||
-		skip "baresip module $m.so is missing (apt-get install baresip-core)"
+		lk_skip "baresip module $m.so is missing (apt-get install baresip-core)"
 done
 
 CALL_SECS=${LK_TRAVERSAL_CALL_SECS:-5}
@@ -106,7 +106,7 @@ bob_rtp_hi=20019
 alice_peer=$ctl_ip:5061
 bob_peer=$exp_ip:5060
 
-# Log lines of the zone (signalling/zone.c).  Each "up" line is logged
+# Log lines of the zone (signalling/sip/zone.c).  Each "up" line is logged
 # once per connect + authentication, so a reconnect adds one; the Control
 # logs a "reconnecting" line whenever the connection is lost.
 ZT_NAME=$(tr a-z A-Z <<<"$ZT")
@@ -120,7 +120,7 @@ lkt_cleanup() {
 	local rc=$? p
 	trap - EXIT INT TERM
 	lk_watchdog_end
-	stop_all
+	lk_ns_stop_all
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		for p in ctl exp alice bob; do
 			show_log "$p" 60
@@ -250,8 +250,8 @@ NFT
 if ! setup_net 2>"$LK_TMP/net.err"; then
 	cat "$LK_TMP/net.err"
 	grep -qi 'operation not permitted' "$LK_TMP/net.err" &&
-		skip "cannot create network namespaces here"
-	fatal "namespaces, links and nftables rules are set up"
+		lk_skip "cannot create network namespaces here"
+	lk_fatal "namespaces, links and nftables rules are set up"
 fi
 ok "six namespaces (lkt-$id-*), the firewall's and the NAT's nftables rules are set up"
 ip netns exec "$ns_fw" nft list ruleset >"$LK_TMP/nft-fw-rules.txt"
@@ -279,7 +279,7 @@ mk_cert() {	# mk_cert NAME IP
 		-keyout "$pki/ca.key" -out "$pki/ca.pem" -days 2 \
 		-subj "/CN=latchkey traversal test CA" &&
 	mk_cert ctl "$ctl_ip" && mk_cert exp "$exp_ip"
-} >"$LK_TMP/pki.log" 2>&1 || { cat "$LK_TMP/pki.log"; fatal "test CA and relay certificates are made"; }
+} >"$LK_TMP/pki.log" 2>&1 || { cat "$LK_TMP/pki.log"; lk_fatal "test CA and relay certificates are made"; }
 ok "a test CA and certificates for $ctl_ip and $exp_ip"
 
 # --- the relays --------------------------------------------------------------
@@ -343,15 +343,15 @@ for r in ctl exp; do
 		ok "latchkeyd accepts $r.conf"
 	else
 		grep -F "$LK_TMP/$r.conf:" "$LK_TMP/$r-check.txt" | sed 's/^/     /'
-		fatal "latchkeyd accepts $r.conf"
+		lk_fatal "latchkeyd accepts $r.conf"
 	fi
 done
 
-start exp "$ns_exp" "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf" --log-level debug
-wait_log 10 exp "running \(pid" || fatal "the Expressway's latchkeyd starts in $ns_exp"
+lk_ns_start exp "$ns_exp" "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf" --log-level debug
+lk_wait_log exp "running \(pid" 10 || lk_fatal "the Expressway's latchkeyd starts in $ns_exp"
 ok "the Expressway's latchkeyd starts in $ns_exp"
-start ctl "$ns_ctl" "$LK_LATCHKEYD" --config "$LK_TMP/ctl.conf" --log-level debug
-wait_log 10 ctl "running \(pid" || fatal "the Control's latchkeyd starts in $ns_ctl"
+lk_ns_start ctl "$ns_ctl" "$LK_LATCHKEYD" --config "$LK_TMP/ctl.conf" --log-level debug
+lk_wait_log ctl "running \(pid" 10 || lk_fatal "the Control's latchkeyd starts in $ns_ctl"
 ok "the Control's latchkeyd starts in $ns_ctl"
 
 # Listeners, by this process, in its namespace.
@@ -375,14 +375,14 @@ done
 # --- the zone ----------------------------------------------------------------
 
 zone_up=no
-if wait_log 15 ctl "$ZONE_UP_CTL"; then
+if lk_wait_log ctl "$ZONE_UP_CTL" 15; then
 	zone_up=yes
 	ok "the Control logs zone 1 connected to $exp_ip:$zone_port over $ZT_NAME, authenticated"
 else
 	not_ok "the Control logs zone 1 connected to $exp_ip:$zone_port over $ZT_NAME, authenticated"
 fi
 check "the Expressway logs the traversal client $ctl_ip connected over $ZT_NAME, authenticated" \
-	wait_log 5 exp "$ZONE_UP_EXP"
+	lk_wait_log exp "$ZONE_UP_EXP" 5
 zone_conn() {	# the Control's connection to the zone port: "LOCAL PEER PROC"
 	tcp_conns "$ns_ctl" dst "$exp_ip" dport = ":$zone_port"
 }
@@ -427,23 +427,23 @@ ua_config bob "$bob_ip" "$bob_rtp_lo-$bob_rtp_hi" \
 	"<sip:bob@external.example;transport=udp>;outbound=\"sip:$exp_ip:5060;transport=udp\";regint=60;answermode=auto;audio_codecs=PCMU"
 
 # -s: the SIP trace; -t: each ends by itself, should this script not.
-start alice "$ns_alice" baresip -s -f "$LK_TMP/alice" -t "$LIMIT"
-start bob "$ns_bob" baresip -s -f "$LK_TMP/bob" -t "$LIMIT"
+lk_ns_start alice "$ns_alice" baresip -s -f "$LK_TMP/alice" -t "$LIMIT"
+lk_ns_start bob "$ns_bob" baresip -s -f "$LK_TMP/bob" -t "$LIMIT"
 
 check "alice is registered with the Control over TLS (baresip: 200 OK)" \
-	wait_log 10 alice "alice@internal.example: \{0/TLS/v4\} 200 OK"
+	lk_wait_log alice "alice@internal.example: \{0/TLS/v4\} 200 OK" 10
 check "the Control bound sip:alice@internal.example via TLS from $alice_ip" \
-	wait_log 5 ctl "sip:alice@internal.example: bound .* via TLS $alice_ip:"
+	lk_wait_log ctl "sip:alice@internal.example: bound .* via TLS $alice_ip:" 5
 check "bob is registered with the Expressway over UDP (baresip: 200 OK)" \
-	wait_log 10 bob "bob@external.example: \{0/UDP/v4\} 200 OK"
+	lk_wait_log bob "bob@external.example: \{0/UDP/v4\} 200 OK" 10
 check "the Expressway bound sip:bob@external.example via UDP from the NAT" \
-	wait_log 5 exp "sip:bob@external.example: bound .* via UDP $nat_pub:"
+	lk_wait_log exp "sip:bob@external.example: bound .* via UDP $nat_pub:" 5
 bob_flow=$(sed -n "s/.*sip:bob@external.example: bound .* via UDP \($nat_pub:[0-9]*\).*/\1/p" \
 	"$LK_TMP/exp.log" | head -n 1)
 check "bob's flow ${bob_flow:-?}: the NAT changed his source port 5060 into $nat_lo-$nat_hi" \
 	in_range "${bob_flow#*:}" $nat_lo $nat_hi
 check "bob was told received=$nat_pub;rport=${bob_flow#*:} (RFC 3581)" \
-	has_log bob "received=$nat_pub;rport=${bob_flow#*:}"
+	lk_has_log bob "received=$nat_pub;rport=${bob_flow#*:}"
 
 # --- calls -------------------------------------------------------------------
 
@@ -451,11 +451,11 @@ check "bob was told received=$nat_pub;rport=${bob_flow#*:} (RFC 3581)" \
 # query replies land in $LK_TMP/{list,query}-R-N.json.
 latched() {	# latched R N
 	local r=$1 n=$2 c
-	ngq "${rns[$r]}" list >"$LK_TMP/list-$r-$n.json" 2>/dev/null || return 1
-	c=$(jget "$LK_TMP/list-$r-$n.json" 'calls.*')
+	lk_ngq "${rns[$r]}" list >"$LK_TMP/list-$r-$n.json" 2>/dev/null || return 1
+	c=$(lk_jget "$LK_TMP/list-$r-$n.json" 'calls.*')
 	[ "$(grep -c . <<<"$c")" = 1 ] || return 1
-	ngq "${rns[$r]}" query call-id="$c" >"$LK_TMP/query-$r-$n.json" 2>/dev/null &&
-		[ "$(legs "$LK_TMP/query-$r-$n.json" | awk '{print $4}' |
+	lk_ngq "${rns[$r]}" query call-id="$c" >"$LK_TMP/query-$r-$n.json" 2>/dev/null &&
+		[ "$(lk_legs "$LK_TMP/query-$r-$n.json" | awk '{print $4}' |
 			tr '\n' ' ')" = "yes yes " ]
 }
 
@@ -465,14 +465,14 @@ call() {
 	local n=$1 caller=$2 callee=$3 uri=$4 ua cns r c est
 	local -A off=()
 	echo "     --- call $n: $caller dials $uri"
-	for ua in alice bob ctl exp; do off[$ua]=$(logsize $ua); done
+	for ua in alice bob ctl exp; do off[$ua]=$(lk_logsize $ua); done
 	cns=$ns_alice
 	[ "$caller" = bob ] && cns=$ns_bob
 	ua_command "$cns" dial "$uri" >"$LK_TMP/dial-$n.json" 2>&1 || true
 	check "call $n: $caller's baresip takes the dial ($(head -c 120 "$LK_TMP/dial-$n.json"))" \
-		test "$(jget "$LK_TMP/dial-$n.json" ok)" = true
-	if ! wait_for 15 eval 'has_log_since alice ${off[alice]} "Call established" &&
-			      has_log_since bob ${off[bob]} "Call established"'; then
+		test "$(lk_jget "$LK_TMP/dial-$n.json" ok)" = true
+	if ! wait_for 15 eval 'lk_has_log_since alice ${off[alice]} "Call established" &&
+			      lk_has_log_since bob ${off[bob]} "Call established"'; then
 		not_ok "call $n: $caller's call to $callee is established"
 		ua_command "$cns" hangup >/dev/null 2>&1 || true
 		sleep 1
@@ -481,20 +481,20 @@ call() {
 	est=${EPOCHREALTIME/./}
 	ok "call $n: $caller's call to $callee is established"
 
-	# How each relay routed it (signalling/b2bua.c's "invite_new" line):
+	# How each relay routed it (signalling/sip/b2bua.c's "invite_new" line):
 	# by the dial plan into the zone, over the zone connection to the
 	# registered contact's flow.
 	local zone_from="$ZT_NAME $ctl_ip:$zport" zone_to="$ZT_NAME $exp_ip:$zone_port"
 	if [ "$caller" = bob ]; then
 		check "call $n: exp routes bob's INVITE (from his NAT flow) by Route 1 into the zone connection from port $zport" \
-			has_log_since exp "${off[exp]}" "call [0-9]+ \(sip:bob@external.example -> ${uri}[;)].* from UDP $bob_flow: to traversal zone 1 \(Route 1\) via $zone_from\$"
+			lk_has_log_since exp "${off[exp]}" "call [0-9]+ \(sip:bob@external.example -> ${uri}[;)].* from UDP $bob_flow: to traversal zone 1 \(Route 1\) via $zone_from\$"
 		check "call $n: ctl gets it from the zone and sends it to alice's registered TLS flow" \
-			has_log_since ctl "${off[ctl]}" "call [0-9]+ \(sip:bob@external.example -> ${uri}[;)].* from $zone_to \(traversal zone\): to registered contact of $uri via TLS $alice_ip:[0-9]+\$"
+			lk_has_log_since ctl "${off[ctl]}" "call [0-9]+ \(sip:bob@external.example -> ${uri}[;)].* from $zone_to \(traversal zone\): to registered contact of $uri via TLS $alice_ip:[0-9]+\$"
 	else
 		check "call $n: ctl routes alice's INVITE by Route 1 into the zone connection" \
-			has_log_since ctl "${off[ctl]}" "call [0-9]+ \(sip:alice@internal.example -> ${uri}[;)].* from TLS $alice_ip:[0-9]+: to traversal zone 1 \(Route 1\) via $zone_to\$"
+			lk_has_log_since ctl "${off[ctl]}" "call [0-9]+ \(sip:alice@internal.example -> ${uri}[;)].* from TLS $alice_ip:[0-9]+: to traversal zone 1 \(Route 1\) via $zone_to\$"
 		check "call $n: exp gets it over the zone connection from port $zport and sends it to bob's NAT flow $bob_flow" \
-			has_log_since exp "${off[exp]}" "call [0-9]+ \(sip:alice@internal.example -> ${uri}[;)].* from $zone_from \(traversal zone\): to registered contact of $uri via UDP $bob_flow\$"
+			lk_has_log_since exp "${off[exp]}" "call [0-9]+ \(sip:alice@internal.example -> ${uri}[;)].* from $zone_from \(traversal zone\): to registered contact of $uri via UDP $bob_flow\$"
 	fi
 
 	# During the call: one call on each relay, every leg latched.
@@ -503,8 +503,8 @@ call() {
 		check "call $n: the $r relay has exactly this call, both legs latched within 5 s" \
 			wait_for 5 latched $r $n
 	done
-	ctl_call=$(jget "$LK_TMP/list-ctl-$n.json" 'calls.*' | head -n 1)
-	exp_call=$(jget "$LK_TMP/list-exp-$n.json" 'calls.*' | head -n 1)
+	ctl_call=$(lk_jget "$LK_TMP/list-ctl-$n.json" 'calls.*' | head -n 1)
+	exp_call=$(lk_jget "$LK_TMP/list-exp-$n.json" 'calls.*' | head -n 1)
 	local left=$((est + CALL_SECS * 1000000 - ${EPOCHREALTIME/./}))
 	[ "$left" -le 0 ] ||
 		sleep "$((left / 1000000)).$(printf %06d $((left % 1000000)))"
@@ -513,18 +513,18 @@ call() {
 	for r in ctl exp; do
 		c=$ctl_call
 		[ $r = exp ] && c=$exp_call
-		ngq "${rns[$r]}" query call-id="${c:-none}" >"$LK_TMP/query-$r-$n.json" 2>&1 || true
+		lk_ngq "${rns[$r]}" query call-id="${c:-none}" >"$LK_TMP/query-$r-$n.json" 2>&1 || true
 		ip netns exec "${rns[$r]}" "$LK_LATCHKEY" ng --server "$ng" query "${c:-none}" \
 			>"$LK_TMP/query-$r-$n.txt" 2>&1 || true
-		legs "$LK_TMP/query-$r-$n.json" >"$LK_TMP/legs-$r-$n"
+		lk_legs "$LK_TMP/query-$r-$n.json" >"$LK_TMP/legs-$r-$n"
 		sed "s/^/     $r leg: /" "$LK_TMP/legs-$r-$n"
 	done
 	ua_command "$cns" hangup >"$LK_TMP/hangup-$n.json" 2>&1 || true
 	check "call $n: $caller hangs up" \
-		test "$(jget "$LK_TMP/hangup-$n.json" ok)" = true
+		test "$(lk_jget "$LK_TMP/hangup-$n.json" ok)" = true
 	check "call $n: both see the call end" wait_for 10 eval \
-		'has_log_since alice ${off[alice]} "terminated \(duration" &&
-		 has_log_since bob ${off[bob]} "terminated \(duration"'
+		'lk_has_log_since alice ${off[alice]} "terminated \(duration" &&
+		 lk_has_log_since bob ${off[bob]} "terminated \(duration"'
 	sleep 0.5	# rtp_stats follow the "terminated" line
 
 	# What the endpoints saw.
@@ -602,9 +602,9 @@ call() {
 	# After the hangup both relays forget the call.
 	for r in ctl exp; do
 		check "call $n: $r deletes the call after the BYE" wait_for 5 eval \
-			'ngq "${rns[$r]}" list >"$LK_TMP/list-after-$r-$n.json" 2>/dev/null &&
-			 [ "$(jget "$LK_TMP/list-after-$r-$n.json" result)" = ok ] &&
-			 [ -z "$(jget "$LK_TMP/list-after-$r-$n.json" "calls.*")" ]'
+			'lk_ngq "${rns[$r]}" list >"$LK_TMP/list-after-$r-$n.json" 2>/dev/null &&
+			 [ "$(lk_jget "$LK_TMP/list-after-$r-$n.json" result)" = ok ] &&
+			 [ -z "$(lk_jget "$LK_TMP/list-after-$r-$n.json" "calls.*")" ]'
 	done
 }
 
@@ -630,9 +630,9 @@ if [ "$zone_up" = no ]; then
 	# Nothing to drop: one failure instead of a minute of waiting.
 	not_ok "the zone reconnects after a dropped connection, and a call works after it (the zone was never up)"
 else
-	ups=$(count_log ctl "$ZONE_UP_CTL")
-	exp_ups=$(count_log exp "$ZONE_UP_EXP")
-	downs=$(count_log ctl "$ZONE_DOWN_CTL")
+	ups=$(lk_count_log ctl "$ZONE_UP_CTL")
+	exp_ups=$(lk_count_log exp "$ZONE_UP_EXP")
+	downs=$(lk_count_log ctl "$ZONE_DOWN_CTL")
 	# ss -K destroys the Control's socket (CONFIG_INET_DIAG_DESTROY); where
 	# the kernel cannot, the firewall resets the connection instead, until
 	# the Control has noticed.
@@ -647,17 +647,17 @@ else
 			tcp dport $zone_port reject with tcp reset
 		ip netns exec "$ns_fw" nft insert rule inet lk_fw forward \
 			tcp sport $zone_port reject with tcp reset
-		wait_for 10 eval '[ "$(count_log ctl "$ZONE_DOWN_CTL")" -gt "$downs" ]' || true
+		wait_for 10 eval '[ "$(lk_count_log ctl "$ZONE_DOWN_CTL")" -gt "$downs" ]' || true
 		ip netns exec "$ns_fw" nft flush chain inet lk_fw forward
 		fw_forward_rules | ip netns exec "$ns_fw" nft -f -
 	fi
 	echo "     zone connection from port $zsport dropped by $how"
 	check "the Control logs the zone connection lost and a reconnect scheduled" \
-		wait_for 10 eval '[ "$(count_log ctl "$ZONE_DOWN_CTL")" -gt "$downs" ]'
+		wait_for 10 eval '[ "$(lk_count_log ctl "$ZONE_DOWN_CTL")" -gt "$downs" ]'
 	check "the Control reconnects and registers the zone again" \
-		wait_for 20 eval '[ "$(count_log ctl "$ZONE_UP_CTL")" -gt "$ups" ]'
+		wait_for 20 eval '[ "$(lk_count_log ctl "$ZONE_UP_CTL")" -gt "$ups" ]'
 	check "the Expressway authenticates it again" \
-		wait_for 5 eval '[ "$(count_log exp "$ZONE_UP_EXP")" -gt "$exp_ups" ]'
+		wait_for 5 eval '[ "$(lk_count_log exp "$ZONE_UP_EXP")" -gt "$exp_ups" ]'
 	wait_for 5 eval '[ -n "$(zone_conn)" ]' || true
 	zc2=$(zone_conn)
 	zsport2=$(awk 'NR == 1 { n = split($1, a, ":"); print a[n] }' <<<"$zc2")
@@ -690,22 +690,22 @@ ip netns exec "$ns_fw" nft list ruleset >"$LK_TMP/nft-fw.txt" 2>&1 || true
 # --- the relays' totals and the end ------------------------------------------
 
 for r in ctl exp; do
-	ngq "${rns[$r]}" statistics >"$LK_TMP/statistics-$r.json" 2>&1 || true
+	lk_ngq "${rns[$r]}" statistics >"$LK_TMP/statistics-$r.json" 2>&1 || true
 	t=statistics.totalstatistics
-	fwd=$(jget "$LK_TMP/statistics-$r.json" "$t.forwardedpackets")
+	fwd=$(lk_jget "$LK_TMP/statistics-$r.json" "$t.forwardedpackets")
 	check "$r: forwardedpackets ${fwd:-?} >= 3 calls x 2 ways x $((CALL_SECS * 50 * 6 / 10))" \
 		in_range "$fwd" $((3 * 2 * CALL_SECS * 50 * 6 / 10)) 100000000
 	check "$r: no session left" test \
-		"$(jget "$LK_TMP/statistics-$r.json" statistics.currentstatistics.sessionsown)" = 0
+		"$(lk_jget "$LK_TMP/statistics-$r.json" statistics.currentstatistics.sessionsown)" = 0
 done
 
-stop alice	# they un-REGISTER through their relays
-stop bob
-check "the Control unbound alice when she left" has_log ctl "sip:alice@internal.example: unbound"
+lk_ns_stop alice	# they un-REGISTER through their relays
+lk_ns_stop bob
+check "the Control unbound alice when she left" lk_has_log ctl "sip:alice@internal.example: unbound"
 check "the Expressway unbound bob (through the NAT) when he left" \
-	has_log exp "sip:bob@external.example: unbound"
-stop ctl
-stop exp
+	lk_has_log exp "sip:bob@external.example: unbound"
+lk_ns_stop ctl
+lk_ns_stop exp
 # The SIP layer's counters (logged at stop): the Control opened the
 # zone connection twice, the Expressway never opened one.
 ctl_out=$(sed -n 's/.*SIP counters: .* connections in=[0-9]* out=\([0-9]*\) .*/\1/p' \
@@ -715,15 +715,15 @@ ctl_zconn=$(sed -n 's/.*traversal zone 1 (.*): [a-z]*; client connects=\([0-9]*\
 check "the Control's outgoing connections (${ctl_out:-?}) are the zone's connects (${ctl_zconn:-?}), 2 or more: no call opened one" \
 	eval 'in_range "$ctl_out" 2 1000 && [ "$ctl_out" = "$ctl_zconn" ]'
 check "the Expressway's SIP counters: no outgoing connection (out=0)" \
-	has_log exp "connections in=[0-9]+ out=0 "
+	lk_has_log exp "connections in=[0-9]+ out=0 "
 # The zones' summary lines at stop.
 check "the Control's zone summary at stop: authenticated twice, dropped once" \
-	has_log ctl "traversal zone 1 \(.*\): up; client connects=[0-9]+ authenticated=([2-9]|[1-9][0-9]+) drops=[1-9]"
+	lk_has_log ctl "traversal zone 1 \(.*\): up; client connects=[0-9]+ authenticated=([2-9]|[1-9][0-9]+) drops=[1-9]"
 check "the Expressway's zone summary at stop: the client authenticated twice" \
-	has_log exp "traversal zone 1 \(.*\): (up|down); server connects=[0-9]+ authenticated=([2-9]|[1-9][0-9]+) "
+	lk_has_log exp "traversal zone 1 \(.*\): (up|down); server connects=[0-9]+ authenticated=([2-9]|[1-9][0-9]+) "
 for r in ctl exp; do
 	check "$r exits 0 on SIGTERM" test "${status[$r]:-x}" = 0
-	check "$r's counters show registrations" has_log $r "registered=[1-9]"
+	check "$r's counters show registrations" lk_has_log $r "registered=[1-9]"
 	check "$r's log has no sanitizer report" bash -c \
 		"! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' '$LK_TMP/$r.log'"
 done

@@ -22,15 +22,15 @@
 # answer and delete were answered.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../integration/lib/common.sh"
-# skip (outside CI; in CI a failure), start, stop, wait_log, ngq, jget, legs:
+# lk_skip (outside CI; in CI a failure), lk_ns_start, lk_ns_stop, lk_ngq, lk_jget, lk_legs:
 source "$here/../integration/lib/netns.sh"
 # ua_config, ua_account, ua_command, ua_facts, fact, show_log:
 source "$here/../integration/lib/baresip.sh"
 
-[ "$(id -u)" -eq 0 ] || skip "needs root: it creates network namespaces"
+[ "$(id -u)" -eq 0 ] || lk_skip "needs root: it creates network namespaces"
 for tool in ip kamailio baresip python3; do
 	command -v "$tool" >/dev/null ||
-		skip "$tool is not installed (./bootstrap.sh deps installs it)"
+		lk_skip "$tool is not installed (./bootstrap.sh deps installs it)"
 done
 
 CALL_SECS=${LK_INTEROP_CALL_SECS:-8}	# alice hangs up this long after the answer
@@ -57,7 +57,7 @@ b_rtp_hi=20019
 lki_cleanup() {
 	local rc=$? p
 	trap - EXIT INT TERM
-	stop_all
+	lk_ns_stop_all
 	# Kamailio's children go with their parent on SIGTERM; if it had to
 	# be killed they are left in the namespace, and they are ours.
 	lk_ns_kill
@@ -116,8 +116,8 @@ setup_net() {	# every step must work: one chain of &&
 if ! setup_net 2>"$LK_TMP/net.err"; then
 	cat "$LK_TMP/net.err"
 	grep -qi 'operation not permitted' "$LK_TMP/net.err" &&
-		skip "cannot create network namespaces here"
-	fatal "namespaces and veth pairs are set up"
+		lk_skip "cannot create network namespaces here"
+	lk_fatal "namespaces and veth pairs are set up"
 fi
 ok "namespaces $ns_relay, $ns_a, $ns_b and two veth pairs are set up"
 check "the relay namespace does not forward" test "$(ip netns exec \
@@ -147,24 +147,24 @@ Listen = $ng
 [Media]
 Media timeout = 30
 CONF
-start latchkeyd "$ns_relay" "$LK_LATCHKEYD" --config "$LK_TMP/latchkeyd.conf" \
+lk_ns_start latchkeyd "$ns_relay" "$LK_LATCHKEYD" --config "$LK_TMP/latchkeyd.conf" \
 	--log-level debug
-wait_log 15 latchkeyd "running \(pid" ||
-	fatal "latchkeyd starts in $ns_relay"
+lk_wait_log latchkeyd "running \(pid" 15 ||
+	lk_fatal "latchkeyd starts in $ns_relay"
 ok "latchkeyd starts in $ns_relay (media $relay_ip:$media_lo-$media_hi)"
-ngq "$ns_relay" ping >"$LK_TMP/ping.json" || true
+lk_ngq "$ns_relay" ping >"$LK_TMP/ping.json" || true
 check "latchkeyd answers an ng ping on $ng" \
-	test "$(jget "$LK_TMP/ping.json" result)" = pong
+	test "$(lk_jget "$LK_TMP/ping.json" result)" = pong
 
 mkdir -p "$LK_TMP/kamailio-run"
 sed -e "s/%SIP_ADDR%/$relay_ip/g" -e "s/%SIP_PORT%/5060/g" \
 	-e "s/%NG%/$ng/g" -e "s/%DEBUG%/${LK_INTEROP_KAMAILIO_DEBUG:-2}/g" \
 	"$here/kamailio.cfg.in" >"$LK_TMP/kamailio.cfg"
-start kamailio "$ns_relay" kamailio -f "$LK_TMP/kamailio.cfg" -DD -E \
+lk_ns_start kamailio "$ns_relay" kamailio -f "$LK_TMP/kamailio.cfg" -DD -E \
 	-Y "$LK_TMP/kamailio-run" -m 64 -M 8
 # The rtpengine module pings its relay when it starts.
-wait_log 15 kamailio "rtpengine instance <udp:$ng> found" ||
-	fatal "kamailio starts and finds latchkeyd on udp:$ng"
+lk_wait_log kamailio "rtpengine instance <udp:$ng> found" 15 ||
+	lk_fatal "kamailio starts and finds latchkeyd on udp:$ng"
 ok "kamailio starts and its rtpengine module finds latchkeyd on udp:$ng"
 
 # --- the endpoints and the call --------------------------------------------
@@ -174,16 +174,16 @@ ua_config alice "$a_ip" "$a_rtp_lo-$a_rtp_hi" "$(ua_account alice "$sip" manual)
 
 # -s: the SIP trace, from which the SDP each endpoint was given is read.
 # -t ends each by itself too, should this script not get to it.
-start bob "$ns_b" baresip -s -f "$LK_TMP/bob" -t $((CALL_SECS + 90))
-wait_log 15 bob "bob@[^ ]*: \{0/UDP/v4\} 200 OK" ||
-	fatal "bob registers with kamailio"
+lk_ns_start bob "$ns_b" baresip -s -f "$LK_TMP/bob" -t $((CALL_SECS + 90))
+lk_wait_log bob "bob@[^ ]*: \{0/UDP/v4\} 200 OK" 15 ||
+	lk_fatal "bob registers with kamailio"
 ok "bob registers with kamailio at $sip"
 
-start alice "$ns_a" baresip -s -f "$LK_TMP/alice" \
+lk_ns_start alice "$ns_a" baresip -s -f "$LK_TMP/alice" \
 	-e "/dial sip:bob@$sip" -t $((CALL_SECS + 90))
-wait_for 15 eval 'has_log alice "Call established" &&
-		  has_log bob "Call established"' ||
-	fatal "alice's call to bob is established"
+wait_for 15 eval 'lk_has_log alice "Call established" &&
+		  lk_has_log bob "Call established"' ||
+	lk_fatal "alice's call to bob is established"
 established=${EPOCHREALTIME/./}	# microseconds
 ok "alice's call to bob is established"
 
@@ -192,7 +192,7 @@ callid=$(sed -n 's/.*lki: rtpengine_offer ok \([^ ]*\).*/\1/p' \
 check "kamailio's rtpengine_offer was answered by latchkeyd" \
 	test -n "$callid"
 check "kamailio's rtpengine_answer was answered by latchkeyd" \
-	has_log kamailio "lki: rtpengine_answer ok $callid \(200\)"
+	lk_has_log kamailio "lki: rtpengine_answer ok $callid \(200\)"
 
 # --- during the call: the SDP, latchkey's list and query -------------------
 
@@ -218,20 +218,20 @@ check "alice got the 200 OK with bob's To tag" \
 	test "$(fact alice to_tag)" = "$(fact bob to_tag)"
 
 both_latched() {
-	ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-during.json" 2>/dev/null &&
-		[ "$(legs "$LK_TMP/query-during.json" | awk '{print $4}' |
+	lk_ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-during.json" 2>/dev/null &&
+		[ "$(lk_legs "$LK_TMP/query-during.json" | awk '{print $4}' |
 			tr '\n' ' ')" = "yes yes " ]
 }
 check "latchkeyd latches both legs within 5 s" wait_for 5 both_latched
 sleep 3		# media flows a while before the counters are read
-ngq "$ns_relay" list >"$LK_TMP/list-during.json" || true
+lk_ngq "$ns_relay" list >"$LK_TMP/list-during.json" || true
 check "list shows exactly the call kamailio offered" \
-	test "$(jget "$LK_TMP/list-during.json" 'calls.*')" = "$callid"
-ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-during.json" || true
+	test "$(lk_jget "$LK_TMP/list-during.json" 'calls.*')" = "$callid"
+lk_ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-during.json" || true
 elapsed_ms=$(((${EPOCHREALTIME/./} - established) / 1000))
 elapsed=$((elapsed_ms / 1000)).$((elapsed_ms % 1000 / 100))
-check "query: result ok" test "$(jget "$LK_TMP/query-during.json" result)" = ok
-legs "$LK_TMP/query-during.json" >"$LK_TMP/legs" || true
+check "query: result ok" test "$(lk_jget "$LK_TMP/query-during.json" result)" = ok
+lk_legs "$LK_TMP/query-during.json" >"$LK_TMP/legs" || true
 sed 's/^/     leg: /' "$LK_TMP/legs"
 check "query: two legs, audio" \
 	test "$(awk '{print $7}' "$LK_TMP/legs" | tr '\n' ' ')" = "audio audio "
@@ -267,22 +267,22 @@ left=$((established + CALL_SECS * 1000000 - ${EPOCHREALTIME/./}))	# us
 	sleep "$((left / 1000000)).$(printf %06d $((left % 1000000)))"
 ua_command "$ns_a" hangup >"$LK_TMP/hangup.json" 2>&1 || true
 check "alice hangs up (ctrl_tcp: $(cat "$LK_TMP/hangup.json"))" \
-	test "$(jget "$LK_TMP/hangup.json" ok 2>/dev/null)" = true
+	test "$(lk_jget "$LK_TMP/hangup.json" ok 2>/dev/null)" = true
 check "alice sees the call end" \
-	wait_for 10 has_log alice "terminated \(duration"
-check "bob sees the call end" wait_for 10 has_log bob "terminated \(duration"
+	wait_for 10 lk_has_log alice "terminated \(duration"
+check "bob sees the call end" wait_for 10 lk_has_log bob "terminated \(duration"
 check "kamailio's rtpengine_delete on the BYE was answered ok" \
-	wait_for 10 has_log kamailio "lki: rtpengine_delete ok on BYE $callid"
+	wait_for 10 lk_has_log kamailio "lki: rtpengine_delete ok on BYE $callid"
 check "latchkeyd deleted the call on request" \
-	wait_for 5 has_log latchkeyd "call $callid: deleted by request"
-ngq "$ns_relay" list >"$LK_TMP/list-after.json" || true
+	wait_for 5 lk_has_log latchkeyd "call $callid: deleted by request"
+lk_ngq "$ns_relay" list >"$LK_TMP/list-after.json" || true
 check "list is empty after the hangup" eval \
-	'[ "$(jget "$LK_TMP/list-after.json" result)" = ok ] &&
-	 [ -z "$(jget "$LK_TMP/list-after.json" "calls.*")" ]'
-ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-after.json" || true
+	'[ "$(lk_jget "$LK_TMP/list-after.json" result)" = ok ] &&
+	 [ -z "$(lk_jget "$LK_TMP/list-after.json" "calls.*")" ]'
+lk_ngq "$ns_relay" query call-id="$callid" >"$LK_TMP/query-after.json" || true
 check "query of the call after the hangup: Unknown call-id" eval \
-	'[ "$(jget "$LK_TMP/query-after.json" result)" = error ] &&
-	 jget "$LK_TMP/query-after.json" error-reason |
+	'[ "$(lk_jget "$LK_TMP/query-after.json" result)" = error ] &&
+	 lk_jget "$LK_TMP/query-after.json" error-reason |
 		grep -q "^Unknown call-id"'
 
 # --- after the call: the endpoints' RTP counters, latchkey's totals --------
@@ -305,9 +305,9 @@ for ua in alice bob; do
 		      [ $((rx * 10)) -ge $((otx * 9)) ]'
 done
 
-ngq "$ns_relay" statistics >"$LK_TMP/statistics.json" || true
+lk_ngq "$ns_relay" statistics >"$LK_TMP/statistics.json" || true
 t='statistics.totalstatistics'
-totals() { jget "$LK_TMP/statistics.json" "$1" 2>/dev/null || true; }
+totals() { lk_jget "$LK_TMP/statistics.json" "$1" 2>/dev/null || true; }
 printf '     statistics: %s\n' "$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))["statistics"]["totalstatistics"]
 print(" ".join("%s=%s" % kv for kv in sorted(d.items())))' \
@@ -327,10 +327,10 @@ check "no session left (sessionsown 0)" \
 
 # --- shut down --------------------------------------------------------------
 
-stop alice	# before kamailio, which answers their un-REGISTER
-stop bob
-stop kamailio
-stop latchkeyd
+lk_ns_stop alice	# before kamailio, which answers their un-REGISTER
+lk_ns_stop bob
+lk_ns_stop kamailio
+lk_ns_stop latchkeyd
 check "latchkeyd exits 0 on SIGTERM" test "${status[latchkeyd]}" = 0
 check "latchkeyd's log has no sanitizer report" \
 	bash -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' \

@@ -1,6 +1,12 @@
 # tests/integration/lib/common.sh  Helpers for integration tests that run the real daemon.
 # Sourced by tests/integration/*.sh and tests/interop/*.sh; ctest sets
 # LK_LATCHKEYD and LK_LATCHKEY.  lib/netns.sh and lib/baresip.sh build on it.
+#
+# One vocabulary for every script: the words of a test itself are plain
+# (check, ok, not_ok, wait_for, in_range); every helper that starts, stops
+# or asks something is lk_*: lk_start / lk_ns_start NAME, lk_wait_log NAME
+# ERE [SECONDS] [MIN], lk_has_log, lk_ns_stop, lk_ngq, lk_legs (leg data
+# always from the JSON of an ng query, never from CLI text).
 set -euo pipefail
 
 : "${LK_LATCHKEYD:?run through ctest, which sets LK_LATCHKEYD}"
@@ -44,6 +50,15 @@ check() {	# check "description" command...
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
+# --- processes by NAME and their logs -----------------------------------------
+# Every process a test starts has a NAME; its output goes to $LK_TMP/NAME.log
+# and its PID to pid[NAME] (lk_start here, lk_ns_start in lib/netns.sh).
+# Log patterns are extended regular expressions (grep -E) everywhere.
+
+declare -A pid=()	# NAME -> PID of each process this test started
+declare -A status=()	# NAME -> exit status, once stopped (lk_ns_stop)
+order=()		# names lk_ns_start started; lk_ns_stop_all stops them in reverse
+
 # Start latchkeyd in the background; its stderr goes to $LK_TMP/NAME.log.
 lk_start() {	# lk_start NAME latchkeyd-args...
 	local name=$1
@@ -51,16 +66,34 @@ lk_start() {	# lk_start NAME latchkeyd-args...
 	"$LK_LATCHKEYD" "$@" 2>"$LK_TMP/$name.log" &
 	LK_PIDS+=($!)
 	LK_LAST_PID=$!
+	pid[$name]=$!
 }
 
-# Wait (bounded) until the log holds a line matching the pattern.
-lk_wait_log() {	# lk_wait_log NAME PATTERN [SECONDS]
-	local i
-	for ((i = 0; i < ${3:-10} * 10; i++)); do
-		grep -q -- "$2" "$LK_TMP/$1.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "--- $1.log:"; cat "$LK_TMP/$1.log"
+lk_alive() { kill -0 "${pid[$1]:-none}" 2>/dev/null; }	# lk_alive NAME
+
+lk_has_log() { grep -Eq -- "$2" "$LK_TMP/$1.log" 2>/dev/null; }	# NAME ERE
+lk_count_log() { grep -Ec -- "$2" "$LK_TMP/$1.log" 2>/dev/null || true; }
+lk_logsize() { stat -c %s "$LK_TMP/$1.log"; }	# lk_logsize NAME: an OFFSET
+# NAME's log from byte OFFSET on matches ERE.
+lk_has_log_since() { tail -c +$(($2 + 1)) "$LK_TMP/$1.log" | grep -Eq -- "$3"; }
+
+# NAME's log has MIN lines matching ERE, or NAME was started by this test
+# and has exited (its log is then final: no use waiting).
+lk_logged_or_gone() {	# lk_logged_or_gone NAME ERE MIN
+	local n
+	[ -z "${pid[$1]:-}" ] || lk_alive "$1" || return 0
+	n=$(lk_count_log "$1" "$2")
+	[ "${n:-0}" -ge "$3" ]
+}
+# Wait (at most SECONDS, 10) until NAME's log has MIN (1) lines matching
+# ERE; on a timeout, or when NAME exited first, say what the log has.
+lk_wait_log() {	# lk_wait_log NAME ERE [SECONDS] [MIN]
+	local min=${4:-1} n
+	wait_for "${3:-10}" lk_logged_or_gone "$1" "$2" "$min" || true
+	n=$(lk_count_log "$1" "$2")
+	[ "${n:-0}" -ge "$min" ] && return 0
+	echo "--- $1.log has ${n:-0} line(s) matching /$2/, wanted $min; last lines:"
+	tail -n 15 "$LK_TMP/$1.log" 2>/dev/null
 	return 1
 }
 
