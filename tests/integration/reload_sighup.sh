@@ -39,7 +39,7 @@ CONF
 write_conf 15660 ""
 lk_start d --config "$LK_TMP/d.conf"
 pid=$LK_LAST_PID
-check "daemon starts" lk_wait_log d "running (pid"
+check "daemon starts" lk_wait_log d "running \(pid"
 
 # A call with RTP both ways for 7 s; the reloads happen while it flows.
 python3 "$LK_LIB/call_rtp.py" "$ng" reload-call 7 "$LK_TMP/flowing" \
@@ -82,7 +82,7 @@ check "media still crossed both ways at the end" test "${late_a:-0}" -gt 10 -a "
 
 # 4. Idle now: the new timeout (3 s, not 60) deletes it.
 check "the new Media timeout deletes the idle call" \
-	lk_wait_log d "reload-call.*media timeout (no media or signalling for 3 s)" 10
+	lk_wait_log d "reload-call.*media timeout \(no media or signalling for 3 s\)" 10
 out=$("$LK_LATCHKEY" ng -s "$ng" query reload-call 2>&1)
 check "query: the call is gone" grep -q "Unknown call-id" <<<"$out"
 
