@@ -19,7 +19,7 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # python3 for JSON checks, iproute2 for network namespaces, nftables for
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh.
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables kamailio
-	baresip-core sip-tester openssl)
+	baresip-core sip-tester openssl coturn)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

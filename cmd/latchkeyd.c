@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "kernports.h"
 #include "listen.h"
+#include "turn.h"
 #include "log.h"
 #include "media.h"
 #include "ng.h"
@@ -64,6 +65,7 @@ static int run(const struct lk_conf *conf)
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
 	struct lk_sip *sip = NULL;
+	struct lk_turn *turn = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -109,6 +111,26 @@ static int run(const struct lk_conf *conf)
 		conf->sip_udp_port, conf->sip_tcp_port, conf->sip_tls_port,
 		!strcmp(conf->reg_domain, "*") ? "any domain" :
 		conf->reg_domain);
+	/* TURN (relay/turn.h, docs/turn.md): the request ports' sockets. */
+	if (conf->turn_enabled) {
+		struct lk_turn_conf tc;
+		int fd;
+
+		errbuf[0] = '\0';
+		lk_turn_conf_init(&tc, conf);
+		err = lk_turn_alloc(&turn, base, &tc, errbuf, sizeof(errbuf));
+		while (!err && (fd = lk_listen_take_fd(listeners,
+				LK_KEY_TURN_PORT_START)) >= 0)
+			err = lk_turn_add_socket(turn, fd);
+		if (err) {
+			lk_error("%s; stopping", errbuf[0] ? errbuf :
+				 strerror(err));
+			goto out;
+		}
+		lk_info("TURN on UDP %u-%u, relays from %u-%u",
+			conf->turn_listen.start, conf->turn_listen.end,
+			conf->turn_relay.start, conf->turn_relay.end);
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -134,6 +156,7 @@ static int run(const struct lk_conf *conf)
 
  out:
 	lk_ng_free(ng);
+	lk_turn_free(turn);
 	lk_sip_free(sip);
 	lk_media_free(media);
 	if (sigint)

@@ -41,6 +41,9 @@ enum key_type {
 	KT_ROUTE,	/* a struct lk_route_conf: "PATTERN zone N" ... */
 	KT_USERNAME,	/* char[64], a Users name: letters, digits . _ - + */
 	KT_PASSWORD,	/* char[64], a Users password: no blanks , : */
+	KT_SECRET_USERS, /* KT_USERS whose passwords are never printed */
+	KT_SECRET,	/* char[128], printable, no blanks; never printed */
+	KT_CIDRS,	/* char[512], "ADDR[/LEN], ..." */
 };
 
 struct key_def {
@@ -168,6 +171,30 @@ static const struct key_def keys[LK_KEY__COUNT] = {
 	[LK_KEY_TURN_RELAY_END] = {"TURN", "TURN relay media port end",
 		KT_PORT, CO(turn_relay.end), 0, 0,
 		"SIP - additional ports for ICE, footnote *", ""},
+	/* TURN server (issue 12; docs/turn.md): one block. */
+	[LK_KEY_TURN_REALM] = {"TURN", "Realm", KT_NAME, CO(turn_realm), 0,
+		0, "", "the long-term credential realm (RFC 8656 s.9)"},
+	[LK_KEY_TURN_USERS] = {"TURN", "Users", KT_SECRET_USERS,
+		CO(turn_users), 0, 0, "", "name:password, ... (long-term "
+		"credentials; never printed)"},
+	[LK_KEY_TURN_SECRET] = {"TURN", "Shared secret", KT_SECRET,
+		CO(turn_secret), 0, 0, "", "REST credentials as coturn's "
+		"use-auth-secret; unset: off; never printed"},
+	[LK_KEY_TURN_ALLOWED] = {"TURN", "Allowed peers", KT_CIDRS,
+		CO(turn_allowed), 0, 0, "", "CIDRs by comma that open the "
+		"built-in deny list (e.g. 127.0.0.1 for loopback labs)"},
+	[LK_KEY_TURN_DENIED] = {"TURN", "Denied peers", KT_CIDRS,
+		CO(turn_denied), 0, 0, "", "CIDRs by comma denied on top of "
+		"the built-in list"},
+	[LK_KEY_TURN_PER_USER] = {"TURN", "Allocations per user", KT_UINT,
+		CO(turn_per_user), 0, 100000, "",
+		"more gets 486 Allocation Quota Reached; 0: no cap"},
+	[LK_KEY_TURN_TOTAL] = {"TURN", "Total allocations", KT_UINT,
+		CO(turn_total), 0, 100000, "",
+		"more gets 486; 0: as many as the relay range holds"},
+	[LK_KEY_TURN_MAX_LIFETIME] = {"TURN", "Maximum lifetime", KT_UINT,
+		CO(turn_max_lifetime), 600, 86400, "",
+		"seconds an allocation may ask for (RFC 8656 s.7.2)"},
 
 	[LK_KEY_TCP_EPHEMERAL_START] = {"System > Ephemeral ports",
 		"TCP ephemeral port start", KT_PORT, CO(tcp_ephemeral.start),
@@ -416,6 +443,11 @@ static void conf_defaults(struct lk_conf *conf, enum lk_role role,
 		size == LK_SIZE_LARGE ? 3483 : 3478};
 	conf->turn_relay = upgraded ? (struct lk_range){60000, 61799} :
 				      (struct lk_range){24000, 29999};
+	/* TURN server (docs/turn.md): safe by default. */
+	snprintf(conf->turn_realm, sizeof(conf->turn_realm), "latchkey");
+	conf->turn_per_user = 100;
+	conf->turn_total = 0;
+	conf->turn_max_lifetime = 3600;
 
 	/* Seed, Administration: Ue/Ve 30000-35999 new, 40000-49999 old. */
 	conf->tcp_ephemeral = upgraded ? (struct lk_range){40000, 49999} :
@@ -914,6 +946,15 @@ static const char *valid_text(const struct key_def *kd, char *buf, size_t sz)
 	case KT_PASSWORD:
 		return "up to 63 printable characters without blanks, commas "
 		       "or colons";
+	case KT_SECRET_USERS:
+		return "name:password pairs separated by commas, up to 255 "
+		       "characters; names of letters, digits and . _ - +, "
+		       "passwords without blanks, commas or colons";
+	case KT_SECRET:
+		return "up to 127 printable characters without blanks";
+	case KT_CIDRS:
+		return "numeric addresses or ADDRESS/LENGTH prefixes separated "
+		       "by commas, up to 511 characters";
 	}
 
 	return "?";
@@ -1006,6 +1047,59 @@ static bool username_valid(const char *s)
 	for (; *s; s++) {
 		if (!user_char(*s))
 			return false;
+	}
+
+	return true;
+}
+
+/* A TURN Shared secret: printable, no blanks, up to 127 characters. */
+static bool secret_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= 128)
+		return false;
+	for (; *s; s++) {
+		if (!isgraph((unsigned char)*s))
+			return false;
+	}
+
+	return true;
+}
+
+/* "ADDR[/LEN], ..." with numeric IPv4 or IPv6 addresses. */
+static bool cidrs_valid(const char *s)
+{
+	char tmp[512], *tok, *save = NULL, *slash, *end;
+	uint8_t a[16];
+	unsigned long len;
+	int fam;
+
+	if (strlen(s) >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, strlen(s) + 1);
+	for (tok = strtok_r(tmp, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			++tok;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (!*tok)
+			return false;
+		slash = strchr(tok, '/');
+		if (slash)
+			*slash++ = '\0';
+		fam = strchr(tok, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(fam, tok, a) != 1)
+			return false;
+		if (slash) {
+			if (!isdigit((unsigned char)*slash))
+				return false;
+			len = strtoul(slash, &end, 10);
+			if (*end || len > (fam == AF_INET ? 32u : 128u))
+				return false;
+		}
 	}
 
 	return true;
@@ -1268,7 +1362,18 @@ static bool entry_apply(struct lk_conf *conf, const struct entry *e,
 		memcpy(field, e->value, strlen(e->value) + 1);
 		return true;
 	case KT_USERS:
-		if (!users_valid(e->value))
+	case KT_SECRET_USERS:
+		if (strlen(e->value) >= 256 || !users_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_SECRET:
+		if (!secret_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_CIDRS:
+		if (strlen(e->value) >= 512 || !cidrs_valid(e->value))
 			return false;
 		memcpy(field, e->value, strlen(e->value) + 1);
 		return true;
@@ -2058,7 +2163,14 @@ static void value_text(char *buf, size_t sz, const struct lk_conf *c,
 	case KT_DOMAINS:
 	case KT_USERNAME:
 	case KT_PASSWORD:
+	case KT_CIDRS:
 		snprintf(buf, sz, "%s", (const char *)field);
+		break;
+	case KT_SECRET_USERS:
+	case KT_SECRET:
+		/* Secrets are never printed (issue 12): only whether set. */
+		snprintf(buf, sz, "%s", *(const char *)field ? "********" :
+			 "");
 		break;
 	case KT_ROUTE:
 		route_text(buf, sz, route_by_number(c, (unsigned)(key -
@@ -2080,13 +2192,19 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 	unsigned line = key >= LK_KEY_ZONE_FIRST ?
 		c->zone_line[zone ? zone - 1 : 0][key - LK_KEY_ZONE_FIRST] :
 		c->key_line[key];
-	char val[300], left[400];
+	char val[300] = "", left[400];
 
 	value_text(val, sizeof(val), c, key, zone);
 	/* An unset optional key prints as a comment, so the output loads. */
 	if (!val[0]) {
 		fprintf(f, "# %s =  # default: unset; %s\n", keys[key].name,
 			keys[key].help);
+		return;
+	}
+	/* A secret prints as a comment, so the output never carries it. */
+	if (keys[key].type == KT_SECRET || keys[key].type == KT_SECRET_USERS) {
+		fprintf(f, "# %s = (set%s; not shown)\n", keys[key].name,
+			line ? " in the file" : "");
 		return;
 	}
 	snprintf(left, sizeof(left), "%s = %s", keys[key].name, val);
