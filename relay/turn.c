@@ -1447,6 +1447,8 @@ int lk_turn_alloc(struct lk_turn **turnp, struct event_base *base,
 	pc.mode = LK_PORTALLOC_PAIRS;
 	pc.cooldown = cfg->cooldown;
 	pc.order = cfg->order;
+	pc.clockh = cfg->clockh;	/* NULL: the allocator's own clock */
+	pc.clock_arg = cfg->clock_arg;
 	err = lk_portalloc_alloc(&t->pa, &pc);
 	if (err) {
 		snprintf(errbuf, errsz, "TURN relay media port start/end "
