@@ -1067,31 +1067,34 @@ static bool secret_valid(const char *s)
 	return true;
 }
 
-/* "ADDR[/LEN], ..." with numeric IPv4 or IPv6 addresses. */
+/* "ADDR[/LEN], ..." with numeric IPv4 or IPv6 addresses; no empty item. */
 static bool cidrs_valid(const char *s)
 {
-	char tmp[512], *tok, *save = NULL, *slash, *end;
+	char tmp[64], *slash, *end;
+	const char *c = s, *comma;
 	uint8_t a[16];
 	unsigned long len;
+	size_t n;
 	int fam;
 
-	if (strlen(s) >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, strlen(s) + 1);
-	for (tok = strtok_r(tmp, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ' || *tok == '\t')
-			++tok;
-		end = tok + strlen(tok);
-		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (!*tok)
+	for (;;) {
+		comma = strchr(c, ',');
+		n = comma ? (size_t)(comma - c) : strlen(c);
+		while (n && (*c == ' ' || *c == '\t')) {
+			++c;
+			--n;
+		}
+		while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+			--n;
+		if (!n || n >= sizeof(tmp))
 			return false;
-		slash = strchr(tok, '/');
+		memcpy(tmp, c, n);
+		tmp[n] = '\0';
+		slash = strchr(tmp, '/');
 		if (slash)
 			*slash++ = '\0';
-		fam = strchr(tok, ':') ? AF_INET6 : AF_INET;
-		if (inet_pton(fam, tok, a) != 1)
+		fam = strchr(tmp, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(fam, tmp, a) != 1)
 			return false;
 		if (slash) {
 			if (!isdigit((unsigned char)*slash))
@@ -1100,9 +1103,10 @@ static bool cidrs_valid(const char *s)
 			if (*end || len > (fam == AF_INET ? 32u : 128u))
 				return false;
 		}
+		if (!comma)
+			return true;
+		c = comma + 1;
 	}
-
-	return true;
 }
 
 /* A zone's Password: a Users password (printable; no blank , :). */

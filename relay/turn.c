@@ -26,6 +26,9 @@
 #define CHANS_MAX	64
 #define RESERVATIONS_MAX 256
 #define STUN_MAGIC	0x2112a442
+/* The largest datagram relayed from a peer: far above any media packet,
+ * and with a Data indication's 44 octets still inside one datagram. */
+#define PEER_DATA_MAX	8192
 /*
  * Channel numbers: RFC 8656 s.12 allows 0x4000-0x4FFF; RFC 5766 s.11
  * allowed 0x4000-0x7FFE, and coturn's turnutils_uclient (4.6) still picks
@@ -407,7 +410,7 @@ static void peer_recv(evutil_socket_t fd, short what, void *arg)
 {
 	struct alloc *a = arg;
 	struct lk_turn *t = a->turn;
-	uint8_t buf[2048 + 64];
+	uint8_t buf[PEER_DATA_MAX + 64 + 4];
 	uint8_t *data = buf + 64;
 	struct sockaddr_storage ss;
 	struct sa peer;
@@ -426,9 +429,15 @@ static void peer_recv(evutil_socket_t fd, short what, void *arg)
 		size_t n, off;
 
 		sl = sizeof(ss);
-		r = recvfrom(fd, data, 2048, 0, (struct sockaddr *)&ss, &sl);
+		r = recvfrom(fd, data, PEER_DATA_MAX, MSG_TRUNC,
+			     (struct sockaddr *)&ss, &sl);
 		if (r < 0)
 			break;
+		/* Longer than the buffer: never relayed cut short. */
+		if (r > PEER_DATA_MAX) {
+			++t->st.malformed;
+			continue;
+		}
 		n = (size_t)r;
 		if (sa_set_sa(&peer, (struct sockaddr *)&ss))
 			continue;
@@ -1237,7 +1246,7 @@ static void listener_recv(evutil_socket_t fd, short what, void *arg)
 {
 	struct listener *l = arg;
 	struct sockaddr_storage ss;
-	uint8_t buf[4096];
+	uint8_t buf[PEER_DATA_MAX + 64];
 	struct sa src;
 	socklen_t sl;
 	ssize_t r;
@@ -1246,10 +1255,14 @@ static void listener_recv(evutil_socket_t fd, short what, void *arg)
 	/* A read budget per wake-up, as in peer_recv(). */
 	for (i = 0; i < 32; i++) {
 		sl = sizeof(ss);
-		r = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
-			     &sl);
+		r = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC,
+			     (struct sockaddr *)&ss, &sl);
 		if (r < 0)
 			break;
+		if ((size_t)r > sizeof(buf)) {
+			++l->turn->st.malformed;
+			continue;
+		}
 		if (sa_set_sa(&src, (struct sockaddr *)&ss))
 			continue;
 		input(l->turn, l, &src, buf, (size_t)r);

@@ -763,6 +763,28 @@ static void data_flows_only_with_a_permission(void **state)
 	ctx_free(c);
 }
 
+static void oversized_peer_datagrams_are_dropped_whole(void **state)
+{
+	struct ctx *c = ctx_new(NULL);
+	struct client *cl = client_new("alice", "pw1");
+	static uint8_t big[9000];
+	uint8_t buf[16];
+	struct sa relay;
+
+	(void)state;
+	assert_int_equal(0, allocate(c, cl));
+	relay = relayed(c);
+	assert_int_equal(0, permit(c, cl, "127.0.0.1", 1));
+	assert_int_equal(sizeof(big), sendto(c->peer, big, sizeof(big), 0,
+					     &relay.u.sa, relay.len));
+	pump(c);
+	assert_true(recv_now(cl->fd, buf, sizeof(buf), NULL) < 0);
+	assert_int_equal(1, stats(c).malformed);
+	assert_int_equal(0, stats(c).to_client);
+	client_free(cl);
+	ctx_free(c);
+}
+
 static void send_to_an_own_socket_never_arrives(void **state)
 {
 	struct ctx *c = ctx_new(NULL);
@@ -972,6 +994,7 @@ int main(void)
 		cmocka_unit_test(denied_peers_get_403_and_family_443),
 		cmocka_unit_test(channel_numbers_and_conflicts),
 		cmocka_unit_test(data_flows_only_with_a_permission),
+		cmocka_unit_test(oversized_peer_datagrams_are_dropped_whole),
 		cmocka_unit_test(send_to_an_own_socket_never_arrives),
 		cmocka_unit_test(permissions_channels_and_allocations_expire),
 		cmocka_unit_test(quotas_per_user_and_in_total),
