@@ -136,6 +136,7 @@ static int run(const struct lk_conf *conf)
 		lk_error("%s; stopping", errbuf);
 		goto out;
 	}
+	lk_ng_set_turn(ng, turn);
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 

@@ -42,4 +42,13 @@ struct lk_ng_stats {
 
 void lk_ng_stats(const struct lk_ng *ng, struct lk_ng_stats *st);
 
+struct lk_turn;
+
+/*
+ * Add the TURN server's counters to the "statistics" reply, as a "turn"
+ * dictionary inside "statistics" (docs/turn.md, "Counters").  `turn` must
+ * outlive `ng`, or be unset with NULL first.
+ */
+void lk_ng_set_turn(struct lk_ng *ng, const struct lk_turn *turn);
+
 #endif

@@ -101,6 +101,18 @@ check "the ng port is not reachable through the relay (403)" \
 check "latchkeyd logs the refused own socket" \
 	grep -q "refused.*latchkeyd's own socket" "$LK_TMP/exp.log"
 
+# Counters per reason in ng statistics (docs/turn.md, "Counters").
+ip netns exec "$ns" "$LK_LATCHKEY" ng -s 127.0.0.1:2223 statistics \
+	>"$LK_TMP/stats.txt" 2>&1 || true
+check "ng statistics counts TURN authentication failures" \
+	grep -Eq "authfailures: [1-9]" "$LK_TMP/stats.txt"
+check "ng statistics counts denied TURN peers" \
+	grep -Eq "deniedpeers: [1-9]" "$LK_TMP/stats.txt"
+check "ng statistics counts TURN allocations and relayed packets" \
+	grep -Eq "allocationsmade: [1-9]" "$LK_TMP/stats.txt"
+check "ng statistics counts relayed TURN packets" \
+	grep -Eq "topeer: [1-9][0-9][0-9]" "$LK_TMP/stats.txt"
+
 stop peer
 stop exp
 check "latchkeyd stops cleanly" [ "${status[exp]}" = 0 ]
