@@ -55,6 +55,9 @@ static uint64_t test_clock(void *arg)
 	return ((struct ctx *)arg)->now;
 }
 
+/* Every socket of a test on this address: "::1" for the IPv6 test. */
+static const char *host = "127.0.0.1";
+
 static int udp_socket(struct sa *addr, uint16_t port)
 {
 	struct sockaddr_storage ss;
@@ -62,9 +65,9 @@ static int udp_socket(struct sa *addr, uint16_t port)
 	struct sa a;
 	int fd;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(0, sa_set_str(&a, host, port));
+	fd = socket(sa_af(&a), SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	assert_true(fd >= 0);
-	assert_int_equal(0, sa_set_str(&a, "127.0.0.1", port));
 	assert_int_equal(0, bind(fd, &a.u.sa, a.len));
 	assert_int_equal(0, getsockname(fd, (struct sockaddr *)&ss, &sl));
 	if (addr)
@@ -93,7 +96,7 @@ static struct ctx *ctx_new(void (*tweak)(struct lk_turn_conf *cfg))
 	c->ng = udp_socket(NULL, NG_PORT);
 	c->peer = udp_socket(&c->peer_addr, 0);
 	cfg = &c->cfg;
-	cfg->address = "127.0.0.1";
+	cfg->address = host;
 	cfg->relay = (struct lk_range){RELAY_START, RELAY_END};
 	cfg->cooldown = 0;
 	cfg->order = LK_PORT_ORDER_SEQUENTIAL;
@@ -113,7 +116,7 @@ static struct ctx *ctx_new(void (*tweak)(struct lk_turn_conf *cfg))
 	cfg->perms_max = 4;
 	cfg->channels_max = 4;
 	cfg->sweep_ms = 3600000;	/* the test sweeps by hand */
-	assert_int_equal(0, sa_set_str(&cfg->own[0], "127.0.0.1", NG_PORT));
+	assert_int_equal(0, sa_set_str(&cfg->own[0], host, NG_PORT));
 	cfg->nown = 1;
 	cfg->clockh = test_clock;
 	cfg->clock_arg = c;
@@ -979,6 +982,68 @@ static void rest_credentials(void **state)
 	ctx_free(c);
 }
 
+static void ipv6(struct lk_turn_conf *cfg)
+{
+	cfg->allowed = "::1";
+}
+
+/* The IPv6 relay: XOR-RELAYED-ADDRESS, and the Data indication's
+ * XOR-PEER-ADDRESS built by hand (XOR with the transaction ID), checked
+ * by libre's decoder. */
+static void ipv6_relay_and_data_indication(void **state)
+{
+	struct ctx *c;
+	struct client *cl;
+	static const uint8_t v4 = 0x01, v6 = 0x02;
+	struct stun_msg *m = NULL;
+	struct stun_attr *pa, *da;
+	uint8_t buf[256];
+	struct mbuf *mb;
+	struct sa relay;
+	ssize_t r;
+
+	(void)state;
+	host = "::1";
+	c = ctx_new(ipv6);
+	cl = client_new("alice", "pw1");
+	assert_int_equal(440, request(c, cl, STUN_METHOD_ALLOCATE, 2,
+				      STUN_ATTR_REQ_TRANSPORT, &udp,
+				      STUN_ATTR_REQ_ADDR_FAMILY, &v4));
+	assert_int_equal(0, request(c, cl, STUN_METHOD_ALLOCATE, 2,
+				    STUN_ATTR_REQ_TRANSPORT, &udp,
+				    STUN_ATTR_REQ_ADDR_FAMILY, &v6));
+	relay = relayed(c);
+	assert_int_equal(AF_INET6, sa_af(&relay));
+	assert_true(sa_port(&relay) >= RELAY_START &&
+		    sa_port(&relay) <= RELAY_END);
+	assert_int_equal(443, permit(c, cl, "192.0.2.1", 1));
+	assert_int_equal(403, permit(c, cl, "::ffff:127.0.0.1", 1));
+	assert_int_equal(0, permit(c, cl, "::1", 1));
+	send_indication(c, cl, &c->peer_addr, "six");
+	r = recv_now(c->peer, buf, sizeof(buf), NULL);
+	assert_int_equal(3, r);
+	assert_int_equal(5, sendto(c->peer, "seven", 5, 0, &relay.u.sa,
+				   relay.len));
+	pump(c);
+	r = recv_now(cl->fd, buf, sizeof(buf), NULL);
+	assert_true(r > 20);
+	mb = mbuf_alloc((size_t)r);
+	assert_int_equal(0, mbuf_write_mem(mb, buf, (size_t)r));
+	mb->pos = 0;
+	assert_int_equal(0, stun_msg_decode(&m, mb, NULL));
+	pa = stun_msg_attr(m, STUN_ATTR_XOR_PEER_ADDR);
+	assert_non_null(pa);
+	assert_true(sa_cmp(&pa->v.xor_peer_addr, &c->peer_addr, SA_ALL));
+	da = stun_msg_attr(m, STUN_ATTR_DATA);
+	assert_int_equal(5, mbuf_get_left(&da->v.data));
+	assert_memory_equal("seven", mbuf_buf(&da->v.data), 5);
+	mem_deref(m);
+	mem_deref(mb);
+	client_free(cl);
+	ctx_free(c);
+	host = "127.0.0.1";
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1001,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(permission_and_channel_caps_get_508),
 		cmocka_unit_test(the_relay_range_runs_out_with_508),
 		cmocka_unit_test(rest_credentials),
+		cmocka_unit_test(ipv6_relay_and_data_indication),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
