@@ -524,34 +524,51 @@ static void peer_datagram(struct alloc *a, uint8_t *data, size_t n,
 	++t->st.to_client;
 }
 
-static void peer_recv(evutil_socket_t fd, short what, void *arg)
-{
-	struct alloc *a = arg;
-	struct lk_turn *t = a->turn;
-	uint64_t now = now_ms(t);
-	unsigned n, i, rounds = 0;
-	struct sa peer;
+/* What a socket's datagrams go to: data with its 64-octet headroom. */
+typedef void (rx_h)(void *arg, const struct sa *from, uint8_t *data,
+		    size_t len);
 
-	/*
-	 * A read budget per wake-up (two batches: libuv's count = 32) so
-	 * that one flooded relay port cannot starve the control loop.
-	 */
+/*
+ * Read `fd` and hand each datagram to `h`.  A read budget per wake-up (two
+ * batches: libuv's count = 32) so that one flooded socket cannot starve
+ * the control loop.  A datagram longer than the buffer is dropped and
+ * counted, never relayed cut short.
+ */
+static void rx_each(struct lk_turn *t, int fd, rx_h *h, void *arg)
+{
+	unsigned n, i, rounds = 0;
+	struct sa from;
+
 	do {
 		n = rx_batch(t, fd);
 		for (i = 0; i < n; i++) {
-			struct msghdr *h = &t->rx->mh[i].msg_hdr;
+			struct msghdr *mh = &t->rx->mh[i].msg_hdr;
 
-			/* Longer than the buffer: never relayed cut short. */
-			if (h->msg_flags & MSG_TRUNC) {
+			if (mh->msg_flags & MSG_TRUNC) {
 				++t->st.malformed;
 				continue;
 			}
-			if (sa_set_sa(&peer, (struct sockaddr *)h->msg_name))
+			if (sa_set_sa(&from, (struct sockaddr *)mh->msg_name))
 				continue;
-			peer_datagram(a, t->rx->buf[i] + 64,
-				      t->rx->mh[i].msg_len, &peer, now);
+			h(arg, &from, t->rx->buf[i] + 64,
+			  t->rx->mh[i].msg_len);
 		}
 	} while (n == RX_BATCH && ++rounds < 2);
+}
+
+static void peer_rx(void *arg, const struct sa *from, uint8_t *data,
+		    size_t len)
+{
+	struct alloc *a = arg;
+
+	peer_datagram(a, data, len, from, now_ms(a->turn));
+}
+
+static void peer_recv(evutil_socket_t fd, short what, void *arg)
+{
+	struct alloc *a = arg;
+
+	rx_each(a->turn, fd, peer_rx, a);
 }
 
 /* The address the client reached us at, for XOR-RELAYED-ADDRESS. */
@@ -1286,29 +1303,19 @@ void lk_turn_input(struct lk_turn *turn, unsigned idx, const struct sa *src,
 	input(turn, &turn->l[idx], src, p, len);
 }
 
+static void listener_rx(void *arg, const struct sa *from, uint8_t *data,
+			size_t len)
+{
+	struct listener *l = arg;
+
+	input(l->turn, l, from, data, len);
+}
+
 static void listener_recv(evutil_socket_t fd, short what, void *arg)
 {
 	struct listener *l = arg;
-	struct lk_turn *t = l->turn;
-	unsigned n, i, rounds = 0;
-	struct sa src;
 
-	/* A read budget per wake-up, as in peer_recv(). */
-	do {
-		n = rx_batch(t, fd);
-		for (i = 0; i < n; i++) {
-			struct msghdr *h = &t->rx->mh[i].msg_hdr;
-
-			if (h->msg_flags & MSG_TRUNC) {
-				++t->st.malformed;
-				continue;
-			}
-			if (sa_set_sa(&src, (struct sockaddr *)h->msg_name))
-				continue;
-			input(t, l, &src, t->rx->buf[i] + 64,
-			      t->rx->mh[i].msg_len);
-		}
-	} while (n == RX_BATCH && ++rounds < 2);
+	rx_each(l->turn, fd, listener_rx, l);
 }
 
 /* ---- Expiry ---- */
