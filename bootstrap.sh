@@ -18,9 +18,10 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # What the tests use on top: clang for the fuzzers and sanitizer runtime,
 # python3 for JSON checks, iproute2 for network namespaces, nftables for
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh and
-# with iptables for checking `latchkey firewall` output (firewall_cli.sh).
+# with iptables for checking `latchkey firewall` output (firewall_cli.sh);
+# coturn's TURN clients for tests/integration/turn_*.
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl)
+	baresip-core sip-tester openssl coturn)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

@@ -14,6 +14,7 @@
 #include "conf_reload.h"
 #include "kernports.h"
 #include "listen.h"
+#include "turn.h"
 #include "log.h"
 #include "media.h"
 #include "ng.h"
@@ -147,7 +148,8 @@ static unsigned listeners_h(struct lk_ng_listener *out, unsigned max,
 /* Keys whose values are secrets: a reload says they changed, not to what. */
 static bool secret_key(enum lk_key key)
 {
-	return key == LK_KEY_ZONE_PASSWORD || key == LK_KEY_REG_USERS;
+	return key == LK_KEY_ZONE_PASSWORD || key == LK_KEY_REG_USERS ||
+	       key == LK_KEY_TURN_USERS || key == LK_KEY_TURN_SECRET;
 }
 
 static void reload_change(const struct lk_conf_change *ch, void *arg)
@@ -242,6 +244,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
 	struct lk_sip *sip = NULL;
+	struct lk_turn *turn = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -288,12 +291,33 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 		conf->sip_udp_port, conf->sip_tcp_port, conf->sip_tls_port,
 		!strcmp(conf->reg_domain, "*") ? "any domain" :
 		conf->reg_domain);
+	/* TURN (relay/turn.h, docs/turn.md): the request ports' sockets. */
+	if (conf->turn_enabled) {
+		struct lk_turn_conf tc;
+		int fd;
+
+		errbuf[0] = '\0';
+		lk_turn_conf_init(&tc, conf);
+		err = lk_turn_alloc(&turn, base, &tc, errbuf, sizeof(errbuf));
+		while (!err && (fd = lk_listen_take_fd(listeners,
+				LK_KEY_TURN_PORT_START)) >= 0)
+			err = lk_turn_add_socket(turn, fd);
+		if (err) {
+			lk_error("%s; stopping", errbuf[0] ? errbuf :
+				 strerror(err));
+			goto out;
+		}
+		lk_info("TURN on UDP %u-%u, relays from %u-%u",
+			conf->turn_listen.start, conf->turn_listen.end,
+			conf->turn_relay.start, conf->turn_relay.end);
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
 		goto out;
 	}
 	lk_ng_set_listeners(ng, listeners_h, listeners);
+	lk_ng_set_turn(ng, turn);
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 
@@ -317,6 +341,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 
  out:
 	lk_ng_free(ng);
+	lk_turn_free(turn);
 	mem_deref(sip);
 	lk_media_free(media);
 	if (sigint)

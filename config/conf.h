@@ -89,6 +89,15 @@ enum lk_key {
 	LK_KEY_TURN_PORT_END,
 	LK_KEY_TURN_RELAY_START,
 	LK_KEY_TURN_RELAY_END,
+	/* TURN server (issue 12; docs/turn.md): one block */
+	LK_KEY_TURN_REALM,
+	LK_KEY_TURN_USERS,
+	LK_KEY_TURN_SECRET,
+	LK_KEY_TURN_ALLOWED,
+	LK_KEY_TURN_DENIED,
+	LK_KEY_TURN_PER_USER,
+	LK_KEY_TURN_TOTAL,
+	LK_KEY_TURN_MAX_LIFETIME,
 	/* System > Ephemeral ports */
 	LK_KEY_TCP_EPHEMERAL_START,
 	LK_KEY_TCP_EPHEMERAL_END,
@@ -226,6 +235,15 @@ struct lk_conf {
 	bool turn_enabled;
 	struct lk_range turn_listen;	/* seed R: 3478 (to 3483 on Large) */
 	struct lk_range turn_relay;	/* seed: 24000-29999 */
+	/* TURN server (docs/turn.md): one block */
+	char turn_realm[64];
+	char turn_users[256];		/* "name:password, ..."; never printed */
+	char turn_secret[128];		/* REST credentials; never printed */
+	char turn_allowed[512];		/* CIDRs by comma, after the deny list */
+	char turn_denied[512];		/* CIDRs by comma, added to it */
+	unsigned turn_per_user;		/* allocations per user; 0: no cap */
+	unsigned turn_total;		/* allocations in all; 0: the range */
+	unsigned turn_max_lifetime;	/* seconds */
 
 	/* System > Ephemeral ports */
 	struct lk_range tcp_ephemeral;	/* seed Ue: 30000-35999 */

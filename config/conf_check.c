@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -141,6 +142,15 @@ static const char *valid_text(const struct lk_conf_key_def *kd, char *buf,
 	case KT_PASSWORD:
 		return "up to 63 printable characters without blanks, commas "
 		       "or colons";
+	case KT_SECRET_USERS:
+		return "name:password pairs separated by commas, up to 255 "
+		       "characters; names of letters, digits and . _ - +, "
+		       "passwords without blanks, commas or colons";
+	case KT_SECRET:
+		return "up to 127 printable characters without blanks";
+	case KT_CIDRS:
+		return "numeric addresses or ADDRESS/LENGTH prefixes separated "
+		       "by commas, up to 511 characters";
 	}
 
 	return "?";
@@ -224,6 +234,64 @@ static bool domains_valid(const char *s)
 }
 
 /* A zone's Username: a Users name (letters, digits, . _ - +). */
+/* A TURN Shared secret: printable, no blanks, up to 127 characters. */
+static bool secret_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= 128)
+		return false;
+	for (; *s; s++) {
+		if (!isgraph((unsigned char)*s))
+			return false;
+	}
+
+	return true;
+}
+
+/* "ADDR[/LEN], ..." with numeric IPv4 or IPv6 addresses; no empty item. */
+static bool cidrs_valid(const char *s)
+{
+	char tmp[64], *slash, *end;
+	const char *c = s, *comma;
+	uint8_t a[16];
+	unsigned long len;
+	size_t n;
+	int fam;
+
+	for (;;) {
+		comma = strchr(c, ',');
+		n = comma ? (size_t)(comma - c) : strlen(c);
+		while (n && (*c == ' ' || *c == '\t')) {
+			++c;
+			--n;
+		}
+		while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+			--n;
+		if (!n || n >= sizeof(tmp))
+			return false;
+		memcpy(tmp, c, n);
+		tmp[n] = '\0';
+		slash = strchr(tmp, '/');
+		if (slash)
+			*slash++ = '\0';
+		fam = strchr(tmp, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(fam, tmp, a) != 1)
+			return false;
+		if (slash) {
+			if (!isdigit((unsigned char)*slash))
+				return false;
+			len = strtoul(slash, &end, 10);
+			if (*end || len > (fam == AF_INET ? 32u : 128u))
+				return false;
+		}
+		if (!comma)
+			return true;
+		c = comma + 1;
+	}
+}
+
+
 static bool username_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -495,7 +563,18 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		memcpy(field, e->value, strlen(e->value) + 1);
 		return true;
 	case KT_USERS:
-		if (!users_valid(e->value))
+	case KT_SECRET_USERS:
+		if (strlen(e->value) >= 256 || !users_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_SECRET:
+		if (!secret_valid(e->value))
+			return false;
+		memcpy(field, e->value, strlen(e->value) + 1);
+		return true;
+	case KT_CIDRS:
+		if (strlen(e->value) >= 512 || !cidrs_valid(e->value))
 			return false;
 		memcpy(field, e->value, strlen(e->value) + 1);
 		return true;

@@ -124,6 +124,30 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 	[LK_KEY_TURN_RELAY_END] = {"TURN", "TURN relay media port end",
 		KT_PORT, CO(turn_relay.end), 0, 0,
 		"SIP - additional ports for ICE, footnote *", ""},
+	/* TURN server (issue 12; docs/turn.md): one block. */
+	[LK_KEY_TURN_REALM] = {"TURN", "Realm", KT_NAME, CO(turn_realm), 0,
+		0, "", "the long-term credential realm (RFC 8656 s.9)"},
+	[LK_KEY_TURN_USERS] = {"TURN", "Users", KT_SECRET_USERS,
+		CO(turn_users), 0, 0, "", "name:password, ... (long-term "
+		"credentials; never printed)"},
+	[LK_KEY_TURN_SECRET] = {"TURN", "Shared secret", KT_SECRET,
+		CO(turn_secret), 0, 0, "", "REST credentials as coturn's "
+		"use-auth-secret; unset: off; never printed"},
+	[LK_KEY_TURN_ALLOWED] = {"TURN", "Allowed peers", KT_CIDRS,
+		CO(turn_allowed), 0, 0, "", "CIDRs by comma that open the "
+		"built-in deny list (e.g. 127.0.0.1 for loopback labs)"},
+	[LK_KEY_TURN_DENIED] = {"TURN", "Denied peers", KT_CIDRS,
+		CO(turn_denied), 0, 0, "", "CIDRs by comma denied on top of "
+		"the built-in list"},
+	[LK_KEY_TURN_PER_USER] = {"TURN", "Allocations per user", KT_UINT,
+		CO(turn_per_user), 0, 100000, "",
+		"more gets 486 Allocation Quota Reached; 0: no cap"},
+	[LK_KEY_TURN_TOTAL] = {"TURN", "Total allocations", KT_UINT,
+		CO(turn_total), 0, 100000, "",
+		"more gets 486; 0: as many as the relay range holds"},
+	[LK_KEY_TURN_MAX_LIFETIME] = {"TURN", "Maximum lifetime", KT_UINT,
+		CO(turn_max_lifetime), 600, 86400, "",
+		"seconds an allocation may ask for (RFC 8656 s.7.2)"},
 
 	[LK_KEY_TCP_EPHEMERAL_START] = {"System > Ephemeral ports",
 		"TCP ephemeral port start", KT_PORT, CO(tcp_ephemeral.start),
@@ -341,6 +365,11 @@ void lk_conf_defaults(struct lk_conf *conf, enum lk_role role,
 		size == LK_SIZE_LARGE ? 3483 : 3478};
 	conf->turn_relay = upgraded ? (struct lk_range){60000, 61799} :
 				      (struct lk_range){24000, 29999};
+	/* TURN server (docs/turn.md): safe by default. */
+	snprintf(conf->turn_realm, sizeof(conf->turn_realm), "latchkey");
+	conf->turn_per_user = 100;
+	conf->turn_total = 0;
+	conf->turn_max_lifetime = 3600;
 
 	/* Seed, Administration: Ue/Ve 30000-35999 new, 40000-49999 old. */
 	conf->tcp_ephemeral = upgraded ? (struct lk_range){40000, 49999} :

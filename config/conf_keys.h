@@ -35,6 +35,9 @@ enum lk_conf_key_type {
 	KT_ROUTE,	/* a struct lk_route_conf: "PATTERN zone N" ... */
 	KT_USERNAME,	/* char[64], a Users name: letters, digits . _ - + */
 	KT_PASSWORD,	/* char[64], a Users password: no blanks , : */
+	KT_SECRET_USERS, /* KT_USERS whose passwords are never printed */
+	KT_SECRET,	/* char[128], printable, no blanks; never printed */
+	KT_CIDRS,	/* char[512], "ADDR[/LEN], ..." */
 };
 
 struct lk_conf_key_def {

@@ -83,7 +83,14 @@ void lk_conf_value_text(char *buf, size_t sz, const struct lk_conf *c,
 	case KT_DOMAINS:
 	case KT_USERNAME:
 	case KT_PASSWORD:
+	case KT_CIDRS:
 		snprintf(buf, sz, "%s", (const char *)field);
+		break;
+	case KT_SECRET_USERS:
+	case KT_SECRET:
+		/* Secrets are never printed (issue 12): only whether set. */
+		snprintf(buf, sz, "%s", *(const char *)field ? "********" :
+			 "");
 		break;
 	case KT_ROUTE:
 		route_text(buf, sz, route_by_number(c, (unsigned)(key -
@@ -105,7 +112,7 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 	unsigned line = key >= LK_KEY_ZONE_FIRST ?
 		c->zone_line[zone ? zone - 1 : 0][key - LK_KEY_ZONE_FIRST] :
 		c->key_line[key];
-	char val[300], left[400];
+	char val[300] = "", left[400];
 
 	lk_conf_value_text(val, sizeof(val), c, key, zone);
 	/* An unset optional key prints as a comment, so the output loads. */
@@ -113,6 +120,13 @@ static void print_key(FILE *f, const struct lk_conf *c, enum lk_key key,
 		fprintf(f, "# %s =  # default: unset; %s\n",
 			lk_conf_keys[key].name,
 			lk_conf_keys[key].help);
+		return;
+	}
+	/* A secret prints as a comment, so the output never carries it. */
+	if (lk_conf_keys[key].type == KT_SECRET ||
+	    lk_conf_keys[key].type == KT_SECRET_USERS) {
+		fprintf(f, "# %s = (set%s; not shown)\n",
+			lk_conf_keys[key].name, line ? " in the file" : "");
 		return;
 	}
 	snprintf(left, sizeof(left), "%s = %s", lk_conf_keys[key].name, val);

@@ -109,6 +109,14 @@ static size_t field_size(enum lk_conf_key_type type)
 		_Static_assert(sizeof(c->reg_users) == sizeof(c->reg_domain),
 			       "one size for users and domains");
 		return sizeof(c->reg_users);
+	case KT_SECRET_USERS:
+		return sizeof(c->turn_users);
+	case KT_SECRET:
+		return sizeof(c->turn_secret);
+	case KT_CIDRS:
+		_Static_assert(sizeof(c->turn_allowed) ==
+			       sizeof(c->turn_denied), "one size for CIDR lists");
+		return sizeof(c->turn_allowed);
 	default:
 		return 0;
 	}

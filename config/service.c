@@ -17,7 +17,7 @@ static const struct {
 	[LK_PROTO_NONE] = {"", false},
 	[LK_PROTO_SIP] = {"SIP", true},
 	[LK_PROTO_H323] = {"H.323", false},	/* issue 11 flips this */
-	[LK_PROTO_TURN] = {"TURN", false},	/* issue 12 flips this */
+	[LK_PROTO_TURN] = {"TURN", true},	/* relay/turn.c (issue 12) */
 	[LK_PROTO_MEDIA] = {"media", true},
 	[LK_PROTO_NG] = {"ng", true},
 };

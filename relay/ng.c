@@ -17,6 +17,7 @@
 #include "media.h"
 #include "netaddr.h"
 #include "ng.h"
+#include "turn.h"
 #include "ngframe.h"
 
 /*
@@ -44,6 +45,7 @@ struct cache_entry {
 
 struct lk_ng {
 	struct lk_media *media;
+	const struct lk_turn *turn;	/* lk_ng_set_turn(); may be NULL */
 	int fd;
 	struct event *ev;
 	struct lk_bencode_node *nodes;
@@ -635,6 +637,38 @@ static uint64_t listeners_enc(struct lk_ng *ng, struct lk_bencode_enc *e)
 	return sum;
 }
 
+/* The TURN server's counters per reason (relay/turn.h, docs/turn.md). */
+static void turn_statistics(struct lk_bencode_enc *e,
+			    const struct lk_turn *turn)
+{
+	struct lk_turn_stats st;
+
+	lk_turn_stats(turn, &st);
+	lk_bencode_enc_key(e, "turn");
+	lk_bencode_enc_dict_begin(e);
+	lk_bencode_enc_pair_int(e, "allocations", (int64_t)st.allocations);
+	lk_bencode_enc_pair_int(e, "allocationsmade",
+				(int64_t)st.allocations_made);
+	lk_bencode_enc_pair_int(e, "authfailures", (int64_t)st.auth_failures);
+	lk_bencode_enc_pair_int(e, "bindings", (int64_t)st.bindings);
+	lk_bencode_enc_pair_int(e, "challenges", (int64_t)st.challenges);
+	lk_bencode_enc_pair_int(e, "deniedpeers", (int64_t)st.denied_peers);
+	lk_bencode_enc_pair_int(e, "exhausted", (int64_t)st.exhausted);
+	lk_bencode_enc_pair_int(e, "malformed", (int64_t)st.malformed);
+	lk_bencode_enc_pair_int(e, "nopermission", (int64_t)st.no_permission);
+	lk_bencode_enc_pair_int(e, "quota", (int64_t)st.quota);
+	lk_bencode_enc_pair_int(e, "stalenonces", (int64_t)st.stale_nonces);
+	lk_bencode_enc_pair_int(e, "toclient", (int64_t)st.to_client);
+	lk_bencode_enc_pair_int(e, "topeer", (int64_t)st.to_peer);
+	lk_bencode_enc_dict_end(e);
+}
+
+void lk_ng_set_turn(struct lk_ng *ng, const struct lk_turn *turn)
+{
+	if (ng)
+		ng->turn = turn;
+}
+
 static int cmd_statistics(struct req *r)
 {
 	struct lk_media_totals t;
@@ -688,6 +722,8 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_pair_int(e, "stunanswered", (int64_t)t.stun_answered);
 	lk_bencode_enc_pair_int(e, "timeoutsessions", (int64_t)t.timeouts);
 	lk_bencode_enc_dict_end(e);
+	if (r->ng->turn)
+		turn_statistics(e, r->ng->turn);
 	lk_bencode_enc_dict_end(e);
 	lk_bencode_enc_dict_end(e);
 

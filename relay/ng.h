@@ -68,4 +68,13 @@ typedef unsigned (lk_ng_listeners_h)(struct lk_ng_listener *out, unsigned max,
  */
 void lk_ng_set_listeners(struct lk_ng *ng, lk_ng_listeners_h *h, void *arg);
 
+struct lk_turn;
+
+/*
+ * Add the TURN server's counters to the "statistics" reply, as a "turn"
+ * dictionary inside "statistics" (docs/turn.md, "Counters").  `turn` must
+ * outlive `ng`, or be unset with NULL first.
+ */
+void lk_ng_set_turn(struct lk_ng *ng, const struct lk_turn *turn);
+
 #endif

@@ -226,7 +226,8 @@ static int sockaddr_make(struct sockaddr_storage *ss, socklen_t *slp,
 static bool handed_off(enum lk_key key)
 {
 	return key == LK_KEY_SIP_UDP_PORT || key == LK_KEY_SIP_TCP_PORT ||
-	       key == LK_KEY_SIP_TLS_PORT || key == LK_KEY_ZONE_SIP_PORT;
+	       key == LK_KEY_SIP_TLS_PORT || key == LK_KEY_ZONE_SIP_PORT ||
+	       key == LK_KEY_TURN_PORT_START;	/* relay/turn.c */
 }
 
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)
@@ -243,8 +244,9 @@ int lk_listen_take_zone_fd(struct lk_listen_set *set, enum lk_key key,
 	for (i = 0; set && i < set->n; i++) {
 		struct listener *l = &set->l[i];
 
+		/* A range (TURN 3478-3483) hands out one socket per call. */
 		if (l->item.key != key || !l->handed_off ||
-		    l->item.zone != zone)
+		    l->item.zone != zone || l->fd < 0)
 			continue;
 		fd = l->fd;
 		l->fd = -1;

@@ -83,9 +83,10 @@ const char *lk_listen_proto_param(enum lk_listen_proto proto);
  * Hand the socket of the port planned for `key` (a non-zone key) to its
  * protocol's module, which owns it from then on: the SIP ports (UDP 5060,
  * TCP 5060, TLS 5061, and each zone's SIP port) are bound and, for TCP, listening, but get no
- * placeholder handler here; signalling/sip/sip.c takes them.  The port stays
- * in the set's listing.  Returns the socket, or -1 when `key` has no port
- * in the set or it was taken already.
+ * placeholder handler here; signalling/sip/sip.c takes them.  The TURN
+ * request ports are handed off too (relay/turn.c): one socket per call, in
+ * port order.  The port stays in the set's listing.  Returns the socket, or
+ * -1 when `key` has no port in the set or all were taken already.
  */
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key);
 

@@ -268,6 +268,14 @@ static const struct bad bad_configs[] = {
 	 "Media > Worker threads = \"65\": expected a whole number from 0 "
 	 "to 64"},
 	{"[TURN]\nTURN services = maybe\n", "expected yes or no"},
+	{"[TURN]\nAllowed peers = 127.0.0.1, ,10.0.0.0/8\n",
+	 "expected numeric addresses or ADDRESS/LENGTH prefixes"},
+	{"[TURN]\nDenied peers = 10.0.0.0/33\n", "ADDRESS/LENGTH"},
+	{"[TURN]\nShared secret = two words\n",
+	 "expected up to 127 printable characters without blanks"},
+	{"[TURN]\nUsers = alice\n", "name:password pairs"},
+	{"[TURN]\nMaximum lifetime = 60\n",
+	 "expected a whole number from 600 to 86400"},
 	{"[Local Zone > Traversal Subzone]\nTraversal Media port start = "
 	 "36001\n", "Traversal Media port start (line 2) = 36001 must be "
 	 "even"},
@@ -555,6 +563,59 @@ static void printed_config_loads_back_the_same(void **state)
 	assert_int_equal(16, b.routes[3].number);
 	assert_string_equal("lab-1", b.zones[0].username);
 	assert_int_equal(15, b.zones[0].keepalive_interval);
+}
+
+/* [TURN] server keys (issue 12): parsed, and secrets never printed. */
+static void turn_keys_parse_and_secrets_stay_hidden(void **state)
+{
+	const char *text = "[System]\nRole = expressway\n[TURN]\n"
+		"Realm = lab.example\nUsers = alice:Pw-one, bob:Pw-two\n"
+		"Shared secret = S3cr3t/base64+=\n"
+		"Allowed peers = 127.0.0.1, 10.0.0.0/8, ::1\n"
+		"Denied peers = 192.0.2.0/24\nAllocations per user = 5\n"
+		"Total allocations = 50\nMaximum lifetime = 7200\n";
+	struct lk_conf_diag diag;
+	struct lk_conf a, b;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(0, parse(&a, &diag, "[System]\nRole = expressway\n"));
+	assert_string_equal("latchkey", a.turn_realm);
+	assert_string_equal("", a.turn_users);
+	assert_string_equal("", a.turn_secret);
+	assert_int_equal(100, a.turn_per_user);
+	assert_int_equal(0, a.turn_total);
+	assert_int_equal(3600, a.turn_max_lifetime);
+	assert_int_equal(0, parse(&a, &diag, text));
+	assert_string_equal("lab.example", a.turn_realm);
+	assert_string_equal("alice:Pw-one, bob:Pw-two", a.turn_users);
+	assert_string_equal("S3cr3t/base64+=", a.turn_secret);
+	assert_string_equal("127.0.0.1, 10.0.0.0/8, ::1", a.turn_allowed);
+	assert_string_equal("192.0.2.0/24", a.turn_denied);
+	assert_int_equal(5, a.turn_per_user);
+	assert_int_equal(50, a.turn_total);
+	assert_int_equal(7200, a.turn_max_lifetime);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	lk_conf_print(&a, f);
+	fclose(f);
+	assert_null(strstr(buf, "Pw-one"));
+	assert_null(strstr(buf, "Pw-two"));
+	assert_null(strstr(buf, "S3cr3t"));
+	assert_non_null(strstr(buf, "# Users = (set in the file; not shown)"));
+	assert_non_null(strstr(buf, "# Shared secret = (set in the file; not "
+			       "shown)"));
+	assert_non_null(strstr(buf, "Allowed peers = 127.0.0.1, 10.0.0.0/8, "
+			       "::1"));
+	/* The rest loads back; the secrets are the one thing left out. */
+	assert_int_equal(0, lk_conf_parse(&b, "printed", buf, len, &diag));
+	free(buf);
+	assert_string_equal("", b.turn_users);
+	assert_string_equal("", b.turn_secret);
+	assert_string_equal(a.turn_allowed, b.turn_allowed);
+	assert_int_equal(7200, b.turn_max_lifetime);
 }
 
 /* The defaults print as loadable text too: no route, the zone keys. */
@@ -1051,6 +1112,7 @@ int main(void)
 		cmocka_unit_test(refused_value_is_not_checked_again),
 		cmocka_unit_test(misspelt_section_is_one_error_with_a_suggestion),
 		cmocka_unit_test(errors_come_in_order_of_line),
+		cmocka_unit_test(turn_keys_parse_and_secrets_stay_hidden),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
