@@ -64,8 +64,10 @@ check "start says RAS is bound but not served" grep -q \
 check "start says the H.323 TCP port closes connections" grep -q \
 	"ports: 11720/tcp bound, H.323 not served yet: connections are accepted, counted and closed" \
 	"$LK_TMP/exp.log"
-check "start says TURN is bound but not served" grep -q \
-	"ports: 13478/udp bound, TURN not served yet" "$LK_TMP/exp.log"
+check "TURN is served: no 'not served yet' line for it" bash -c \
+	"! grep -q '13478/udp bound, TURN not served yet' '$LK_TMP/exp.log'"
+check "start says the TURN server listens" grep -q \
+	"TURN on UDP 13478-13478" "$LK_TMP/exp.log"
 check "no such line for SIP" bash -c "! grep -q '15060/udp bound' '$LK_TMP/exp.log'"
 # The port list lines up: every key starts in the same column.
 cols=$(grep -E '^  (UDP|TCP|TLS) 127' "$LK_TMP/exp.log" |

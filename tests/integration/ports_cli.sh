@@ -116,7 +116,7 @@ out_has "SIP traversal call  [sip-traversal]" "defaults"
 out_match 'SIP signaling +TCP +A +25000 to 29999 +B +7001 +yes$' "SIP traversal TCP A -> B"
 out_match 'Assent RTP \(traversal media\) +UDP +Y_C +36002 to 59998 +Y_E +36000 +yes$' "H.323 Assent RTP"
 out_match 'Assent RTCP \(traversal media\) +UDP +Y_C +36003 to 59999 +Y_E +36001 +yes$' "H.323 Assent RTCP"
-out_match 'TURN server control +UDP +M +>= 1024 +R +3478 +bound$' "ICE TURN control"
+out_match 'TURN server control +UDP +M +>= 1024 +R +3478 +yes$' "ICE TURN control (served)"
 out_match 'Initial RAS connection +UDP +R_C +1719 +D +6001 +bound$' "H.323 RAS to zone 1"
 out_match 'Active Directory direct +UDP +Ve +30000 to 35999 +53 +-$' "AD over UDP from Ve"
 out_match '^ +TCP +Ue +30000 to 35999 +445 or 139 +-$' "AD over TCP from Ue"
@@ -172,7 +172,7 @@ out_match 'Y_E +2777 +yes$' "pre-x8 mux RTCP"
 f=$(conf noturn.conf '[TURN]\nTURN services = no\n')
 run ports --config "$f"
 expect_rc 0 "TURN off"
-out_match 'R +3478  \[off\] +bound$' "TURN rows marked off"
+out_match 'R +3478  \[off\] +yes$' "TURN rows marked off"
 
 # --- Roles ---------------------------------------------------------------
 
@@ -245,7 +245,7 @@ assert set(r["latchkeyd"] for r in rows) <= {"served", "bound-not-served",
 assert "bound-not-served" in one("Initial RAS connection", 6001), one("Initial RAS connection", 6001)
 assert "served" in one("SIP signaling", 7001), one("SIP signaling", 7001)
 assert set(one("ssh", 22)) == {"not-latchkeyd"}, one("ssh", 22)
-assert "not-served-yet" in one("TURN server media", 24000)
+assert "served" in one("TURN server media", 24000), one("TURN server media", 24000)
 PY
 
 # Issue 9: the warnings of a configuration are the daemon's; the port

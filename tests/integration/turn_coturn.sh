@@ -9,15 +9,15 @@
 # (docs/turn.md).
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
-source "$here/lib/netns.sh"	# start, stop, wait_log
+source "$here/lib/netns.sh"	# lk_ns_start, lk_ns_stop, lk_fatal
 
 command -v turnutils_uclient >/dev/null ||
 	{ echo "coturn missing: apt-get install coturn"; exit 1; }
-[ "$(id -u)" -eq 0 ] || skip "network namespaces need root"
+[ "$(id -u)" -eq 0 ] || lk_skip "network namespaces need root"
 
 lk_ns_reap lk-turn
 ns=lk-turn-$$
-lk_ns_add "$ns" || fatal "cannot make namespace $ns"
+lk_ns_add "$ns" || lk_fatal "cannot make namespace $ns"
 lk_watchdog 300
 
 cat >"$LK_TMP/exp.conf" <<CONF
@@ -39,11 +39,11 @@ check "--check-config prints TURN Users only as set" \
 check "--check-config prints no TURN password or secret" \
 	bash -c "! grep -E 'Pw-alice-1|Pw-bob-2|S3cr3t-rest' '$LK_TMP/check.txt'"
 
-start exp "$ns" "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf"
-wait_log 10 exp "running \(pid" || fatal "latchkeyd did not start"
+lk_ns_start exp "$ns" "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf"
+lk_wait_log exp "running \(pid" 10 || lk_fatal "latchkeyd did not start"
 check "TURN is served on 3478" grep -q "TURN on UDP 3478-3478" \
 	"$LK_TMP/exp.log"
-start peer "$ns" turnutils_peer -L 127.0.0.1 -p 3480
+lk_ns_start peer "$ns" turnutils_peer -L 127.0.0.1 -p 3480
 sleep 0.5
 
 ip netns exec "$ns" timeout 10 turnutils_stunclient -p 3478 127.0.0.1 \
@@ -113,8 +113,8 @@ check "ng statistics counts TURN allocations and relayed packets" \
 check "ng statistics counts relayed TURN packets" \
 	grep -Eq "topeer: [1-9][0-9][0-9]" "$LK_TMP/stats.txt"
 
-stop peer
-stop exp
+lk_ns_stop peer
+lk_ns_stop exp
 check "latchkeyd stops cleanly" [ "${status[exp]}" = 0 ]
 check "no TURN password or secret in latchkeyd's log" \
 	bash -c "! grep -E 'Pw-alice-1|Pw-bob-2|S3cr3t-rest' '$LK_TMP/exp.log'"
