@@ -472,6 +472,17 @@ static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 	mr.sdp = (const char *)mbuf_buf(msg->mb);
 	mr.sdp_len = mbuf_get_left(msg->mb);
 	mr.flags = media_flags(call, from);
+	/*
+	 * Where this side's signalling comes from (its flow: the request's
+	 * source, RFC 3581 rport), as Kamailio gives ng "received-from": the
+	 * media core compares it with the SDP's address to tell a NAT from
+	 * none, and only it or the SDP's address may latch the leg first
+	 * (docs/architecture.md, "Latching").
+	 */
+	if (sa_isset(&in->flow.remote, SA_ADDR) &&
+	    (size_t)in->flow.remote.len <= sizeof(mr.received_from))
+		memcpy(&mr.received_from, &in->flow.remote.u,
+		       in->flow.remote.len);
 	mr.rtcp_mux = LK_SDP_MUX_ACCEPT;
 	rep.sdp = b->sdpbuf;
 	rep.sdp_size = SDP_MAX;
