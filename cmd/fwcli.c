@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "fwcli.h"
 #include "fwrules.h"
 #include "portmodel.h"
-
-#define EXIT_USAGE 2
 
 void lk_fwcli_usage(FILE *f)
 {
@@ -68,11 +67,7 @@ void lk_fwcli_usage(FILE *f)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "latchkey firewall: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "; see 'latchkey firewall --help'\n");
-
-	return EXIT_USAGE;
+	return lk_cli_usage_error("firewall", fmt, arg);
 }
 
 /* Load and resolve one configuration; NULL path: the defaults. */
@@ -199,12 +194,8 @@ int lk_fwcli_run(int argc, char **argv)
 		case 'h':
 			lk_fwcli_usage(stdout);
 			return 0;
-		case ':':
-			return usage_error("option '%s' needs a value",
-					   argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
+			return lk_cli_option_error("firewall", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -18,12 +18,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "portmodel.h"
 #include "probecli.h"
 #include "service.h"
-
-#define EXIT_USAGE 2
 
 /*
  * A GatekeeperRequest as a real endpoint sent it (shared/captures/
@@ -107,11 +106,7 @@ void lk_probecli_usage(FILE *f)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "latchkey probe: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "; see 'latchkey probe --help'\n");
-
-	return EXIT_USAGE;
+	return lk_cli_usage_error("probe", fmt, arg);
 }
 
 static uint32_t rnd32(void)
@@ -676,12 +671,8 @@ int lk_probecli_run(int argc, char **argv)
 		case 'h':
 			lk_probecli_usage(stdout);
 			return 0;
-		case ':':
-			return usage_error("option '%s' needs a value",
-					   argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'",
-					   argv[optind - 1]);
+			return lk_cli_option_error("probe", c, argv);
 		}
 	}
 	if (optind < argc)
