@@ -1,0 +1,185 @@
+/* tests/unit/relay/test_ng.c  ng command handling without the ng socket: lk_ng_handle() against a real media core. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "media.h"
+#include "ng.h"
+
+/* A Control (no multiplexed ports), media on 45700-45799: no other test's. */
+static const char config[] =
+	"[System]\nRole = control\n"
+	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 45700\n"
+	"Traversal Media port end = 45799\n"
+	"[Media]\nPort cool-down = 0\nPort allocation order = sequential\n";
+
+#define SDP "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 " \
+	"127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
+
+struct fixture {
+	struct lk_conf conf;
+	struct event_base *base;
+	struct lk_media *m;
+	struct lk_ng *ng;
+	char out[65536];
+	size_t len;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct lk_conf_diag diag = {0};
+	char err[256];
+
+	assert_non_null(f);
+	assert_int_equal(0, lk_conf_parse(&f->conf, "test", config,
+					  strlen(config), &diag));
+	f->base = event_base_new();
+	assert_int_equal(0, lk_media_alloc(&f->m, f->base, &f->conf, err,
+					   sizeof(err)));
+	/* No base, no configuration: lk_ng_handle() only, no socket. */
+	assert_int_equal(0, lk_ng_alloc(&f->ng, NULL, NULL, f->m, err,
+					sizeof(err)));
+	*state = f;
+
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	lk_ng_free(f->ng);
+	lk_media_free(f->m);
+	event_base_free(f->base);
+	free(f);
+
+	return 0;
+}
+
+/* One request "COOKIE BENCODE" from `peer`; the reply, NUL-terminated. */
+static const char *ng(struct fixture *f, const char *peer, const char *req)
+{
+	assert_int_equal(0, lk_ng_handle(f->ng, req, strlen(req), peer,
+					 strlen(peer), f->out,
+					 sizeof(f->out) - 1, &f->len));
+	f->out[f->len] = '\0';
+
+	return f->out;
+}
+
+static void ping_answers_pong_with_the_cookie(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal("c1 d6:result4:ponge",
+			    ng(f, "p", "c1 d7:command4:pinge"));
+}
+
+/* rtpengine's rule: the same cookie from the same peer gets the cache. */
+static void a_retransmission_is_answered_from_the_cache(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_ng_stats st;
+	char first[4096];
+
+	snprintf(first, sizeof(first), "%s", ng(f, "peer-a",
+		 "r1 d7:call-id2:c17:command5:offer8:from-tag2:fa"
+		 "3:sdp" "87:" SDP "e"));
+	assert_non_null(strstr(first, "6:result2:ok"));
+	assert_string_equal(first, ng(f, "peer-a",
+		 "r1 d7:call-id2:c17:command5:offer8:from-tag2:fa"
+		 "3:sdp" "87:" SDP "e"));
+	lk_ng_stats(f->ng, &st);
+	assert_int_equal(1, st.retransmits);
+	/* Another peer with the same cookie is a new request. */
+	ng(f, "peer-b", "r1 d7:command4:pinge");
+	assert_string_equal("r1 d6:result4:ponge", f->out);
+}
+
+static void offer_answer_query_list_delete(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_non_null(strstr(ng(f, "p", "o1 d7:call-id2:c27:command5:offer"
+		"8:from-tag2:fa3:sdp87:" SDP "e"), "6:result2:ok"));
+	assert_non_null(strstr(f->out, "m=audio 457"));	/* our port */
+	assert_non_null(strstr(ng(f, "p", "a1 d7:call-id2:c27:command6:answer"
+		"8:from-tag2:fa3:sdp87:" SDP "6:to-tag2:tbe"),
+		"6:result2:ok"));
+	assert_non_null(strstr(ng(f, "p", "q1 d7:call-id2:c27:command5:querye"),
+			       "6:result2:ok"));
+	assert_non_null(strstr(f->out, "2:fa"));
+	assert_non_null(strstr(f->out, "2:tb"));
+	assert_non_null(strstr(ng(f, "p", "l1 d7:command4:liste"), "2:c2"));
+	assert_non_null(strstr(ng(f, "p", "d1 d7:call-id2:c27:command6:delete"
+		"e"), "6:result2:ok"));
+	assert_non_null(strstr(ng(f, "p", "q2 d7:call-id2:c27:command5:querye"),
+			       "Unknown call-id"));
+}
+
+/* rtpengine's own error strings, which Kamailio's module logs. */
+static void bad_commands_get_rtpengine_error_strings(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_ng_stats st;
+	size_t len;
+
+	assert_non_null(strstr(ng(f, "p", "e1 d7:command5:offer"
+		"8:from-tag2:fa3:sdp87:" SDP "e"), "No call-id in message"));
+	assert_non_null(strstr(ng(f, "p", "e2 d7:call-id1:x7:command5:offer"
+		"3:sdp87:" SDP "e"), "No from-tag in message"));
+	assert_non_null(strstr(ng(f, "p", "e3 d7:call-id1:x7:command5:offer"
+		"8:from-tag2:fae"), "No SDP body in message"));
+	assert_non_null(strstr(ng(f, "p", "e4 d7:call-id1:x7:command6:answer"
+		"8:from-tag2:fa3:sdp87:" SDP "e"), "No to-tag in message"));
+	assert_non_null(strstr(ng(f, "p", "e5 d7:command5:boguse"),
+			       "6:result5:error"));
+	assert_non_null(strstr(ng(f, "p", "e6 not bencode"),
+			       "6:result5:error"));
+	/* No cookie at all: nothing to answer, counted. */
+	assert_int_not_equal(0, lk_ng_handle(f->ng, "nocookie", 8, "p", 1,
+					     f->out, sizeof(f->out), &len));
+	lk_ng_stats(f->ng, &st);
+	assert_true(st.malformed >= 1);
+	assert_true(st.errors >= 6);
+}
+
+static void statistics_counts_pairs_and_drops(void **state)
+{
+	struct fixture *f = *state;
+
+	ng(f, "p", "s1 d7:command10:statisticse");
+	assert_non_null(strstr(f->out, "6:result2:ok"));
+	/* 45700-45799: 45700/45701 are the multiplexed pair, 49 remain. */
+	assert_non_null(strstr(f->out, "14:pairsavailablei49e"));
+	assert_non_null(strstr(f->out, "17:droppedunexpectedi0e"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			ping_answers_pong_with_the_cookie, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_retransmission_is_answered_from_the_cache, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(offer_answer_query_list_delete,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			bad_commands_get_rtpengine_error_strings, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			statistics_counts_pairs_and_drops, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
