@@ -48,6 +48,7 @@ struct lk_leg_stats {
 	uint64_t dropped_foreign;	/* another source after latching */
 	uint64_t dropped_unexpected;	/* before latching, not signalled IP */
 	uint64_t dropped_held;		/* to this side before it latched */
+	uint64_t dropped_direction;	/* RTP to a side that takes none */
 	uint64_t keepalives;
 	uint64_t stun;
 	uint64_t last_rx_ms;		/* CLOCK_MONOTONIC, 0: never */
@@ -62,6 +63,7 @@ struct lk_leg {
 	struct lk_latch latch[2];	/* where this side's RTP/RTCP come from */
 	bool rtcp_mux;			/* this side sends RTCP on the RTP port */
 	bool no_nat;			/* its SDP address = its signalling's */
+	bool no_rtp;			/* its SDP: sendonly or inactive */
 	bool mux_rx;			/* this side sends to the mux ports */
 	uint32_t mux_id;		/* ... with this multiplexID */
 	unsigned mux_pair;		/* ... on this pair of mux ports */

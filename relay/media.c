@@ -221,6 +221,7 @@ struct media_plan {
 		bool has_sdp;
 		bool no_nat;			/* SDP address = signalling's */
 		bool rtcp_mux;
+		bool no_rtp;			/* sendonly or inactive */
 		bool mux_tx;
 		uint32_t mux_tx_id;
 		/* the receiving side (whose ports go in the reply) */
@@ -301,6 +302,8 @@ static void apply_h(struct lk_worker *w, void *arg)
 		}
 		snd->rtcp_mux = mp->s[i].rtcp_mux;
 		snd->no_nat = mp->s[i].no_nat;
+		/* A re-offer that changes direction applies at once. */
+		snd->no_rtp = mp->s[i].no_rtp;
 		snd->mux_tx = mp->s[i].mux_tx;
 		snd->mux_tx_id = mp->s[i].mux_tx_id;
 		/* An answer without a=rtcp-mux declines the offerer's. */
@@ -643,12 +646,17 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		const struct lk_sdp_addr *ca = sm->conn.af ? &sm->conn :
 			&sdp.conn;
 		struct lk_stream *s = stream_get(call, i);
+		enum lk_sdp_dir dir;
 		bool mux_for_receiver;
 
 		snprintf(mp->s[i].media, sizeof(mp->s[i].media), "%.*s",
 			 (int)sm->type.len, sm->type.p);
 		mp->s[i].active = sm->port != 0;
 		mp->s[i].rtcp_mux = sm->rtcp_mux;
+		/* The media-level direction, else the session's (RFC 4566). */
+		dir = sm->dir != LK_SDP_DIR_NONE ? sm->dir : sdp.dir;
+		mp->s[i].no_rtp = dir == LK_SDP_DIR_SENDONLY ||
+			dir == LK_SDP_DIR_INACTIVE;
 		mp->s[i].mux_tx = sdp_muxid(req->sdp, req->sdp_len, i,
 					    &mp->s[i].mux_tx_id);
 		if (!sdp_sockaddr(&mp->s[i].sdp_rtp, ca, sm->port) &&
@@ -1005,6 +1013,7 @@ void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 		t->dropped_foreign += ws.dropped_foreign;
 		t->dropped_unexpected += ws.dropped_unexpected;
 		t->dropped_held += ws.dropped_held;
+		t->dropped_direction += ws.dropped_direction;
 		t->dropped_no_leg += ws.dropped_no_leg;
 		t->stun_answered += ws.stun_answered;
 		t->keepalives += ws.keepalives;

@@ -188,6 +188,7 @@ struct lk_media_totals {
 	uint64_t dropped_foreign;	/* after latching, another source */
 	uint64_t dropped_unexpected;	/* before latching, not signalled IP */
 	uint64_t dropped_held;		/* peer not latched yet */
+	uint64_t dropped_direction;	/* RTP to a sendonly/inactive side */
 	uint64_t dropped_no_leg;	/* no stream for the port or mux ID */
 	uint64_t stun_answered;
 	uint64_t keepalives;

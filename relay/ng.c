@@ -702,6 +702,8 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_key(e, "totalstatistics");
 	lk_bencode_enc_dict_begin(e);
 	lk_bencode_enc_pair_int(e, "bindconflicts", (int64_t)t.bind_conflicts);
+	lk_bencode_enc_pair_int(e, "droppeddirection",
+				(int64_t)t.dropped_direction);
 	lk_bencode_enc_pair_int(e, "droppedforeign",
 				(int64_t)t.dropped_foreign);
 	lk_bencode_enc_pair_int(e, "droppedheld", (int64_t)t.dropped_held);

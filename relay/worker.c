@@ -385,6 +385,15 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 		return false;
 	}
 	/*
+	 * RFC 3264 s.6.1: a side whose SDP says sendonly or inactive takes
+	 * no RTP (on hold: the held side gets nothing); RTCP still flows.
+	 */
+	if (to->no_rtp && kind == LK_PKT_RTP) {
+		LK_STAT_ADD(to->st.dropped_direction, 1);
+		LK_STAT_ADD(w->st.dropped_direction, 1);
+		return false;
+	}
+	/*
 	 * RTCP goes to the peer's RTCP port unless the peer multiplexes RTCP
 	 * on its RTP port (RFC 5761); RTP always to its RTP port.
 	 */
@@ -793,6 +802,7 @@ void lk_worker_stats(const struct lk_worker *w, struct lk_worker_stats *st)
 	st->malformed = LK_STAT_GET(w->st.malformed);
 	st->dropped_foreign = LK_STAT_GET(w->st.dropped_foreign);
 	st->dropped_held = LK_STAT_GET(w->st.dropped_held);
+	st->dropped_direction = LK_STAT_GET(w->st.dropped_direction);
 	st->dropped_no_leg = LK_STAT_GET(w->st.dropped_no_leg);
 	st->dropped_unexpected = LK_STAT_GET(w->st.dropped_unexpected);
 	st->stun_answered = LK_STAT_GET(w->st.stun_answered);

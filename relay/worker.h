@@ -16,6 +16,7 @@ struct lk_worker_stats {
 	uint64_t dropped_foreign;	/* after latching, another source */
 	uint64_t dropped_unexpected;	/* before latching, not signalled IP */
 	uint64_t dropped_held;		/* peer not latched or not set up */
+	uint64_t dropped_direction;	/* RTP to a sendonly/inactive side */
 	uint64_t dropped_no_leg;	/* unknown multiplexID */
 	uint64_t stun_answered;
 	uint64_t stun_ignored;

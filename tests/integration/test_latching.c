@@ -44,13 +44,21 @@ struct call {
 	char id[32];
 };
 
-static void sdp_for(char *buf, size_t size, uint16_t port)
+/* B's SDP says this (RFC 3264 s.5.1); A's always sendrecv. */
+static const char *b_dir = "sendrecv";
+
+static void sdp_dir(char *buf, size_t size, uint16_t port, const char *dir)
 {
 	snprintf(buf, size,
 		 "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
 		 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
 		 "m=audio %u RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-		 "a=sendrecv\r\n", port);
+		 "a=%s\r\n", port, dir);
+}
+
+static void sdp_for(char *buf, size_t size, uint16_t port)
+{
+	sdp_dir(buf, size, port, "sendrecv");
 }
 
 /* The ng "received-from" key: where each side's signalling came from. */
@@ -82,7 +90,7 @@ static void call_setup(struct call *c, const char *id, const char *sig_a,
 	assert_int_equal(0, lkd_ng(&d, body, len));
 	assert_true(lkd_result_is(&d, "ok"));
 	c->rb = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
-	sdp_for(sdp, sizeof(sdp), c->pb);
+	sdp_dir(sdp, sizeof(sdp), c->pb, b_dir);
 	received_from(rf, sizeof(rf), sig_b);
 	len = lkd_offer_body(body, sizeof(body), "answer", id, "tagA",
 			     "tagB", sdp, rf);
@@ -287,6 +295,49 @@ static void without_received_from_the_first_packet_latches(void **state)
 	call_delete(&c);
 }
 
+/*
+ * RFC 3264 s.6.1: a side whose SDP says sendonly or inactive (it put the
+ * call on hold) takes no RTP; the other way is open.  A new answer that
+ * says sendrecv applies at once.
+ */
+static void a_sendonly_side_gets_no_rtp_until_it_says_sendrecv(void **state)
+{
+	char body[4096], sdp[1024], rf[64];
+	uint8_t pkt[200], buf[512];
+	int64_t dropped;
+	struct call c;
+	uint16_t from;
+	size_t len;
+
+	(void)state;
+	b_dir = "sendonly";
+	call_setup(&c, "hold-1", "127.0.0.1", "127.0.0.1");
+	b_dir = "sendrecv";
+	dropped = lkd_stat(&d, "droppeddirection");
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(0, ep_drain(c.b, 300));
+	assert_int_equal(dropped + 1, lkd_stat(&d, "droppeddirection"));
+	ep_send(c.b, c.rb, pkt, rtp_make(pkt, 1, 0xb, 160));
+	assert_int_equal(172, ep_recv(c.a, buf, sizeof(buf), 1000, &from));
+
+	/* A re-offers, B answers sendrecv: A's media reaches B again. */
+	received_from(rf, sizeof(rf), "127.0.0.1");
+	sdp_for(sdp, sizeof(sdp), c.pa);
+	len = lkd_offer_body(body, sizeof(body), "offer", c.id, "tagA",
+			     "tagB", sdp, rf);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	sdp_for(sdp, sizeof(sdp), c.pb);
+	len = lkd_offer_body(body, sizeof(body), "answer", c.id, "tagA",
+			     "tagB", sdp, rf);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 2, 0xa, 160));
+	assert_int_equal(172, ep_recv(c.b, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(dropped + 1, lkd_stat(&d, "droppeddirection"));
+	call_delete(&c);
+}
+
 /* The log holds `what`, within a few seconds. */
 static bool log_has(const char *what)
 {
@@ -349,6 +400,8 @@ int main(void)
 		cmocka_unit_test(stun_keepalive_latches_an_endpoint_behind_nat),
 		cmocka_unit_test(prober_before_latching_latches_nothing),
 		cmocka_unit_test(without_received_from_the_first_packet_latches),
+		cmocka_unit_test(
+			a_sendonly_side_gets_no_rtp_until_it_says_sendrecv),
 		cmocka_unit_test(latch_from_any_address_after_reload),
 	};
 
