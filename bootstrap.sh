@@ -17,9 +17,10 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 	libsrtp2-dev libre-dev libcmocka-dev)
 # What the tests use on top: clang for the fuzzers and sanitizer runtime,
 # python3 for JSON checks, iproute2 for network namespaces, nftables for
-# the firewall and NAT namespaces of tests/integration/sip_traversal.sh.
+# the firewall and NAT namespaces of tests/integration/sip_traversal.sh,
+# tshark as the independent judge of the H.323 encodings (docs/h323.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables kamailio
-	baresip-core sip-tester openssl)
+	baresip-core sip-tester openssl tshark)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -43,6 +44,11 @@ install_pkgs() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "installing: ${missing[*]}"
+	# wireshark-common asks whether non-root users may capture: no.
+	if [[ " ${missing[*]} " == *" tshark "* ]]; then
+		echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+			as_root debconf-set-selections
+	fi
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}"
