@@ -1,16 +1,19 @@
 /* cmd/latchkeyd.c  The daemon: loads the configuration, binds, runs. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <re.h>
 
 #include "conf.h"
+#include "h323/gk.h"
 #include "kernports.h"
 #include "listen.h"
 #include "log.h"
@@ -57,6 +60,45 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+/*
+ * The gatekeeper's RAS side on the Registration UDP port (issue 11): the
+ * socket listen.c bound goes to signalling/h323/gk.c.  TTL 1800 s is the
+ * Expressway's default "Time to live"; there is no configuration key for
+ * it yet.
+ */
+static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
+		      const struct lk_conf *conf,
+		      struct lk_listen_set *listeners)
+{
+	struct lk_h323_gk_params p = { .ttl = 1800, .gkid = "latchkey",
+				       .max_regs = 4096 };
+	struct lk_h323_gk *gk = NULL;
+	int fd, err;
+
+	if (inet_pton(AF_INET, conf->address, &p.ras.sin_addr) != 1) {
+		lk_warn("H.323 RAS needs an IPv4 Address (not %s): no "
+			"gatekeeper", conf->address);
+		return 0;
+	}
+	p.ras.sin_family = p.callsig.sin_family = AF_INET;
+	p.callsig.sin_addr = p.ras.sin_addr;
+	p.ras.sin_port = htons(conf->h323_ras_port);
+	p.callsig.sin_port = htons(conf->h323_q931_port);
+	fd = lk_listen_take_fd(listeners, LK_KEY_H323_RAS_PORT);
+	if (fd < 0)
+		return ENOENT;
+	err = lk_h323_gk_alloc(&gk, &p);
+	if (!err)
+		err = lk_h323_ras_alloc(rasp, base, fd, gk);
+	else
+		close(fd);
+	mem_deref(gk);
+	if (!err)
+		lk_info("H.323 gatekeeper RAS on UDP %s:%u", conf->address,
+			conf->h323_ras_port);
+	return err;
+}
+
 static int run(const struct lk_conf *conf)
 {
 	struct event *sigint = NULL, *sigterm = NULL;
@@ -64,6 +106,7 @@ static int run(const struct lk_conf *conf)
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
 	struct lk_sip *sip = NULL;
+	struct lk_h323_ras *ras = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -109,6 +152,12 @@ static int run(const struct lk_conf *conf)
 		conf->sip_udp_port, conf->sip_tcp_port, conf->sip_tls_port,
 		!strcmp(conf->reg_domain, "*") ? "any domain" :
 		conf->reg_domain);
+	err = h323_start(&ras, base, conf, listeners);
+	if (err) {
+		lk_error("cannot start the H.323 gatekeeper: %s; stopping",
+			 strerror(err));
+		goto out;
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -133,6 +182,7 @@ static int run(const struct lk_conf *conf)
 	ret = 0;
 
  out:
+	mem_deref(ras);
 	lk_ng_free(ng);
 	lk_sip_free(sip);
 	lk_media_free(media);

@@ -954,7 +954,7 @@ struct lk_asn_val *lk_asn_set(struct lk_asn_arena *ar, struct lk_asn_val *v,
 	struct lk_asn_val *s;
 	int i;
 
-	if (!t || (t->kind != LK_ASN_SEQ && t->kind != LK_ASN_CHOICE))
+	if (!t || !name || (t->kind != LK_ASN_SEQ && t->kind != LK_ASN_CHOICE))
 		return NULL;
 	i = member_index(t, name, strlen(name));
 	if (i < 0)

@@ -3,9 +3,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include "h323/gk.h"
 #include "h323/ras.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * The gatekeeper takes every input too, from one of two sources, so its
+ * table, conflict and retransmission logic meet whatever decodes.
+ */
+static void feed_gatekeeper(const uint8_t *data, size_t size)
+{
+	static struct lk_h323_gk *gk;
+	static uint64_t now;
+	static uint8_t reply[8192];
+	struct sockaddr_in from;
+	size_t rlen;
+
+	if (!gk) {
+		struct lk_h323_gk_params p = { .ttl = 30, .gkid = "fuzz",
+					       .max_regs = 8 };
+
+		p.ras.sin_family = p.callsig.sin_family = AF_INET;
+		if (lk_h323_gk_alloc(&gk, &p))
+			abort();
+	}
+	memset(&from, 0, sizeof(from));
+	from.sin_family = AF_INET;
+	from.sin_addr.s_addr = htonl(0x7f000001);
+	from.sin_port = htons(size % 2 ? 2000 : 2001);
+	now += 1000;
+	(void)lk_h323_gk_handle(gk, data, size, &from, now, reply,
+				sizeof(reply), &rlen);
+}
 
 /*
  * Whatever decodes must encode, and what the encoder writes must decode
@@ -20,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t errbit = 0, len, len2;
 	int err;
 
+	feed_gatekeeper(data, size);
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
 	err = lk_ras_decode(data, size, &ar, &msg, &errbit);
 	if (err) {
