@@ -62,16 +62,15 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 /*
  * The gatekeeper's RAS side on the Registration UDP port (issue 11): the
- * socket listen.c bound goes to signalling/h323/gk.c.  TTL 1800 s is the
- * Expressway's default "Time to live"; there is no configuration key for
- * it yet.
+ * socket listen.c bound goes to signalling/h323/gk.c, with the
+ * gatekeeper's "Time to live".
  */
 static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 		      const struct lk_conf *conf,
 		      struct lk_listen_set *listeners)
 {
-	struct lk_h323_gk_params p = { .ttl = 1800, .gkid = "latchkey",
-				       .max_regs = 4096 };
+	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
+				       .gkid = "latchkey", .max_regs = 4096 };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
 

@@ -15,6 +15,7 @@ TCP port = 21662
 TLS port = 21661
 [Protocols > H.323 > Gatekeeper]
 Registration UDP port = $RAS
+Time to live = 300
 Call signaling port range start = 23000
 Call signaling port range end = 23099
 [Protocols > H.323]
@@ -100,14 +101,14 @@ check "no Malformed in any reply" bash -c "! tshark -r '$LK_TMP/ras.pcap' \
 	-d 'udp.port==$RAS,h225' -Y 'udp.srcport==$RAS' -V 2>/dev/null |
 	grep -qE 'Malformed|Expert Info'"
 want="1|||latchkey|
-4||1800|latchkey|
-4||1800|latchkey|
+4||300|latchkey|
+4||300|latchkey|
 5|4|||
 5|12|||
 11|4|||
 17|0|||
 1|||latchkey|"
-check "replies as tshark reads them: GCF, RCF (TTL 1800) twice, RRJ duplicateAlias, RRJ fullRegistrationRequired, ARJ callerNotRegistered, DRJ notRegistered, GCF" \
+check "replies as tshark reads them: GCF, RCF (TTL 300, from the configuration) twice, RRJ duplicateAlias, RRJ fullRegistrationRequired, ARJ callerNotRegistered, DRJ notRegistered, GCF" \
 	test "$(cat "$LK_TMP/replies.txt")" = "$want"
 check "the NAT case is logged (rasAddress is not the source)" \
 	grep -q "differs from the source" "$LK_TMP/gk.log"
