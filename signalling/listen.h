@@ -61,7 +61,10 @@ const char *lk_listen_proto_name(enum lk_listen_proto proto);
  * Hand the socket of the port planned for `key` (a non-zone key) to its
  * protocol's module, which owns it from then on: the SIP ports (UDP 5060,
  * TCP 5060, TLS 5061, and each zone's SIP port) are bound and, for TCP, listening, but get no
- * placeholder handler here; signalling/sip.c takes them.  The port stays
+ * placeholder handler here; signalling/sip.c takes them.  So does the
+ * H.323 Registration UDP port (1719): signalling/h323/gk.c, started by
+ * cmd/latchkeyd.c, takes it.  The other ports keep the placeholder that
+ * counts and drops (or closes) what arrives.  The port stays
  * in the set's listing.  Returns the socket, or -1 when `key` has no port
  * in the set or it was taken already.
  */
