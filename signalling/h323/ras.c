@@ -1,7 +1,8 @@
-/* signalling/h323/ras.c  H.225.0 RAS: the type tables and message helpers. */
+/* signalling/h323/ras.c  H.225.0 type tables (RAS and the call-signalling UU-PDU) and RAS helpers. */
 #include <errno.h>
 #include <string.h>
 
+#include "h323/h225.h"
 #include "h323/ras.h"
 
 /*
@@ -521,6 +522,156 @@ SEQ(t_scr, E, 8,
     O("nonStandardData", t_nsp), U("tokens"), U("cryptoTokens"),
     U("integrityCheckValue"), O("featureSet", t_featureset),
     O("genericData", t_generic_list));
+
+/*
+ * H.225.0 call signalling: H323-UserInformation, the contents of the
+ * Q.931 user-user information element (H.225.0 7.2.2).  Exported as
+ * lk_h225_uuinfo through h225.h.
+ */
+OCT(t_oct_1_131, 1, 131);
+INT(t_1_31, 1, 31, 0);
+SEQOF(t_oct_list, 0, NOUB, t_oct);
+SEQOF(t_crv_list, 0, NOUB, t_u16);
+CHOICE(t_conf_goal, E, 3, N("create"), N("join"), N("invite"),
+       N("capability-negotiation"),
+       N("callIndependentSupplementaryService"));
+SEQ(t_setup, E, 13,
+    M("protocolIdentifier", t_oid), O("h245Address", t_ta),
+    O("sourceAddress", t_alias_list), M("sourceInfo", t_eptype),
+    O("destinationAddress", t_alias_list),
+    O("destCallSignalAddress", t_ta),
+    O("destExtraCallInfo", t_alias_list), O("destExtraCRV", t_crv_list),
+    M("activeMC", t_bool), M("conferenceID", t_guid),
+    M("conferenceGoal", t_conf_goal), O("callServices", t_qseries),
+    M("callType", t_calltype),
+    O("sourceCallSignalAddress", t_ta), X("remoteExtensionAddress"),
+    M("callIdentifier", t_callid), X("h245SecurityCapability"),
+    X("tokens"), X("cryptoTokens"), O("fastStart", t_oct_list),
+    M("mediaWaitForConnect", t_bool), M("canOverlapSend", t_bool),
+    O("endpointIdentifier", t_bmp_1_128), M("multipleCalls", t_bool),
+    M("maintainConnection", t_bool), X("connectionParameters"),
+    X("language"), X("presentationIndicator"), X("screeningIndicator"),
+    X("serviceControl"), O("symmetricOperationRequired", t_null),
+    X("capacity"), X("circuitInfo"), X("desiredProtocols"),
+    O("neededFeatures", t_generic_list),
+    O("desiredFeatures", t_generic_list),
+    O("supportedFeatures", t_generic_list),
+    O("parallelH245Control", t_oct_list),
+    X("additionalSourceAddresses"), O("hopCount", t_1_31),
+    X("displayName"));
+SEQ(t_callproc, E, 3,
+    M("protocolIdentifier", t_oid), M("destinationInfo", t_eptype),
+    O("h245Address", t_ta),
+    M("callIdentifier", t_callid), X("h245SecurityMode"), X("tokens"),
+    X("cryptoTokens"), O("fastStart", t_oct_list),
+    M("multipleCalls", t_bool), M("maintainConnection", t_bool),
+    O("fastConnectRefused", t_null), O("featureSet", t_featureset));
+SEQ(t_connect, E, 4,
+    M("protocolIdentifier", t_oid), O("h245Address", t_ta),
+    M("destinationInfo", t_eptype), M("conferenceID", t_guid),
+    M("callIdentifier", t_callid), X("h245SecurityMode"), X("tokens"),
+    X("cryptoTokens"), O("fastStart", t_oct_list),
+    M("multipleCalls", t_bool), M("maintainConnection", t_bool),
+    X("language"), O("connectedAddress", t_alias_list),
+    X("presentationIndicator"), X("screeningIndicator"),
+    O("fastConnectRefused", t_null), X("serviceControl"), X("capacity"),
+    O("featureSet", t_featureset), X("displayName"));
+SEQ(t_alerting, E, 3,
+    M("protocolIdentifier", t_oid), M("destinationInfo", t_eptype),
+    O("h245Address", t_ta),
+    M("callIdentifier", t_callid), X("h245SecurityMode"), X("tokens"),
+    X("cryptoTokens"), O("fastStart", t_oct_list),
+    M("multipleCalls", t_bool), M("maintainConnection", t_bool),
+    O("alertingAddress", t_alias_list), X("presentationIndicator"),
+    X("screeningIndicator"), O("fastConnectRefused", t_null),
+    X("serviceControl"), X("capacity"), O("featureSet", t_featureset),
+    X("displayName"));
+SEQ(t_information, E, 1,
+    M("protocolIdentifier", t_oid),
+    M("callIdentifier", t_callid), X("tokens"), X("cryptoTokens"),
+    O("fastStart", t_oct_list), O("fastConnectRefused", t_null),
+    X("circuitInfo"));
+CHOICE(t_rc_reason, E, 12,
+       N("noBandwidth"), N("gatekeeperResources"),
+       N("unreachableDestination"), N("destinationRejection"),
+       N("invalidRevision"), N("noPermission"),
+       N("unreachableGatekeeper"), N("gatewayResources"),
+       N("badFormatAddress"), N("adaptiveBusy"), N("inConf"),
+       N("undefinedReason"),
+       N("facilityCallDeflection"), N("securityDenied"),
+       N("calledPartyNotRegistered"), N("callerNotRegistered"),
+       N("newConnectionNeeded"), X("nonStandardReason"),
+       M("replaceWithConferenceInvite", t_guid), N("genericDataReason"),
+       N("neededFeatureNotSupported"), N("tunnelledSignallingRejected"),
+       N("invalidCID"), X("securityError"), N("hopCountExceeded"));
+SEQ(t_relcomp, E, 2,
+    M("protocolIdentifier", t_oid), O("reason", t_rc_reason),
+    M("callIdentifier", t_callid), X("tokens"), X("cryptoTokens"),
+    O("busyAddress", t_alias_list), X("presentationIndicator"),
+    X("screeningIndicator"), X("capacity"), X("serviceControl"),
+    O("featureSet", t_featureset), O("destinationInfo", t_eptype),
+    X("displayName"));
+CHOICE(t_fac_reason, E, 4,
+       N("routeCallToGatekeeper"), N("callForwarded"),
+       N("routeCallToMC"), N("undefinedReason"),
+       N("conferenceListChoice"), N("startH245"), N("noH245"),
+       N("newTokens"), N("featureSetUpdate"), N("forwardedElements"),
+       N("transportedInformation"));
+SEQ(t_facility, E, 5,
+    M("protocolIdentifier", t_oid), O("alternativeAddress", t_ta),
+    O("alternativeAliasAddress", t_alias_list),
+    O("conferenceID", t_guid), M("reason", t_fac_reason),
+    M("callIdentifier", t_callid), O("destExtraCallInfo", t_alias_list),
+    X("remoteExtensionAddress"), X("tokens"), X("cryptoTokens"),
+    X("conferences"), O("h245Address", t_ta),
+    O("fastStart", t_oct_list), M("multipleCalls", t_bool),
+    M("maintainConnection", t_bool), O("fastConnectRefused", t_null),
+    X("serviceControl"), X("circuitInfo"), O("featureSet", t_featureset),
+    O("destinationInfo", t_eptype), X("h245SecurityMode"));
+SEQ(t_progress, E, 8,
+    M("protocolIdentifier", t_oid), M("destinationInfo", t_eptype),
+    O("h245Address", t_ta), M("callIdentifier", t_callid),
+    U("h245SecurityMode"), U("tokens"), U("cryptoTokens"),
+    O("fastStart", t_oct_list),
+    M("multipleCalls", t_bool), M("maintainConnection", t_bool),
+    O("fastConnectRefused", t_null));
+/* Status, StatusInquiry, SetupAcknowledge share one root. */
+SEQ(t_status, E, 4,
+    M("protocolIdentifier", t_oid), M("callIdentifier", t_callid),
+    U("tokens"), U("cryptoTokens"));
+SEQ(t_notify, E, 4,
+    M("protocolIdentifier", t_oid), M("callIdentifier", t_callid),
+    U("tokens"), U("cryptoTokens"),
+    O("connectedAddress", t_alias_list), X("presentationIndicator"),
+    X("screeningIndicator"), O("destinationInfo", t_eptype),
+    X("displayName"));
+CHOICE(t_uu_body, E, 7,
+       M("setup", t_setup), M("callProceeding", t_callproc),
+       M("connect", t_connect), M("alerting", t_alerting),
+       M("information", t_information), M("releaseComplete", t_relcomp),
+       M("facility", t_facility),
+       M("progress", t_progress), N("empty"), M("status", t_status),
+       M("statusInquiry", t_status), M("setupAcknowledge", t_status),
+       M("notify", t_notify));
+SEQ(t_uu_pdu, E, 2,
+    M("h323-message-body", t_uu_body), O("nonStandardData", t_nsp),
+    O("h4501SupplementaryService", t_oct_list),
+    M("h245Tunnelling", t_bool), O("h245Control", t_oct_list),
+    X("nonStandardControl"), X("callLinkage"),
+    X("tunnelledSignallingMessage"),
+    O("provisionalRespToH245Tunnelling", t_null), X("stimulusControl"),
+    O("genericData", t_generic_list));
+SEQ(t_uu_userdata, E, 2,
+    M("protocol-discriminator", t_u8),
+    M("user-information", t_oct_1_131));
+static const struct lk_asn_member uuinfo_m[] = {
+	M("h323-uu-pdu", t_uu_pdu), O("user-data", t_uu_userdata),
+};
+
+const struct lk_asn_type lk_h225_uuinfo = {
+	.name = "H323-UserInformation", .kind = LK_ASN_SEQ,
+	.flags = LK_ASN_EXT, .nroot = 2, .next = 0, .members = uuinfo_m,
+};
 
 static const struct lk_asn_member ras_m[] = {
 	M("gatekeeperRequest", t_grq), M("gatekeeperConfirm", t_gcf),
