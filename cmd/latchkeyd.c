@@ -74,11 +74,11 @@ static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
 
-	if (inet_pton(AF_INET, conf->address, &p.ras.sin_addr) != 1) {
-		lk_warn("H.323 RAS needs an IPv4 Address (not %s): no "
-			"gatekeeper", conf->address);
-		return 0;
-	}
+	/* IPv6 RAS is not served yet: gk.c counts and drops it. */
+	if (inet_pton(AF_INET, conf->address, &p.ras.sin_addr) != 1)
+		lk_warn("H.323 RAS over IPv6 (%s) is not served yet: "
+			"datagrams on %u are counted and dropped",
+			conf->address, conf->h323_ras_port);
 	p.ras.sin_family = p.callsig.sin_family = AF_INET;
 	p.callsig.sin_addr = p.ras.sin_addr;
 	p.ras.sin_port = htons(conf->h323_ras_port);

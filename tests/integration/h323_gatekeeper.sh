@@ -4,24 +4,24 @@ source "$(dirname "$0")/lib/common.sh"
 command -v tshark >/dev/null || { echo "tshark missing: ./bootstrap.sh deps"; exit 1; }
 
 # Ports of this test only (tests run in parallel in one namespace).
-RAS=11819
+RAS=11829
 cat >"$LK_TMP/gk.conf" <<CONF
 [System]
 Role = control
 Address = 127.0.0.1
 [Protocols > SIP]
-UDP port = 21660
-TCP port = 21662
-TLS port = 21661
+UDP port = 8660
+TCP port = 8662
+TLS port = 8661
 [Protocols > H.323 > Gatekeeper]
 Registration UDP port = $RAS
 Time to live = 300
-Call signaling port range start = 23000
-Call signaling port range end = 23099
+Call signaling port range start = 8700
+Call signaling port range end = 8799
 [Protocols > H.323]
-Call signaling TCP port = 11820
+Call signaling TCP port = 11830
 [Session control]
-Listen = 127.0.0.1:22450
+Listen = 127.0.0.1:8670
 CONF
 lk_start gk --config "$LK_TMP/gk.conf"
 pid=$LK_LAST_PID
