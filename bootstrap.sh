@@ -19,9 +19,10 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # python3 for JSON checks, iproute2 for network namespaces, nftables for
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh and
 # with iptables for checking `latchkey firewall` output (firewall_cli.sh);
-# coturn's TURN clients for tests/integration/turn_*.
+# coturn's TURN clients for tests/integration/turn_*; tshark as the
+# independent judge of the H.323 encodings (docs/h323.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn)
+	baresip-core sip-tester openssl coturn tshark)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -45,6 +46,11 @@ install_pkgs() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "installing: ${missing[*]}"
+	# wireshark-common asks whether non-root users may capture: no.
+	if [[ " ${missing[*]} " == *" tshark "* ]]; then
+		echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+			as_root debconf-set-selections
+	fi
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}"

@@ -1,10 +1,12 @@
 /* cmd/latchkeyd.c  The daemon: loads the configuration, binds, runs. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -12,6 +14,7 @@
 
 #include "conf.h"
 #include "conf_reload.h"
+#include "h323/gk.h"
 #include "kernports.h"
 #include "listen.h"
 #include "turn.h"
@@ -236,6 +239,44 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+/*
+ * The gatekeeper's RAS side on the Registration UDP port (issue 11): the
+ * socket listen.c bound goes to signalling/h323/gk.c, with the
+ * gatekeeper's "Time to live".
+ */
+static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
+		      const struct lk_conf *conf,
+		      struct lk_listen_set *listeners)
+{
+	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
+				       .gkid = "latchkey", .max_regs = 4096 };
+	struct lk_h323_gk *gk = NULL;
+	int fd, err;
+
+	/* IPv6 RAS is not served yet: gk.c counts and drops it. */
+	if (inet_pton(AF_INET, conf->address, &p.ras.sin_addr) != 1)
+		lk_warn("H.323 RAS over IPv6 (%s) is not served yet: "
+			"datagrams on %u are counted and dropped",
+			conf->address, conf->h323_ras_port);
+	p.ras.sin_family = p.callsig.sin_family = AF_INET;
+	p.callsig.sin_addr = p.ras.sin_addr;
+	p.ras.sin_port = htons(conf->h323_ras_port);
+	p.callsig.sin_port = htons(conf->h323_q931_port);
+	fd = lk_listen_take_fd(listeners, LK_KEY_H323_RAS_PORT);
+	if (fd < 0)
+		return ENOENT;
+	err = lk_h323_gk_alloc(&gk, &p);
+	if (!err)
+		err = lk_h323_ras_alloc(rasp, base, fd, gk);
+	else
+		close(fd);
+	mem_deref(gk);
+	if (!err)
+		lk_info("H.323 gatekeeper RAS on UDP %s:%u", conf->address,
+			conf->h323_ras_port);
+	return err;
+}
+
 static int run(struct lk_conf *conf, const char *path, bool cli_level)
 {
 	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
@@ -245,6 +286,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	struct lk_ng *ng = NULL;
 	struct lk_sip *sip = NULL;
 	struct lk_turn *turn = NULL;
+	struct lk_h323_ras *ras = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -311,6 +353,12 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 			conf->turn_listen.start, conf->turn_listen.end,
 			conf->turn_relay.start, conf->turn_relay.end);
 	}
+	err = h323_start(&ras, base, conf, listeners);
+	if (err) {
+		lk_error("cannot start the H.323 gatekeeper: %s; stopping",
+			 strerror(err));
+		goto out;
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -340,6 +388,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	ret = 0;
 
  out:
+	mem_deref(ras);
 	lk_ng_free(ng);
 	lk_turn_free(turn);
 	mem_deref(sip);

@@ -72,6 +72,7 @@ enum lk_key {
 	LK_KEY_H323_RAS_PORT,
 	LK_KEY_H323_CALLSIG_START,
 	LK_KEY_H323_CALLSIG_END,
+	LK_KEY_H323_TTL,
 	/* Protocols > H.323 */
 	LK_KEY_H323_Q931_PORT,
 	/* Traversal > Ports */
@@ -220,6 +221,7 @@ struct lk_conf {
 	uint16_t h323_ras_port;		/* seed R_C/R_E: 1719 */
 	struct lk_range h323_callsig;	/* seed P: 15000-19999 */
 	uint16_t h323_q931_port;	/* seed M: 1720 */
+	unsigned h323_ttl;		/* RCF timeToLive, seconds: 1800 */
 
 	/* Traversal > Ports */
 	uint16_t assent_port;		/* seed T: 2776 */

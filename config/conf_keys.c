@@ -75,6 +75,10 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 	[LK_KEY_H323_CALLSIG_END] = {"Protocols > H.323 > Gatekeeper",
 		"Call signaling port range end", KT_PORT, CO(h323_callsig.end),
 		0, 0, "H.323 traversal call using Assent, P", ""},
+	[LK_KEY_H323_TTL] = {"Protocols > H.323 > Gatekeeper",
+		"Time to live", KT_UINT, CO(h323_ttl), 60, 65534, "",
+		"seconds a registration lasts without a keep-alive RRQ (RCF "
+		"timeToLive)"},
 	[LK_KEY_H323_Q931_PORT] = {"Protocols > H.323",
 		"Call signaling TCP port", KT_PORT, CO(h323_q931_port), 0, 0,
 		"H.323 traversal call using H.460.18 / 19, M",
@@ -343,6 +347,7 @@ void lk_conf_defaults(struct lk_conf *conf, enum lk_role role,
 	conf->h323_ras_port = 1719;
 	conf->h323_callsig = (struct lk_range){15000, 19999};
 	conf->h323_q931_port = 1720;
+	conf->h323_ttl = 1800;
 
 	/* Seed: T = 2776, U = 2777; footnote ***: pre-X8 demux 2776/2777. */
 	conf->assent_port = 2776;

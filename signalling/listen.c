@@ -227,7 +227,8 @@ static bool handed_off(enum lk_key key)
 {
 	return key == LK_KEY_SIP_UDP_PORT || key == LK_KEY_SIP_TCP_PORT ||
 	       key == LK_KEY_SIP_TLS_PORT || key == LK_KEY_ZONE_SIP_PORT ||
-	       key == LK_KEY_TURN_PORT_START;	/* relay/turn.c */
+	       key == LK_KEY_TURN_PORT_START ||	/* relay/turn.c */
+	       key == LK_KEY_H323_RAS_PORT;	/* signalling/h323/gk.c */
 }
 
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)
@@ -280,7 +281,7 @@ static int listener_open(struct listener *l, struct event_base *base,
 	if (bind(l->fd, (struct sockaddr *)&ss, sl) < 0)
 		return errno;
 	if (l->handed_off) {
-		/* SIP: signalling/sip/sip.c reads it (lk_listen_take_fd). */
+		/* SIP, TURN, H.323 RAS: their module reads it (lk_listen_take_fd). */
 		if (!udp && listen(l->fd, 128) < 0)
 			return errno;
 		return 0;

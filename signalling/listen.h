@@ -85,8 +85,11 @@ const char *lk_listen_proto_param(enum lk_listen_proto proto);
  * TCP 5060, TLS 5061, and each zone's SIP port) are bound and, for TCP, listening, but get no
  * placeholder handler here; signalling/sip/sip.c takes them.  The TURN
  * request ports are handed off too (relay/turn.c): one socket per call, in
- * port order.  The port stays in the set's listing.  Returns the socket, or
- * -1 when `key` has no port in the set or all were taken already.
+ * port order.  So is the H.323 Registration UDP port (1719):
+ * signalling/h323/gk.c, started by cmd/latchkeyd.c, takes it.  The other
+ * ports keep the placeholder that counts and drops (or closes) what
+ * arrives.  The port stays in the set's listing.  Returns the socket, or -1
+ * when `key` has no port in the set or all were taken already.
  */
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key);
 

@@ -1,0 +1,639 @@
+/* signalling/h323/gk.c  Gatekeeper RAS: registrations, keep-alives, retransmissions (H.225.0 7.9). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <re.h>
+
+#include "h323/gk.h"
+#include "h323/ras.h"
+#include "log.h"
+
+#define MAX_ALIASES 8
+#define ALIAS_BYTES 128
+#define RETX_SLOTS 64
+#define REPLY_MAX 1024
+#define ARENA_BYTES (1 << 18)
+
+/* An alias as the AliasAddress alternative and its string's octets. */
+struct gk_alias {
+	uint8_t kind;
+	uint16_t len;
+	uint8_t b[ALIAS_BYTES];
+};
+
+struct gk_reg {
+	bool used;
+	char epid[32];
+	struct gk_alias alias[MAX_ALIASES];
+	unsigned nalias;
+	struct sockaddr_in src;		/* where its RAS messages come from */
+	struct sockaddr_in csa;		/* its callSignalAddress */
+	uint64_t expires;
+	bool h46018;
+};
+
+/* The last replies, so a retransmitted request gets the same octets. */
+struct gk_retx {
+	bool used;
+	struct sockaddr_in from;
+	uint16_t seq;
+	uint8_t kind;
+	uint32_t hash;			/* of the request's octets */
+	uint64_t at;
+	size_t len;
+	uint8_t reply[REPLY_MAX];
+};
+
+struct lk_h323_gk {
+	struct lk_h323_gk_params p;
+	char gkid[64];
+	struct gk_reg *regs;
+	unsigned next_id;
+	unsigned retx_next;
+	struct gk_retx retx[RETX_SLOTS];
+	struct lk_h323_gk_stats st;
+	uint8_t arena[ARENA_BYTES];
+};
+
+static void gk_destructor(void *arg)
+{
+	struct lk_h323_gk *gk = arg;
+
+	mem_deref(gk->regs);
+}
+
+int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
+		     const struct lk_h323_gk_params *p)
+{
+	struct lk_h323_gk *gk;
+
+	if (!gkp || !p || !p->ttl || !p->max_regs || !p->gkid ||
+	    !*p->gkid || strlen(p->gkid) >= sizeof(gk->gkid))
+		return EINVAL;
+	gk = mem_zalloc(sizeof(*gk), gk_destructor);
+	if (!gk)
+		return ENOMEM;
+	gk->p = *p;
+	strcpy(gk->gkid, p->gkid);
+	gk->p.gkid = gk->gkid;
+	gk->regs = mem_zalloc(p->max_regs * sizeof(*gk->regs), NULL);
+	if (!gk->regs) {
+		mem_deref(gk);
+		return ENOMEM;
+	}
+	*gkp = gk;
+	return 0;
+}
+
+/* FNV-1a: tells a retransmission from a new request reusing the number. */
+static uint32_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static bool same_addr(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	       a->sin_port == b->sin_port;
+}
+
+static bool reg_live(const struct gk_reg *r, uint64_t now)
+{
+	return r->used && r->expires > now;
+}
+
+unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; gk && i < gk->p.max_regs; i++)
+		n += reg_live(&gk->regs[i], now_ms);
+	return n;
+}
+
+void lk_h323_gk_stats(const struct lk_h323_gk *gk,
+		      struct lk_h323_gk_stats *st)
+{
+	if (gk && st)
+		*st = gk->st;
+}
+
+/* BMPString / IA5String value equal to an ASCII text. */
+static bool str_is(const struct lk_asn_val *v, const char *ascii)
+{
+	char buf[300];
+
+	lk_asn_str_ascii(v, buf, sizeof(buf));
+	return v && !strcmp(buf, ascii);
+}
+
+static struct gk_reg *reg_by_epid(struct lk_h323_gk *gk,
+				  const struct lk_asn_val *epid, uint64_t now)
+{
+	unsigned i;
+
+	for (i = 0; epid && i < gk->p.max_regs; i++)
+		if (reg_live(&gk->regs[i], now) &&
+		    str_is(epid, gk->regs[i].epid))
+			return &gk->regs[i];
+	return NULL;
+}
+
+/*
+ * An AliasAddress as kind + octets: the string ones (dialledDigits,
+ * h323-ID, url-ID, email-ID) and the opaque ones; a transportID is not a
+ * name to register and gives EINVAL, so does one too long to keep.
+ */
+static int alias_key(const struct lk_asn_val *a, struct gk_alias *k)
+{
+	const struct lk_asn_val *v = a->u.choice.v;
+	size_t idx = a->u.choice.idx, n;
+
+	/* 3 is transportID; past the table: an alternative from the future. */
+	if (!v || idx == 3 || idx >= (size_t)a->type->nroot + a->type->next)
+		return EINVAL;
+	n = v->u.str.len * (idx == 1 ? 2 : 1);
+	if (v->type->kind == LK_ASN_OPEN)
+		n = v->u.str.len;
+	if (n > ALIAS_BYTES)
+		return EINVAL;
+	k->kind = (uint8_t)idx;
+	k->len = (uint16_t)n;
+	memcpy(k->b, v->u.str.p, n);
+	return 0;
+}
+
+static bool alias_eq(const struct gk_alias *a, const struct gk_alias *b)
+{
+	return a->kind == b->kind && a->len == b->len &&
+	       !memcmp(a->b, b->b, a->len);
+}
+
+/* The stored alias back into an AliasAddress value v. */
+static int alias_val(struct lk_asn_arena *ar, struct lk_asn_val *v,
+		     const struct gk_alias *k)
+{
+	struct lk_asn_val *s = lk_asn_set(ar, v, v->type->members[k->kind].name);
+
+	if (!s)
+		return ENOMEM;
+	if (lk_asn_set_octets(ar, s, k->b, k->len))
+		return ENOMEM;
+	if (s->type->kind == LK_ASN_STRING && k->kind == 1)
+		s->u.str.len = k->len / 2;
+	return 0;
+}
+
+static struct lk_asn_val *reply_new(struct lk_asn_arena *ar, const char *kind,
+				    uint16_t seq, struct lk_asn_val **body)
+{
+	return lk_ras_new(ar, kind, seq, body);
+}
+
+static int set_reason(struct lk_asn_arena *ar, struct lk_asn_val *body,
+		      const char *reason)
+{
+	struct lk_asn_val *r = lk_asn_set(ar, body, "rejectReason");
+
+	return r && lk_asn_set(ar, r, reason) ? 0 : ENOMEM;
+}
+
+static struct lk_asn_val *reject(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar, const char *kind,
+				 uint16_t seq, const char *reason)
+{
+	struct lk_asn_val *msg, *body;
+
+	gk->st.rejects++;
+	msg = reply_new(ar, kind, seq, &body);
+	if (!msg || set_reason(ar, body, reason))
+		return NULL;
+	return msg;
+}
+
+static struct lk_asn_val *on_grq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq)
+{
+	struct lk_asn_val *gkid = lk_asn_get(req, "gatekeeperIdentifier");
+	struct lk_asn_val *msg, *body;
+
+	/* H.225.0 7.8.1: a GRQ naming another gatekeeper is refused. */
+	if (gkid && !str_is(gkid, gk->gkid))
+		return reject(gk, ar, "gatekeeperReject", seq,
+			      "terminalExcluded");
+	msg = reply_new(ar, "gatekeeperConfirm", seq, &body);
+	if (!msg ||
+	    lk_asn_set_str(ar, lk_asn_set(ar, body, "gatekeeperIdentifier"),
+			   gk->gkid) ||
+	    lk_ras_set_ipv4(ar, lk_asn_set(ar, body, "rasAddress"),
+			    &gk->p.ras))
+		return NULL;
+	if (lk_ras_has_feature(req, 18) &&
+	    lk_ras_add_feature(ar, body, "supportedFeatures", 18))
+		return NULL;
+	return msg;
+}
+
+static struct lk_asn_val *rcf(struct lk_h323_gk *gk, struct lk_asn_arena *ar,
+			      uint16_t seq, const struct gk_reg *r,
+			      uint32_t ttl)
+{
+	struct lk_asn_val *msg, *body, *l;
+	unsigned i;
+
+	msg = reply_new(ar, "registrationConfirm", seq, &body);
+	if (!msg)
+		return NULL;
+	l = lk_asn_set(ar, body, "callSignalAddress");
+	if (!l || lk_asn_seqof_resize(ar, l, 1) ||
+	    lk_ras_set_ipv4(ar, &l->u.list.v[0], &gk->p.callsig))
+		return NULL;
+	if (r->nalias) {
+		l = lk_asn_set(ar, body, "terminalAlias");
+		if (!l || lk_asn_seqof_resize(ar, l, r->nalias))
+			return NULL;
+		for (i = 0; i < r->nalias; i++)
+			if (alias_val(ar, &l->u.list.v[i], &r->alias[i]))
+				return NULL;
+	}
+	if (lk_asn_set_str(ar, lk_asn_set(ar, body, "gatekeeperIdentifier"),
+			   gk->gkid) ||
+	    lk_asn_set_str(ar, lk_asn_set(ar, body, "endpointIdentifier"),
+			   r->epid))
+		return NULL;
+	l = lk_asn_set(ar, body, "timeToLive");
+	if (!l)
+		return NULL;
+	l->u.i = ttl;
+	if (r->h46018 && lk_ras_add_feature(ar, body, "supportedFeatures", 18))
+		return NULL;
+	return msg;
+}
+
+static void log_nat(const struct lk_asn_val *list,
+		    const struct sockaddr_in *from)
+{
+	struct sockaddr_in ras;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	if (!list || !list->u.list.n ||
+	    lk_ras_get_ipv4(&list->u.list.v[0], &ras) || same_addr(&ras, from))
+		return;
+	inet_ntop(AF_INET, &ras.sin_addr, a, sizeof(a));
+	inet_ntop(AF_INET, &from->sin_addr, b, sizeof(b));
+	lk_warn_limited("rasAddress %s:%u differs from the source %s:%u "
+			"(NAT?): replying to the source", a,
+			ntohs(ras.sin_port), b, ntohs(from->sin_port));
+}
+
+/* The live registration other than self holding alias key, if any. */
+static struct gk_reg *alias_owner(struct lk_h323_gk *gk,
+				  const struct gk_alias *key,
+				  const struct gk_reg *self, uint64_t now)
+{
+	unsigned i, j;
+
+	for (i = 0; i < gk->p.max_regs; i++) {
+		struct gk_reg *r = &gk->regs[i];
+
+		if (r == self || !reg_live(r, now))
+			continue;
+		for (j = 0; j < r->nalias; j++)
+			if (alias_eq(&r->alias[j], key))
+				return r;
+	}
+	return NULL;
+}
+
+static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 const struct sockaddr_in *from, uint64_t now)
+{
+	struct lk_asn_val *v, *aliases, *dup;
+	struct gk_alias keys[MAX_ALIASES];
+	struct gk_reg *self, *slot = NULL;
+	struct sockaddr_in csa;
+	unsigned i, k, nkeys = 0, ndup = 0;
+	uint32_t ttl = gk->p.ttl;
+
+	v = lk_asn_get(req, "timeToLive");
+	if (v && v->u.i < ttl)
+		ttl = (uint32_t)v->u.i;
+	self = reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now);
+	log_nat(lk_asn_get(req, "rasAddress"), from);
+
+	/* H.225.0 7.9.1: a lightweight RRQ only refreshes the TTL. */
+	v = lk_asn_get(req, "keepAlive");
+	if (v && v->u.i) {
+		if (!self)
+			return reject(gk, ar, "registrationReject", seq,
+				      "fullRegistrationRequired");
+		self->expires = now + (uint64_t)ttl * 1000;
+		self->src = *from;
+		gk->st.keepalives++;
+		return rcf(gk, ar, seq, self, ttl);
+	}
+
+	v = lk_asn_get(req, "callSignalAddress");
+	if (!v || !v->u.list.n || lk_ras_get_ipv4(&v->u.list.v[0], &csa))
+		return reject(gk, ar, "registrationReject", seq,
+			      "invalidCallSignalAddress");
+	aliases = lk_asn_get(req, "terminalAlias");
+	for (i = 0; aliases && i < aliases->u.list.n; i++) {
+		if (aliases->u.list.v[i].u.choice.idx == 3)
+			continue;	/* transportID: not a name */
+		if (nkeys == MAX_ALIASES ||
+		    alias_key(&aliases->u.list.v[i], &keys[nkeys]))
+			return reject(gk, ar, "registrationReject", seq,
+				      "invalidAlias");
+		nkeys++;
+	}
+	/* The same endpoint registering again without its identifier. */
+	for (i = 0; !self && i < gk->p.max_regs; i++)
+		if (reg_live(&gk->regs[i], now) &&
+		    same_addr(&gk->regs[i].csa, &csa) &&
+		    same_addr(&gk->regs[i].src, from))
+			self = &gk->regs[i];
+
+	/* Registration conflict mode "reject" (the Expressway default). */
+	for (k = 0; k < nkeys; k++)
+		ndup += alias_owner(gk, &keys[k], self, now) != NULL;
+	if (ndup) {
+		struct lk_asn_val *msg;
+
+		gk->st.rejects++;
+		msg = reply_new(ar, "registrationReject", seq, &v);
+		v = msg ? lk_asn_set(ar, v, "rejectReason") : NULL;
+		dup = v ? lk_asn_set(ar, v, "duplicateAlias") : NULL;
+		if (!dup || lk_asn_seqof_resize(ar, dup, ndup))
+			return NULL;
+		for (k = 0, i = 0; k < nkeys; k++)
+			if (alias_owner(gk, &keys[k], self, now) &&
+			    alias_val(ar, &dup->u.list.v[i++], &keys[k]))
+				return NULL;
+		return msg;
+	}
+
+	slot = self;
+	for (i = 0; !slot && i < gk->p.max_regs; i++)
+		if (!reg_live(&gk->regs[i], now))
+			slot = &gk->regs[i];
+	if (!slot)
+		return reject(gk, ar, "registrationReject", seq,
+			      "resourceUnavailable");
+	if (slot != self) {
+		memset(slot, 0, sizeof(*slot));
+		slot->used = true;
+		snprintf(slot->epid, sizeof(slot->epid), "lk%u-%u",
+			 (unsigned)(slot - gk->regs), ++gk->next_id);
+	}
+	memcpy(slot->alias, keys, nkeys * sizeof(keys[0]));
+	slot->nalias = nkeys;
+	slot->src = *from;
+	slot->csa = csa;
+	slot->expires = now + (uint64_t)ttl * 1000;
+	slot->h46018 = lk_ras_has_feature(req, 18);
+	gk->st.registrations++;
+	return rcf(gk, ar, seq, slot, ttl);
+}
+
+static struct lk_asn_val *on_urq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 uint64_t now)
+{
+	struct gk_reg *r = reg_by_epid(gk, lk_asn_get(req,
+					"endpointIdentifier"), now);
+	struct lk_asn_val *v = lk_asn_get(req, "callSignalAddress");
+	struct sockaddr_in csa;
+	unsigned i;
+
+	/* Without an identifier, the registration of that address. */
+	if (!r && !lk_asn_get(req, "endpointIdentifier") && v &&
+	    v->u.list.n && !lk_ras_get_ipv4(&v->u.list.v[0], &csa))
+		for (i = 0; !r && i < gk->p.max_regs; i++)
+			if (reg_live(&gk->regs[i], now) &&
+			    same_addr(&gk->regs[i].csa, &csa))
+				r = &gk->regs[i];
+	if (!r)
+		return reject(gk, ar, "unregistrationReject", seq,
+			      "notCurrentlyRegistered");
+	memset(r, 0, sizeof(*r));
+	gk->st.unregistrations++;
+	return reply_new(ar, "unregistrationConfirm", seq, NULL);
+}
+
+static struct lk_asn_val *on_arq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 uint64_t now)
+{
+	struct lk_asn_val *dest = lk_asn_get(req, "destinationInfo");
+	struct gk_alias key;
+	unsigned k;
+
+	if (!reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now))
+		return reject(gk, ar, "admissionReject", seq,
+			      "callerNotRegistered");
+	for (k = 0; dest && k < dest->u.list.n; k++) {
+		if (alias_key(&dest->u.list.v[k], &key) ||
+		    !alias_owner(gk, &key, NULL, now))
+			continue;
+		/* Routed calls: issue 11, part 2. */
+		lk_warn_limited("ARQ seq %u: routed calls are not served yet",
+				seq);
+		return reject(gk, ar, "admissionReject", seq,
+			      "resourceUnavailable");
+	}
+	return reject(gk, ar, "admissionReject", seq,
+		      "calledPartyNotRegistered");
+}
+
+static struct lk_asn_val *on_drq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 uint64_t now)
+{
+	if (!reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now))
+		return reject(gk, ar, "disengageReject", seq, "notRegistered");
+	return reply_new(ar, "disengageConfirm", seq, NULL);
+}
+
+/*
+ * One RAS request from `from`: 0 and the reply in reply[0..*rlen), ENOENT
+ * for a message that gets no reply, or the decoder's error for a bad one
+ * (all counted).
+ */
+int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
+		      const struct sockaddr_in *from, uint64_t now_ms,
+		      uint8_t *reply, size_t cap, size_t *rlen)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body, *out = NULL;
+	struct gk_retx *c;
+	const char *kind;
+	size_t errbit = 0, i, n;
+	uint32_t hash;
+	uint16_t seq;
+	int err;
+
+	if (!gk || !req || !from || !reply || !rlen)
+		return EINVAL;
+	gk->st.requests++;
+	lk_asn_arena_init(&ar, gk->arena, sizeof(gk->arena));
+	err = lk_ras_decode(req, len, &ar, &msg, &errbit);
+	if (err || lk_ras_seqnum(msg, &seq)) {
+		gk->st.malformed++;
+		lk_warn_limited("RAS from %s:%u: %zu bytes not decoded (%s at "
+				"bit %zu); dropped", inet_ntoa(from->sin_addr),
+				ntohs(from->sin_port), len,
+				err ? strerror(err) : "no requestSeqNum",
+				errbit);
+		return err ? err : EBADMSG;
+	}
+
+	/* H.225.0 7.6: the same request again gets the same answer. */
+	hash = fnv1a(req, len);
+	for (i = 0; i < RETX_SLOTS; i++) {
+		c = &gk->retx[i];
+		if (c->used && c->seq == seq && same_addr(&c->from, from) &&
+		    c->kind == msg->u.choice.idx && c->hash == hash &&
+		    now_ms - c->at < LK_H323_GK_RETX_MS) {
+			if (c->len > cap)
+				return ENOSPC;
+			memcpy(reply, c->reply, c->len);
+			*rlen = c->len;
+			gk->st.retransmits++;
+			return 0;
+		}
+	}
+
+	body = lk_ras_body(msg);
+	kind = lk_ras_kind(msg);
+	if (!strcmp(kind, "gatekeeperRequest"))
+		out = on_grq(gk, &ar, body, seq);
+	else if (!strcmp(kind, "registrationRequest"))
+		out = on_rrq(gk, &ar, body, seq, from, now_ms);
+	else if (!strcmp(kind, "unregistrationRequest"))
+		out = on_urq(gk, &ar, body, seq, now_ms);
+	else if (!strcmp(kind, "admissionRequest"))
+		out = on_arq(gk, &ar, body, seq, now_ms);
+	else if (!strcmp(kind, "disengageRequest"))
+		out = on_drq(gk, &ar, body, seq, now_ms);
+	else {
+		gk->st.ignored++;
+		lk_debug("RAS %s from %s:%u: not handled", kind,
+			 inet_ntoa(from->sin_addr), ntohs(from->sin_port));
+		return ENOENT;
+	}
+	if (!out)
+		return ENOMEM;
+	err = lk_ras_encode(out, reply, cap, &n);
+	if (err)
+		return err;
+	*rlen = n;
+	if (n <= REPLY_MAX) {
+		c = &gk->retx[gk->retx_next++ % RETX_SLOTS];
+		c->used = true;
+		c->from = *from;
+		c->seq = seq;
+		c->kind = (uint8_t)msg->u.choice.idx;
+		c->hash = hash;
+		c->at = now_ms;
+		c->len = n;
+		memcpy(c->reply, reply, n);
+	}
+	return 0;
+}
+
+struct lk_h323_ras {
+	struct event *ev;
+	int fd;
+	struct lk_h323_gk *gk;
+	uint64_t sent, send_errors;
+};
+
+static void ras_destructor(void *arg)
+{
+	struct lk_h323_ras *ras = arg;
+
+	if (ras->ev)
+		event_free(ras->ev);
+	if (ras->fd >= 0)
+		close(ras->fd);
+	mem_deref(ras->gk);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void ras_recv(evutil_socket_t fd, short what, void *arg)
+{
+	struct lk_h323_ras *ras = arg;
+	uint8_t buf[65536], reply[8192];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	size_t rlen;
+	ssize_t r;
+	int i;
+
+	(void)what;
+	/* A read budget per wake-up, as signalling/listen.c (libuv's 32). */
+	for (i = 0; i < 32; i++) {
+		sl = sizeof(ss);
+		r = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
+			     &sl);
+		if (r < 0)
+			break;
+		if (ss.ss_family != AF_INET) {
+			ras->gk->st.ignored++;	/* IPv6 RAS: not yet */
+			continue;
+		}
+		if (lk_h323_gk_handle(ras->gk, buf, (size_t)r,
+				      (struct sockaddr_in *)&ss, now_ms(),
+				      reply, sizeof(reply), &rlen))
+			continue;
+		/* Always to the source: rasAddress may be behind NAT. */
+		if (sendto(fd, reply, rlen, 0, (struct sockaddr *)&ss, sl) < 0)
+			ras->send_errors++;
+		else
+			ras->sent++;
+	}
+}
+
+int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
+		      int fd, struct lk_h323_gk *gk)
+{
+	struct lk_h323_ras *ras;
+
+	if (!rasp || !base || fd < 0 || !gk)
+		return EINVAL;
+	ras = mem_zalloc(sizeof(*ras), ras_destructor);
+	if (!ras)
+		return ENOMEM;
+	ras->fd = fd;
+	ras->gk = mem_ref(gk);
+	ras->ev = event_new(base, fd, EV_READ | EV_PERSIST, ras_recv, ras);
+	if (!ras->ev || event_add(ras->ev, NULL) < 0) {
+		mem_deref(ras);
+		return ENOMEM;
+	}
+	*rasp = ras;
+	return 0;
+}

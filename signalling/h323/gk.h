@@ -1,0 +1,65 @@
+/* signalling/h323/gk.h  The H.323 gatekeeper's RAS side on the Registration UDP port (1719). */
+#ifndef LK_H323_GK_H
+#define LK_H323_GK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+/*
+ * Registration, keep-alive and unregistration of H.323 endpoints
+ * (H.225.0 7.9-7.10), seed rows R_C/R_E (UDP 1719).  lk_h323_gk_handle()
+ * is the whole protocol, with no I/O: one request in, at most one reply
+ * out, addressed by the caller to the request's UDP source (an endpoint
+ * behind NAT writes an unreachable rasAddress).  lk_h323_ras_alloc()
+ * feeds it from a socket with libevent.
+ *
+ * Handled: GRQ -> GCF/GRJ; RRQ -> RCF/RRJ (full and lightweight
+ * keep-alive; duplicateAlias; fullRegistrationRequired for a keep-alive
+ * with an unknown or expired endpointIdentifier); URQ -> UCF/URJ;
+ * ARQ -> ARJ (callerNotRegistered, calledPartyNotRegistered, or
+ * resourceUnavailable while routed calls are still to come); DRQ ->
+ * DCF/DRJ.  GCF and RCF echo H.460.18 (featureSet standard 18) when the
+ * request offers it.  A retransmitted request (same source, kind and
+ * requestSeqNum within LK_H323_GK_RETX_MS) gets the same reply octets
+ * and changes nothing.  Anything else is counted and not answered.
+ *
+ * Not thread-safe: one event loop owns a gatekeeper.
+ */
+
+struct event_base;
+struct lk_h323_gk;
+struct lk_h323_ras;
+
+#define LK_H323_GK_RETX_MS 30000
+
+struct lk_h323_gk_params {
+	struct sockaddr_in ras;		/* our RAS address, for GCF */
+	struct sockaddr_in callsig;	/* our call signalling (1720), RCF */
+	uint32_t ttl;			/* seconds; 1800 as the Expressway */
+	const char *gkid;		/* gatekeeperIdentifier */
+	unsigned max_regs;
+};
+
+struct lk_h323_gk_stats {
+	uint64_t requests, malformed, retransmits, ignored;
+	uint64_t registrations, keepalives, unregistrations, rejects;
+};
+
+int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
+		     const struct lk_h323_gk_params *p);
+int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
+		      const struct sockaddr_in *from, uint64_t now_ms,
+		      uint8_t *reply, size_t cap, size_t *rlen);
+unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms);
+void lk_h323_gk_stats(const struct lk_h323_gk *gk,
+		      struct lk_h323_gk_stats *st);
+
+/*
+ * Serve RAS on fd (a bound UDP socket, which it then owns) with gk (which
+ * it holds a reference to).  Free with mem_deref().
+ */
+int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
+		      int fd, struct lk_h323_gk *gk);
+
+#endif

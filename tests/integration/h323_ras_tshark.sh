@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tests/integration/h323_ras_tshark.sh  tshark, not our own decoder, judges the RAS messages the codec builds.
+source "$(dirname "$0")/lib/common.sh"
+: "${LK_H323_RASGEN:?run through ctest, which sets LK_H323_RASGEN}"
+
+# No daemon yet: the gatekeeper is still to come (issue 11).  The program
+# that holds the builders (tests/unit/h323/test_ras.c) writes the replies a
+# gatekeeper sends (GCF, RCF, RRJ, UCF, ACF, ARJ, DCF, GRJ, LRJ, BCF) as
+# UDP datagrams to port 1719, which tshark decodes as H.225.0 RAS.
+command -v tshark >/dev/null || { echo "tshark missing: ./bootstrap.sh deps"; exit 1; }
+pcap=$LK_TMP/built.pcap
+"$LK_H323_RASGEN" --pcap "$pcap" >"$LK_TMP/kinds.txt"
+check "ten messages written" test "$(wc -l <"$LK_TMP/kinds.txt")" -eq 10
+
+tshark -r "$pcap" -V >"$LK_TMP/decode.txt" 2>/dev/null
+check "tshark decodes every frame as RAS" \
+	test "$(grep -c '^H.225.0 RAS' "$LK_TMP/decode.txt")" -eq 10
+check "no Malformed Packet" bash -c "! grep -q 'Malformed' '$LK_TMP/decode.txt'"
+check "no expert info (unknown PER, undecoded)" \
+	bash -c "! grep -qE 'Expert Info|UNKNOWN PER|something unknown' '$LK_TMP/decode.txt'"
+
+# The field values the builders set, as tshark reads them.
+fields() {	# fields FRAME FIELD...: tshark's values, '|' between fields
+	local frame=$1 f args=()
+	shift
+	for f in "$@"; do args+=(-e "$f"); done
+	tshark -r "$pcap" -Y "frame.number==$frame" -T fields \
+		-E separator='|' -E aggregator=',' "${args[@]}" 2>/dev/null
+}
+expect() {	# expect DESCRIPTION WANT FRAME FIELD...
+	local what=$1 want=$2 got
+	shift 2
+	got=$(fields "$@")
+	if [ "$got" = "$want" ]; then ok "$what"; else
+		not_ok "$what: tshark says '$got', want '$want'"; fi
+}
+expect "GCF: seq, gatekeeperIdentifier, rasAddress, H.460.18" \
+	"1|100|latchkey|127.0.0.1|1719|18" 1 h225.RasMessage \
+	h225.requestSeqNum h225.gatekeeperIdentifier h225.ipV4 \
+	h225.ipV4_port h225.standard
+expect "RCF: version 4, alias, endpointIdentifier, TTL, H.460.18" \
+	"4|101|0.0.8.2250.0.4|127.0.0.1|1720|alice|latchkey|ep-1|1800|18" \
+	2 h225.RasMessage h225.requestSeqNum h225.protocolIdentifier \
+	h225.ipV4 h225.ipV4_port h225.h323_ID h225.gatekeeperIdentifier \
+	h225.endpointIdentifier h225.timeToLive h225.standard
+expect "RRJ duplicateAlias 1234" "5|102|4|1234" 3 h225.RasMessage \
+	h225.requestSeqNum h225.rejectReason h225.dialledDigits
+expect "UCF" "7|103" 4 h225.RasMessage h225.requestSeqNum
+expect "ACF routed to the gatekeeper's 1720" \
+	"10|104|1280|1|127.0.0.1|1720|120" 5 h225.RasMessage \
+	h225.requestSeqNum h225.bandWidth h225.callModel h225.ipV4 \
+	h225.ipV4_port h225.irrFrequency
+expect "ARJ callerNotRegistered" "11|105|4" 6 h225.RasMessage \
+	h225.requestSeqNum h225.rejectReason
+expect "DCF" "16|106" 7 h225.RasMessage h225.requestSeqNum
+expect "GRJ securityDenial (an extension alternative)" "2|107|4" 8 \
+	h225.RasMessage h225.requestSeqNum h225.rejectReason
+expect "LRJ notRegistered" "20|108|0" 9 h225.RasMessage \
+	h225.requestSeqNum h225.rejectReason
+expect "BCF" "13|109|640" 10 h225.RasMessage h225.requestSeqNum \
+	h225.bandWidth
+grep -q 'uuiesRequested' "$LK_TMP/decode.txt" &&
+	ok "ACF uuiesRequested present" || not_ok "ACF uuiesRequested missing"
+
+lk_done

@@ -1,0 +1,420 @@
+/* tests/unit/h323/test_ras.c  H.225.0 RAS: real frames round-trip, builders, rejects. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "h323/ras.h"
+
+static uint8_t arena_mem[1 << 18];
+
+static size_t load(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+static struct lk_asn_val *decode_file(const char *name,
+				      struct lk_asn_arena *ar, uint8_t *buf,
+				      size_t *len)
+{
+	char path[256];
+	struct lk_asn_val *msg = NULL;
+	size_t errbit = 0;
+	int err;
+
+	snprintf(path, sizeof(path), "data/h323/%s", name);
+	*len = load(path, buf, 4096);
+	lk_asn_arena_init(ar, arena_mem, sizeof(arena_mem));
+	err = lk_ras_decode(buf, *len, ar, &msg, &errbit);
+	if (err)
+		print_error("%s: error %d at bit %zu\n", name, err, errbit);
+	assert_int_equal(err, 0);
+	return msg;
+}
+
+/*
+ * Every RAS datagram of shared/captures/h323-ndpi.pcap (and the SCI test
+ * vector) decodes and encodes back to the very same octets.
+ */
+static void test_capture_roundtrip(void **state)
+{
+	DIR *d = opendir("data/h323");
+	struct dirent *e;
+	unsigned count = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		struct lk_asn_arena ar;
+		struct lk_asn_val *msg;
+		uint8_t in[4096], out[4096];
+		size_t len, olen;
+
+		if (strncmp(e->d_name, "ras-", 4))
+			continue;
+		msg = decode_file(e->d_name, &ar, in, &len);
+		assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &olen),
+				 0);
+		if (olen != len || memcmp(in, out, len)) {
+			size_t i;
+
+			for (i = 0; i < len && i < olen && in[i] == out[i]; i++)
+				;
+			print_error("%s (%s): %zu vs %zu octets, first "
+				    "difference at octet %zu\n", e->d_name,
+				    lk_ras_kind(msg), len, olen, i);
+			fail();
+		}
+		count++;
+	}
+	closedir(d);
+	assert_int_equal(count, 16);
+}
+
+static void test_capture_fields(void **state)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *v, *body;
+	uint8_t buf[4096];
+	char text[256];
+	struct sockaddr_in sin;
+	uint16_t seq;
+	size_t len;
+
+	(void)state;
+	/*
+	 * Tandberg keep-alive RRQ (frame 71): H.460.18 offered, keepAlive
+	 * TRUE, no timeToLive (tshark agrees on all three).
+	 */
+	msg = decode_file("ras-f71-rrq.bin", &ar, buf, &len);
+	assert_string_equal(lk_ras_kind(msg), "registrationRequest");
+	body = lk_ras_body(msg);
+	assert_int_equal(lk_ras_seqnum(msg, &seq), 0);
+	assert_int_equal(seq, 18067);	/* tshark: requestSeqNum 18067 */
+	assert_true(lk_ras_has_feature(body, 18));
+	v = lk_asn_get(body, "keepAlive");
+	assert_non_null(v);
+	assert_int_equal(v->u.i, 1);
+	assert_null(lk_asn_get(body, "timeToLive"));
+	assert_non_null(lk_asn_get(body, "endpointIdentifier"));
+	v = lk_asn_get(body, "rasAddress");
+	assert_non_null(v);
+	assert_int_equal(lk_ras_get_ipv4(&v->u.list.v[0], &sin), 0);
+	assert_string_equal(inet_ntoa(sin.sin_addr), "10.47.208.204");
+	assert_int_equal(ntohs(sin.sin_port), 1719);
+	v = lk_asn_get(body, "terminalAlias");
+	assert_non_null(v);
+	lk_asn_str_ascii(lk_asn_get(&v->u.list.v[0], "h323-ID"), text,
+			 sizeof(text));
+	assert_string_equal(text, "20203@am.sol");
+
+	/*
+	 * The VCS's RCF to that keep-alive (frame 72): TTL 60, two aliases,
+	 * no featureSet (tshark shows the same), three alternate
+	 * gatekeepers kept as an opaque extension addition.
+	 */
+	msg = decode_file("ras-f72-rcf.bin", &ar, buf, &len);
+	body = lk_ras_body(msg);
+	assert_false(lk_ras_has_feature(body, 18));
+	assert_int_equal(lk_asn_get(body, "terminalAlias")->u.list.n, 2);
+	assert_non_null(lk_asn_get(body, "alternateGatekeeper"));
+	lk_asn_str_ascii(lk_asn_get(body, "endpointIdentifier"), text,
+			 sizeof(text));
+	assert_string_equal(text, "bd020b80-6d41-11e1-a7fb-0010f30f65a0_17");
+	assert_int_equal(lk_asn_get(body, "timeToLive")->u.i, 60);
+
+	/* The call's ARQ (frame 63) and DRQ (frame 69). */
+	msg = decode_file("ras-f63-arq.bin", &ar, buf, &len);
+	assert_string_equal(lk_ras_kind(msg), "admissionRequest");
+	v = lk_asn_get(lk_ras_body(msg), "callIdentifier.guid");
+	assert_non_null(v);
+	assert_int_equal(v->u.str.len, 16);
+	assert_memory_equal(v->u.str.p, "\x00\x40\x91\xfb\x72\x89\xf9\x11"
+			    "\x80\x2a\x05\x04\x03\x02\x01\x00", 16);
+	msg = decode_file("ras-f69-drq.bin", &ar, buf, &len);
+	assert_non_null(lk_asn_get(lk_ras_body(msg),
+				   "disengageReason.forcedDrop"));
+
+	/* GRQ (frame 59): dialledDigits alias, iso9797 integrity kept. */
+	msg = decode_file("ras-f59-grq.bin", &ar, buf, &len);
+	v = lk_asn_get(lk_ras_body(msg), "endpointAlias");
+	assert_non_null(v);
+	lk_asn_str_ascii(lk_asn_get(&v->u.list.v[0], "dialledDigits"), text,
+			 sizeof(text));
+	assert_string_equal(text, "5295672");
+	assert_non_null(lk_asn_get(lk_ras_body(msg), "integrity"));
+
+	/* The SCI vector of the research notes: seq 1234, feature 18/1. */
+	msg = decode_file("ras-sci-vector.bin", &ar, buf, &len);
+	assert_string_equal(lk_ras_kind(msg), "serviceControlIndication");
+	assert_int_equal(lk_ras_seqnum(msg, &seq), 0);
+	assert_int_equal(seq, 1234);
+	v = lk_asn_get(lk_ras_body(msg), "genericData");
+	assert_non_null(v);
+	assert_int_equal(lk_asn_get(&v->u.list.v[0], "id.standard")->u.i, 18);
+}
+
+/* Bad input: an error and an offset, never a crash or a read past it. */
+static void test_rejects(void **state)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg;
+	uint8_t buf[4096];
+	size_t len, cut, errbit;
+	int err;
+
+	(void)state;
+	len = load("data/h323/overflow-ndpi.bin", buf, sizeof(buf));
+	assert_int_equal(len, 4);
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	errbit = 0;
+	err = lk_ras_decode(buf, len, &ar, &msg, &errbit);
+	assert_int_equal(err, EBADMSG);
+	assert_true(errbit > 0 && errbit <= len * 8);
+
+	/* Every truncation of a real RRQ is refused inside its length. */
+	len = load("data/h323/ras-f71-rrq.bin", buf, sizeof(buf));
+	for (cut = 0; cut < len; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, buf, cut);
+		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+		errbit = SIZE_MAX;
+		err = lk_ras_decode(copy, cut, &ar, &msg, &errbit);
+		assert_int_not_equal(err, 0);
+		assert_true(errbit <= cut * 8);
+		free(copy);
+	}
+
+	/* An arena too small for the tree: ENOMEM, not an overrun. */
+	{
+		static uint8_t small[256];
+
+		lk_asn_arena_init(&ar, small, sizeof(small));
+		err = lk_ras_decode(buf, len, &ar, &msg, &errbit);
+		assert_int_equal(err, ENOMEM);
+	}
+}
+
+static struct sockaddr_in ipv4(const char *a, uint16_t port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	inet_pton(AF_INET, a, &sin.sin_addr);
+	return sin;
+}
+
+/*
+ * The replies a gatekeeper sends, built from scratch.  Each is checked by
+ * decoding it again here, and by tshark in tests/integration/h323_ras_tshark.sh
+ * (which runs this program with --pcap).
+ */
+static size_t build_replies(uint8_t out[][512], size_t *lens,
+			    const char **kinds)
+{
+	static const char *const names[] = { "gatekeeperConfirm",
+		"registrationConfirm", "registrationReject",
+		"unregistrationConfirm", "admissionConfirm", "admissionReject",
+		"disengageConfirm", "gatekeeperReject", "locationReject",
+		"bandwidthConfirm" };
+	struct sockaddr_in gk = ipv4("127.0.0.1", 1719);
+	struct sockaddr_in cs = ipv4("127.0.0.1", 1720);
+	struct lk_asn_arena ar;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct lk_asn_val *msg, *body, *v;
+		uint16_t seq = (uint16_t)(100 + i);
+
+		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+		msg = lk_ras_new(&ar, names[i], seq, &body);
+		assert_non_null(msg);
+		switch (i) {
+		case 0:	/* GCF: gatekeeperIdentifier, rasAddress, H.460.18 */
+			assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar,
+				body, "gatekeeperIdentifier"), "latchkey"), 0);
+			assert_int_equal(lk_ras_set_ipv4(&ar, lk_asn_set(&ar,
+				body, "rasAddress"), &gk), 0);
+			assert_int_equal(lk_ras_add_feature(&ar, body,
+				"supportedFeatures", 18), 0);
+			break;
+		case 1:	/* RCF: TTL 1800, endpointIdentifier, H.460.18 */
+			v = lk_asn_set(&ar, body, "callSignalAddress");
+			assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+			assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0],
+							 &cs), 0);
+			v = lk_asn_set(&ar, body, "terminalAlias");
+			assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+			assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar,
+				&v->u.list.v[0], "h323-ID"), "alice"), 0);
+			assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar,
+				body, "gatekeeperIdentifier"), "latchkey"), 0);
+			assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar,
+				body, "endpointIdentifier"), "ep-1"), 0);
+			lk_asn_set(&ar, body, "timeToLive")->u.i = 1800;
+			assert_int_equal(lk_ras_add_feature(&ar, body,
+				"supportedFeatures", 18), 0);
+			break;
+		case 2:	/* RRJ duplicateAlias [dialledDigits 1234] */
+			v = lk_asn_set(&ar, body, "rejectReason");
+			v = lk_asn_set(&ar, v, "duplicateAlias");
+			assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+			assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar,
+				&v->u.list.v[0], "dialledDigits"), "1234"), 0);
+			break;
+		case 3:	/* UCF: nothing but the sequence number */
+			break;
+		case 4:	/* ACF routed through the gatekeeper's 1720 */
+			lk_asn_set(&ar, body, "bandWidth")->u.i = 1280;
+			lk_asn_set(&ar, lk_asn_set(&ar, body, "callModel"),
+				   "gatekeeperRouted");
+			assert_int_equal(lk_ras_set_ipv4(&ar, lk_asn_set(&ar,
+				body, "destCallSignalAddress"), &cs), 0);
+			lk_asn_set(&ar, body, "irrFrequency")->u.i = 120;
+			v = lk_asn_set(&ar, body, "uuiesRequested");
+			assert_non_null(v);
+			for (size_t k = 0; k < v->type->nroot; k++)
+				v->u.list.v[k].present = true;
+			break;
+		case 5:	/* ARJ callerNotRegistered */
+			lk_asn_set(&ar, lk_asn_set(&ar, body, "rejectReason"),
+				   "callerNotRegistered");
+			break;
+		case 6:	/* DCF */
+			break;
+		case 7:	/* GRJ securityDenial: an extension alternative */
+			lk_asn_set(&ar, lk_asn_set(&ar, body, "rejectReason"),
+				   "securityDenial");
+			break;
+		case 8:	/* LRJ notRegistered */
+			lk_asn_set(&ar, lk_asn_set(&ar, body, "rejectReason"),
+				   "notRegistered");
+			break;
+		case 9:	/* BCF */
+			lk_asn_set(&ar, body, "bandWidth")->u.i = 640;
+			break;
+		}
+		assert_int_equal(lk_ras_encode(msg, out[i], 512, &lens[i]), 0);
+		kinds[i] = names[i];
+	}
+	return i;
+}
+
+static void test_builders(void **state)
+{
+	uint8_t out[16][512], again[512];
+	size_t lens[16], n, i, len2, errbit;
+	const char *kinds[16];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg;
+	uint16_t seq;
+
+	(void)state;
+	n = build_replies(out, lens, kinds);
+	for (i = 0; i < n; i++) {
+		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+		assert_int_equal(lk_ras_decode(out[i], lens[i], &ar, &msg,
+					       &errbit), 0);
+		assert_string_equal(lk_ras_kind(msg), kinds[i]);
+		assert_int_equal(lk_ras_seqnum(msg, &seq), 0);
+		assert_int_equal(seq, 100 + i);
+		assert_int_equal(lk_ras_encode(msg, again, sizeof(again),
+					       &len2), 0);
+		assert_int_equal(len2, lens[i]);
+		assert_memory_equal(again, out[i], len2);
+	}
+	/* The RCF carries what was set. */
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	assert_int_equal(lk_ras_decode(out[1], lens[1], &ar, &msg, &errbit), 0);
+	assert_int_equal(lk_asn_get(lk_ras_body(msg), "timeToLive")->u.i, 1800);
+	assert_true(lk_ras_has_feature(lk_ras_body(msg), 18));
+	/* A missing mandatory root component is refused by the encoder. */
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	msg = lk_ras_new(&ar, "admissionConfirm", 7, NULL);
+	assert_int_equal(lk_ras_encode(msg, again, sizeof(again), &len2),
+			 EINVAL);
+	/* Sequence number 0 is outside RequestSeqNum (1..65535). */
+	assert_null(lk_ras_new(&ar, "unregistrationConfirm", 0, NULL));
+}
+
+/* libpcap file of UDP datagrams 127.0.0.1:1719 -> 127.0.0.1:1719. */
+static int write_pcap(const char *path)
+{
+	static const uint8_t ghdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+	uint8_t out[16][512];
+	size_t lens[16], n, i;
+	const char *kinds[16];
+	FILE *f;
+
+	n = build_replies(out, lens, kinds);
+	f = fopen(path, "wb");
+	if (!f)
+		return 1;
+	fwrite(ghdr, 1, sizeof(ghdr), f);
+	for (i = 0; i < n; i++) {
+		uint8_t rec[16], ip[20] = { 0x45, 0 }, udp[8];
+		uint32_t tot = 28 + (uint32_t)lens[i], sum = 0;
+		uint32_t ts = (uint32_t)i;
+		size_t k;
+
+		memcpy(rec, &ts, 4);
+		memset(rec + 4, 0, 4);
+		memcpy(rec + 8, &tot, 4);	/* little-endian host */
+		memcpy(rec + 12, &tot, 4);
+		ip[2] = (uint8_t)(tot >> 8);
+		ip[3] = (uint8_t)tot;
+		ip[8] = 64;
+		ip[9] = 17;
+		ip[12] = 127; ip[15] = 1;
+		ip[16] = 127; ip[19] = 1;
+		for (k = 0; k < 20; k += 2)
+			sum += (uint32_t)(ip[k] << 8 | ip[k + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		ip[10] = (uint8_t)(~sum >> 8);
+		ip[11] = (uint8_t)~sum;
+		udp[0] = 1719 >> 8; udp[1] = 1719 & 0xff;
+		udp[2] = 1719 >> 8; udp[3] = 1719 & 0xff;
+		udp[4] = (uint8_t)((8 + lens[i]) >> 8);
+		udp[5] = (uint8_t)(8 + lens[i]);
+		udp[6] = udp[7] = 0;	/* no checksum (RFC 768) */
+		fwrite(rec, 1, sizeof(rec), f);
+		fwrite(ip, 1, sizeof(ip), f);
+		fwrite(udp, 1, sizeof(udp), f);
+		fwrite(out[i], 1, lens[i], f);
+		printf("%zu %s\n", i + 1, kinds[i]);
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_capture_roundtrip),
+		cmocka_unit_test(test_capture_fields),
+		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_builders),
+	};
+
+	if (argc == 3 && !strcmp(argv[1], "--pcap"))
+		return write_pcap(argv[2]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
