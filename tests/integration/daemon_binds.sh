@@ -58,9 +58,10 @@ check "expressway binds exactly those 15 ports (saw $n)" test "$n" -eq 15
 check "log names the key of each port" \
 	grep -q "Zones > Traversal Zone 2 > H.323 port" "$LK_TMP/exp.log"
 # Issue 9: a port whose protocol is not served yet says so at start.
-check "start says RAS is bound but not served" grep -q \
-	"ports: 11719/udp bound, H.323 not served yet: datagrams are counted and dropped" \
-	"$LK_TMP/exp.log"
+check "RAS is served by the gatekeeper: no 'not served yet' line for it" \
+	bash -c "! grep -q '11719/udp bound, H.323 not served yet' '$LK_TMP/exp.log'"
+check "start says the gatekeeper's RAS listens" grep -q \
+	"H.323 gatekeeper RAS on UDP 127.0.0.1:11719" "$LK_TMP/exp.log"
 check "start says the H.323 TCP port closes connections" grep -q \
 	"ports: 11720/tcp bound, H.323 not served yet: connections are accepted, counted and closed" \
 	"$LK_TMP/exp.log"

@@ -25,7 +25,7 @@ Listen = 127.0.0.1:8670
 CONF
 lk_start gk --config "$LK_TMP/gk.conf"
 pid=$LK_LAST_PID
-check "latchkeyd starts" lk_wait_log gk "running (pid"
+check "latchkeyd starts" lk_wait_log gk "running \(pid"
 check "the gatekeeper serves RAS" lk_wait_log gk "H.323 gatekeeper RAS on UDP 127.0.0.1:$RAS"
 
 # Replay the RAS requests of shared/captures/h323-ndpi.pcap (extracted to

@@ -62,9 +62,11 @@ check "no packet yet reads never" grep -q "last packet: never" <<<"$out"
 
 # A port that takes datagrams and never answers (H.225 RAS, not served
 # yet): the wait runs out.
-err=$("$LK_LATCHKEY" ng -s 127.0.0.1:11769 -t 200 ping 2>&1) && rc=0 || rc=$?
+# The zone's H.323 port: bound, H.323 traversal not served yet (the
+# gatekeeper serves 11769 now).
+err=$("$LK_LATCHKEY" ng -s 127.0.0.1:16401 -t 200 ping 2>&1) && rc=0 || rc=$?
 check "silent port: exit 1" test "$rc" -eq 1
-check "silent port: says so" grep -q "no reply from 127.0.0.1:11769 within 200 ms" <<<"$err"
+check "silent port: says so" grep -q "no reply from 127.0.0.1:16401 within 200 ms" <<<"$err"
 
 # Issue 9: drop counters while the daemon runs.  The ping above was one
 # datagram to the RAS placeholder; one TCP connection to the Q.931 one;
@@ -77,8 +79,8 @@ out=$("$LK_LATCHKEY" ng -s 127.0.0.1:22250 statistics) && rc=0 || rc=$?
 check "statistics names pairs as pairs" grep -q "pairsavailable: 8" <<<"$out"
 check "statistics counts the cooling pair" grep -q "pairscooling: 1" <<<"$out"
 check "statistics keeps rtpengine's portsavailable" grep -q "portsavailable: 8" <<<"$out"
-ras=$(grep -A3 -B1 "port: 11769" <<<"$out" | tr -d ' \n')
-check "the RAS listener counts its dropped datagram ($ras)" grep -q "dropped:1port:11769purpose:H.225RAS" <<<"$ras"
+ras=$(grep -A3 -B1 "port: 16401" <<<"$out" | tr -d ' \n')
+check "the zone's RAS listener counts its dropped datagram ($ras)" grep -q "dropped:1port:16401" <<<"$ras"
 q931=$(grep -B2 "port: 11770" <<<"$out" | tr -d ' \n')
 check "the Q.931 listener counts its closed connection ($q931)" grep -q "closed:1dropped:0" <<<"$q931"
 check "droppedlisteners sums them" grep -q "droppedlisteners: 2" <<<"$out"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/integration/probe_cli.sh  latchkey probe against the real daemon: SIP over UDP/TCP/TLS, zone TLS, negatives, a stopped daemon.
+# tests/integration/probe_cli.sh  latchkey probe against the real daemon: SIP over UDP/TCP/TLS, zone TLS, RAS, STUN, negatives, a stopped daemon.
 source "$(dirname "$0")/lib/common.sh"
 lk_watchdog 120
 
@@ -27,7 +27,10 @@ H.323 H.460.18 call signaling port = 45077
 Traversal Media port start = 45400
 Traversal Media port end = 45499
 [TURN]
-TURN services = no
+TURN requests port start = 45378
+TURN requests port end = 45378
+TURN relay media port start = 45300
+TURN relay media port end = 45349
 [Zones > Traversal Zone 1]
 SIP port = 45001
 H.323 port = 45002
@@ -52,6 +55,10 @@ check "from the internet: exit 0 (${rc})" test "$rc" -eq 0
 check "SIP over UDP answers OPTIONS" has '^pass +UDP +45060 .*answered 200'
 check "SIP over TCP answers OPTIONS" has '^pass +TCP +45060 .*answered 200'
 check "SIP over TLS answers OPTIONS" has '^pass +TLS +45061 .*answered 200'
+check "the gatekeeper answers a GatekeeperRequest" \
+	has '^pass +UDP +45019 .*GatekeeperConfirm'
+check "TURN answers a STUN Binding request" \
+	has '^pass +UDP +45378 .*STUN Binding success'
 check "Q.931 accepts a connection, said not served yet" \
 	has '^pass +TCP +45020 .*not served yet'
 check "negative TCP 5062 is blocked" has '^blocked as expected +TCP +5062 '
@@ -80,6 +87,8 @@ check "daemon stopped: SIP over UDP FAILED with the reason" \
 	has '^FAILED +UDP +45060 .*no SIP answer'
 check "daemon stopped: TCP FAILED, connection refused" \
 	has '^FAILED +TCP +45060 .*refused'
+check "daemon stopped: RAS FAILED, no answer" \
+	has '^FAILED +UDP +45019 .*no RAS answer'
 
 rc=0
 "$LK_LATCHKEY" probe --from mars >/dev/null 2>"$LK_TMP/err" || rc=$?
