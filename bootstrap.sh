@@ -54,14 +54,19 @@ install_pkgs() {
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}"
-	# Debian enables kamailio's service on install; on a machine with
-	# systemd it would take SIP 5060 on every address. The tests start
-	# their own kamailio.
-	if [[ " ${missing[*]} " == *" kamailio "* ]] &&
-		command -v systemctl >/dev/null &&
-		[ -d /run/systemd/system ]; then
-		as_root systemctl disable --now kamailio >/dev/null 2>&1 || true
-	fi
+	# Debian enables kamailio's and coturn's services on install; on a
+	# machine with systemd they would take SIP 5060 and TURN 3478 on every
+	# address, which latchkeyd's default configuration binds on loopback.
+	# The tests start their own kamailio and coturn tools.
+	local svc
+	for svc in kamailio coturn; do
+		if [[ " ${missing[*]} " == *" $svc "* ]] &&
+			command -v systemctl >/dev/null &&
+			[ -d /run/systemd/system ]; then
+			as_root systemctl disable --now "$svc" >/dev/null 2>&1 ||
+				true
+		fi
+	done
 }
 
 build() {	# build DIR [cmake options...]
