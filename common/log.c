@@ -1,6 +1,7 @@
 /* common/log.c  Logging to stderr with levels and a rate limit for hot paths. */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -172,31 +173,34 @@ void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 		    struct lk_log_origin origin, const char *fmt, ...)
 {
 	char suffix[64];
-	uint64_t now;
+	uint64_t now, start;
+	unsigned suppressed;
 	va_list ap;
 
 	if (level > lk_log_get_level())
 		return;
 	/*
-	 * A call site on the packet path is shared by every worker: another
+	 * A call site on the packet path is shared by every worker thread:
+	 * its counters are relaxed atomics (a line more or less in a burst
+	 * does not matter, a torn counter or a data race would), and another
 	 * thread may have opened the window a moment "after" this read.
 	 */
 	now = lk_clock_s();
-	if (lk_clock_since(now, rl->window_start) >= rl->interval) {
-		rl->window_start = now;
-		rl->printed = 0;
-	}
-	if (rl->printed >= rl->burst) {
-		++rl->suppressed;
+	start = __atomic_load_n(&rl->window_start, __ATOMIC_RELAXED);
+	if (lk_clock_since(now, start) >= rl->interval &&
+	    __atomic_compare_exchange_n(&rl->window_start, &start, now, false,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		__atomic_store_n(&rl->printed, 0, __ATOMIC_RELAXED);
+	if (__atomic_fetch_add(&rl->printed, 1, __ATOMIC_RELAXED) >=
+	    rl->burst) {
+		__atomic_fetch_add(&rl->suppressed, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	++rl->printed;
 	suffix[0] = '\0';
-	if (rl->suppressed) {
+	suppressed = __atomic_exchange_n(&rl->suppressed, 0, __ATOMIC_RELAXED);
+	if (suppressed)
 		snprintf(suffix, sizeof(suffix), " (%u similar lines suppressed)",
-			 rl->suppressed);
-		rl->suppressed = 0;
-	}
+			 suppressed);
 	va_start(ap, fmt);
 	log_vprint(level, origin, suffix[0] ? suffix : NULL, fmt, ap);
 	va_end(ap);

@@ -3,6 +3,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include "log.h"
@@ -58,6 +63,57 @@ static void other_folders(void **state)
 	assert_string_equal("?", lk_log_subsystem(NULL));
 }
 
+/*
+ * One rate-limited call site shared by worker threads (the packet path):
+ * within a window exactly `burst` lines come out whatever the threads do,
+ * and every other call is counted as suppressed.
+ */
+static struct lk_log_ratelimit shared_rl = LK_LOG_RATELIMIT_INIT(60, 5);
+
+static void *hammer(void *arg)
+{
+	unsigned i;
+
+	(void)arg;
+	for (i = 0; i < 1000; i++)
+		lk_log_limited(&shared_rl, LK_LOG_WARN, LK_LOG_HERE,
+			       "packet from %u dropped", i);
+	return NULL;
+}
+
+static void rate_limit_holds_across_threads(void **state)
+{
+	char path[] = "/tmp/lk-test-log-XXXXXX", line[512];
+	pthread_t t[4];
+	int fd, saved;
+	unsigned i, n = 0;
+	FILE *f;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(dup2(fd, 2) >= 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(0, pthread_create(&t[i], NULL, hammer, NULL));
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "packet from") != NULL;
+	fclose(f);
+	unlink(path);
+	assert_int_equal(5, n);
+	assert_int_equal(3995, __atomic_load_n(&shared_rl.suppressed,
+					       __ATOMIC_RELAXED));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -65,6 +121,7 @@ int main(void)
 		cmocka_unit_test(turn_files_are_turn_wherever_they_are),
 		cmocka_unit_test(signalling_files_moved_into_subfolders_keep_names),
 		cmocka_unit_test(other_folders),
+		cmocka_unit_test(rate_limit_holds_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
