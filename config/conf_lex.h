@@ -5,7 +5,7 @@
  * each "key = value" line, names the key from the key table (with a "did
  * you mean" for a near miss) and keeps the value as text in an entry with
  * its line.  It understands no value: that is conf_check's job.  The
- * parser context below is shared by the lexer, the checks and conf.c for
+ * parser context below is shared by the lexer, the checks and conf_load.c for
  * one load, and collects every message in the caller's lk_conf_diag.
  * Internal to config/.
  */

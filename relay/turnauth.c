@@ -89,7 +89,7 @@ static bool user_char(char c)
 	       c == '+';
 }
 
-/* "name:password, ..." as config/conf.c validates KT_USERS. */
+/* "name:password, ..." as config/conf_check.c validates KT_USERS. */
 static int users_parse(struct lk_turnauth *a, const char *s)
 {
 	const char *c = s;

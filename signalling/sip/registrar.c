@@ -68,7 +68,7 @@ static void registrar_destructor(void *arg)
 	mem_deref(reg->conf);
 }
 
-/* "alice:secret, bob:pw" as conf.c validated it. */
+/* "alice:secret, bob:pw" as config/conf_check.c validated it. */
 static void users_parse(struct lk_registrar *reg, const char *s)
 {
 	const char *c = s;

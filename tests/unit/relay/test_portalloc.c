@@ -631,7 +631,7 @@ static void conf_init_from_conf(void **state)
 	assert_memory_equal(&untouched, &cfg, sizeof(cfg));
 }
 
-/* The defaults of config/conf.c give the seed's 11,999 pairs. */
+/* The defaults of config/conf_keys.c give the seed's 11,999 pairs. */
 static void conf_defaults_give_11999_pairs(void **state)
 {
 	static struct lk_conf conf;

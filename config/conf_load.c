@@ -1,5 +1,5 @@
 /*
- * config/conf.c  Loading a configuration: file, lexer, values, checks.
+ * config/conf_load.c  Loading a configuration (conf.h): file, values, checks.
  *
  * lk_conf_load() reads the file, lk_conf_parse() runs the lexer
  * (conf_lex.c), applies the seed's defaults for the role, size and release
