@@ -665,6 +665,25 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 				  sm->rtcp_port : (uint16_t)(sm->port + 1)))
 			mp->s[i].has_sdp = sm->port != 0;
 		/*
+		 * The signalling source instead of the SDP's IP, with the
+		 * SDP's ports: asymmetric without trust address, and
+		 * rtpengine's "SIP source address".
+		 */
+		if ((((req->flags & LK_MF_ASYMMETRIC) &&
+		      !(req->flags & LK_MF_TRUST_ADDRESS)) ||
+		     (req->flags & LK_MF_SIP_SOURCE)) &&
+		    req->received_from.ss_family) {
+			uint16_t pr = sm->port, pc = sm->rtcp_port ?
+				sm->rtcp_port : (uint16_t)(sm->port + 1);
+
+			memcpy(&mp->s[i].sdp_rtp, &req->received_from,
+			       sizeof(mp->s[i].sdp_rtp));
+			mp->s[i].sdp_rtcp = mp->s[i].sdp_rtp;
+			mp->s[i].sdp_rtp.in.sin_port = htons(pr);
+			mp->s[i].sdp_rtcp.in.sin_port = htons(pc);
+			mp->s[i].has_sdp = sm->port != 0;
+		}
+		/*
 		 * Seed, "SIP call to endpoint with public IP address": where
 		 * the SDP's address is the one its signalling came from, no
 		 * NAT sits between the endpoint and the relay, and the relay
@@ -686,20 +705,6 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			lk_latch_same_ip(&mp->s[i].sdp_rtp.sa,
 					 sizeof(mp->s[i].sdp_rtp),
 					 &mp->sig.sa, sizeof(mp->sig));
-		/* Asymmetric without trust address: the signalling source. */
-		if ((req->flags & LK_MF_ASYMMETRIC) &&
-		    !(req->flags & LK_MF_TRUST_ADDRESS) &&
-		    req->received_from.ss_family) {
-			uint16_t pr = sm->port, pc = sm->rtcp_port ?
-				sm->rtcp_port : (uint16_t)(sm->port + 1);
-
-			memcpy(&mp->s[i].sdp_rtp, &req->received_from,
-			       sizeof(mp->s[i].sdp_rtp));
-			mp->s[i].sdp_rtcp = mp->s[i].sdp_rtp;
-			mp->s[i].sdp_rtp.in.sin_port = htons(pr);
-			mp->s[i].sdp_rtcp.in.sin_port = htons(pc);
-			mp->s[i].has_sdp = sm->port != 0;
-		}
 
 		if (!s) {
 			s = mem_zalloc(sizeof(*s), stream_destructor);

@@ -49,6 +49,11 @@ enum lk_media_flags {
 	 */
 	LK_MF_MUX_OFFER		= 1 << 8,
 	LK_MF_MUX_ANSWER	= 1 << 9,
+	/*
+	 * "SIP source address": the SDP's IP is replaced by "received-from"
+	 * (the SDP's ports are kept), which then counts as no NAT.
+	 */
+	LK_MF_SIP_SOURCE	= 1 << 10,
 };
 
 enum lk_media_op {

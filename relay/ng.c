@@ -177,7 +177,7 @@ static const struct ng_flag {
 	{"latchkey mux answer", LK_MF_MUX_ANSWER},
 	{"replace origin", LK_MF_REPLACE_ORIGIN},
 	{"replace session connection", LK_MF_REPLACE_SESS_CONN},
-	{"sip source address", 0},
+	{"sip source address", LK_MF_SIP_SOURCE},
 	{"port latching", 0},
 	{"no rtcp attribute", 0},
 	{"full rtcp attribute", 0},

@@ -338,6 +338,62 @@ static void a_sendonly_side_gets_no_rtp_until_it_says_sendrecv(void **state)
 	call_delete(&c);
 }
 
+/*
+ * rtpengine's "SIP source address": B's SDP names 127.0.0.1, its
+ * signalling came from 127.0.0.3; the relay sends to 127.0.0.3 on the
+ * SDP's port, from the start.
+ */
+static void sip_source_address_replaces_the_sdp_ip(void **state)
+{
+	char body[4096], sdp[1024], out[4096], extra[160];
+	uint8_t pkt[200], buf[512];
+	char why[128];
+	struct call c;
+	uint16_t from;
+	size_t len;
+	int far;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "sipsrc-1");
+	c.a = ep_open(&c.pa);
+	assert_true(c.a >= 0);
+	/* B's real address: 127.0.0.3, on the port its SDP gives. */
+	far = -1;
+	for (len = 0; len < 20 && far < 0; len++) {
+		c.b = ep_open(&c.pb);
+		assert_true(c.b >= 0);
+		far = ep_open_at_port("127.0.0.3", c.pb);
+		if (far < 0)
+			close(c.b);
+	}
+	assert_true(far >= 0);
+	sdp_for(sdp, sizeof(sdp), c.pa);
+	received_from(extra, sizeof(extra), "127.0.0.1");
+	len = lkd_offer_body(body, sizeof(body), "offer", c.id, "tagA", NULL,
+			     sdp, extra);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	c.rb = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
+	sdp_for(sdp, sizeof(sdp), c.pb);
+	snprintf(extra, sizeof(extra), "5:flagsl18:SIP-source-addresse"
+		 "13:received-froml3:IP49:127.0.0.3e");
+	len = lkd_offer_body(body, sizeof(body), "answer", c.id, "tagA",
+			     "tagB", sdp, extra);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	assert_null(strstr(d.reply, "warning"));
+	c.ra = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_non_null(strstr(why, "SDP address (no NAT"));
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(172, ep_recv(far, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(c.rb, from);
+	assert_int_equal(0, ep_drain(c.b, 100));
+	close(far);
+	call_delete(&c);
+}
+
 /* The log holds `what`, within a few seconds. */
 static bool log_has(const char *what)
 {
@@ -402,6 +458,7 @@ int main(void)
 		cmocka_unit_test(without_received_from_the_first_packet_latches),
 		cmocka_unit_test(
 			a_sendonly_side_gets_no_rtp_until_it_says_sendrecv),
+		cmocka_unit_test(sip_source_address_replaces_the_sdp_ip),
 		cmocka_unit_test(latch_from_any_address_after_reload),
 	};
 

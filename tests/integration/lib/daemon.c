@@ -29,6 +29,25 @@ int ep_open(uint16_t *portp)
 	return ep_open_at("127.0.0.1", portp);
 }
 
+int ep_open_at_port(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(port)};
+	int fd;
+
+	if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1)
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		close(fd);
+		return -1;
+	}
+
+	return fd;
+}
+
 int ep_open_at(const char *ip, uint16_t *portp)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};

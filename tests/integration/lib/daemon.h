@@ -57,6 +57,8 @@ size_t lkd_offer_body(char *buf, size_t size, const char *command,
 int ep_open(uint16_t *portp);
 /* The same on another loopback address (127.0.0.2 stands for a host). */
 int ep_open_at(const char *ip, uint16_t *portp);
+/* The same on a chosen port; -1 when it is taken. */
+int ep_open_at_port(const char *ip, uint16_t port);
 /* The same on [::1]. */
 int ep_open6(uint16_t *portp);
 int ep_send6(int fd, uint16_t port, const void *p, size_t len);
