@@ -166,6 +166,17 @@ static bool printable(const char *s)
 	return true;
 }
 
+/*
+ * A string value that passed its check goes into its field; the lexer
+ * keeps values under 256 octets and each check bounds its own field.
+ */
+static bool store(void *field, const char *value, bool valid)
+{
+	if (valid)
+		memcpy(field, value, strlen(value) + 1);
+	return valid;
+}
+
 static bool user_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-' ||
@@ -536,10 +547,8 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		*(enum lk_zone_transport *)field = (enum lk_zone_transport)x;
 		return true;
 	case KT_ADDRESS:
-		if (strlen(e->value) >= 64 || !address_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, strlen(e->value) < 64 &&
+			     address_valid(e->value));
 	case KT_LISTEN:
 		return parse_listen(e->value, conf->ng_address,
 				    sizeof(conf->ng_address), &conf->ng_port);
@@ -549,50 +558,25 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		*(unsigned *)field = (unsigned)v;
 		return true;
 	case KT_NAME:
-		if (strlen(e->value) >= 64)
-			return false;
-		for (x = 0; e->value[x]; x++) {
-			if (!isprint((unsigned char)e->value[x]))
-				return false;
-		}
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, strlen(e->value) < 64 &&
+			     printable(e->value));
 	case KT_PATH:
-		if (!printable(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, printable(e->value));
 	case KT_USERS:
 	case KT_SECRET_USERS:
-		if (strlen(e->value) >= 256 || !users_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, strlen(e->value) < 256 &&
+			     users_valid(e->value));
 	case KT_SECRET:
-		if (!secret_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, secret_valid(e->value));
 	case KT_CIDRS:
-		if (strlen(e->value) >= 512 || !cidrs_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, strlen(e->value) < 512 &&
+			     cidrs_valid(e->value));
 	case KT_DOMAINS:
-		if (!domains_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, domains_valid(e->value));
 	case KT_USERNAME:
-		if (!username_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, username_valid(e->value));
 	case KT_PASSWORD:
-		if (!password_valid(e->value))
-			return false;
-		memcpy(field, e->value, strlen(e->value) + 1);
-		return true;
+		return store(field, e->value, password_valid(e->value));
 	case KT_ROUTE: {
 		struct lk_route_conf r;
 		const char *w;
