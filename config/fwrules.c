@@ -184,50 +184,44 @@ static void set_name(char *buf, size_t sz, const struct lk_pm_end *end,
 		snprintf(buf + n, sz - n, "_zone%u", zone);
 }
 
-static const char *add_set(struct gen *g, const char *name,
-			   const char *elems)
+static struct portset *set_find(struct gen *g, const char *name)
 {
 	unsigned i;
 
 	for (i = 0; i < g->nsets; i++) {
-		if (!strcmp(g->set[i].name, name)) {
-			if (!strcmp(g->set[i].elems, elems))
-				return g->set[i].name;
-			/* Same name, other ports: keep them apart. */
-			break;
-		}
+		if (!strcmp(g->set[i].name, name))
+			return &g->set[i];
 	}
-	if (i < g->nsets) {
-		char alt[48];
-		unsigned k;
+	return NULL;
+}
 
-		for (k = 2; k < 100; k++) {
-			snprintf(alt, sizeof(alt), "%.40s_%u", name, k);
-			for (i = 0; i < g->nsets; i++) {
-				if (!strcmp(g->set[i].name, alt))
-					break;
-			}
-			if (i == g->nsets ||
-			    !strcmp(g->set[i].elems, elems))
-				break;
-		}
-		if (i < g->nsets)
-			return g->set[i].name;
-		name = alt;
-		if (g->nsets >= SETS_MAX)
+/*
+ * The set named `name` holding `elems`: an existing one, or a new one
+ * (name_2, name_3... when the name holds other ports).  NULL when the
+ * table is full: the caller then writes the ports inline.
+ */
+static const char *add_set(struct gen *g, const char *name,
+			   const char *elems)
+{
+	char cand[48];
+	struct portset *ps;
+	unsigned k;
+
+	snprintf(cand, sizeof(cand), "%s", name);
+	for (k = 2; (ps = set_find(g, cand)); k++) {
+		if (!strcmp(ps->elems, elems))
+			return ps->name;
+		if (k > 99)
 			return NULL;
-		snprintf(g->set[g->nsets].name, sizeof(g->set[0].name), "%s",
-			 alt);
-		snprintf(g->set[g->nsets].elems, sizeof(g->set[0].elems),
-			 "%s", elems);
-		return g->set[g->nsets++].name;
+		snprintf(cand, sizeof(cand), "%.40s_%u", name, k);
 	}
 	if (g->nsets >= SETS_MAX)
 		return NULL;
-	snprintf(g->set[g->nsets].name, sizeof(g->set[0].name), "%s", name);
-	snprintf(g->set[g->nsets].elems, sizeof(g->set[0].elems), "%s", elems);
+	ps = &g->set[g->nsets++];
+	snprintf(ps->name, sizeof(ps->name), "%s", cand);
+	snprintf(ps->elems, sizeof(ps->elems), "%s", elems);
 
-	return g->set[g->nsets++].name;
+	return ps->name;
 }
 
 /*
