@@ -287,8 +287,11 @@ static enum verdict probe_sip_udp(struct probe *p, const struct lk_pm_end *src,
 	close(fd);
 	if (n > 0 && sip_answered(buf, n, why, wsz))
 		return V_PASS;
-	snprintf(why, wsz, n == 0 ? "no SIP answer to OPTIONS in %d ms" :
-		 "no SIP answer to OPTIONS (%d ms)", p->timeout_ms);
+	if (n > 0)
+		snprintf(why, wsz, "an answer that is not SIP (%zd octets)", n);
+	else
+		snprintf(why, wsz, "no SIP answer to OPTIONS in %d ms",
+			 p->timeout_ms);
 	return V_FAIL;
 }
 
