@@ -20,9 +20,10 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh and
 # with iptables for checking `latchkey firewall` output (firewall_cli.sh);
 # coturn's TURN clients for tests/integration/turn_*; tshark as the
-# independent judge of the H.323 encodings (docs/h323.md).
+# independent judge of the H.323 encodings (docs/h323.md); linphone-cli
+# (linphone-daemon) as a second SIP endpoint family (sip_linphone.sh).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn tshark)
+	baresip-core sip-tester openssl coturn tshark linphone-cli)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

@@ -159,12 +159,6 @@ fw_counter() {	# fw_counter NAME
 
 lk_ns_reap lkt	# namespaces left by a run that was killed go first
 
-# veth NS1 IF1 NS2 IF2: a pair created inside the namespaces (no name on
-# the host), both ends up.
-veth() {
-	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" &&
-		ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
-}
 # The firewall's forward rules, also re-added after the fallback below.
 # "lan" to "lan" is the private network's own traffic (alice and the
 # Control): it meets this hook only where the host has br_netfilter

@@ -1,6 +1,7 @@
 # tests/integration/lib/netns.sh  The processes of a test that runs in network namespaces of its own: started and stopped by name, their relays asked over ng.
 # Sourced after lib/common.sh (whose lk_ns_add makes the namespaces) by
-# sip_traversal.sh, sip_b2bua.sh and tests/interop/kamailio_baresip.sh.
+# sip_traversal.sh, sip_linphone.sh, sip_b2bua.sh and
+# tests/interop/kamailio_baresip.sh.
 # A process NAME writes its output to $LK_TMP/NAME.log.
 
 LK_INTEROP=$(cd "$LK_LIB/../../interop" && pwd)	# ngq.py, baresip's files
@@ -19,6 +20,12 @@ lk_skip() {
 
 # A failure after which nothing else can be checked.
 lk_fatal() { not_ok "$*"; lk_done || true; exit 1; }
+
+# A veth pair made inside the namespaces (no name on the host), both ends up.
+veth() {	# veth NS1 IF1 NS2 IF2
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" &&
+		ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
 
 # Start CMD in namespace NS, output to $LK_TMP/NAME.log; "ip netns exec"
 # execs CMD in place, so $! is CMD's own PID.
