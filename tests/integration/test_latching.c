@@ -296,6 +296,47 @@ static void without_received_from_the_first_packet_latches(void **state)
 }
 
 /*
+ * Seed, "SIP call to endpoint with public IP address", with RFC 3264's
+ * recvonly: B will never send RTP, yet it hears A from A's first packet.
+ */
+static void a_public_recvonly_side_hears_the_caller(void **state)
+{
+	uint8_t pkt[200], buf[512];
+	struct call c;
+	uint16_t from;
+
+	(void)state;
+	b_dir = "recvonly";
+	call_setup(&c, "recvonly-1", "127.0.0.1", "127.0.0.1");
+	b_dir = "sendrecv";
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(172, ep_recv(c.b, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(c.rb, from);
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 2, 0xa, 160));
+	assert_int_equal(172, ep_recv(c.b, buf, sizeof(buf), 1000, &from));
+	call_delete(&c);
+}
+
+/* RFC 3264 s.6.1: an inactive side is sent nothing, even when public. */
+static void an_inactive_side_gets_nothing(void **state)
+{
+	uint8_t pkt[200];
+	int64_t dropped;
+	struct call c;
+
+	(void)state;
+	b_dir = "inactive";
+	call_setup(&c, "inactive-1", "127.0.0.1", "127.0.0.1");
+	b_dir = "sendrecv";
+	dropped = lkd_stat(&d, "droppeddirection");
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 2, 0xa, 160));
+	assert_int_equal(0, ep_drain(c.b, 300));
+	assert_int_equal(dropped + 2, lkd_stat(&d, "droppeddirection"));
+	call_delete(&c);
+}
+
+/*
  * RFC 3264 s.6.1: a side whose SDP says sendonly or inactive (it put the
  * call on hold) takes no RTP; the other way is open.  A new answer that
  * says sendrecv applies at once.
@@ -458,6 +499,8 @@ int main(void)
 		cmocka_unit_test(without_received_from_the_first_packet_latches),
 		cmocka_unit_test(
 			a_sendonly_side_gets_no_rtp_until_it_says_sendrecv),
+		cmocka_unit_test(a_public_recvonly_side_hears_the_caller),
+		cmocka_unit_test(an_inactive_side_gets_nothing),
 		cmocka_unit_test(sip_source_address_replaces_the_sdp_ip),
 		cmocka_unit_test(latch_from_any_address_after_reload),
 	};
