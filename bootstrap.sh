@@ -21,9 +21,10 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # with iptables for checking `latchkey firewall` output (firewall_cli.sh);
 # coturn's TURN clients for tests/integration/turn_*; tshark as the
 # independent judge of the H.323 encodings (docs/h323.md); linphone-cli
-# (linphone-daemon) as a second SIP endpoint family (sip_linphone.sh).
+# (linphone-daemon) as a second SIP endpoint family (sip_linphone.sh);
+# graphviz for `latchkey lab`'s picture.
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn tshark linphone-cli)
+	baresip-core sip-tester openssl coturn tshark linphone-cli graphviz)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

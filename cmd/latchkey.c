@@ -10,6 +10,7 @@
 #include "fwcli.h"
 #include "ngcli.h"
 #include "probecli.h"
+#include "labcli.h"
 #include "conf.h"
 #include "portmodel.h"
 
@@ -245,6 +246,8 @@ static const struct command commands[] = {
 	 lk_fwcli_run, lk_fwcli_usage},
 	{"probe", "check the seed's flows against a live latchkeyd",
 	 lk_probecli_run, lk_probecli_usage},
+	{"lab", "the seed's topology in namespaces, every row's flow run",
+	 lk_labcli_run, lk_labcli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };
 

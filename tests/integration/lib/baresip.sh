@@ -30,27 +30,8 @@ ua_account() {	# ua_account USER PROXY ANSWERMODE
 # from inside its namespace NS; prints the JSON response.  The token is
 # the namespace's prefix (lki, lkt), so a reply shows which test sent it.
 ua_command() {	# ua_command NS COMMAND [PARAMS]
-	ip netns exec "$1" python3 - "$2" "${3:-}" "${1%%-*}" <<'PY'
-import json, signal, socket, sys
-signal.alarm(10)	# the whole exchange, whatever baresip does
-cmd = {"command": sys.argv[1], "token": sys.argv[3]}
-if sys.argv[2]:
-    cmd["params"] = sys.argv[2]
-req = json.dumps(cmd).encode()
-s = socket.create_connection(("127.0.0.1", 4444), timeout=5)
-s.sendall(b"%d:%s," % (len(req), req))
-buf = b""
-while True:	# skip event messages until the response to our token
-    while b":" not in buf:
-        buf += s.recv(4096) or sys.exit("closed")
-    n, _, rest = buf.partition(b":")
-    while len(rest) < int(n) + 1:
-        rest += s.recv(4096) or sys.exit("closed")
-    msg, buf = json.loads(rest[:int(n)]), rest[int(n) + 1:]
-    if msg.get("response"):
-        print(json.dumps(msg))
-        break
-PY
+	ip netns exec "$1" python3 "$LK_LIB/../../../lab/baresip_ctrl.py" \
+		"$2" "${3:-}" "${1%%-*}"
 }
 
 # What UA saw (tests/interop/baresip_log.py; PEER is its proxy's ADDR:PORT
