@@ -344,12 +344,16 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 		while (!err && (fd = lk_listen_take_fd(listeners,
 				LK_KEY_TURN_PORT_START)) >= 0)
 			err = lk_turn_add_socket(turn, fd);
+		while (!err && (fd = lk_listen_take_fd(listeners,
+				LK_KEY_TURN_TCP)) >= 0)
+			err = lk_turn_add_tcp_socket(turn, fd);
 		if (err) {
 			lk_error("%s; stopping", errbuf[0] ? errbuf :
 				 strerror(err));
 			goto out;
 		}
-		lk_info("TURN on UDP %u-%u, relays from %u-%u",
+		lk_info("TURN on UDP%s %u-%u, relays from %u-%u",
+			conf->turn_tcp ? " and TCP" : "",
 			conf->turn_listen.start, conf->turn_listen.end,
 			conf->turn_relay.start, conf->turn_relay.end);
 	}

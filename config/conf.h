@@ -99,6 +99,7 @@ enum lk_key {
 	LK_KEY_TURN_PER_USER,
 	LK_KEY_TURN_TOTAL,
 	LK_KEY_TURN_MAX_LIFETIME,
+	LK_KEY_TURN_TCP,
 	/* System > Ephemeral ports */
 	LK_KEY_TCP_EPHEMERAL_START,
 	LK_KEY_TCP_EPHEMERAL_END,
@@ -246,6 +247,7 @@ struct lk_conf {
 	unsigned turn_per_user;		/* allocations per user; 0: no cap */
 	unsigned turn_total;		/* allocations in all; 0: the range */
 	unsigned turn_max_lifetime;	/* seconds */
+	bool turn_tcp;			/* also TCP on the request ports */
 
 	/* System > Ephemeral ports */
 	struct lk_range tcp_ephemeral;	/* seed Ue: 30000-35999 */

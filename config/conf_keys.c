@@ -152,6 +152,10 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 	[LK_KEY_TURN_MAX_LIFETIME] = {"TURN", "Maximum lifetime", KT_UINT,
 		CO(turn_max_lifetime), 600, 86400, "",
 		"seconds an allocation may ask for (RFC 8656 s.7.2)"},
+	[LK_KEY_TURN_TCP] = {"TURN", "TURN over TCP", KT_BOOL,
+		CO(turn_tcp), 0, 0, "",
+		"also take TURN over TCP on the TURN request ports (RFC 8656 "
+		"s.3.1; beyond the seed, which lists UDP only)"},
 
 	[LK_KEY_TCP_EPHEMERAL_START] = {"System > Ephemeral ports",
 		"TCP ephemeral port start", KT_PORT, CO(tcp_ephemeral.start),

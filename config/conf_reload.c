@@ -97,26 +97,30 @@ static size_t field_size(enum lk_conf_key_type type)
 		return sizeof(c->log_level);
 	case KT_NAME:
 	case KT_USERNAME:
-	case KT_PASSWORD:
-		/* reg_realm and the zone's name, username and password. */
+	case KT_PASSWORD: {
+		/* reg_realm and the zone's name, username and password.
+		 * (Braces: before C23 a declaration cannot follow a label.) */
 		_Static_assert(sizeof(c->reg_realm) == sizeof(z->name) &&
 			       sizeof(z->name) == sizeof(z->username) &&
 			       sizeof(z->username) == sizeof(z->password),
 			       "one size for every KT_NAME-like field");
 		return sizeof(z->name);
+	}
 	case KT_USERS:
-	case KT_DOMAINS:
+	case KT_DOMAINS: {
 		_Static_assert(sizeof(c->reg_users) == sizeof(c->reg_domain),
 			       "one size for users and domains");
 		return sizeof(c->reg_users);
+	}
 	case KT_SECRET_USERS:
 		return sizeof(c->turn_users);
 	case KT_SECRET:
 		return sizeof(c->turn_secret);
-	case KT_CIDRS:
+	case KT_CIDRS: {
 		_Static_assert(sizeof(c->turn_allowed) ==
 			       sizeof(c->turn_denied), "one size for CIDR lists");
 		return sizeof(c->turn_allowed);
+	}
 	default:
 		return 0;
 	}

@@ -423,6 +423,16 @@ static const struct tmpl rows[] = {
 	/* SIP - additional ports for ICE; no outbound TURN control (N/A). */
 	{SEC_SIP_ICE, 1, 1, "TURN server control", T_UDP,
 	 ANY(P_IE, "M", 0, N_M_ICE), TURN_R(P_VE, "R")},
+	/*
+	 * Beyond the seed, which lists TURN server control on UDP only: the
+	 * same row over TCP, there only when `[TURN] TURN over TCP = on`.
+	 */
+	{SEC_SIP_ICE, 1, 1, "TURN server control", T_TCP,
+	 ANY(P_IE, "M", 0, N_M_ICE),
+	 {.party = P_VE, .letter = "R", .kind = LK_PM_KEY,
+	  .key = LK_KEY_TURN_PORT_START, .key_end = LK_KEY_TURN_PORT_END,
+	  .deviation = "beyond the seed (UDP only): TURN over TCP, RFC 8656 "
+		"s.3.1, [TURN] TURN over TCP = on"}},
 	{SEC_SIP_ICE, 2, 0, "TURN server media", T_UDP, TURN_RELAY(P_VE, ""),
 	 ANY(P_IE, "N", 0, N_N_ICE)},
 	{SEC_SIP_ICE, 2, 1, "TURN server media", T_UDP,
@@ -1150,6 +1160,10 @@ int lk_portmodel_resolve(struct lk_portmatrix **pmp, const struct lk_conf *conf)
 		unsigned z, first = zoned ? 1 : 0, last = zoned ?
 			conf->nzones : 0;
 
+		/* The one row beyond the seed: TURN control over TCP. */
+		if (t->sec == SEC_SIP_ICE && t->transport == T_TCP &&
+		    !(conf->turn_tcp && conf->turn_enabled))
+			continue;
 		/* A per-zone row is there once per zone, none with none. */
 		for (z = first; z <= last; z++) {
 			struct lk_pm_entry *e = &pm->entry[pm->n];

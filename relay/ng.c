@@ -658,6 +658,15 @@ static void turn_statistics(struct lk_bencode_enc *e,
 	lk_bencode_enc_pair_int(e, "nopermission", (int64_t)st.no_permission);
 	lk_bencode_enc_pair_int(e, "quota", (int64_t)st.quota);
 	lk_bencode_enc_pair_int(e, "stalenonces", (int64_t)st.stale_nonces);
+	/* TURN over TCP (keys in bencode order, as everywhere). */
+	lk_bencode_enc_pair_int(e, "tcpclosedmalformed",
+				(int64_t)st.tcp_closed_malformed);
+	lk_bencode_enc_pair_int(e, "tcpconnections",
+				(int64_t)st.tcp_connections);
+	lk_bencode_enc_pair_int(e, "tcpdropped", (int64_t)st.tcp_dropped);
+	lk_bencode_enc_pair_int(e, "tcpidleclosed",
+				(int64_t)st.tcp_idle_closed);
+	lk_bencode_enc_pair_int(e, "tcprefused", (int64_t)st.tcp_refused);
 	lk_bencode_enc_pair_int(e, "toclient", (int64_t)st.to_client);
 	lk_bencode_enc_pair_int(e, "topeer", (int64_t)st.to_peer);
 	lk_bencode_enc_dict_end(e);

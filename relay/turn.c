@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/listener.h>
 #include <openssl/crypto.h>
 #include <re.h>
 
@@ -55,12 +59,34 @@ struct pair {
 	uint8_t half[2];
 };
 
+/*
+ * Where a request came in and its replies go out: a UDP request socket, or
+ * one client's TCP connection (RFC 8656 s.3.1; `bev` set, `fd` -1).  An
+ * allocation's 5-tuple is its listener and client address, so one made
+ * over TCP belongs to its connection and ends with it.
+ */
 struct listener {
 	struct lk_turn *turn;
 	int fd;
 	struct event *ev;
 	struct sa local;
+	struct bufferevent *bev;
 };
+
+/* A client's TCP connection to a TURN request port. */
+struct conn {
+	struct listener l;		/* first: alloc->l points here */
+	struct le le;			/* turn->conns */
+	struct sa peer;
+	bool allocated;			/* holds an allocation (one at most) */
+};
+
+/* TCP connections at once, and how long one may sit without an
+ * allocation (docs/turn.md, "TURN over TCP"). */
+#define CONNS_MAX	1024
+#define CONN_IDLE_S	30
+/* Bytes queued towards a slow TCP client before data to it is dropped. */
+#define CONN_OUTQ_MAX	(256 * 1024)
 
 struct perm {
 	struct sa addr;			/* the peer's IP; port ignored */
@@ -112,6 +138,9 @@ struct rx {
 	uint8_t buf[RX_BATCH][64 + PEER_DATA_MAX + 4];
 };
 
+_Static_assert(LK_TURN_TCP_FRAME_MAX <= PEER_DATA_MAX + 64 + 4,
+	       "a TCP frame fits one receive buffer");
+
 struct lk_turn {
 	struct event_base *base;
 	struct rx *rx;
@@ -131,6 +160,9 @@ struct lk_turn {
 	unsigned capacity;		/* ports of the range */
 	struct listener l[LISTENERS_MAX];
 	unsigned nl;
+	struct evconnlistener *tcpl[LISTENERS_MAX];
+	unsigned ntcpl;
+	struct list conns;
 	struct list allocs;
 	struct hash *tuples;
 	struct event *sweep;
@@ -279,7 +311,22 @@ static const char *addr_text(char *buf, size_t sz, const struct sa *a)
 static void send_to(struct listener *l, const struct sa *to,
 		    const uint8_t *p, size_t len)
 {
-	(void)sendto(l->fd, p, len, 0, &to->u.sa, to->len);
+	static const uint8_t pad[3];
+
+	if (!l->bev) {
+		(void)sendto(l->fd, p, len, 0, &to->u.sa, to->len);
+		return;
+	}
+	/* A client that does not read loses data, never the server memory. */
+	if (evbuffer_get_length(bufferevent_get_output(l->bev)) >
+	    CONN_OUTQ_MAX) {
+		++l->turn->st.tcp_dropped;
+		return;
+	}
+	(void)bufferevent_write(l->bev, p, len);
+	/* RFC 8656 s.12.5: over TCP, ChannelData is padded to 4 octets. */
+	if (len && (p[0] & 0xc0) == 0x40 && (len & 3))
+		(void)bufferevent_write(l->bev, pad, 4 - (len & 3));
 }
 
 /*
@@ -361,6 +408,8 @@ static struct alloc *alloc_find(struct lk_turn *t, const struct listener *l,
 	return le ? le->data : NULL;
 }
 
+static void conn_unallocated(struct conn *c);
+
 static void alloc_destructor(void *arg)
 {
 	struct alloc *a = arg;
@@ -375,6 +424,8 @@ static void alloc_destructor(void *arg)
 		pair_release(a->turn, a->port);
 	if (a->turn->st.allocations)
 		--a->turn->st.allocations;
+	if (a->l && a->l->bev)
+		conn_unallocated((struct conn *)a->l);
 	OPENSSL_cleanse(a->key, sizeof(a->key));
 }
 
@@ -820,6 +871,11 @@ static void on_allocate(struct lk_turn *t, struct listener *l,
 	if (!a->ev || event_add(a->ev, NULL) < 0) {
 		mem_deref(a);
 		return;
+	}
+	if (l->bev) {
+		/* Its lifetime now governs the connection, not idleness. */
+		((struct conn *)l)->allocated = true;
+		(void)bufferevent_set_timeouts(l->bev, NULL, NULL);
 	}
 	success_allocate(a, m);
 }
@@ -1318,6 +1374,180 @@ static void listener_recv(evutil_socket_t fd, short what, void *arg)
 	rx_each(l->turn, fd, listener_rx, l);
 }
 
+/* ---- TURN over TCP (RFC 8656 s.3.1) ---- */
+
+static void conn_idle_timer(struct conn *c)
+{
+	struct timeval tv = {CONN_IDLE_S, 0};
+
+	(void)bufferevent_set_timeouts(c->l.bev, &tv, NULL);
+}
+
+/* Its allocation is gone (refreshed to 0, expired): idle again. */
+static void conn_unallocated(struct conn *c)
+{
+	c->allocated = false;
+	if (c->l.bev)
+		conn_idle_timer(c);
+}
+
+static void conn_destructor(void *arg)
+{
+	struct conn *c = arg;
+	struct lk_turn *t = c->l.turn;
+	struct le *le;
+
+	/* The allocation of this connection goes with it. */
+	for (le = t->allocs.head; le;) {
+		struct alloc *a = le->data;
+
+		le = le->next;
+		if (a->l == &c->l) {
+			a->l = NULL;
+			mem_deref(a);
+		}
+	}
+	list_unlink(&c->le);
+	if (c->l.bev)
+		bufferevent_free(c->l.bev);
+	if (t->st.tcp_connections)
+		--t->st.tcp_connections;
+}
+
+int lk_turn_tcp_frame(const uint8_t *p, size_t have, size_t *msg,
+		      size_t *frame)
+{
+	size_t n, f;
+
+	if (!p || !msg || !frame)
+		return EINVAL;
+	if (have < 4)
+		return EAGAIN;
+	if ((p[0] & 0xc0) == 0x40) {
+		n = 4 + ((size_t)p[2] << 8 | p[3]);
+		f = (n + 3) & ~(size_t)3;
+	}
+	else if ((p[0] & 0xc0) == 0) {
+		n = 20 + ((size_t)p[2] << 8 | p[3]);
+		f = n;
+	}
+	else {
+		return EBADMSG;
+	}
+	if (f > LK_TURN_TCP_FRAME_MAX)
+		return EBADMSG;
+	if (have < f)
+		return EAGAIN;
+	*msg = n;
+	*frame = f;
+
+	return 0;
+}
+
+/* Each whole frame of the stream goes to input() as a datagram would;
+ * anything that is not one closes the connection. */
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct lk_turn *t = c->l.turn;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t *buf = t->rx->buf[0];
+	size_t have, n, frame;
+	const uint8_t *h;
+	int err;
+
+	while ((have = evbuffer_get_length(in)) >= 4) {
+		h = evbuffer_pullup(in, 4);
+		if (!h)
+			return;
+		err = lk_turn_tcp_frame(h, have, &n, &frame);
+		if (err == EAGAIN)
+			return;
+		if (err) {
+			++t->st.malformed;
+			++t->st.tcp_closed_malformed;
+			mem_deref(c);
+			return;
+		}
+		(void)evbuffer_remove(in, buf, frame);
+		input(t, &c->l, &c->peer, buf, n);
+	}
+}
+
+static void conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT)
+		++c->l.turn->st.tcp_idle_closed;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		mem_deref(c);
+}
+
+static void conn_accept(struct evconnlistener *lis, evutil_socket_t fd,
+		       struct sockaddr *sa, int slen, void *arg)
+{
+	struct lk_turn *t = arg;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct conn *c;
+	int one = 1;
+
+	(void)lis;
+	(void)slen;
+	if (t->st.tcp_connections >= CONNS_MAX) {
+		++t->st.tcp_refused;
+		close(fd);
+		return;
+	}
+	c = mem_zalloc(sizeof(*c), conn_destructor);
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->l.turn = t;
+	c->l.fd = -1;
+	(void)sa_set_sa(&c->peer, sa);
+	if (!getsockname(fd, (struct sockaddr *)&ss, &sl))
+		(void)sa_set_sa(&c->l.local, (struct sockaddr *)&ss);
+	list_append(&t->conns, &c->le, c);
+	++t->st.tcp_connections;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->l.bev = bufferevent_socket_new(t->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->l.bev) {
+		close(fd);
+		mem_deref(c);
+		return;
+	}
+	bufferevent_setcb(c->l.bev, conn_read, NULL, conn_event, c);
+	conn_idle_timer(c);
+	(void)bufferevent_enable(c->l.bev, EV_READ);
+}
+
+int lk_turn_add_tcp_socket(struct lk_turn *t, int fd)
+{
+	if (!t || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return EINVAL;
+	}
+	if (t->ntcpl >= LISTENERS_MAX) {
+		close(fd);
+		return ENOSPC;
+	}
+	t->tcpl[t->ntcpl] = evconnlistener_new(t->base, conn_accept, t,
+					       LEV_OPT_CLOSE_ON_FREE |
+					       LEV_OPT_CLOSE_ON_EXEC, 128, fd);
+	if (!t->tcpl[t->ntcpl]) {
+		close(fd);
+		return ENOMEM;
+	}
+	++t->ntcpl;
+
+	return 0;
+}
+
 /* ---- Expiry ---- */
 
 void lk_turn_sweep(struct lk_turn *t)
@@ -1438,6 +1668,9 @@ static void turn_destructor(void *arg)
 
 	if (t->sweep)
 		event_free(t->sweep);
+	for (i = 0; i < t->ntcpl; i++)
+		evconnlistener_free(t->tcpl[i]);
+	list_flush(&t->conns);
 	list_flush(&t->allocs);
 	for (i = 0; i < t->nl; i++) {
 		if (t->l[i].ev)
@@ -1473,6 +1706,7 @@ int lk_turn_alloc(struct lk_turn **turnp, struct event_base *base,
 	snprintf(t->address, sizeof(t->address), "%s", cfg->address);
 	t->cfg.address = t->address;
 	list_init(&t->allocs);
+	list_init(&t->conns);
 	if (t->cfg.perms_max > PERMS_MAX)
 		t->cfg.perms_max = PERMS_MAX;
 	if (t->cfg.channels_max > CHANS_MAX)

@@ -73,6 +73,11 @@ struct lk_turn_stats {
 	uint64_t no_permission;		/* peer data or Send without one */
 	uint64_t to_peer;		/* datagrams relayed to peers */
 	uint64_t to_client;		/* datagrams relayed to clients */
+	uint64_t tcp_connections;	/* current TURN-over-TCP clients */
+	uint64_t tcp_refused;		/* over the connection cap */
+	uint64_t tcp_idle_closed;	/* no allocation for 30 s */
+	uint64_t tcp_closed_malformed;	/* not STUN or ChannelData framing */
+	uint64_t tcp_dropped;		/* data for a client that does not read */
 };
 
 struct lk_turn;
@@ -102,6 +107,28 @@ int lk_turn_add_socket(struct lk_turn *turn, int fd);
 
 /* Expire what is due now (the timer does it every sweep_ms). */
 void lk_turn_sweep(struct lk_turn *turn);
+
+/*
+ * Serve TURN over TCP (RFC 8656 s.3.1) on the listening socket `fd` (bound
+ * and listening; taken over, closed on error or at lk_turn_free()).  Each
+ * connection is one client's 5-tuple; its allocation ends when it closes.
+ */
+int lk_turn_add_tcp_socket(struct lk_turn *turn, int fd);
+
+/* The largest frame taken over TCP: a receive buffer's worth. */
+#define LK_TURN_TCP_FRAME_MAX	8192
+
+/*
+ * RFC 8656 s.12.5 and RFC 8489 s.6.2.2: a TCP stream to the server carries
+ * STUN messages (20 octets, then the length in their header) and
+ * ChannelData (4 octets, then the length in its header, padded to a
+ * multiple of 4).  Given the `have` octets at the stream's head: 0 with
+ * the message's length (`msg`) and the octets it takes with its padding
+ * (`frame`); EAGAIN when the frame is not all there; EBADMSG when the
+ * stream is neither, or the frame is over LK_TURN_TCP_FRAME_MAX.
+ */
+int lk_turn_tcp_frame(const uint8_t *p, size_t have, size_t *msg,
+		      size_t *frame);
 
 void lk_turn_stats(const struct lk_turn *turn, struct lk_turn_stats *st);
 

@@ -128,6 +128,14 @@ unsigned lk_listen_plan(const struct lk_conf *c, struct lk_listen_item *items)
 			if (p >= c->turn_listen.end)
 				break;
 		}
+		/* Beyond the seed (UDP only): `TURN over TCP = on`. */
+		for (p = c->turn_listen.start; c->turn_tcp; p++) {
+			plan_add(items, &n, LK_LISTEN_TCP, p, LK_KEY_TURN_TCP,
+				 0, "TURN over TCP",
+				 "beyond the seed: TURN over TCP (RFC 8656)");
+			if (p >= c->turn_listen.end)
+				break;
+		}
 	}
 
 	return n;
@@ -228,6 +236,7 @@ static bool handed_off(enum lk_key key)
 	return key == LK_KEY_SIP_UDP_PORT || key == LK_KEY_SIP_TCP_PORT ||
 	       key == LK_KEY_SIP_TLS_PORT || key == LK_KEY_ZONE_SIP_PORT ||
 	       key == LK_KEY_TURN_PORT_START ||	/* relay/turn.c */
+	       key == LK_KEY_TURN_TCP ||		/* relay/turn.c */
 	       key == LK_KEY_H323_RAS_PORT;	/* signalling/h323/gk.c */
 }
 

@@ -30,7 +30,7 @@ struct lk_listen_item {
 	const char *seed;	/* seed section and letter */
 };
 
-#define LK_LISTEN_MAX (16 + 2 * LK_ZONES_MAX + LK_MUX_PORTS_MAX)
+#define LK_LISTEN_MAX (24 + 2 * LK_ZONES_MAX + LK_MUX_PORTS_MAX)
 
 /*
  * The listening ports of the configured role, as the seed lists them:

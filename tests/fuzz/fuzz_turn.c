@@ -167,6 +167,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lk_turn_input(turn, 0, &src, data, size);
 	if (size >= 1)
 		authenticated(data, size);
+	/* And as a TCP stream (TURN over TCP): frame by frame. */
+	{
+		size_t off = 0, n, frame;
+
+		while (!lk_turn_tcp_frame(data + off, size - off, &n,
+					  &frame)) {
+			if (n > frame || frame > size - off)
+				abort();
+			lk_turn_input(turn, 0, &src, data + off, n);
+			off += frame;
+		}
+	}
 	/* Let relay sockets read what reached them, then clean up. */
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	lk_turn_sweep(turn);

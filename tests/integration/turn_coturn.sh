@@ -4,9 +4,9 @@
 # (TURN 3478, relays from 24000-29999): Binding; UDP with EVEN-PORT and
 # DONT-FRAGMENT (-X -g), with Send indications (-s), client to client (-y),
 # REST credentials (-W); zero loss each time; a wrong password refused; the
-# ng port unreachable through the relay; secrets never printed or logged.
-# Not here: TCP to the server (-t), which latchkeyd does not serve yet
-# (docs/turn.md).
+# ng port unreachable through the relay; secrets never printed or logged;
+# TCP to the server (-t, `TURN over TCP = on`), ChannelData padded, and a
+# stream that is not STUN closed and counted.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/netns.sh"	# lk_ns_start, lk_ns_stop, lk_fatal
@@ -29,6 +29,7 @@ Realm = lab
 Users = alice:Pw-alice-1, bob:Pw-bob-2
 Shared secret = S3cr3t-rest
 Allowed peers = 127.0.0.1
+TURN over TCP = on
 CONF
 
 # Secrets are never printed (issue 12).
@@ -41,7 +42,7 @@ check "--check-config prints no TURN password or secret" \
 
 lk_ns_start exp "$ns" "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf"
 lk_wait_log exp "running \(pid" 10 || lk_fatal "latchkeyd did not start"
-check "TURN is served on 3478" grep -q "TURN on UDP 3478-3478" \
+check "TURN is served on 3478, UDP and TCP" grep -q "TURN on UDP and TCP 3478-3478" \
 	"$LK_TMP/exp.log"
 lk_ns_start peer "$ns" turnutils_peer -L 127.0.0.1 -p 3480
 sleep 0.5
@@ -86,6 +87,20 @@ uclient rest -X -g -W S3cr3t-rest -u carol
 check "uclient -W (REST credentials from the shared secret): zero loss" \
 	zero_loss rest
 
+uclient tcp -t -l 173 -u alice -w Pw-alice-1
+check "uclient -t -l 173 (TCP to the server, ChannelData padded to 4): zero loss" \
+	zero_loss tcp
+uclient tcpind -t -s -u bob -w Pw-bob-2
+check "uclient -t -s (TCP, Send and Data indications): zero loss" \
+	zero_loss tcpind
+# Not STUN on the TCP port: the connection is closed, and counted.
+check "a stream that is neither STUN nor ChannelData is closed" \
+	ip netns exec "$ns" python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", 3478), timeout=3)
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+sys.exit(0 if s.recv(100) == b"" else 1)'
+
 uclient wrong -X -g -u alice -w not-the-password -n 5 -m 1
 check "a wrong password gets no allocation" \
 	bash -c "! grep -q 'Received relay addr' '$LK_TMP/wrong.log'"
@@ -112,6 +127,10 @@ check "ng statistics counts TURN allocations and relayed packets" \
 	grep -Eq "allocationsmade: [1-9]" "$LK_TMP/stats.txt"
 check "ng statistics counts relayed TURN packets" \
 	grep -Eq "topeer: [1-9][0-9][0-9]" "$LK_TMP/stats.txt"
+check "ng statistics counts the closed non-STUN TCP stream" \
+	grep -Eq "tcpclosedmalformed: 1$" "$LK_TMP/stats.txt"
+check "no TURN-over-TCP connection is left open" \
+	grep -Eq "tcpconnections: 0$" "$LK_TMP/stats.txt"
 
 lk_ns_stop peer
 lk_ns_stop exp
