@@ -104,6 +104,15 @@ test)
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j"$jobs")
+	# 3. The libFuzzer targets build with clang and run their corpora once
+	#    (deterministic: ./bootstrap.sh fuzz is the one that explores).
+	CC=clang build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DLK_FUZZ=ON
+	for f in build-fuzz/tests/fuzz/fuzz_*; do
+		name=$(basename "$f")
+		"$f" -runs=0 "tests/fuzz/corpus/${name#fuzz_}" >/dev/null 2>&1 ||
+			{ say "$name fails on its own corpus"; exit 1; }
+	done
+	say "the fuzz targets build and pass their corpora"
 	;;
 fuzz)
 	secs=${1:-60}
