@@ -652,6 +652,8 @@ static void turn_statistics(struct lk_bencode_enc *e,
 	lk_bencode_enc_pair_int(e, "authfailures", (int64_t)st.auth_failures);
 	lk_bencode_enc_pair_int(e, "bindings", (int64_t)st.bindings);
 	lk_bencode_enc_pair_int(e, "challenges", (int64_t)st.challenges);
+	lk_bencode_enc_pair_int(e, "challengeslimited",
+				(int64_t)st.challenges_limited);
 	lk_bencode_enc_pair_int(e, "deniedpeers", (int64_t)st.denied_peers);
 	lk_bencode_enc_pair_int(e, "exhausted", (int64_t)st.exhausted);
 	lk_bencode_enc_pair_int(e, "malformed", (int64_t)st.malformed);

@@ -141,6 +141,24 @@ struct rx {
 _Static_assert(LK_TURN_TCP_FRAME_MAX <= PEER_DATA_MAX + 64 + 4,
 	       "a TCP frame fits one receive buffer");
 
+/*
+ * Amplification (docs/turn.md, "Challenges per source"): at most
+ * CHALLENGES_PER_S answers of 401 or 438 per second to one source IP.
+ * The budgets live in a fixed table indexed by a keyed hash of the IP: no
+ * allocation and no state that grows with the sources, so a flood from
+ * spoofed addresses costs nothing; two sources that share a slot share a
+ * budget (counted as limited, never answered twice as much).
+ */
+#define CHALLENGE_SLOTS		4096	/* indexed by a hash's top 12 bits */
+#define CHALLENGES_PER_S	20
+_Static_assert(CHALLENGE_SLOTS == 1u << 12, "slots for 12 bits");
+
+struct challenge_slot {
+	uint32_t key;
+	uint32_t n;
+	uint64_t second;
+};
+
 struct lk_turn {
 	struct event_base *base;
 	struct rx *rx;
@@ -167,6 +185,8 @@ struct lk_turn {
 	struct hash *tuples;
 	struct event *sweep;
 	struct lk_turn_stats st;
+	uint32_t hash_seed;
+	struct challenge_slot cslot[CHALLENGE_SLOTS];
 };
 
 static uint64_t now_ms(const struct lk_turn *t)
@@ -365,12 +385,35 @@ static void reply_err(struct listener *l, const struct sa *to,
 	reply(l, to, req, scode, reason, key, 0);
 }
 
+/* Whether `src` has used up this second's challenges. */
+static bool challenge_limited(struct lk_turn *t, const struct sa *src)
+{
+	uint32_t key = sa_hash(src, SA_ADDR) ^ t->hash_seed;
+	struct challenge_slot *cs;
+	uint64_t second = now_ms(t) / 1000;
+
+	key *= 2654435761u;	/* Knuth's multiplicative hash */
+	cs = &t->cslot[key >> 20];
+	if (cs->key != key || cs->second != second)
+		*cs = (struct challenge_slot){key, 0, second};
+	if (cs->n >= CHALLENGES_PER_S) {
+		++t->st.challenges_limited;
+		return true;
+	}
+	++cs->n;
+
+	return false;
+}
+
 /* 401 or 438: REALM and a fresh NONCE, no MESSAGE-INTEGRITY (s.9). */
 static void challenge(struct lk_turn *t, struct listener *l,
 		      const struct sa *to, const struct stun_msg *req,
 		      uint16_t scode, const char *reason)
 {
 	char nonce[LK_TURNAUTH_NONCE_LEN + 1];
+
+	if (challenge_limited(t, to))
+		return;
 
 	lk_turnauth_nonce(t->auth, nonce, to, now_ms(t) / 1000);
 	reply(l, to, req, scode, reason, NULL, 2, STUN_ATTR_REALM,
@@ -1703,6 +1746,9 @@ int lk_turn_alloc(struct lk_turn **turnp, struct event_base *base,
 		return ENOMEM;
 	t->base = base;
 	t->cfg = *cfg;
+	if (getrandom(&t->hash_seed, sizeof(t->hash_seed), 0) !=
+	    (ssize_t)sizeof(t->hash_seed))
+		t->hash_seed = (uint32_t)lk_clock_ms();
 	snprintf(t->address, sizeof(t->address), "%s", cfg->address);
 	t->cfg.address = t->address;
 	list_init(&t->allocs);

@@ -64,6 +64,7 @@ struct lk_turn_stats {
 	uint64_t allocations_made;
 	uint64_t bindings;		/* Binding requests answered */
 	uint64_t challenges;		/* 401 without credentials: normal */
+	uint64_t challenges_limited;	/* 401/438 not sent: over 20/s/IP */
 	uint64_t auth_failures;		/* 401 with bad credentials, 441 */
 	uint64_t stale_nonces;		/* 438 */
 	uint64_t denied_peers;		/* 403, and dropped Send/peer data */

@@ -416,6 +416,46 @@ static void allocate_needs_credentials_and_the_right_password(void **state)
 	ctx_free(c);
 }
 
+/*
+ * Amplification: an unauthenticated source gets at most 20 challenges a
+ * second (docs/turn.md); the rest go unanswered and are counted.  Another
+ * source has its own budget, and the next second brings a new one.
+ */
+static void challenges_are_limited_per_source_and_second(void **state)
+{
+	struct ctx *c = ctx_new(NULL);
+	struct client *a = client_new("alice", "pw1");
+	struct client *b = client_new("bob", "pw2");
+	int i, answered = 0;
+
+	(void)state;
+	for (i = 0; i < 50; i++) {
+		a->nonce[0] = '\0';
+		if (send_request(c, a, STUN_METHOD_ALLOCATE, false, NULL,
+				 &(struct attrs){{STUN_ATTR_REQ_TRANSPORT,
+				 STUN_ATTR_SOFTWARE, STUN_ATTR_SOFTWARE,
+				 STUN_ATTR_SOFTWARE}, {&udp}}) == 401)
+			++answered;
+	}
+	assert_int_equal(20, answered);
+	assert_int_equal(30, stats(c).challenges_limited);
+	/* Another client on the same IP shares its budget. */
+	assert_int_equal(-1, send_request(c, b, STUN_METHOD_ALLOCATE, false,
+		NULL, &(struct attrs){{STUN_ATTR_REQ_TRANSPORT,
+		STUN_ATTR_SOFTWARE, STUN_ATTR_SOFTWARE, STUN_ATTR_SOFTWARE},
+		{&udp}}));
+	c->now += 1000;
+	assert_int_equal(401, send_request(c, b, STUN_METHOD_ALLOCATE, false,
+		NULL, &(struct attrs){{STUN_ATTR_REQ_TRANSPORT,
+		STUN_ATTR_SOFTWARE, STUN_ATTR_SOFTWARE, STUN_ATTR_SOFTWARE},
+		{&udp}}));
+	/* With credentials, a client that learned its nonce is unaffected. */
+	assert_int_equal(0, allocate(c, b));
+	client_free(a);
+	client_free(b);
+	ctx_free(c);
+}
+
 static void a_stale_or_foreign_nonce_gets_438(void **state)
 {
 	struct ctx *c = ctx_new(NULL);
@@ -1050,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(binding_answers_with_xor_mapped_address),
 		cmocka_unit_test(allocate_needs_credentials_and_the_right_password),
 		cmocka_unit_test(a_stale_or_foreign_nonce_gets_438),
+		cmocka_unit_test(challenges_are_limited_per_source_and_second),
 		cmocka_unit_test(second_allocate_from_the_same_tuple_gets_437),
 		cmocka_unit_test(allocate_attribute_errors),
 		cmocka_unit_test(unknown_required_attribute_gets_420),
