@@ -271,7 +271,10 @@ check "zone: still up after a stranger's TLS handshake on 7001" \
 n_exp=$(stat_of "$EXP" forwardedpackets)
 n_ctl=$(stat_of "$CTL" forwardedpackets)
 callee call1-b b2b_uas.xml 5090 16002
-caller call1-a b2b_uac.xml "$EXP" alice internal.example -key rtp_port 16000 -d 4000 &
+# The caller holds the call 10 s: the RTP and both relays' queries below
+# must happen while it is up, also on a loaded machine (a 4 s hold once
+# ended the call before the Control was asked).
+caller call1-a b2b_uac.xml "$EXP" alice internal.example -key rtp_port 16000 -d 10000 &
 c1=$!
 bgpids+=("$c1")
 rtp call1 16000 call1-a 16002 call1-b
@@ -351,7 +354,7 @@ check "call 1: no media session left on either relay" bash -c \
 check "bob registers at the Expressway from 127.0.0.1:5096" \
 	caller reg-bob b2b_register.xml "$EXP" bob external.example -p 5096
 callee call2-b b2b_uas.xml 5096 16006
-caller call2-a b2b_uac.xml "$CTL" bob external.example -key rtp_port 16004 -d 2500 &
+caller call2-a b2b_uac.xml "$CTL" bob external.example -key rtp_port 16004 -d 6000 &
 c2=$!
 bgpids+=("$c2")
 rtp call2 16004 call2-a 16006 call2-b
