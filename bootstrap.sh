@@ -20,9 +20,10 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh and
 # with iptables for checking `latchkey firewall` output (firewall_cli.sh);
 # coturn's TURN clients for tests/integration/turn_*; tshark as the
-# independent judge of the H.323 encodings (docs/h323.md).
+# independent judge of the H.323 encodings (docs/h323.md); curl and
+# prometheus's promtool for the management listener (docs/management.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn tshark)
+	baresip-core sip-tester openssl coturn tshark curl prometheus)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -57,9 +58,10 @@ install_pkgs() {
 	# Debian enables kamailio's and coturn's services on install; on a
 	# machine with systemd they would take SIP 5060 and TURN 3478 on every
 	# address, which latchkeyd's default configuration binds on loopback.
+	# prometheus (for promtool) would scrape its own 9090 all day.
 	# The tests start their own kamailio and coturn tools.
 	local svc
-	for svc in kamailio coturn; do
+	for svc in kamailio coturn prometheus; do
 		if [[ " ${missing[*]} " == *" $svc "* ]] &&
 			command -v systemctl >/dev/null &&
 			[ -d /run/systemd/system ]; then

@@ -20,6 +20,7 @@
 #include "turn.h"
 #include "log.h"
 #include "media.h"
+#include "mgmt.h"
 #include "ng.h"
 #include "service.h"
 #include "sip/sip.h"
@@ -125,6 +126,7 @@ struct daemon {
 	struct lk_media *media;
 	struct lk_sip *sip;
 	unsigned kept;
+	struct lk_mgmt *mgmt;		/* NULL: management not running */
 };
 
 /* "statistics" over ng: the placeholder listeners' drop counters. */
@@ -152,7 +154,8 @@ static unsigned listeners_h(struct lk_ng_listener *out, unsigned max,
 static bool secret_key(enum lk_key key)
 {
 	return key == LK_KEY_ZONE_PASSWORD || key == LK_KEY_REG_USERS ||
-	       key == LK_KEY_TURN_USERS || key == LK_KEY_TURN_SECRET;
+	       key == LK_KEY_TURN_USERS || key == LK_KEY_TURN_SECRET ||
+	       key == LK_KEY_MGMT_TOKEN;
 }
 
 static void reload_change(const struct lk_conf_change *ch, void *arg)
@@ -219,6 +222,7 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	applied = lk_conf_reload(d->conf, next, reload_change, d);
 	lk_media_reconf(d->media, d->conf);
 	lk_sip_reconf(d->sip, d->conf);
+	lk_mgmt_conf_loaded(d->mgmt);
 	if (!d->cli_level && !lk_log_level_parse(&lvl, d->conf->log_level))
 		lk_log_set_level(lvl);
 	lk_info("reload of %s done: %u change%s applied, %u kept until a "
@@ -244,8 +248,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
  * socket listen.c bound goes to signalling/h323/gk.c, with the
  * gatekeeper's "Time to live".
  */
-static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
-		      const struct lk_conf *conf,
+static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
+		      struct event_base *base, const struct lk_conf *conf,
 		      struct lk_listen_set *listeners)
 {
 	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
@@ -270,23 +274,68 @@ static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 		err = lk_h323_ras_alloc(rasp, base, fd, gk);
 	else
 		close(fd);
-	mem_deref(gk);
+	if (!err)
+		*gkp = gk;	/* a reference for management */
+	else
+		mem_deref(gk);
 	if (!err)
 		lk_info("H.323 gatekeeper RAS on UDP %s:%u", conf->address,
 			conf->h323_ras_port);
 	return err;
 }
 
+/*
+ * Management (mgmt/, docs/management.md): status, metrics and the status
+ * page on Management > HTTP port and HTTPS port.  A port that cannot be
+ * bound stops management on it, not the relay: logged as an error.
+ */
+static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
+		      const struct lk_conf *conf, const char *path,
+		      struct lk_listen_set *listeners, struct lk_media *media,
+		      struct lk_sip *sip, struct lk_turn *turn,
+		      struct lk_h323_gk *gk, struct lk_ng *ng)
+{
+	struct lk_mgmt_src src = {conf, path, listeners, media, sip, turn, gk,
+				  ng};
+	const struct lk_mgmt_meta *meta;
+	char errbuf[768];
+	int err;
+
+	err = lk_mgmt_alloc(mgmtp, base, &src, errbuf, sizeof(errbuf));
+	if (err) {
+		lk_error("management: %s; stopping", strerror(err));
+		return err;
+	}
+	if (errbuf[0])
+		lk_log_as(LK_LOG_ERROR, "mgmt", "%s", errbuf);
+	meta = lk_mgmt_meta(*mgmtp);
+	if (meta->http)
+		lk_info("status page at http://%s%s%s:%u/ (JSON: /status, "
+			"Prometheus: /metrics)", strchr(conf->mgmt_address,
+			':') ? "[" : "", conf->mgmt_address,
+			strchr(conf->mgmt_address, ':') ? "]" : "",
+			conf->mgmt_http_port);
+	if (meta->https)
+		lk_info("status page at https://%s%s%s:%u/",
+			strchr(conf->mgmt_address, ':') ? "[" : "",
+			conf->mgmt_address, strchr(conf->mgmt_address, ':') ?
+			"]" : "", conf->mgmt_https_port);
+
+	return 0;
+}
+
 static int run(struct lk_conf *conf, const char *path, bool cli_level)
 {
 	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
-	struct daemon d = {path, cli_level, conf, NULL, NULL, 0};
+	struct daemon d = {path, cli_level, conf, NULL, NULL, 0, NULL};
 	struct lk_listen_set *listeners = NULL;
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
 	struct lk_sip *sip = NULL;
 	struct lk_turn *turn = NULL;
 	struct lk_h323_ras *ras = NULL;
+	struct lk_h323_gk *gk = NULL;
+	struct lk_mgmt *mgmt = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -353,7 +402,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 			conf->turn_listen.start, conf->turn_listen.end,
 			conf->turn_relay.start, conf->turn_relay.end);
 	}
-	err = h323_start(&ras, base, conf, listeners);
+	err = h323_start(&ras, &gk, base, conf, listeners);
 	if (err) {
 		lk_error("cannot start the H.323 gatekeeper: %s; stopping",
 			 strerror(err));
@@ -368,6 +417,11 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	lk_ng_set_turn(ng, turn);
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
+	err = mgmt_start(&mgmt, base, conf, path, listeners, media, sip, turn,
+			 gk, ng);
+	if (err)
+		goto out;
+	d.mgmt = mgmt;
 
 	d.media = media;
 	d.sip = sip;
@@ -388,7 +442,9 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	ret = 0;
 
  out:
+	mem_deref(mgmt);
 	mem_deref(ras);
+	mem_deref(gk);
 	lk_ng_free(ng);
 	lk_turn_free(turn);
 	mem_deref(sip);
