@@ -9,6 +9,7 @@
 
 #include "fwcli.h"
 #include "ngcli.h"
+#include "statuscli.h"
 #include "probecli.h"
 #include "conf.h"
 #include "portmodel.h"
@@ -245,6 +246,8 @@ static const struct command commands[] = {
 	 lk_fwcli_run, lk_fwcli_usage},
 	{"probe", "check the seed's flows against a live latchkeyd",
 	 lk_probecli_run, lk_probecli_usage},
+	{"status", "a running latchkeyd's status over its management port",
+	 lk_statuscli_run, lk_statuscli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };
 

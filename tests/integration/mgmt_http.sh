@@ -166,6 +166,31 @@ for s in "$ZONE_PW" "$REG_PW" "$TURN_PW" "$TURN_SECRET" "$TOKEN"; do
 		"! grep -qF -- '$s' '$LK_TMP/status.json' '$LK_TMP/calls.json' '$LK_TMP/call1.json' '$LK_TMP/regs.json' '$LK_TMP/ports.json' '$LK_TMP/page.html' '$LK_TMP/metrics.txt'"
 done
 
+# --- latchkey status ----------------------------------------------------------------
+out=$("$LK_LATCHKEY" status --config "$LK_TMP/d.conf") && rc=0 || rc=$?
+check "latchkey status --config exits 0 (token from the file)" test "$rc" -eq 0
+printf '%s\n' "$out"
+check "status names the role" grep -q "^latchkey expressway 0\." <<<"$out"
+check "status shows the digest" grep -q "sha256 $sha" <<<"$out"
+check "status shows zone 1 down" grep -q "^  1 Traversal Zone 1 (server, TLS): down" <<<"$out"
+check "status shows bob's binding" grep -q "^  sip:bob@lab.example -> sip:bob@127.0.0.1" <<<"$out"
+check "status shows the call and its legs" bash -c \
+	"grep -q '^calls: 1\$' <<<'$out' && grep -q '^  mgmt-call-1@lab, ' <<<'$out' && [ \$(grep -c '^    [AB] t[ab] audio: relay port ' <<<'$out') -eq 2 ]"
+check "status shows media forwarded" grep -Eq "^media: [1-9][0-9]* packets" <<<"$out"
+"$LK_LATCHKEY" status --json --config "$LK_TMP/d.conf" >"$LK_TMP/cli.json" && rc=0 || rc=$?
+check "latchkey status --json exits 0" test "$rc" -eq 0
+check "--json prints /status" jq_py "$LK_TMP/cli.json" "d['role']=='expressway' and d['calls'][0]['call_id']=='mgmt-call-1@lab'"
+"$LK_LATCHKEY" status --url http://127.0.0.1:51080 >/dev/null 2>"$LK_TMP/cli.err" && rc=0 || rc=$?
+check "without the token: exit 1" test "$rc" -eq 1
+check "and it says how to give one" grep -q "answered 401 .*--token" "$LK_TMP/cli.err"
+LATCHKEY_TOKEN=$TOKEN "$LK_LATCHKEY" status --url http://127.0.0.1:51080/ >/dev/null && rc=0 || rc=$?
+check "\$LATCHKEY_TOKEN works" test "$rc" -eq 0
+"$LK_LATCHKEY" status --url http://127.0.0.1:51998 >/dev/null 2>"$LK_TMP/cli.err" && rc=0 || rc=$?
+check "nobody listening: exit 1" test "$rc" -eq 1
+check "and it says where it asked" grep -q "no answer from http://127.0.0.1:51998/status" "$LK_TMP/cli.err"
+"$LK_LATCHKEY" status --url ftp://x >/dev/null 2>&1 && rc=0 || rc=$?
+check "a bad --url: exit 2" test "$rc" -eq 2
+
 # --- a reload: a new digest, the time of the load ---------------------------------
 conf "$LK_TMP/d.conf" "# reloaded"
 kill -HUP "${pid[d]}"
