@@ -20,10 +20,11 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh and
 # with iptables for checking `latchkey firewall` output (firewall_cli.sh);
 # coturn's TURN clients for tests/integration/turn_*; tshark as the
-# independent judge of the H.323 encodings (docs/h323.md); curl and
-# prometheus's promtool for the management listener (docs/management.md).
+# independent judge of the H.323 encodings (docs/h323.md); curl,
+# prometheus's promtool and chromium (a real browser, headless, for the
+# status page) for the management listener (docs/management.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn tshark curl prometheus)
+	baresip-core sip-tester openssl coturn tshark curl prometheus chromium)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 

@@ -86,21 +86,7 @@ check "HTTPS /status without it: 401" \
 # --- a call, media through it, a registration ---------------------------------
 python3 "$LK_LIB/ng_call.py" 127.0.0.1:22501 'mgmt-call-1@lab' 5 >"$LK_TMP/call.json"
 check "a call is set up over ng" grep -q '"answer": "ok"' "$LK_TMP/call.json"
-python3 - >"$LK_TMP/reg.txt" <<'PY'
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-p = s.getsockname()[1]
-req = ("REGISTER sip:lab.example SIP/2.0\r\n"
-       "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-mgmt1;rport\r\n"
-       "Max-Forwards: 70\r\nFrom: <sip:bob@lab.example>;tag=m1\r\n"
-       "To: <sip:bob@lab.example>\r\nCall-ID: mgmt-reg-1\r\nCSeq: 1 REGISTER\r\n"
-       "Contact: <sip:bob@127.0.0.1:%d>\r\nExpires: 600\r\n"
-       "Content-Length: 0\r\n\r\n") % (p, p)
-s.settimeout(3)
-s.sendto(req.encode(), ("127.0.0.1", 51060))
-print(s.recv(4096).decode().split("\r\n")[0])
-PY
+python3 "$LK_LIB/sip_register.py" 51060 bob lab.example >"$LK_TMP/reg.txt" || true
 check "bob registers over UDP" grep -q "SIP/2.0 200" "$LK_TMP/reg.txt"
 
 # --- the documents --------------------------------------------------------------
