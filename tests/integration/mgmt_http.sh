@@ -219,4 +219,9 @@ lk_stop "${pid[e]}"
 lk_stop "${pid[d]}"
 check "the daemon stops cleanly" lk_has_log d "stopped"
 
+check "d's log has no sanitizer report" bash -c \
+	"! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' '$LK_TMP/d.log'"
+check "e's log has no sanitizer report" bash -c \
+	"! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' '$LK_TMP/e.log'"
+
 lk_done

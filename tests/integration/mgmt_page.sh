@@ -115,4 +115,7 @@ check "chromium took a screenshot" test -s "$LK_TMP/page.png"
 [ -z "${LK_KEEP_SCREENSHOT:-}" ] || cp "$LK_TMP/page.png" "$LK_KEEP_SCREENSHOT"
 
 lk_stop "${pid[d]}"
+check "d's log has no sanitizer report" bash -c \
+	"! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' '$LK_TMP/d.log'"
+
 lk_done
