@@ -22,9 +22,11 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # coturn's TURN clients for tests/integration/turn_*; tshark as the
 # independent judge of the H.323 encodings (docs/h323.md); curl,
 # prometheus's promtool and chromium (a real browser, headless, for the
-# status page) for the management listener (docs/management.md).
+# status page) for the management listener, systemd's systemd-analyze for
+# the unit of the Debian package (docs/management.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn tshark curl prometheus chromium)
+	baresip-core sip-tester openssl coturn tshark curl prometheus chromium
+	systemd)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
