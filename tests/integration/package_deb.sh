@@ -4,10 +4,18 @@ source "$(dirname "$0")/lib/common.sh"
 
 : "${LK_BUILD_DIR:?run through ctest, which sets LK_BUILD_DIR}"
 
-# CPack installs this build into a staging tree and packs it; nothing is
-# installed on the machine: dpkg -x unpacks into a temporary root.
-(cd "$LK_TMP" && cpack -B "$LK_TMP/pkg" --config "$LK_BUILD_DIR/CPackConfig.cmake" \
-	>"$LK_TMP/cpack.log" 2>&1) && rc=0 || rc=$?
+# The build's install rules stage it (cmake --install copies, never
+# builds), then CPack makes the .deb from the stage with the build's own
+# CPackConfig.cmake (metadata, control files, dpkg-shlibdeps).  Plain
+# `cpack` would first build the "preinstall" target, which relinks
+# binaries that other tests may be running when a source changed.
+# Nothing is installed on the machine: dpkg -x unpacks into a temporary root.
+DESTDIR="$LK_TMP/stage" cmake --install "$LK_BUILD_DIR" >"$LK_TMP/install.log" 2>&1 &&
+	(cd "$LK_TMP" && cpack --config "$LK_BUILD_DIR/CPackConfig.cmake" \
+		-B "$LK_TMP/pkg" -D CPACK_INSTALL_CMAKE_PROJECTS= \
+		-D "CPACK_INSTALLED_DIRECTORIES=$LK_TMP/stage;/" \
+		-D CPACK_PACKAGING_INSTALL_PREFIX=/ >"$LK_TMP/cpack.log" 2>&1) &&
+	rc=0 || rc=$?
 check "cpack builds the package" test "$rc" -eq 0
 deb=$(ls "$LK_TMP"/pkg/latchkey_*.deb 2>/dev/null | head -n 1)
 check "one .deb, named latchkey_VERSION_ARCH" test -n "$deb"
