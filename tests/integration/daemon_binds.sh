@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/daemon_binds.sh  latchkeyd binds each documented port of its role, or nothing.
 source "$(dirname "$0")/lib/common.sh"
+lk_reserve_ports 51000-51999	# its management ports 51090/51091
 
 # Ports shifted off the defaults so that this test never collides with a
 # SIP stack on the machine or another test; every port is still one the

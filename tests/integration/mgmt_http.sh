@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/mgmt_http.sh  The management listener: every endpoint, the token, HTTPS, promtool, no secrets.
 source "$(dirname "$0")/lib/common.sh"
+lk_reserve_ports 51000-51999	# this test's block (docs/management.md)
 
 # Ports: the management block 51000-51999 and ng 22501 (docs/management.md).
 ZONE_PW='zonepw-Xq7-never-shown'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/mgmt_page.sh  The status page in a real browser (headless chromium) with a call in progress.
 source "$(dirname "$0")/lib/common.sh"
+lk_reserve_ports 51000-51999	# this test's block (docs/management.md)
 
 browser=$(command -v chromium || true)
 if [ -z "$browser" ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/package_deb.sh  The Debian package: its files, its unit (systemd-analyze verify), the installed daemon starts.
 source "$(dirname "$0")/lib/common.sh"
+lk_reserve_ports 51000-51999	# this test's block (docs/management.md)
 
 : "${LK_BUILD_DIR:?run through ctest, which sets LK_BUILD_DIR}"
 
