@@ -39,6 +39,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: latchkeyd [--config FILE] [--check-config] [--log-level LEVEL]\n"
+"                 [--log-file FILE]\n"
 "\n"
 "latchkey media relay daemon, on the port model of Cisco VCS/Expressway X8.2.\n"
 "Runs in the foreground and logs to stderr; stop it with SIGINT or SIGTERM.\n"
@@ -51,6 +52,8 @@ static void usage(FILE *f)
 "  -n, --check-config    print the effective configuration, defaults marked,\n"
 "                        and exit 0; or print the errors and exit 78\n"
 "  -l, --log-level LEVEL error, warning, info or debug (overrides the file)\n"
+"  -L, --log-file FILE   log to FILE (appended) instead of stderr; SIGUSR1\n"
+"                        opens it again after logrotate moved it\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n"
 "\n"
@@ -127,6 +130,7 @@ struct daemon {
 	struct lk_sip *sip;
 	unsigned kept;
 	struct lk_mgmt *mgmt;		/* NULL: management not running */
+	const char *log_file;		/* --log-file, or NULL: stderr */
 };
 
 /* "statistics" over ng: the placeholder listeners' drop counters. */
@@ -235,6 +239,25 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	free(next);
 }
 
+/* SIGUSR1: logrotate moved the log file away; open it again. */
+static void on_usr1(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	int err;
+
+	if (!d->log_file) {
+		lk_info("SIGUSR1: logging to stderr (no --log-file), nothing "
+			"to reopen");
+		return;
+	}
+	err = lk_log_file_open(d->log_file);
+	if (err)
+		lk_error("SIGUSR1: cannot open %s again: %s; logging on to "
+			 "the file as it was", d->log_file, strerror(err));
+	else
+		lk_info("SIGUSR1: log file %s opened again", d->log_file);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct event_base *base = arg;
@@ -324,10 +347,13 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 	return 0;
 }
 
-static int run(struct lk_conf *conf, const char *path, bool cli_level)
+static int run(struct lk_conf *conf, const char *path, bool cli_level,
+	       const char *log_file)
 {
 	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
-	struct daemon d = {path, cli_level, conf, NULL, NULL, 0, NULL};
+	struct event *sigusr1 = NULL;
+	struct daemon d = {path, cli_level, conf, NULL, NULL, 0, NULL,
+			   log_file};
 	struct lk_listen_set *listeners = NULL;
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
@@ -428,8 +454,10 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	sighup = evsignal_new(base, SIGHUP, on_hup, &d);
-	if (!sigint || !sigterm || !sighup || evsignal_add(sigint, NULL) < 0 ||
-	    evsignal_add(sigterm, NULL) < 0 || evsignal_add(sighup, NULL) < 0) {
+	sigusr1 = evsignal_new(base, SIGUSR1, on_usr1, &d);
+	if (!sigint || !sigterm || !sighup || !sigusr1 ||
+	    evsignal_add(sigint, NULL) < 0 || evsignal_add(sigterm, NULL) < 0 ||
+	    evsignal_add(sighup, NULL) < 0 || evsignal_add(sigusr1, NULL) < 0) {
 		lk_error("cannot install signal handlers");
 		goto out;
 	}
@@ -455,6 +483,8 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 		event_free(sigterm);
 	if (sighup)
 		event_free(sighup);
+	if (sigusr1)
+		event_free(sigusr1);
 	mem_deref(listeners);
 	event_base_free(base);
 	if (!ret)
@@ -469,11 +499,12 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"check-config", no_argument, NULL, 'n'},
 		{"log-level", required_argument, NULL, 'l'},
+		{"log-file", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *path = NULL, *level = NULL;
+	const char *path = NULL, *level = NULL, *log_file = NULL;
 	struct lk_conf_diag diag;
 	enum lk_log_level lvl;
 	struct lk_conf conf;
@@ -481,7 +512,7 @@ int main(int argc, char **argv)
 	int c, err;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:nl:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:nl:L:hV", opts, NULL)) != -1) {
 		switch (c) {
 
 		case 'c':
@@ -492,6 +523,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			level = optarg;
+			break;
+		case 'L':
+			log_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -515,6 +549,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* Before the configuration, so that its messages land there too. */
+	if (log_file && !check && (err = lk_log_file_open(log_file))) {
+		fprintf(stderr, "latchkeyd: --log-file %s: %s\n", log_file,
+			strerror(err));
+		return 1;
+	}
 	err = lk_conf_load(&conf, path, &diag);
 	if (!level && !err)
 		lk_log_level_parse(&lvl, conf.log_level);
@@ -533,5 +573,5 @@ int main(int argc, char **argv)
 		lk_conf_print(&conf, stdout);
 		return 0;
 	}
-	return run(&conf, path, level != NULL);
+	return run(&conf, path, level != NULL, log_file);
 }
