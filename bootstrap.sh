@@ -22,9 +22,13 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # coturn's TURN clients for tests/integration/turn_*; tshark as the
 # independent judge of the H.323 encodings (docs/h323.md); linphone-cli
 # (linphone-daemon) as a second SIP endpoint family (sip_linphone.sh);
-# graphviz for `latchkey lab`'s picture.
+# graphviz for `latchkey lab`'s picture; curl, prometheus's promtool and
+# chromium (a real browser, headless, for the status page) for the
+# management listener, systemd's systemd-analyze for the unit of the
+# Debian package (docs/management.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
-	baresip-core sip-tester openssl coturn tshark linphone-cli graphviz)
+	baresip-core sip-tester openssl coturn tshark linphone-cli graphviz curl
+	prometheus chromium systemd)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -59,9 +63,10 @@ install_pkgs() {
 	# Debian enables kamailio's and coturn's services on install; on a
 	# machine with systemd they would take SIP 5060 and TURN 3478 on every
 	# address, which latchkeyd's default configuration binds on loopback.
+	# prometheus (for promtool) would scrape its own 9090 all day.
 	# The tests start their own kamailio and coturn tools.
 	local svc
-	for svc in kamailio coturn; do
+	for svc in kamailio coturn prometheus; do
 		if [[ " ${missing[*]} " == *" $svc "* ]] &&
 			command -v systemctl >/dev/null &&
 			[ -d /run/systemd/system ]; then

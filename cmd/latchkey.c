@@ -9,6 +9,7 @@
 
 #include "fwcli.h"
 #include "ngcli.h"
+#include "statuscli.h"
 #include "probecli.h"
 #include "labcli.h"
 #include "conf.h"
@@ -248,6 +249,8 @@ static const struct command commands[] = {
 	 lk_probecli_run, lk_probecli_usage},
 	{"lab", "the seed's topology in namespaces, every row's flow run",
 	 lk_labcli_run, lk_labcli_usage},
+	{"status", "a running latchkeyd's status over its management port",
+	 lk_statuscli_run, lk_statuscli_usage},
 	{"help", "help for a command: latchkey help ports", help_run, NULL},
 };
 

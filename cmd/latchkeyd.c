@@ -20,6 +20,7 @@
 #include "turn.h"
 #include "log.h"
 #include "media.h"
+#include "mgmt.h"
 #include "ng.h"
 #include "service.h"
 #include "sip/sip.h"
@@ -38,6 +39,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: latchkeyd [--config FILE] [--check-config] [--log-level LEVEL]\n"
+"                 [--log-file FILE]\n"
 "\n"
 "latchkey media relay daemon, on the port model of Cisco VCS/Expressway X8.2.\n"
 "Runs in the foreground and logs to stderr; stop it with SIGINT or SIGTERM.\n"
@@ -50,6 +52,8 @@ static void usage(FILE *f)
 "  -n, --check-config    print the effective configuration, defaults marked,\n"
 "                        and exit 0; or print the errors and exit 78\n"
 "  -l, --log-level LEVEL error, warning, info or debug (overrides the file)\n"
+"  -L, --log-file FILE   log to FILE (appended) instead of stderr; SIGUSR1\n"
+"                        opens it again after logrotate moved it\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n"
 "\n"
@@ -125,6 +129,8 @@ struct daemon {
 	struct lk_media *media;
 	struct lk_sip *sip;
 	unsigned kept;
+	struct lk_mgmt *mgmt;		/* NULL: management not running */
+	const char *log_file;		/* --log-file, or NULL: stderr */
 };
 
 /* "statistics" over ng: the placeholder listeners' drop counters. */
@@ -152,7 +158,8 @@ static unsigned listeners_h(struct lk_ng_listener *out, unsigned max,
 static bool secret_key(enum lk_key key)
 {
 	return key == LK_KEY_ZONE_PASSWORD || key == LK_KEY_REG_USERS ||
-	       key == LK_KEY_TURN_USERS || key == LK_KEY_TURN_SECRET;
+	       key == LK_KEY_TURN_USERS || key == LK_KEY_TURN_SECRET ||
+	       key == LK_KEY_MGMT_TOKEN;
 }
 
 static void reload_change(const struct lk_conf_change *ch, void *arg)
@@ -219,6 +226,7 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	applied = lk_conf_reload(d->conf, next, reload_change, d);
 	lk_media_reconf(d->media, d->conf);
 	lk_sip_reconf(d->sip, d->conf);
+	lk_mgmt_conf_loaded(d->mgmt);
 	if (!d->cli_level && !lk_log_level_parse(&lvl, d->conf->log_level))
 		lk_log_set_level(lvl);
 	lk_info("reload of %s done: %u change%s applied, %u kept until a "
@@ -229,6 +237,25 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
  out:
 	free(diag);
 	free(next);
+}
+
+/* SIGUSR1: logrotate moved the log file away; open it again. */
+static void on_usr1(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	int err;
+
+	if (!d->log_file) {
+		lk_info("SIGUSR1: logging to stderr (no --log-file), nothing "
+			"to reopen");
+		return;
+	}
+	err = lk_log_file_open(d->log_file);
+	if (err)
+		lk_error("SIGUSR1: cannot open %s again: %s; logging on to "
+			 "the file as it was", d->log_file, strerror(err));
+	else
+		lk_info("SIGUSR1: log file %s opened again", d->log_file);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -244,8 +271,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
  * socket listen.c bound goes to signalling/h323/gk.c, with the
  * gatekeeper's "Time to live".
  */
-static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
-		      const struct lk_conf *conf,
+static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
+		      struct event_base *base, const struct lk_conf *conf,
 		      struct lk_listen_set *listeners)
 {
 	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
@@ -270,23 +297,71 @@ static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 		err = lk_h323_ras_alloc(rasp, base, fd, gk);
 	else
 		close(fd);
-	mem_deref(gk);
+	if (!err)
+		*gkp = gk;	/* a reference for management */
+	else
+		mem_deref(gk);
 	if (!err)
 		lk_info("H.323 gatekeeper RAS on UDP %s:%u", conf->address,
 			conf->h323_ras_port);
 	return err;
 }
 
-static int run(struct lk_conf *conf, const char *path, bool cli_level)
+/*
+ * Management (mgmt/, docs/management.md): status, metrics and the status
+ * page on Management > HTTP port and HTTPS port.  A port that cannot be
+ * bound stops management on it, not the relay: logged as an error.
+ */
+static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
+		      const struct lk_conf *conf, const char *path,
+		      struct lk_listen_set *listeners, struct lk_media *media,
+		      struct lk_sip *sip, struct lk_turn *turn,
+		      struct lk_h323_gk *gk, struct lk_ng *ng)
+{
+	struct lk_mgmt_src src = {conf, path, listeners, media, sip, turn, gk,
+				  ng};
+	const struct lk_mgmt_meta *meta;
+	char errbuf[768];
+	int err;
+
+	err = lk_mgmt_alloc(mgmtp, base, &src, errbuf, sizeof(errbuf));
+	if (err) {
+		lk_error("management: %s; stopping", strerror(err));
+		return err;
+	}
+	if (errbuf[0])
+		lk_log_as(LK_LOG_ERROR, "mgmt", "%s", errbuf);
+	meta = lk_mgmt_meta(*mgmtp);
+	if (meta->http)
+		lk_info("status page at http://%s%s%s:%u/ (JSON: /status, "
+			"Prometheus: /metrics)", strchr(conf->mgmt_address,
+			':') ? "[" : "", conf->mgmt_address,
+			strchr(conf->mgmt_address, ':') ? "]" : "",
+			conf->mgmt_http_port);
+	if (meta->https)
+		lk_info("status page at https://%s%s%s:%u/",
+			strchr(conf->mgmt_address, ':') ? "[" : "",
+			conf->mgmt_address, strchr(conf->mgmt_address, ':') ?
+			"]" : "", conf->mgmt_https_port);
+
+	return 0;
+}
+
+static int run(struct lk_conf *conf, const char *path, bool cli_level,
+	       const char *log_file)
 {
 	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
-	struct daemon d = {path, cli_level, conf, NULL, NULL, 0};
+	struct event *sigusr1 = NULL;
+	struct daemon d = {path, cli_level, conf, NULL, NULL, 0, NULL,
+			   log_file};
 	struct lk_listen_set *listeners = NULL;
 	struct lk_media *media = NULL;
 	struct lk_ng *ng = NULL;
 	struct lk_sip *sip = NULL;
 	struct lk_turn *turn = NULL;
 	struct lk_h323_ras *ras = NULL;
+	struct lk_h323_gk *gk = NULL;
+	struct lk_mgmt *mgmt = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -357,7 +432,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 			conf->turn_listen.start, conf->turn_listen.end,
 			conf->turn_relay.start, conf->turn_relay.end);
 	}
-	err = h323_start(&ras, base, conf, listeners);
+	err = h323_start(&ras, &gk, base, conf, listeners);
 	if (err) {
 		lk_error("cannot start the H.323 gatekeeper: %s; stopping",
 			 strerror(err));
@@ -372,14 +447,21 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	lk_ng_set_turn(ng, turn);
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
+	err = mgmt_start(&mgmt, base, conf, path, listeners, media, sip, turn,
+			 gk, ng);
+	if (err)
+		goto out;
+	d.mgmt = mgmt;
 
 	d.media = media;
 	d.sip = sip;
 	sigint = evsignal_new(base, SIGINT, on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	sighup = evsignal_new(base, SIGHUP, on_hup, &d);
-	if (!sigint || !sigterm || !sighup || evsignal_add(sigint, NULL) < 0 ||
-	    evsignal_add(sigterm, NULL) < 0 || evsignal_add(sighup, NULL) < 0) {
+	sigusr1 = evsignal_new(base, SIGUSR1, on_usr1, &d);
+	if (!sigint || !sigterm || !sighup || !sigusr1 ||
+	    evsignal_add(sigint, NULL) < 0 || evsignal_add(sigterm, NULL) < 0 ||
+	    evsignal_add(sighup, NULL) < 0 || evsignal_add(sigusr1, NULL) < 0) {
 		lk_error("cannot install signal handlers");
 		goto out;
 	}
@@ -392,7 +474,9 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	ret = 0;
 
  out:
+	mem_deref(mgmt);
 	mem_deref(ras);
+	mem_deref(gk);
 	lk_ng_free(ng);
 	lk_turn_free(turn);
 	mem_deref(sip);
@@ -403,6 +487,8 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 		event_free(sigterm);
 	if (sighup)
 		event_free(sighup);
+	if (sigusr1)
+		event_free(sigusr1);
 	mem_deref(listeners);
 	event_base_free(base);
 	if (!ret)
@@ -417,11 +503,12 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"check-config", no_argument, NULL, 'n'},
 		{"log-level", required_argument, NULL, 'l'},
+		{"log-file", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *path = NULL, *level = NULL;
+	const char *path = NULL, *level = NULL, *log_file = NULL;
 	struct lk_conf_diag diag;
 	enum lk_log_level lvl;
 	struct lk_conf conf;
@@ -429,7 +516,7 @@ int main(int argc, char **argv)
 	int c, err;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:nl:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:nl:L:hV", opts, NULL)) != -1) {
 		switch (c) {
 
 		case 'c':
@@ -440,6 +527,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			level = optarg;
+			break;
+		case 'L':
+			log_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -463,6 +553,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* Before the configuration, so that its messages land there too. */
+	if (log_file && !check && (err = lk_log_file_open(log_file))) {
+		fprintf(stderr, "latchkeyd: --log-file %s: %s\n", log_file,
+			strerror(err));
+		return 1;
+	}
 	err = lk_conf_load(&conf, path, &diag);
 	if (!level && !err)
 		lk_log_level_parse(&lvl, conf.log_level);
@@ -481,5 +577,5 @@ int main(int argc, char **argv)
 		lk_conf_print(&conf, stdout);
 		return 0;
 	}
-	return run(&conf, path, level != NULL);
+	return run(&conf, path, level != NULL, log_file);
 }

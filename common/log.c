@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <errno.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "log.h"
@@ -204,4 +206,28 @@ void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 	va_start(ap, fmt);
 	log_vprint(level, origin, suffix[0] ? suffix : NULL, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * The log file (latchkeyd --log-file): opened, or opened again after
+ * logrotate moved it away (SIGUSR1), and put in place of stderr, so that
+ * every line, and whatever else writes to stderr (a sanitizer's report),
+ * lands in it.  Under the log lock, so that no line is split between the
+ * old file and the new one.
+ */
+int lk_log_file_open(const char *path)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return errno;
+	pthread_mutex_lock(&log_lock);
+	fflush(stderr);
+	if (dup2(fd, STDERR_FILENO) < 0)
+		err = errno;
+	pthread_mutex_unlock(&log_lock);
+	close(fd);
+
+	return err;
 }

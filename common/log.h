@@ -71,6 +71,13 @@ void lk_log_limited(struct lk_log_ratelimit *rl, enum lk_log_level level,
 	lk_log_msg((level), (struct lk_log_origin){__FILE__, __func__, \
 		   (subsystem)}, __VA_ARGS__)
 
+/*
+ * Log to the file `path` from now on (appended, created mode 0640): it
+ * takes stderr's place.  Call it again to reopen after a rotation.
+ * Returns 0 or an errno; on failure the log stays where it was.
+ */
+int lk_log_file_open(const char *path);
+
 /* Rate-limited: 5 lines per 10 s per call site; for the packet path. */
 #define lk_warn_limited(...) do {					\
 	static struct lk_log_ratelimit lk_rl_ = LK_LOG_RATELIMIT_INIT(10, 5); \

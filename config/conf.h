@@ -107,6 +107,13 @@ enum lk_key {
 	LK_KEY_UDP_EPHEMERAL_END,
 	/* Session control (rtpengine ng protocol) */
 	LK_KEY_NG_LISTEN,
+	/* Management (docs/management.md; seed: Administration, 80/443) */
+	LK_KEY_MGMT_ADDRESS,
+	LK_KEY_MGMT_HTTP_PORT,
+	LK_KEY_MGMT_HTTPS_PORT,
+	LK_KEY_MGMT_TLS_CERT,
+	LK_KEY_MGMT_TLS_KEY,
+	LK_KEY_MGMT_TOKEN,
 	/* Media */
 	LK_KEY_MEDIA_TIMEOUT,
 	LK_KEY_FINAL_TIMEOUT,
@@ -256,6 +263,14 @@ struct lk_conf {
 	/* Session control */
 	char ng_address[64];		/* default 127.0.0.1 */
 	uint16_t ng_port;		/* default 2223 */
+
+	/* Management (docs/management.md) */
+	char mgmt_address[64];		/* default 127.0.0.1 */
+	uint16_t mgmt_http_port;	/* seed Administration: 80 */
+	uint16_t mgmt_https_port;	/* seed Administration: 443 */
+	char mgmt_tls_cert[256];	/* unset: as SIP TLS */
+	char mgmt_tls_key[256];
+	char mgmt_token[128];		/* unset: no token; never printed */
 
 	/* Media */
 	unsigned media_timeout;		/* seconds without media, then delete */

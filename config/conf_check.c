@@ -694,7 +694,7 @@ struct user {
 	unsigned zone;
 };
 
-#define USERS_MAX (16 + 2 * LK_ZONES_MAX + LK_MUX_PORTS_MAX)
+#define USERS_MAX (20 + 2 * LK_ZONES_MAX + LK_MUX_PORTS_MAX)
 
 static void user_add(struct user *u, unsigned *n, enum proto proto,
 		     uint16_t start, uint16_t end, enum lk_key key,
@@ -783,6 +783,14 @@ static void check_overlaps(struct lk_conf_parser *p)
 	if (!strcmp(c->ng_address, c->address))
 		user_add(u, &n, PROTO_UDP, c->ng_port, c->ng_port,
 			 LK_KEY_NG_LISTEN, LK_KEY_NG_LISTEN, 0);
+	if (!strcmp(c->mgmt_address, c->address)) {
+		user_add(u, &n, PROTO_TCP, c->mgmt_http_port,
+			 c->mgmt_http_port, LK_KEY_MGMT_HTTP_PORT,
+			 LK_KEY_MGMT_HTTP_PORT, 0);
+		user_add(u, &n, PROTO_TCP, c->mgmt_https_port,
+			 c->mgmt_https_port, LK_KEY_MGMT_HTTPS_PORT,
+			 LK_KEY_MGMT_HTTPS_PORT, 0);
+	}
 	for (i = 0; i < c->nzones; i++) {
 		user_add(u, &n, PROTO_TCP, c->zones[i].sip_port,
 			 c->zones[i].sip_port, LK_KEY_ZONE_SIP_PORT,

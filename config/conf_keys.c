@@ -175,6 +175,25 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		0, "", "UDP ADDRESS:PORT of the rtpengine-compatible ng "
 		"protocol ([v6]:PORT for IPv6)"},
 
+	[LK_KEY_MGMT_ADDRESS] = {"Management", "Address", KT_ADDRESS,
+		CO(mgmt_address), 0, 0, "", "numeric address of the HTTP and "
+		"HTTPS management listeners; loopback unless you mean it"},
+	[LK_KEY_MGMT_HTTP_PORT] = {"Management", "HTTP port", KT_PORT,
+		CO(mgmt_http_port), 0, 0, "Administration, http",
+		"status, metrics and the status page over HTTP"},
+	[LK_KEY_MGMT_HTTPS_PORT] = {"Management", "HTTPS port", KT_PORT,
+		CO(mgmt_https_port), 0, 0, "Administration, https",
+		"the same over HTTPS"},
+	[LK_KEY_MGMT_TLS_CERT] = {"Management", "TLS certificate", KT_PATH,
+		CO(mgmt_tls_cert), 0, 0, "", "PEM certificate (chain) of "
+		"the HTTPS port; unset: as Protocols > SIP > TLS certificate"},
+	[LK_KEY_MGMT_TLS_KEY] = {"Management", "TLS private key", KT_PATH,
+		CO(mgmt_tls_key), 0, 0, "", "its PEM private key"},
+	[LK_KEY_MGMT_TOKEN] = {"Management", "Access token", KT_SECRET,
+		CO(mgmt_token), 0, 0, "", "when set, every path but /metrics "
+		"needs it (Bearer, or Basic with it as password); "
+		"never printed"},
+
 	[LK_KEY_MEDIA_TIMEOUT] = {"Media", "Media timeout", KT_UINT,
 		CO(media_timeout), 1, 86400, "",
 		"seconds without media before a session is deleted"},
@@ -388,6 +407,12 @@ void lk_conf_defaults(struct lk_conf *conf, enum lk_role role,
 	/* rtpengine's customary ng port, on loopback only. */
 	snprintf(conf->ng_address, sizeof(conf->ng_address), "127.0.0.1");
 	conf->ng_port = 2223;
+
+	/* Seed, Administration: http 80, https 443; on loopback only. */
+	snprintf(conf->mgmt_address, sizeof(conf->mgmt_address),
+		 "127.0.0.1");
+	conf->mgmt_http_port = 80;
+	conf->mgmt_https_port = 443;
 
 	/* rtpengine's defaults for the two timeouts' roles. */
 	conf->media_timeout = 60;

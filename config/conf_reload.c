@@ -30,6 +30,7 @@ static const enum lk_key reloads[] = {
 	LK_KEY_ZONE_NAME,
 	LK_KEY_ZONE_USERNAME,
 	LK_KEY_ZONE_PASSWORD,
+	LK_KEY_MGMT_TOKEN,
 	/* Dial plan routes: every Route N, checked together below. */
 };
 

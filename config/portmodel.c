@@ -338,9 +338,10 @@ struct tmpl {
 
 static const struct tmpl rows[] = {
 	/* Administration: Cisco VCS Expressway, management ports. */
-	{SEC_ADMIN_EXP_MGMT, 1, 0, "http", T_TCP, SRC_S(P_MS), FIX(P_VE, 80)},
+	{SEC_ADMIN_EXP_MGMT, 1, 0, "http", T_TCP, SRC_S(P_MS),
+	 KEY(P_VE, "", LK_KEY_MGMT_HTTP_PORT)},
 	{SEC_ADMIN_EXP_MGMT, 2, 0, "https", T_TCP, SRC_S(P_MS),
-	 FIX(P_VE, 443)},
+	 KEY(P_VE, "", LK_KEY_MGMT_HTTPS_PORT)},
 	{SEC_ADMIN_EXP_MGMT, 3, 0, "ssh", T_TCP, SRC_S(P_MS), FIX(P_VE, 22)},
 	{SEC_ADMIN_EXP_MGMT, 4, 0, "SNMP", T_UDP, SRC_S(P_MS),
 	 FIX(P_VE, 161)},
@@ -356,7 +357,7 @@ static const struct tmpl rows[] = {
 	/* Administration: Cisco VCS Expressway and TMS, both ways. */
 	{SEC_ADMIN_EXP_TMS, 1, 0,
 	 "https (TMS to VCS and secure feedback from VCS to TMS)", T_TCP,
-	 SRC_S(P_TMS), FIX(P_VE, 443)},
+	 SRC_S(P_TMS), KEY(P_VE, "", LK_KEY_MGMT_HTTPS_PORT)},
 	{SEC_ADMIN_EXP_TMS, 1, 1,
 	 "https (TMS to VCS and secure feedback from VCS to TMS)", T_TCP,
 	 SRC_S(P_VE), FIX(P_TMS, 443)},
@@ -584,9 +585,10 @@ static const struct tmpl rows[] = {
 	 TCP_EPH(P_VE, "Ue"), FIX(P_PC, 445, 139)},
 
 	/* Administration: Cisco VCS Control, management ports. */
-	{SEC_ADMIN_CTL_MGMT, 1, 0, "http", T_TCP, SRC_S(P_MS), FIX(P_VC, 80)},
+	{SEC_ADMIN_CTL_MGMT, 1, 0, "http", T_TCP, SRC_S(P_MS),
+	 KEY(P_VC, "", LK_KEY_MGMT_HTTP_PORT)},
 	{SEC_ADMIN_CTL_MGMT, 2, 0, "https", T_TCP, SRC_S(P_MS),
-	 FIX(P_VC, 443)},
+	 KEY(P_VC, "", LK_KEY_MGMT_HTTPS_PORT)},
 	{SEC_ADMIN_CTL_MGMT, 3, 0, "ssh", T_TCP, SRC_S(P_MS), FIX(P_VC, 22)},
 	{SEC_ADMIN_CTL_MGMT, 4, 0, "SNMP", T_UDP, SRC_S(P_MS),
 	 FIX(P_VC, 161)},
@@ -878,6 +880,8 @@ static int key_port(const struct lk_conf *conf, enum lk_key key,
 	case LK_KEY_TURN_PORT_END:	v = conf->turn_listen.end; break;
 	case LK_KEY_TURN_RELAY_START:	v = conf->turn_relay.start; break;
 	case LK_KEY_TURN_RELAY_END:	v = conf->turn_relay.end; break;
+	case LK_KEY_MGMT_HTTP_PORT:	v = conf->mgmt_http_port; break;
+	case LK_KEY_MGMT_HTTPS_PORT:	v = conf->mgmt_https_port; break;
 	case LK_KEY_TCP_EPHEMERAL_START: v = conf->tcp_ephemeral.start; break;
 	case LK_KEY_TCP_EPHEMERAL_END:	v = conf->tcp_ephemeral.end;
 		break;

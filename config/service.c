@@ -21,6 +21,7 @@ static const struct {
 	[LK_PROTO_TURN] = {"TURN", true},	/* relay/turn.c (issue 12) */
 	[LK_PROTO_MEDIA] = {"media", true},
 	[LK_PROTO_NG] = {"ng", true},
+	[LK_PROTO_MGMT] = {"management", true},	/* mgmt/ (issue 14) */
 };
 
 static const struct {
@@ -50,6 +51,8 @@ static const struct {
 	{LK_KEY_DEMUX_RTP_PORT, LK_PROTO_MEDIA, true},
 	{LK_KEY_DEMUX_RTCP_PORT, LK_PROTO_MEDIA, true},
 	{LK_KEY_NG_LISTEN, LK_PROTO_NG, true},
+	{LK_KEY_MGMT_HTTP_PORT, LK_PROTO_MGMT, true},
+	{LK_KEY_MGMT_HTTPS_PORT, LK_PROTO_MGMT, true},
 };
 
 enum lk_service_proto lk_service_proto_of_key(enum lk_key key)

@@ -32,6 +32,7 @@ enum lk_service_proto {
 	LK_PROTO_TURN,
 	LK_PROTO_MEDIA,
 	LK_PROTO_NG,
+	LK_PROTO_MGMT,		/* HTTP(S) management: mgmt/ */
 
 	LK_PROTO__COUNT
 };

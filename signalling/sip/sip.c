@@ -331,3 +331,33 @@ static void sip_destructor(void *arg)
 	if (sip->tls_client)
 		SSL_CTX_free(sip->tls_client);
 }
+
+/*
+ * Read-only views for management (mgmt/), on the control thread: the
+ * parts of the SIP layer whose state and counters it reports.
+ */
+const struct lk_registrar *lk_sip_registrar(const struct lk_sip *sip)
+{
+	return sip ? sip->registrar : NULL;
+}
+
+const struct lk_zones *lk_sip_zones(const struct lk_sip *sip)
+{
+	return sip ? sip->zones : NULL;
+}
+
+const struct lk_b2bua *lk_sip_b2bua(const struct lk_sip *sip)
+{
+	return sip ? sip->b2bua : NULL;
+}
+
+void lk_sip_stats(const struct lk_sip *sip, struct lk_sip_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!sip || !sip->transport)
+		return;
+	lk_siptransport_stats(sip->transport, &st->transport);
+	lk_sipxact_stats(sip->trans, &st->transactions);
+	st->options = sip->options;
+	st->methods_rejected = sip->methods_rejected;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "sip/transaction.h"
 #include "sip/transport.h"
 
 struct event_base;
@@ -51,5 +52,26 @@ void lk_sip_receive(struct lk_sip *sip, const struct lk_sipflow *flow,
  * and B2BUA read the running configuration at use time).
  */
 void lk_sip_reconf(struct lk_sip *sip, const struct lk_conf *conf);
+
+/*
+ * Read-only views for management (mgmt/), control thread only; NULL when
+ * `sip` is NULL.  The objects stay the SIP layer's.
+ */
+struct lk_registrar;
+struct lk_zones;
+struct lk_b2bua;
+const struct lk_registrar *lk_sip_registrar(const struct lk_sip *sip);
+const struct lk_zones *lk_sip_zones(const struct lk_sip *sip);
+const struct lk_b2bua *lk_sip_b2bua(const struct lk_sip *sip);
+
+/* The transport's and transactions' counters and the layer's own. */
+struct lk_sip_stats {
+	struct lk_siptransport_stats transport;
+	struct lk_sipxact_stats transactions;
+	uint64_t options;		/* OPTIONS answered */
+	uint64_t methods_rejected;	/* 405 / 501 */
+};
+
+void lk_sip_stats(const struct lk_sip *sip, struct lk_sip_stats *st);
 
 #endif

@@ -7,6 +7,7 @@
  * watchdog.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -54,6 +55,7 @@ struct zone {
 
 	uint64_t connects, authenticated, drops, keepalives, ka_failures;
 	uint64_t refused;		/* Expressway: 401/403 given */
+	uint64_t since;			/* unix seconds of the last up/down */
 };
 
 struct lk_zones {
@@ -83,8 +85,10 @@ static void zone_down(struct zone *z)
 	z->ka_pending = false;
 	if (z->keepalive)
 		event_del(z->keepalive);
-	if (z->up)
+	if (z->up) {
 		++z->drops;
+		z->since = (uint64_t)time(NULL);
+	}
 	z->up = false;
 }
 
@@ -318,6 +322,7 @@ static void register_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	z->up = true;
+	z->since = (uint64_t)time(NULL);
 	z->backoff = 1;
 	++z->authenticated;
 	lk_info("traversal zone %u (%s): connected to the Expressway %s "
@@ -457,6 +462,7 @@ static bool server_request(struct zone *z, struct lk_sipxact_srv *st,
 		if (z->flow.conn != flow->conn) {
 			lk_sipflow_copy(&z->flow, flow);
 			z->up = true;
+			z->since = (uint64_t)time(NULL);
 			++z->authenticated;
 			re_snprintf(cn, sizeof(cn), "%J", &flow->remote);
 			lk_info("traversal zone %u (%s): traversal client "
@@ -723,4 +729,39 @@ void lk_zones_log(const struct lk_zones *zs)
 			(unsigned long long)z->ka_failures,
 			(unsigned long long)z->refused);
 	}
+}
+
+unsigned lk_zones_info(const struct lk_zones *zs, struct lk_zone_info *out,
+		       unsigned max)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; zs && i < zs->n && n < max; i++) {
+		const struct zone *z = &zs->z[i];
+		struct lk_zone_info *zi = &out[n];
+
+		if (!z->client && z->zs->conf->role == LK_ROLE_CONTROL)
+			continue;
+		memset(zi, 0, sizeof(*zi));
+		zi->number = z->number;
+		zi->name = z->zc->name;
+		zi->client = z->client;
+		zi->up = z->up;
+		zi->since = z->since;
+		zi->transport = lk_listen_proto_name(z->tpt);
+		if (z->client)
+			snprintf(zi->peer, sizeof(zi->peer), "%s", z->peer_str);
+		else if (z->up)
+			re_snprintf(zi->peer, sizeof(zi->peer), "%J",
+				    &z->flow.remote);
+		zi->connects = z->connects;
+		zi->authenticated = z->authenticated;
+		zi->drops = z->drops;
+		zi->keepalives = z->keepalives;
+		zi->keepalive_failures = z->ka_failures;
+		zi->refused = z->refused;
+		++n;
+	}
+
+	return n;
 }

@@ -70,4 +70,25 @@ bool lk_zones_is_zone(const struct lk_zones *zs,
 /* Log each zone's state and counters (at stop). */
 void lk_zones_log(const struct lk_zones *zs);
 
+/*
+ * A zone's state and counters, for management (mgmt/): `peer` is the
+ * Expressway it connects to (client) or the client connected (server, when
+ * up); `since` the unix time of the last change of `up`, 0: never.
+ */
+struct lk_zone_info {
+	unsigned number;
+	const char *name;
+	bool client;
+	bool up;
+	uint64_t since;
+	const char *transport;		/* "TLS", "TCP" */
+	char peer[64];
+	uint64_t connects, authenticated, drops, keepalives;
+	uint64_t keepalive_failures, refused;
+};
+
+/* The zones lk_zones_log() would log, up to `max`; returns how many. */
+unsigned lk_zones_info(const struct lk_zones *zs, struct lk_zone_info *out,
+		       unsigned max);
+
 #endif

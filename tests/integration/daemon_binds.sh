@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/daemon_binds.sh  latchkeyd binds each documented port of its role, or nothing.
 source "$(dirname "$0")/lib/common.sh"
+lk_reserve_ports 51000-51999	# its management ports 51090/51091
 
 # Ports shifted off the defaults so that this test never collides with a
 # SIP stack on the machine or another test; every port is still one the
@@ -40,6 +41,9 @@ H.323 port = 16001
 [Zones > Traversal Zone 2]
 SIP port = 17002
 H.323 port = 16002
+[Management]
+HTTP port = 51090
+HTTPS port = 51091
 CONF
 
 lk_start exp --config "$LK_TMP/exp.conf"
@@ -48,13 +52,14 @@ check "expressway starts" lk_wait_log exp "running \(pid"
 for p in 15060 11719 16001 16002 46000 46001 13478; do
 	check "expressway binds UDP 127.0.0.1:$p" lk_bound "$pid" udp "127.0.0.1:$p"
 done
-for p in 15062 15061 11720 12776 12777 17001 17002; do
+for p in 15062 15061 11720 12776 12777 17001 17002 51090 51091; do
 	check "expressway binds TCP 127.0.0.1:$p" lk_bound "$pid" tcp "127.0.0.1:$p"
 done
 n=$(lk_nbound "$pid")
 check "expressway binds UDP 127.0.0.1:12223 (ng)" lk_bound "$pid" udp "127.0.0.1:12223"
-# 12 listeners, 2 multiplexed media ports, the ng control port.
-check "expressway binds exactly those 15 ports (saw $n)" test "$n" -eq 15
+# 12 listeners, 2 multiplexed media ports, the ng control port, and
+# management's HTTP and HTTPS (docs/management.md).
+check "expressway binds exactly those 17 ports (saw $n)" test "$n" -eq 17
 check "log names the key of each port" \
 	grep -q "Zones > Traversal Zone 2 > H.323 port" "$LK_TMP/exp.log"
 # Issue 9: a port whose protocol is not served yet says so at start.
@@ -94,8 +99,8 @@ lk_start ctl --config "$LK_TMP/ctl.conf"
 pid=$LK_LAST_PID
 check "control starts" lk_wait_log ctl "running \(pid"
 n=$(lk_nbound "$pid")
-# SIP UDP/TCP/TLS, RAS, Q.931, and the ng control port.
-check "control binds 6 ports (saw $n)" test "$n" -eq 6
+# SIP UDP/TCP/TLS, RAS, Q.931, the ng control port, management's two.
+check "control binds 8 ports (saw $n)" test "$n" -eq 8
 check "control does not bind the zone port" bash -c "! ss -Hln -A tcp | grep -q ':17001 '"
 lk_stop "$pid"
 

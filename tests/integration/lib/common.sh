@@ -196,3 +196,23 @@ lk_done() {
 		"$lk_failures"
 	[ "$lk_failures" -eq 0 ]
 }
+
+# Keep the kernel from handing ports of RANGE ("51000-51999") to client
+# sockets as ephemeral source ports, so that a test's fixed listening
+# ports inside Linux's ephemeral range (32768-60999) cannot be taken by a
+# parallel test's outgoing connection.  Only inside a network namespace of
+# its own (ctest run under `ip netns exec`), whose sysctls are its own;
+# on the host's namespace it changes nothing.  Adds to what is reserved.
+lk_reserve_ports() {	# lk_reserve_ports RANGE
+	local f=/proc/sys/net/ipv4/ip_local_reserved_ports cur
+	[ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ] ||
+		return 0
+	[ -w "$f" ] || return 0
+	(
+		flock 9
+		cur=$(cat "$f")
+		case ",$cur," in *",$1,"*) exit 0 ;; esac
+		echo "${cur:+$cur,}$1" >"$f"
+	) 9>"/tmp/lk-reserved-ports.$(readlink /proc/self/ns/net | tr -dc 0-9).lock" ||
+		true
+}
