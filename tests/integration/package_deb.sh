@@ -43,6 +43,12 @@ done
 for f in /etc/latchkey/latchkey.conf /lib/systemd/system/latchkeyd.service; do
 	check "installs $f" test -s "$root$f"
 done
+# latchkey lab's script, where the installed latchkey looks for it.
+lab=$(strings "$root$bindir/latchkey" |
+	grep -m1 "^${bindir%/bin}/.*/latchkey-lab.py\$" || true)
+check "installs the lab's script where latchkey lab looks (${lab:-?})" \
+	eval '[[ $lab == "${bindir%/bin}"/* ]] && test -x "$root$lab" &&
+	      test -s "$(dirname "$root$lab")/baresip_ctrl.py"'
 docdir=$(sed -nE 's#^Documentation=file:(.*)/README.md .*#\1#p' "$unit")
 for f in README.md management.md configuration.md status-page.png; do
 	check "installs the docs: $docdir/$f" test -s "$root$docdir/$f"
