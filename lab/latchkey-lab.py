@@ -44,6 +44,7 @@ ADDR = {
 HOSTS = ("fw", "ctl", "alice", "mgmt", "exp", "nat", "bob", "carol")
 NG = "127.0.0.1:2223"	# each relay's, on its own namespace's loopback
 ZONE_USER, ZONE_PASS = "lab-zone", "lab-zone-secret"
+MGMT_TOKEN = "lab-mgmt-token"
 TURN_USER, TURN_PASS = "lab", "lab-turn-pass"
 CALL_SECS = 4
 
@@ -253,6 +254,9 @@ TLS certificate = {pki}/{h}.pem
 TLS private key = {pki}/{h}.key
 [Session control]
 Listen = {ng}
+[Management]
+Address = {addr}
+Access token = {mt}
 """
         ctl = """[System]
 Role = control
@@ -285,10 +289,10 @@ Route 1 = *@internal.example zone 1
 Route 2 = *@public.example host {carol}:5060 udp
 """
         kw = dict(ADDR, pki=pki, ng=NG, zu=ZONE_USER, zp=ZONE_PASS, tu=TURN_USER,
-                  tp=TURN_PASS)
+                  tp=TURN_PASS, mt=MGMT_TOKEN)
         for h, text in (("ctl", ctl), ("exp", exp)):
             with open(os.path.join(self.tmp, h + ".conf"), "w") as f:
-                f.write(text.format(h=h, **kw))
+                f.write(text.format(h=h, addr=ADDR[h], **kw))
             self.run([self.a.latchkeyd, "--check-config", "--config",
                       os.path.join(self.tmp, h + ".conf")])
 
@@ -476,6 +480,33 @@ Route 2 = *@public.example host {carol}:5060 udp
                   ("bob", "nat", "exp", "carol"), "TURN 3478 (R), relay 24000-29999 (N)")
         self.stop("turnpeer")
 
+    def f_management(self):
+        """The management PC reads each relay's /status over HTTP and HTTPS
+        (seed, Administration: http and https from the management system)."""
+        prog = r"""
+import json, ssl, sys, urllib.request
+url, token = sys.argv[1], sys.argv[2]
+req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE	# the lab's self-signed certificate
+with urllib.request.urlopen(req, timeout=5, context=ctx) as r:
+    print(json.load(r).get("role", "?"))
+"""
+        for h, role in (("exp", "expressway"), ("ctl", "control")):
+            for scheme, port, row in (("http", 80, 1), ("https", 443, 2)):
+                url = "%s://%s:%d/status" % (scheme, ADDR[h], port)
+                r = self.run(["python3", "-c", prog, url, MGMT_TOKEN], host="mgmt",
+                             check=False, timeout=20)
+                got = r.stdout.strip()
+                rows = [r"Administration: Cisco VCS Expressway, row %d S \(Private to DMZ\)"
+                        % row] if h == "exp" else []
+                self.flow("the management PC reads the %s's /status over %s" % (
+                    "Expressway" if h == "exp" else "Control", scheme.upper()),
+                    got == role, "GET %s: %s" % (url, got or (r.stderr.strip()
+                                                             .splitlines() or ["?"])[-1]),
+                    rows, ("mgmt", h), "GET /status, %s %d (S)" % (scheme.upper(), port))
+
     def probe(self, host, side, name):
         r = self.run([self.a.latchkey, "probe", "--config", self.tmp + "/exp.conf",
                       "--from", side, "--json", "--timeout", "1000"], host=host,
@@ -519,8 +550,8 @@ Route 2 = *@public.example host {carol}:5060 udp
                     # far end): it serves it as it serves the row's other
                     # direction, which listens on latchkeyd.
                     how = next((x["latchkeyd"] for x in pm if x["title"] == e["title"]
-                                and x["row"] == e["row"] and x["dst"].get("role")),
-                               how)
+                                and x["row"] == e["row"] and x["purpose"] == e["purpose"]
+                                and x["dst"].get("role")), how)
                 old = entries.get(key)
                 if not old or (old[0] != "served" and how == "served"):
                     entries[key] = (how, d.get("from") != d.get("to"))
@@ -685,6 +716,7 @@ Route 2 = *@public.example host {carol}:5060 udp
         self.f_zone()
         self.f_calls()
         self.f_turn()
+        self.f_management()
         self.f_probes()
         for h in ("ctl", "exp"):
             if self.stop(h) not in (0, None):

@@ -47,7 +47,9 @@ for r in "SIP traversal call|1|Private to DMZ" "SIP traversal call|2|Private to 
 	"SIP call to endpoint with public IP address|1|DMZ to Internet" \
 	"SIP – additional ports for ICE|1|Internet to DMZ" \
 	"SIP – additional ports for ICE|2|DMZ to Internet" \
-	"H.323 call with registered endpoint with public IP address|1|Internet to DMZ"; do
+	"H.323 call with registered endpoint with public IP address|1|Internet to DMZ" \
+	"Administration: Cisco VCS Expressway|1|Private to DMZ" \
+	"Administration: Cisco VCS Expressway|2|Private to DMZ"; do
 	IFS='|' read -r t n d <<<"$r"
 	check "verified by its counters: $t, row $n ($d)" \
 		test "$(verdict "$LK_TMP/lab.json" "$t" "$n" "$d")" = verified
@@ -71,9 +73,9 @@ grep -E "^(FAILED|# )" "$LK_TMP/broken.txt" | sed 's/^/     /' || true
 check "--break: the lab fails (exit 1)" test "$rc" = 1
 check "--break: the zone's row is failed" test \
 	"$(verdict "$LK_TMP/broken.json" "SIP traversal call" 1 "Private to DMZ")" = failed
-check "--break: the zone and both calls failed, registrations and TURN did not" test \
+check "--break: the zone and both calls failed; registrations, TURN and management did not" test \
 	"$(python3 -c 'import json,sys; print(" ".join(str(f["ok"]) for f in json.load(open(sys.argv[1]))["flows"]))' "$LK_TMP/broken.json")" \
-	= "True True True False False False True"
+	= "True True True False False False True True True True True"
 check "--break: TURN's rows are still verified" test \
 	"$(verdict "$LK_TMP/broken.json" "SIP – additional ports for ICE" 1 "Internet to DMZ")" = verified
 check "--break with a rule that does not exist: exit 1, said so" eval \
