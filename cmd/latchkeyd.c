@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "conf_reload.h"
+#include "h323/callsig.h"
 #include "h323/gk.h"
 #include "kernports.h"
 #include "listen.h"
@@ -277,6 +278,30 @@ static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 	return err;
 }
 
+/*
+ * Routed call signalling on the Call signaling TCP port (issue 11): the
+ * listening socket goes to signalling/h323/callsig.c, which routes by the
+ * dial plan's H.323 routes.
+ */
+static int h323_callsig_start(struct lk_h323_callsig **csp,
+			      struct event_base *base,
+			      const struct lk_conf *conf,
+			      struct lk_listen_set *listeners)
+{
+	struct lk_h323_callsig_conf cc = { .conf = conf };
+	int fd, err;
+
+	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
+	if (fd < 0)
+		return ENOENT;
+	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
+	if (!err)
+		lk_info("H.323 call signalling on TCP %s:%u, calls out from "
+			"%u-%u", conf->address, conf->h323_q931_port,
+			conf->h323_callsig.start, conf->h323_callsig.end);
+	return err;
+}
+
 static int run(struct lk_conf *conf, const char *path, bool cli_level)
 {
 	struct event *sigint = NULL, *sigterm = NULL, *sighup = NULL;
@@ -287,6 +312,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	struct lk_sip *sip = NULL;
 	struct lk_turn *turn = NULL;
 	struct lk_h323_ras *ras = NULL;
+	struct lk_h323_callsig *callsig = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -359,6 +385,12 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 			 strerror(err));
 		goto out;
 	}
+	err = h323_callsig_start(&callsig, base, conf, listeners);
+	if (err) {
+		lk_error("cannot start H.323 call signalling: %s; stopping",
+			 strerror(err));
+		goto out;
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -388,6 +420,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	ret = 0;
 
  out:
+	mem_deref(callsig);
 	mem_deref(ras);
 	lk_ng_free(ng);
 	lk_turn_free(turn);

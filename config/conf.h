@@ -179,6 +179,7 @@ enum lk_route_transport {
 	LK_ROUTE_UDP = 0,
 	LK_ROUTE_TCP,
 	LK_ROUTE_TLS,
+	LK_ROUTE_H323,		/* an H.323 endpoint's call signalling */
 };
 
 /*
@@ -192,7 +193,8 @@ struct lk_route_conf {
 	enum lk_route_kind kind;
 	unsigned zone;			/* LK_ROUTE_ZONE: 1..nzones */
 	char host[64];			/* LK_ROUTE_HOST: numeric address */
-	uint16_t port;			/* LK_ROUTE_HOST: 5060, tls 5061 */
+	uint16_t port;			/* LK_ROUTE_HOST: 5060, tls 5061,
+					 * h323 1720 */
 	enum lk_route_transport transport;	/* LK_ROUTE_HOST: udp */
 };
 

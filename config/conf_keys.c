@@ -256,11 +256,12 @@ const char *const lk_conf_size_names[3] = {"small", "medium", "large"};
 const char *const lk_conf_release_names[3] = {"new", "upgraded", "pre-x8"};
 const char *const lk_conf_order_names[2] = {"random", "sequential"};
 const char *const lk_conf_transport_names[2] = {"tls", "tcp"};
-const char *const lk_conf_route_transport_names[3] = {"udp", "tcp", "tls"};
+const char *const lk_conf_route_transport_names[4] = {"udp", "tcp", "tls",
+								  "h323"};
 
 const char *lk_conf_route_transport_name(enum lk_route_transport tp)
 {
-	return (unsigned)tp < 3 ? lk_conf_route_transport_names[tp] : "?";
+	return (unsigned)tp < 4 ? lk_conf_route_transport_names[tp] : "?";
 }
 
 const char *lk_conf_role_name(enum lk_role role)

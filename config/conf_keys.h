@@ -62,7 +62,7 @@ extern const char *const lk_conf_size_names[3];
 extern const char *const lk_conf_release_names[3];
 extern const char *const lk_conf_order_names[2];
 extern const char *const lk_conf_transport_names[2];
-extern const char *const lk_conf_route_transport_names[3];
+extern const char *const lk_conf_route_transport_names[4];
 
 /*
  * Write the seed's defaults for a role, system size and release into

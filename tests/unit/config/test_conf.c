@@ -452,7 +452,7 @@ static const struct bad bad_configs[] = {
 	{"[Dial plan]\nRoute 2 = *@x host [::1]:5x\n",
 	 "the port must be a number from 1 to 65535"},
 	{"[Dial plan]\nRoute 2 = *@x host 192.0.2.1 sctp\n",
-	 "the transport must be udp, tcp or tls"},
+	 "the transport must be udp, tcp, tls or h323"},
 	{"[Dial plan]\nRoute 2 = *@x host 192.0.2.1 tcp now\n",
 	 "too many words after the transport"},
 	{"[Dial plan]\nRoute 2 = *@x host 192.0.2.1 tcp now and\n",
