@@ -866,7 +866,37 @@ struct walk {
 	lk_h245_addr_h *h;
 	void *arg;
 	unsigned changed;
+	int unseen;		/* ENOTSUP: an opaque value on a path */
 };
+
+/*
+ * lk_asn_get() one name at a time: a transcribed extension addition can
+ * still be kept opaque (a fragmented length, an untranscribed root
+ * alternative inside it), and an address inside it would go unseen
+ * without a word.  Such a step sets w->unseen.
+ */
+static struct lk_asn_val *get(struct walk *w, struct lk_asn_val *v,
+			      const char *path)
+{
+	char name[64];
+
+	while (v && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (n >= sizeof(name))
+			return NULL;
+		memcpy(name, path, n);
+		name[n] = 0;
+		v = lk_asn_get(v, name);
+		if (opaque(v)) {
+			w->unseen = ENOTSUP;
+			return NULL;
+		}
+		path += n + (dot ? 1 : 0);
+	}
+	return v;
+}
 
 /*
  * One H.245 TransportAddress: an IPv4 unicastAddress goes to the handler
@@ -882,8 +912,8 @@ static int visit_ta(struct walk *w, struct lk_asn_val *ta,
 
 	if (!ta)
 		return 0;
-	net = lk_asn_get(ta, "unicastAddress.iPAddress.network");
-	port = lk_asn_get(ta, "unicastAddress.iPAddress.tsapIdentifier");
+	net = get(w, ta, "unicastAddress.iPAddress.network");
+	port = get(w, ta, "unicastAddress.iPAddress.tsapIdentifier");
 	if (!net || !port || net->u.str.len != 4)
 		return 0;
 	w->a.kind = kind;
@@ -915,11 +945,11 @@ static int visit_lcp(struct walk *w, struct lk_asn_val *lcp)
 		return 0;
 	if (opaque(lcp))
 		return ENOTSUP;
-	s = lk_asn_get(lcp, "sessionID");
+	s = get(w, lcp, "sessionID");
 	w->a.session = s ? (uint8_t)s->u.i : 0;
-	err = visit_ta(w, lk_asn_get(lcp, "mediaChannel"), LK_H245_MEDIA);
+	err = visit_ta(w, get(w, lcp, "mediaChannel"), LK_H245_MEDIA);
 	if (!err)
-		err = visit_ta(w, lk_asn_get(lcp, "mediaControlChannel"),
+		err = visit_ta(w, get(w, lcp, "mediaControlChannel"),
 			       LK_H245_MEDIA_CONTROL);
 	return err;
 }
@@ -929,21 +959,21 @@ static int walk_olc(struct walk *w, struct lk_asn_val *olc)
 	struct lk_asn_val *fwd, *rev, *lcn;
 	int err;
 
-	lcn = lk_asn_get(olc, "forwardLogicalChannelNumber");
-	fwd = lk_asn_get(olc, "forwardLogicalChannelParameters");
+	lcn = get(w, olc, "forwardLogicalChannelNumber");
+	fwd = get(w, olc, "forwardLogicalChannelParameters");
 	w->a.msg = "openLogicalChannel";
 	w->a.ack = false;
 	w->a.reverse = false;
 	w->a.channel = lcn ? (uint16_t)lcn->u.i : 0;
-	w->a.media = media_of(lk_asn_get(fwd, "dataType"));
-	err = visit_lcp(w, lk_asn_get(fwd,
+	w->a.media = media_of(get(w, fwd, "dataType"));
+	err = visit_lcp(w, get(w, fwd,
 		"multiplexParameters.h2250LogicalChannelParameters"));
-	rev = lk_asn_get(olc, "reverseLogicalChannelParameters");
+	rev = get(w, olc, "reverseLogicalChannelParameters");
 	if (err || !rev)
 		return err;
 	w->a.reverse = true;
-	w->a.media = media_of(lk_asn_get(rev, "dataType"));
-	return visit_lcp(w, lk_asn_get(rev,
+	w->a.media = media_of(get(w, rev, "dataType"));
+	return visit_lcp(w, get(w, rev,
 		"multiplexParameters.h2250LogicalChannelParameters"));
 }
 
@@ -952,21 +982,21 @@ static int walk_olcack(struct walk *w, struct lk_asn_val *ack)
 	struct lk_asn_val *rev, *lcn;
 	int err;
 
-	lcn = lk_asn_get(ack, "forwardLogicalChannelNumber");
+	lcn = get(w, ack, "forwardLogicalChannelNumber");
 	w->a.msg = "openLogicalChannelAck";
 	w->a.ack = true;
 	w->a.reverse = false;
 	w->a.media = NULL;	/* the OLC it answers said */
 	w->a.channel = lcn ? (uint16_t)lcn->u.i : 0;
-	err = visit_lcp(w, lk_asn_get(ack, "forwardMultiplexAckParameters."
+	err = visit_lcp(w, get(w, ack, "forwardMultiplexAckParameters."
 				      "h2250LogicalChannelAckParameters"));
-	rev = lk_asn_get(ack, "reverseLogicalChannelParameters");
+	rev = get(w, ack, "reverseLogicalChannelParameters");
 	if (err || !rev)
 		return err;
-	lcn = lk_asn_get(rev, "reverseLogicalChannelNumber");
+	lcn = get(w, rev, "reverseLogicalChannelNumber");
 	w->a.reverse = true;
 	w->a.channel = lcn ? (uint16_t)lcn->u.i : 0;
-	return visit_lcp(w, lk_asn_get(rev,
+	return visit_lcp(w, get(w, rev,
 		"multiplexParameters.h2250LogicalChannelParameters"));
 }
 
@@ -981,9 +1011,9 @@ static int walk_h245(struct walk *w, struct lk_asn_val *v)
 		return walk_olc(w, v);
 	if (v->type != &lk_h245_message)
 		return EINVAL;
-	if ((x = lk_asn_get(v, "request.openLogicalChannel")))
+	if ((x = get(w, v, "request.openLogicalChannel")))
 		return opaque(x) ? ENOTSUP : walk_olc(w, x);
-	if ((x = lk_asn_get(v, "response.openLogicalChannelAck")))
+	if ((x = get(w, v, "response.openLogicalChannelAck")))
 		return opaque(x) ? ENOTSUP : walk_olcack(w, x);
 	return 0;
 }
@@ -1008,6 +1038,8 @@ int lk_h245_walk_addrs(struct lk_asn_val *v, bool fast_start,
 	w.arg = arg;
 	w.a.fast_start = fast_start;
 	err = walk_h245(&w, v);
+	if (!err)
+		err = w.unseen;
 	if (!err && changed)
 		*changed = w.changed;
 	return err;
@@ -1049,7 +1081,10 @@ int lk_h245_media_addrs(struct lk_asn_arena *ar, bool fast_start,
 	return lk_h245_encode(v, out, cap, outlen);
 }
 
-/* Rewrite the H.245 value in one OCTET STRING of a UU-PDU in place. */
+/*
+ * Rewrite the H.245 value in one OCTET STRING of a UU-PDU in place.  An
+ * opaque part (w->unseen) does not stop what was seen from being written.
+ */
 static int uu_octets(struct walk *w, struct lk_asn_arena *ar,
 		     struct lk_asn_val *e, bool olc)
 {
@@ -1059,13 +1094,14 @@ static int uu_octets(struct walk *w, struct lk_asn_arena *ar,
 	uint8_t *buf;
 	int err;
 
+	w->unseen = 0;
 	err = olc ? lk_h245_olc_decode(e->u.str.p, e->u.str.len, ar, &v,
 				       &errbit)
 		  : lk_h245_decode(e->u.str.p, e->u.str.len, ar, &v, &errbit);
 	if (!err)
 		err = walk_h245(w, v);
 	if (err || w->changed == before)
-		return err;
+		return err ? err : w->unseen;
 	/* Addresses and ports have fixed sizes: only a non-minimal
 	 * original can make the encoding longer, never by much. */
 	cap = e->u.str.len * 2 + 64;
@@ -1077,7 +1113,7 @@ static int uu_octets(struct walk *w, struct lk_asn_arena *ar,
 		return err;
 	e->u.str.p = buf;
 	e->u.str.len = len;
-	return 0;
+	return w->unseen;
 }
 
 static int uu_list(struct walk *w, struct lk_asn_arena *ar,
@@ -1086,6 +1122,8 @@ static int uu_list(struct walk *w, struct lk_asn_arena *ar,
 	size_t i;
 	int err;
 
+	if (w->unseen && !*first)
+		*first = w->unseen;	/* the list itself was opaque */
 	for (i = 0; l && i < l->u.list.n; i++) {
 		w->a.fast_start = olc;
 		w->a.tunnelled = !olc;
@@ -1095,6 +1133,7 @@ static int uu_list(struct walk *w, struct lk_asn_arena *ar,
 		if (err && !*first)
 			*first = err;
 	}
+	w->unseen = 0;
 	return 0;
 }
 
@@ -1127,7 +1166,8 @@ int lk_h225_uu_media_addrs(struct lk_asn_arena *ar, struct lk_asn_val *uu,
 	memset(&w, 0, sizeof(w));
 	w.h = h;
 	w.arg = arg;
-	ta = lk_asn_get(bv, "h245Address");
+	ta = get(&w, bv, "h245Address");
+	first = w.unseen;
 	if (ta && !lk_ras_get_ipv4(ta, &w.a.addr)) {
 		struct sockaddr_in was = w.a.addr;
 
@@ -1144,12 +1184,12 @@ int lk_h225_uu_media_addrs(struct lk_asn_arena *ar, struct lk_asn_val *uu,
 			w.changed++;
 		}
 	}
-	err = uu_list(&w, ar, lk_asn_get(bv, "fastStart"), true, &first);
+	err = uu_list(&w, ar, get(&w, bv, "fastStart"), true, &first);
 	if (!err)
-		err = uu_list(&w, ar, lk_asn_get(uu, "h323-uu-pdu.h245Control"),
+		err = uu_list(&w, ar, get(&w, uu, "h323-uu-pdu.h245Control"),
 			      false, &first);
 	if (!err)
-		err = uu_list(&w, ar, lk_asn_get(bv, "parallelH245Control"),
+		err = uu_list(&w, ar, get(&w, bv, "parallelH245Control"),
 			      false, &first);
 	if (changed)
 		*changed = w.changed;
