@@ -1,6 +1,5 @@
 /* tests/unit/h323/test_ras.c  H.225.0 RAS: real frames round-trip, builders, rejects. */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,30 +13,19 @@
 
 #include "h323/ras.h"
 
+#include "capture.h"
+
 static uint8_t arena_mem[1 << 18];
-
-static size_t load(const char *path, uint8_t *buf, size_t cap)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
 
 static struct lk_asn_val *decode_file(const char *name,
 				      struct lk_asn_arena *ar, uint8_t *buf,
 				      size_t *len)
 {
-	char path[256];
 	struct lk_asn_val *msg = NULL;
 	size_t errbit = 0;
 	int err;
 
-	snprintf(path, sizeof(path), "data/h323/%s", name);
-	*len = load(path, buf, 4096);
+	*len = capture_load(name, buf, 4096);
 	lk_asn_arena_init(ar, arena_mem, sizeof(arena_mem));
 	err = lk_ras_decode(buf, *len, ar, &msg, &errbit);
 	if (err)
@@ -52,37 +40,9 @@ static struct lk_asn_val *decode_file(const char *name,
  */
 static void test_capture_roundtrip(void **state)
 {
-	DIR *d = opendir("data/h323");
-	struct dirent *e;
-	unsigned count = 0;
-
 	(void)state;
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		struct lk_asn_arena ar;
-		struct lk_asn_val *msg;
-		uint8_t in[4096], out[4096];
-		size_t len, olen;
-
-		if (strncmp(e->d_name, "ras-", 4))
-			continue;
-		msg = decode_file(e->d_name, &ar, in, &len);
-		assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &olen),
-				 0);
-		if (olen != len || memcmp(in, out, len)) {
-			size_t i;
-
-			for (i = 0; i < len && i < olen && in[i] == out[i]; i++)
-				;
-			print_error("%s (%s): %zu vs %zu octets, first "
-				    "difference at octet %zu\n", e->d_name,
-				    lk_ras_kind(msg), len, olen, i);
-			fail();
-		}
-		count++;
-	}
-	closedir(d);
-	assert_int_equal(count, 16);
+	assert_int_equal(capture_roundtrip("ras-", &lk_ras_message, arena_mem,
+					   sizeof(arena_mem)), 16);
 }
 
 static void test_capture_fields(void **state)
@@ -178,7 +138,7 @@ static void test_rejects(void **state)
 	int err;
 
 	(void)state;
-	len = load("data/h323/overflow-ndpi.bin", buf, sizeof(buf));
+	len = capture_load("overflow-ndpi.bin", buf, sizeof(buf));
 	assert_int_equal(len, 4);
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
 	errbit = 0;
@@ -187,7 +147,7 @@ static void test_rejects(void **state)
 	assert_true(errbit > 0 && errbit <= len * 8);
 
 	/* Every truncation of a real RRQ is refused inside its length. */
-	len = load("data/h323/ras-f71-rrq.bin", buf, sizeof(buf));
+	len = capture_load("ras-f71-rrq.bin", buf, sizeof(buf));
 	for (cut = 0; cut < len; cut++) {
 		uint8_t *copy = malloc(cut ? cut : 1);
 
