@@ -281,14 +281,16 @@ static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 /*
  * Routed call signalling on the Call signaling TCP port (issue 11): the
  * listening socket goes to signalling/h323/callsig.c, which routes by the
- * dial plan's H.323 routes.
+ * dial plan's H.323 routes and takes fastStart media through the media
+ * core.
  */
 static int h323_callsig_start(struct lk_h323_callsig **csp,
 			      struct event_base *base,
 			      const struct lk_conf *conf,
-			      struct lk_listen_set *listeners)
+			      struct lk_listen_set *listeners,
+			      struct lk_media *media)
 {
-	struct lk_h323_callsig_conf cc = { .conf = conf };
+	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
@@ -385,7 +387,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 			 strerror(err));
 		goto out;
 	}
-	err = h323_callsig_start(&callsig, base, conf, listeners);
+	err = h323_callsig_start(&callsig, base, conf, listeners, media);
 	if (err) {
 		lk_error("cannot start H.323 call signalling: %s; stopping",
 			 strerror(err));

@@ -16,10 +16,13 @@
 #include "call/route.h"
 #include "h323/callsig.h"
 #include "h323/h225.h"
+#include "h323/h245.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
 #include "log.h"
+#include "media.h"
 #include "portalloc.h"
+#include "sdp.h"
 
 /*
  * One struct cs_conn per TCP connection (the caller's, accepted on 1720:
@@ -53,6 +56,20 @@ struct cs_conn {
 	struct sockaddr_in peer;
 };
 
+/*
+ * One media session of a call (H.225.0 sessionID: 1 audio, 2 video, 3
+ * data), as fastStart told it: where each side receives RTP and RTCP,
+ * and the relay's RTP port each side is to send to (RTCP: + 1).
+ */
+struct cs_sess {
+	uint8_t id;
+	const char *media;		/* "audio", "video", "application" */
+	struct sockaddr_in rtp[2], rtcp[2];	/* family 0: not told */
+	uint16_t relay[2];
+};
+
+#define CS_SESS_MAX 4
+
 struct cs_call {
 	struct le le;
 	struct lk_h323_callsig *cs;
@@ -66,6 +83,11 @@ struct cs_call {
 	const struct lk_q931 *cur;
 	enum lk_sigcall_side cur_from;
 	char dest[160];			/* what was dialled, for the log */
+	/* Media through the relay (fastStart), named by the callIdentifier. */
+	char mid[40];
+	bool offered, answered;
+	unsigned nsess, noffer;
+	struct cs_sess sess[CS_SESS_MAX];
 };
 
 struct lk_h323_callsig {
@@ -82,10 +104,18 @@ struct lk_h323_callsig {
 	uint8_t arena[ARENA_BYTES];	/* one message at a time */
 	uint8_t out[OUT_BYTES];
 	uint8_t uu[OUT_BYTES];
+	uint8_t uu_fw[OUT_BYTES];	/* a passed-on UU-PDU, rewritten */
+	char sdp[2048], sdp_reply[4096];
 };
 
 static void conn_close(struct cs_conn *conn, const char *why);
 static void conn_read(struct bufferevent *bev, void *arg);
+static const struct lk_q931 *media_msg(struct cs_call *call,
+				       enum lk_sigcall_side from,
+				       const struct lk_q931 *m,
+				       struct lk_asn_arena *ar,
+				       struct lk_asn_val *uu,
+				       struct lk_q931 *fw);
 
 static const char *side_name(enum lk_sigcall_side side)
 {
@@ -306,6 +336,12 @@ static void op_ended(struct lk_sigcall *c, const char *why)
 		call->leg[s] = NULL;
 		conn->call = NULL;
 		conn_close(conn, why);
+	}
+	if (call->offered) {
+		struct lk_media_str id = { call->mid, strlen(call->mid) };
+		const char *reason = NULL;
+
+		(void)lk_media_delete(call->cs->cfg.media, &id, &reason);
 	}
 	if (call->cs->st.active_calls)
 		--call->cs->st.active_calls;
@@ -606,7 +642,7 @@ static int call_connect(struct cs_call *call, const struct sockaddr_in *dst)
 
 /* A Setup on a connection with no call: route it and call the callee. */
 static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
-			 const struct lk_asn_val *uu)
+			 struct lk_asn_arena *ar, struct lk_asn_val *uu)
 {
 	struct lk_h323_callsig *cs = conn->cs;
 	const struct lk_asn_val *setup, *v;
@@ -634,6 +670,8 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 	call->cs = cs;
 	call->id = ++cs->next_id;
 	memcpy(call->callid, v->u.str.p, 16);
+	for (size_t i = 0; i < 16; i++)
+		snprintf(call->mid + 2 * i, 3, "%02x", call->callid[i]);
 	call->crv[LK_SIGCALL_A] = m->crv;
 	/* Q.931 4.3: our own reference towards the callee, never 0. */
 	cs->next_crv = (uint16_t)((cs->next_crv % 0x7fff) + 1);
@@ -673,7 +711,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 		addr_str(&conn->peer, a, sizeof(a)), call->dest, how,
 		addr_str(&dst, b, sizeof(b)),
 		call->leg[LK_SIGCALL_B]->out_port);
-	fw = *m;
+	fw = *media_msg(call, LK_SIGCALL_A, m, ar, uu, &fw);
 	fw.crv = call->crv[LK_SIGCALL_B];
 	fw.crv_flag = false;
 	if (!conn_send(call->leg[LK_SIGCALL_B], &fw)) {
@@ -687,12 +725,292 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 	mem_deref(call);
 }
 
+/*
+ * Media through the relay (docs/h323.md, "Media"): the fastStart
+ * OpenLogicalChannels of a call are its offer (the caller's, in its
+ * Setup) and answer (the callee's first message that holds fastStart).
+ * Each side's receive addresses go to the media core as the SDP of an
+ * ng offer or answer, exactly as a SIP leg's do, and the other side is
+ * told the relay's ports instead: the media core allocates, binds and
+ * latches them as it does for SIP (relay/media.h).
+ */
+
+/* One of the relay's own addresses, as a side echoes it back? */
+static bool is_relay(const struct cs_call *call, const struct sockaddr_in *a)
+{
+	uint16_t port = ntohs(a->sin_port);
+	unsigned i, s;
+
+	if (a->sin_addr.s_addr != call->cs->local.sin_addr.s_addr)
+		return false;
+	for (i = 0; i < call->nsess; i++) {
+		for (s = 0; s < 2; s++) {
+			uint16_t r = call->sess[i].relay[s];
+
+			if (r && (port == r || port == r + 1))
+				return true;
+		}
+	}
+
+	return false;
+}
+
+/* The session an address belongs to (H.225.0 sessionID, else by kind). */
+static struct cs_sess *sess_of(struct cs_call *call,
+			       const struct lk_h245_addr *a, bool create)
+{
+	const char *media = "audio";
+	struct cs_sess *ss;
+	uint8_t id = a->session;
+	unsigned i;
+
+	if (a->media && !strcmp(a->media, "video"))
+		media = "video";
+	else if (a->media && !strcmp(a->media, "data"))
+		media = "application";
+	if (!id)
+		id = media[0] == 'v' ? 2 : media[0] == 'a' &&
+		     media[1] == 'p' ? 3 : 1;
+	for (i = 0; i < call->nsess; i++)
+		if (call->sess[i].id == id)
+			return &call->sess[i];
+	if (!create || call->nsess == CS_SESS_MAX)
+		return NULL;
+	ss = &call->sess[call->nsess++];
+	memset(ss, 0, sizeof(*ss));
+	ss->id = id;
+	ss->media = media;
+
+	return ss;
+}
+
+struct media_walk {
+	struct cs_call *call;
+	enum lk_sigcall_side from;
+	bool rewrite;			/* else learn */
+	unsigned learned;		/* addresses new or changed */
+};
+
+static bool same_sin(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_family == b->sin_family &&
+	       a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	       a->sin_port == b->sin_port;
+}
+
+/*
+ * lk_h245_addr_h: learn where `from` receives, or write the relay's port
+ * for the other side over it.  Tunnelled H.245 and h245Address are left
+ * as they are (not handled yet: docs/h323.md).
+ */
+static int media_addr(struct lk_h245_addr *a, void *arg)
+{
+	struct media_walk *w = arg;
+	struct cs_call *call = w->call;
+	enum lk_sigcall_side to = other(w->from);
+	struct sockaddr_in *slot, sin;
+	struct cs_sess *ss;
+
+	if (!a->fast_start || a->kind == LK_H245_CONTROL)
+		return 0;
+	sin = a->addr;
+	sin.sin_family = AF_INET;
+	if (is_relay(call, &sin))
+		return 0;
+	ss = sess_of(call, a, !w->rewrite);
+	if (!ss)
+		return 0;
+	if (!w->rewrite) {
+		slot = a->kind == LK_H245_MEDIA ? &ss->rtp[w->from]
+						: &ss->rtcp[w->from];
+		if (!same_sin(slot, &sin)) {
+			*slot = sin;
+			w->learned++;
+		}
+		return 0;
+	}
+	if (!ss->relay[to])
+		return 0;
+	a->addr.sin_addr = call->cs->local.sin_addr;
+	a->addr.sin_port = htons((uint16_t)(ss->relay[to] +
+				 (a->kind == LK_H245_MEDIA_CONTROL)));
+
+	return 0;
+}
+
+/* Side `side`'s receive addresses as SDP, the first `n` sessions. */
+static int media_sdp(struct cs_call *call, enum lk_sigcall_side side,
+		     unsigned n, size_t *lenp)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	char ip[INET_ADDRSTRLEN];
+	size_t o, cap = sizeof(cs->sdp);
+	unsigned i;
+	int w;
+
+	inet_ntop(AF_INET, &cs->local.sin_addr, ip, sizeof(ip));
+	w = snprintf(cs->sdp, cap, "v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\n"
+		     "t=0 0\r\n", ip);
+	o = (size_t)w;
+	for (i = 0; i < n; i++) {
+		const struct cs_sess *ss = &call->sess[i];
+		const struct sockaddr_in *rtp = &ss->rtp[side];
+		const struct sockaddr_in *rtcp = &ss->rtcp[side];
+		const struct sockaddr_in *at = rtp->sin_family ? rtp : rtcp;
+		unsigned port = 0;
+
+		if (rtp->sin_family)
+			port = ntohs(rtp->sin_port);
+		else if (rtcp->sin_family && ntohs(rtcp->sin_port) > 1)
+			port = ntohs(rtcp->sin_port) - 1u;
+		if (at->sin_family)
+			inet_ntop(AF_INET, &at->sin_addr, ip, sizeof(ip));
+		w = snprintf(cs->sdp + o, cap - o, "m=%s %u RTP/AVP 0\r\n"
+			     "c=IN IP4 %s\r\n", ss->media, port, ip);
+		if (w < 0 || (size_t)w >= cap - o)
+			return ENOSPC;
+		o += (size_t)w;
+		if (port && rtcp->sin_family &&
+		    ntohs(rtcp->sin_port) != port + 1) {
+			w = snprintf(cs->sdp + o, cap - o, "a=rtcp:%u\r\n",
+				     ntohs(rtcp->sin_port));
+			if (w < 0 || (size_t)w >= cap - o)
+				return ENOSPC;
+			o += (size_t)w;
+		}
+	}
+	*lenp = o;
+
+	return 0;
+}
+
+/*
+ * What `from` told goes to the media core: the caller's as an offer, the
+ * callee's as the answer (again as a new answer if it changes).  The
+ * reply's ports are the relay's for the other side.
+ */
+static int media_update(struct cs_call *call, enum lk_sigcall_side from)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	struct lk_media_req req;
+	struct lk_media_reply rep;
+	struct lk_sdp sdp;
+	struct lk_sdp_error se;
+	unsigned i, n;
+	size_t len;
+	int err;
+
+	if (from == LK_SIGCALL_B && !call->offered)
+		return ENOENT;		/* nothing to answer: not handled */
+	if (from == LK_SIGCALL_A && call->answered)
+		return EALREADY;	/* a new offer after the answer */
+	n = from == LK_SIGCALL_A ? call->nsess : call->noffer;
+	err = media_sdp(call, from, n, &len);
+	if (err)
+		return err;
+	memset(&req, 0, sizeof(req));
+	memset(&rep, 0, sizeof(rep));
+	req.op = from == LK_SIGCALL_A ? LK_MEDIA_OFFER : LK_MEDIA_ANSWER;
+	req.call_id.p = call->mid;
+	req.call_id.len = strlen(call->mid);
+	req.from_tag.p = "A";
+	req.from_tag.len = 1;
+	req.to_tag.p = "B";
+	req.to_tag.len = 1;
+	req.sdp = cs->sdp;
+	req.sdp_len = len;
+	memcpy(&req.received_from, &call->leg[from]->peer,
+	       sizeof(call->leg[from]->peer));
+	rep.sdp = cs->sdp_reply;
+	rep.sdp_size = sizeof(cs->sdp_reply);
+	err = lk_media_offer_answer(cs->cfg.media, &req, &rep);
+	if (err) {
+		lk_warn_limited("H.323 call %llu: the media core refused the "
+				"%s's fastStart: %s %s",
+				(unsigned long long)call->id, side_name(from),
+				rep.error_reason ? rep.error_reason : "",
+				rep.detail);
+		return err;
+	}
+	if (from == LK_SIGCALL_A) {
+		call->offered = true;
+		call->noffer = n;
+	}
+	else {
+		call->answered = true;
+	}
+	if (lk_sdp_parse(&sdp, &se, rep.sdp, rep.sdp_len))
+		return EBADMSG;
+	for (i = 0; i < sdp.nmedia && i < n; i++)
+		call->sess[i].relay[other(from)] = sdp.media[i].port;
+
+	return 0;
+}
+
+/*
+ * The UU-PDU `uu` from `from`, its fastStart addresses through the relay:
+ * true with the new H323-UserInformation (its protocol discriminator
+ * first) in cs->uu_fw[0..*lenp), false to pass the message as it came.
+ */
+static bool media_pass(struct cs_call *call, enum lk_sigcall_side from,
+		       struct lk_asn_arena *ar, struct lk_asn_val *uu,
+		       size_t *lenp)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	struct media_walk w = { call, from, false, 0 };
+	unsigned changed = 0;
+	size_t len;
+
+	if (!cs->cfg.media || !uu)
+		return false;
+	if (lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &changed))
+		return false;
+	if (w.learned && media_update(call, from) == 0)
+		lk_debug("H.323 call %llu: the %s's fastStart through the "
+			 "relay", (unsigned long long)call->id,
+			 side_name(from));
+	if (!call->offered)
+		return false;
+	w.rewrite = true;
+	if (lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &changed) ||
+	    !changed)
+		return false;
+	cs->uu_fw[0] = LK_Q931_UU_PD;
+	if (lk_h225_uu_encode(uu, cs->uu_fw + 1, sizeof(cs->uu_fw) - 1,
+			      &len))
+		return false;
+	*lenp = len + 1;
+
+	return true;
+}
+
+/* `m` with the user-user IE media_pass() made, into *fw. */
+static const struct lk_q931 *media_msg(struct cs_call *call,
+				       enum lk_sigcall_side from,
+				       const struct lk_q931 *m,
+				       struct lk_asn_arena *ar,
+				       struct lk_asn_val *uu,
+				       struct lk_q931 *fw)
+{
+	size_t len;
+
+	if (!media_pass(call, from, ar, uu, &len))
+		return m;
+	*fw = *m;
+	if (lk_q931_set(fw, LK_Q931_IE_USER_USER, call->cs->uu_fw, len))
+		return m;
+
+	return fw;
+}
+
 /* A message on a leg of `call`. */
 static void call_msg(struct cs_call *call, enum lk_sigcall_side from,
-		     const struct lk_q931 *m)
+		     const struct lk_q931 *m, struct lk_asn_arena *ar,
+		     struct lk_asn_val *uu)
 {
 	struct lk_h323_callsig *cs = call->cs;
 	enum lk_sigcall_side to = other(from);
+	struct lk_q931 fw;
 	char why[64];
 
 	if (m->crv_len != 2 || m->crv != call->crv[from] ||
@@ -705,6 +1023,7 @@ static void call_msg(struct cs_call *call, enum lk_sigcall_side from,
 				m->crv, call->crv[from]);
 		return;
 	}
+	m = media_msg(call, from, m, ar, uu, &fw);
 	call->cur = m;
 	call->cur_from = from;
 	switch (m->type) {
@@ -796,13 +1115,13 @@ static bool conn_msg(struct cs_conn *conn, const uint8_t *p, size_t len)
 	call = conn->call;
 	if (!call) {
 		if (m.type == LK_Q931_SETUP && uu && !conn->outgoing)
-			setup_handle(conn, &m, uu);
+			setup_handle(conn, &m, &ar, uu);
 		else
 			++cs->st.unexpected;
 		return !conn->closing;
 	}
 	mem_ref(call);
-	call_msg(call, conn->side, &m);
+	call_msg(call, conn->side, &m, &ar, uu);
 	mem_deref(call);
 
 	return !conn->closing;

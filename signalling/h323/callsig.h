@@ -46,6 +46,7 @@
 
 struct event_base;
 struct lk_h323_callsig;
+struct lk_media;
 
 /*
  * Where the endpoint registered with `alias` (an AliasAddress) takes
@@ -57,6 +58,7 @@ typedef int (lk_h323_locate_h)(const struct lk_asn_val *alias,
 struct lk_h323_callsig_conf {
 	const struct lk_conf *conf;	/* address, range, dial plan; kept */
 	lk_h323_locate_h *locateh;	/* NULL: no registrations */
+	struct lk_media *media;		/* NULL: fastStart passes as it is */
 	void *arg;
 	unsigned max_conns;		/* 0: 4096 */
 	unsigned setup_timeout;		/* s for a Setup, and to connect: 0

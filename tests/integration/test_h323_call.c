@@ -22,6 +22,7 @@
 
 #include "daemon.h"
 #include "h323/h225.h"
+#include "h323/h245.h"
 #include "h323/q931.h"
 
 /*
@@ -294,6 +295,11 @@ static void set_alias(struct lk_asn_arena *ar, struct lk_asn_val *body,
  * Send a message built here: `kind` is the UU-PDU body, `type` the Q.931
  * message type; Setup to `dest` (digits, or an email-ID with '@').
  */
+/* fastStart elements the next send_msg() carries (then cleared). */
+static const uint8_t *fs_olc[4];
+static size_t fs_len[4];
+static unsigned fs_n;
+
 static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		     bool flag, const struct ids *ids, const char *dest)
 {
@@ -336,6 +342,17 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		v = lk_asn_set(&ar, body, "reason");
 		assert_non_null(lk_asn_set(&ar, v, "destinationRejection"));
 	}
+	if (fs_n) {
+		unsigned i;
+
+		v = lk_asn_set(&ar, body, "fastStart");
+		assert_non_null(v);
+		assert_int_equal(lk_asn_seqof_resize(&ar, v, fs_n), 0);
+		for (i = 0; i < fs_n; i++)
+			assert_int_equal(lk_asn_set_octets(&ar,
+				&v->u.list.v[i], fs_olc[i], fs_len[i]), 0);
+		fs_n = 0;
+	}
 	ubuf[0] = LK_Q931_UU_PD;
 	assert_int_equal(lk_h225_uu_encode(uu, ubuf + 1, sizeof(ubuf) - 1,
 					   &ulen), 0);
@@ -375,7 +392,11 @@ struct call {
 	int a, b;
 	uint16_t crv_a, crv_b, from_port;
 	struct ids ids;
+	char mid[40];		/* the media session: callIdentifier, hex */
 };
+
+/* The UU-PDU of the Setup the callee got last (in arena_mem). */
+static struct lk_asn_val *last_uu;
 
 static void call_to_callee(struct call *c, const char *dest, uint8_t seed)
 {
@@ -386,6 +407,8 @@ static void call_to_callee(struct call *c, const char *dest, uint8_t seed)
 	uint8_t tp;
 
 	ids_new(&c->ids, seed);
+	for (unsigned i = 0; i < 16; i++)
+		snprintf(c->mid + 2 * i, 3, "%02x", c->ids.callid[i]);
 	c->crv_a = (uint16_t)(0x100 + seed);
 	c->a = tcp_connect(Q931_PORT, 0);
 	/* An empty TPKT first: a keep-alive, tolerated (H.460.18). */
@@ -396,6 +419,7 @@ static void call_to_callee(struct call *c, const char *dest, uint8_t seed)
 	assert_in_range(c->from_port, OUT_LO, OUT_HI);
 	assert_int_equal(recv_msg(c->b, buf, &m, &uu, 3000), LK_Q931_SETUP);
 	++h225_sent;
+	last_uu = uu;
 	/* Its own call reference towards the callee, flag clear. */
 	assert_false(m.crv_flag);
 	c->crv_b = m.crv;
@@ -640,6 +664,194 @@ static bool log_has(const char *needle)
 	return false;
 }
 
+/* An H.245 unicast IPv4 address 127.0.0.1:port as member `name`. */
+static void olc_addr(struct lk_asn_arena *ar, struct lk_asn_val *lcp,
+		     const char *name, uint16_t port)
+{
+	struct lk_asn_val *ta = lk_asn_set(ar, lcp, name), *u, *ip, *v;
+
+	u = ta ? lk_asn_set(ar, ta, "unicastAddress") : NULL;
+	ip = u ? lk_asn_set(ar, u, "iPAddress") : NULL;
+	v = ip ? lk_asn_set(ar, ip, "network") : NULL;
+	assert_non_null(v);
+	assert_int_equal(lk_asn_set_octets(ar, v, "\x7f\0\0\1", 4), 0);
+	v = lk_asn_set(ar, ip, "tsapIdentifier");
+	assert_non_null(v);
+	v->u.i = port;
+}
+
+/* G.711 u-law, 20 ms, session 1, with these addresses (0: none). */
+static void olc_audio(struct lk_asn_arena *ar, struct lk_asn_val *params,
+		      uint16_t rtp, uint16_t rtcp)
+{
+	struct lk_asn_val *v, *lcp;
+
+	v = lk_asn_set(ar, lk_asn_set(ar, params, "dataType"), "audioData");
+	v = lk_asn_set(ar, v, "g711Ulaw64k");
+	assert_non_null(v);
+	v->u.i = 20;
+	lcp = lk_asn_set(ar, lk_asn_set(ar, params, "multiplexParameters"),
+			 "h2250LogicalChannelParameters");
+	v = lk_asn_set(ar, lcp, "sessionID");
+	assert_non_null(v);
+	v->u.i = 1;
+	if (rtp)
+		olc_addr(ar, lcp, "mediaChannel", rtp);
+	if (rtcp)
+		olc_addr(ar, lcp, "mediaControlChannel", rtcp);
+}
+
+/*
+ * A fastStart OpenLogicalChannel (H.323 8.1.7): `receive` proposes the
+ * channel the sender receives on (forward nullData, reverse parameters
+ * with its RTP and RTCP); else the channel it sends, with the addresses
+ * given in its forward parameters.
+ */
+static size_t olc_build(uint8_t *out, size_t cap, uint16_t lcn,
+			bool receive, uint16_t rtp, uint16_t rtcp)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *olc, *v, *fwd;
+	size_t len;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	olc = lk_asn_new(&ar, &lk_h245_olc);
+	v = lk_asn_set(&ar, olc, "forwardLogicalChannelNumber");
+	assert_non_null(v);
+	v->u.i = lcn;
+	fwd = lk_asn_set(&ar, olc, "forwardLogicalChannelParameters");
+	if (receive) {
+		assert_non_null(lk_asn_set(&ar, lk_asn_set(&ar, fwd,
+			"dataType"), "nullData"));
+		assert_non_null(lk_asn_set(&ar, lk_asn_set(&ar, fwd,
+			"multiplexParameters"), "none"));
+		olc_audio(&ar, lk_asn_set(&ar, olc,
+			  "reverseLogicalChannelParameters"), rtp, rtcp);
+	}
+	else {
+		olc_audio(&ar, fwd, rtp, rtcp);
+	}
+	assert_int_equal(lk_h245_encode(olc, out, cap, &len), 0);
+	return len;
+}
+
+struct seen {
+	unsigned n, outside;
+	struct sockaddr_in media;	/* the RTP address told */
+};
+
+/* Every fastStart address is the relay's (127.0.0.1, the media range). */
+static int seen_addr(struct lk_h245_addr *a, void *arg)
+{
+	struct seen *s = arg;
+	uint16_t port = ntohs(a->addr.sin_port);
+
+	if (!a->fast_start)
+		return 0;
+	s->n++;
+	if (a->addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK) ||
+	    port < 54200 || port > 54399)
+		s->outside++;
+	if (a->kind == LK_H245_MEDIA)
+		s->media = a->addr;
+	return 0;
+}
+
+static void fast_start_seen(struct lk_asn_val *uu, struct seen *s)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	struct lk_asn_arena ar;
+	unsigned changed = 0;
+
+	memset(s, 0, sizeof(*s));
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_h225_uu_media_addrs(&ar, uu, seen_addr, s,
+						&changed), 0);
+	assert_true(s->n > 0);
+	assert_int_equal(s->outside, 0);
+	assert_int_not_equal(s->media.sin_port, 0);
+}
+
+/* RTP from `fd` to the relay's port, counted where it arrives. */
+static unsigned rtp_through(int from, uint16_t relay_port, int to,
+			    uint32_t ssrc)
+{
+	uint8_t pkt[200];
+	unsigned i;
+	size_t len;
+
+	for (i = 0; i < 20; i++) {
+		len = rtp_make(pkt, (uint16_t)i, ssrc, 160);
+		assert_int_equal(ep_send(from, relay_port, pkt, len), 0);
+		usleep(2000);
+	}
+	return ep_drain(to, 500);
+}
+
+/*
+ * fastStart (H.323 8.1.7): the caller proposes its channels in the Setup,
+ * the callee accepts in its Connect; each side is told only the relay's
+ * ports (127.0.0.1, 54200-54399), RTP flows both ways through them and
+ * the media core counts it; the release deletes the media session.
+ */
+static void fast_start_media(void **state)
+{
+	static uint8_t buf[70000], o1[256], o2[256], o3[256];
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	struct seen to_b, to_a;
+	struct call c;
+	char body[160];
+	int a, b;
+	int64_t packets = -1;
+	const struct lk_bencode_node *t, *r;
+
+	(void)state;
+	a = ep_open_at_port("127.0.0.1", 54400);
+	b = ep_open_at_port("127.0.0.1", 54410);
+	assert_true(a >= 0 && b >= 0);
+	fs_len[0] = olc_build(o1, sizeof(o1), 1, false, 0, 54401);
+	fs_len[1] = olc_build(o2, sizeof(o2), 2, true, 54400, 54401);
+	fs_olc[0] = o1;
+	fs_olc[1] = o2;
+	fs_n = 2;
+	call_to_callee(&c, "2000", 9);
+	/* The Setup as the callee got it. */
+	fast_start_seen(last_uu, &to_b);
+
+	fs_len[0] = olc_build(o3, sizeof(o3), 1, false, 54410, 54411);
+	fs_olc[0] = o3;
+	fs_n = 1;
+	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
+		 NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
+	fast_start_seen(uu, &to_a);
+
+	/* A sends to what the Connect told it, B to what its Setup did. */
+	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
+				     0x1111), 20);
+	assert_int_equal(rtp_through(b, ntohs(to_b.media.sin_port), a,
+				     0x2222), 20);
+	snprintf(body, sizeof(body), "d7:call-id32:%s7:command5:querye",
+		 c.mid);
+	assert_int_equal(lkd_ng(&d, body, strlen(body)), 0);
+	assert_true(lkd_result_is(&d, "ok"));
+	t = lk_bencode_dict_get(d.dict, "totals");
+	r = lk_bencode_dict_get(t, "RTP");
+	assert_int_equal(lk_bencode_dict_get_int(&packets, r, "packets"), 0);
+	assert_int_equal(packets, 40);
+
+	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(&c);
+	/* The media session went with the call. */
+	assert_int_equal(lkd_ng(&d, body, strlen(body)), 0);
+	assert_false(lkd_result_is(&d, "ok"));
+	close(a);
+	close(b);
+}
+
 /* Client ports of the garbage connections: tshark leaves them out. */
 static uint16_t junk_ports[8];
 static unsigned njunk;
@@ -771,6 +983,7 @@ int main(void)
 		cmocka_unit_test(callee_connection_lost),
 		cmocka_unit_test(caller_connection_lost),
 		cmocka_unit_test(garbage_on_1720),
+		cmocka_unit_test(fast_start_media),
 		cmocka_unit_test(tshark_verdict),
 	};
 
