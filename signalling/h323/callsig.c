@@ -800,8 +800,9 @@ static bool same_sin(const struct sockaddr_in *a, const struct sockaddr_in *b)
 
 /*
  * lk_h245_addr_h: learn where `from` receives, or write the relay's port
- * for the other side over it.  Tunnelled H.245 and h245Address are left
- * as they are (not handled yet: docs/h323.md).
+ * for the other side over it.  Addresses in fastStart and in tunnelled
+ * H.245 (h245Control) are taken; the h245Address of a separate H.245
+ * connection is left as it is (not handled yet: docs/h323.md).
  */
 static int media_addr(struct lk_h245_addr *a, void *arg)
 {
@@ -811,7 +812,7 @@ static int media_addr(struct lk_h245_addr *a, void *arg)
 	struct sockaddr_in *slot, sin;
 	struct cs_sess *ss;
 
-	if (!a->fast_start || a->kind == LK_H245_CONTROL)
+	if (!(a->fast_start || a->tunnelled) || a->kind == LK_H245_CONTROL)
 		return 0;
 	sin = a->addr;
 	sin.sin_family = AF_INET;
@@ -885,11 +886,11 @@ static int media_sdp(struct cs_call *call, enum lk_sigcall_side side,
 }
 
 /*
- * What `from` told goes to the media core: the caller's as an offer, the
- * callee's as the answer (again as a new answer if it changes).  The
- * reply's ports are the relay's for the other side.
+ * One ng request for what `from` told: the caller's as an offer, the
+ * callee's as the answer.  The reply's ports are the relay's for the other
+ * side.
  */
-static int media_update(struct cs_call *call, enum lk_sigcall_side from)
+static int media_request(struct cs_call *call, enum lk_sigcall_side from)
 {
 	struct lk_h323_callsig *cs = call->cs;
 	struct lk_media_req req;
@@ -900,10 +901,6 @@ static int media_update(struct cs_call *call, enum lk_sigcall_side from)
 	size_t len;
 	int err;
 
-	if (from == LK_SIGCALL_B && !call->offered)
-		return ENOENT;		/* nothing to answer: not handled */
-	if (from == LK_SIGCALL_A && call->answered)
-		return EALREADY;	/* a new offer after the answer */
 	n = from == LK_SIGCALL_A ? call->nsess : call->noffer;
 	err = media_sdp(call, from, n, &len);
 	if (err)
@@ -948,6 +945,26 @@ static int media_update(struct cs_call *call, enum lk_sigcall_side from)
 }
 
 /*
+ * What `from` told goes to the media core.  The callee's before any
+ * offer is not taken (its addresses go out unchanged: docs/h323.md).
+ * The caller's after the answer (slow start: its OpenLogicalChannelAck
+ * comes last) is a new offer, answered again at once with what the
+ * callee told, as a SIP re-INVITE is; the streams keep their ports.
+ */
+static int media_update(struct cs_call *call, enum lk_sigcall_side from)
+{
+	int err;
+
+	if (from == LK_SIGCALL_B && !call->offered)
+		return ENOENT;
+	err = media_request(call, from);
+	if (err || from != LK_SIGCALL_A || !call->answered)
+		return err;
+
+	return media_request(call, LK_SIGCALL_B);
+}
+
+/*
  * The UU-PDU `uu` from `from`, its fastStart addresses through the relay:
  * true with the new H323-UserInformation (its protocol discriminator
  * first) in cs->uu_fw[0..*lenp), false to pass the message as it came.
@@ -966,8 +983,8 @@ static bool media_pass(struct cs_call *call, enum lk_sigcall_side from,
 	if (lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &changed))
 		return false;
 	if (w.learned && media_update(call, from) == 0)
-		lk_debug("H.323 call %llu: the %s's fastStart through the "
-			 "relay", (unsigned long long)call->id,
+		lk_debug("H.323 call %llu: the %s's media addresses through "
+			 "the relay", (unsigned long long)call->id,
 			 side_name(from));
 	if (!call->offered)
 		return false;

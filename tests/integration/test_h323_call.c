@@ -299,6 +299,9 @@ static void set_alias(struct lk_asn_arena *ar, struct lk_asn_val *body,
 static const uint8_t *fs_olc[4];
 static size_t fs_len[4];
 static unsigned fs_n;
+/* A tunnelled H.245 message (h245Control) for the next send_msg(). */
+static const uint8_t *hc_msg;
+static size_t hc_len;
 
 static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		     bool flag, const struct ids *ids, const char *dest)
@@ -352,6 +355,17 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 			assert_int_equal(lk_asn_set_octets(&ar,
 				&v->u.list.v[i], fs_olc[i], fs_len[i]), 0);
 		fs_n = 0;
+	}
+	if (hc_len) {
+		struct lk_asn_val *pdu = lk_asn_get(uu, "h323-uu-pdu");
+
+		lk_asn_get(pdu, "h245Tunnelling")->u.i = 1;
+		v = lk_asn_set(&ar, pdu, "h245Control");
+		assert_non_null(v);
+		assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+		assert_int_equal(lk_asn_set_octets(&ar, &v->u.list.v[0],
+						   hc_msg, hc_len), 0);
+		hc_len = 0;
 	}
 	ubuf[0] = LK_Q931_UU_PD;
 	assert_int_equal(lk_h225_uu_encode(uu, ubuf + 1, sizeof(ubuf) - 1,
@@ -736,18 +750,61 @@ static size_t olc_build(uint8_t *out, size_t cap, uint16_t lcn,
 	return len;
 }
 
+/*
+ * A tunnelled H.245 message: an OpenLogicalChannel for the channel the
+ * sender sends (its RTCP receive address), or the OpenLogicalChannelAck
+ * of the peer's channel (where the sender receives its RTP and RTCP).
+ */
+static size_t h245_build(uint8_t *out, size_t cap, bool ack, uint16_t lcn,
+			 uint16_t rtp, uint16_t rtcp)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *v, *p;
+	size_t len;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_asn_new(&ar, &lk_h245_message);
+	if (!ack) {
+		p = lk_asn_set(&ar, lk_asn_set(&ar, msg, "request"),
+			       "openLogicalChannel");
+		v = lk_asn_set(&ar, p, "forwardLogicalChannelNumber");
+		assert_non_null(v);
+		v->u.i = lcn;
+		olc_audio(&ar, lk_asn_set(&ar, p,
+			  "forwardLogicalChannelParameters"), 0, rtcp);
+	}
+	else {
+		p = lk_asn_set(&ar, lk_asn_set(&ar, msg, "response"),
+			       "openLogicalChannelAck");
+		v = lk_asn_set(&ar, p, "forwardLogicalChannelNumber");
+		assert_non_null(v);
+		v->u.i = lcn;
+		p = lk_asn_set(&ar, lk_asn_set(&ar, p,
+			       "forwardMultiplexAckParameters"),
+			       "h2250LogicalChannelAckParameters");
+		v = lk_asn_set(&ar, p, "sessionID");
+		assert_non_null(v);
+		v->u.i = 1;
+		olc_addr(&ar, p, "mediaChannel", rtp);
+		olc_addr(&ar, p, "mediaControlChannel", rtcp);
+	}
+	assert_int_equal(lk_h245_encode(msg, out, cap, &len), 0);
+	return len;
+}
+
 struct seen {
 	unsigned n, outside;
 	struct sockaddr_in media;	/* the RTP address told */
 };
 
-/* Every fastStart address is the relay's (127.0.0.1, the media range). */
+/* Every media address is the relay's (127.0.0.1, the media range). */
 static int seen_addr(struct lk_h245_addr *a, void *arg)
 {
 	struct seen *s = arg;
 	uint16_t port = ntohs(a->addr.sin_port);
 
-	if (!a->fast_start)
+	if (a->kind == LK_H245_CONTROL)
 		return 0;
 	s->n++;
 	if (a->addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK) ||
@@ -758,7 +815,7 @@ static int seen_addr(struct lk_h245_addr *a, void *arg)
 	return 0;
 }
 
-static void fast_start_seen(struct lk_asn_val *uu, struct seen *s)
+static void media_seen(struct lk_asn_val *uu, struct seen *s)
 {
 	static uint8_t mem[LK_H245_ARENA];
 	struct lk_asn_arena ar;
@@ -770,7 +827,6 @@ static void fast_start_seen(struct lk_asn_val *uu, struct seen *s)
 						&changed), 0);
 	assert_true(s->n > 0);
 	assert_int_equal(s->outside, 0);
-	assert_int_not_equal(s->media.sin_port, 0);
 }
 
 /* RTP from `fd` to the relay's port, counted where it arrives. */
@@ -789,6 +845,46 @@ static unsigned rtp_through(int from, uint16_t relay_port, int to,
 	return ep_drain(to, 500);
 }
 
+/* The relay's RTP/RTCP totals of a call, by ng query. */
+static int64_t relay_packets(const char *mid)
+{
+	const struct lk_bencode_node *t, *r;
+	int64_t packets = -1;
+	char body[160];
+
+	snprintf(body, sizeof(body), "d7:call-id32:%s7:command5:querye", mid);
+	assert_int_equal(lkd_ng(&d, body, strlen(body)), 0);
+	if (!lkd_result_is(&d, "ok"))
+		return -1;
+	t = lk_bencode_dict_get(d.dict, "totals");
+	r = lk_bencode_dict_get(t, "RTP");
+	assert_int_equal(lk_bencode_dict_get_int(&packets, r, "packets"), 0);
+	return packets;
+}
+
+/*
+ * 20 RTP packets from A's socket `a` to the relay port A was told
+ * (`to_a`), 20 from B's to B's: each side gets all, the relay counts 40;
+ * then one side releases, and the media session goes with the call.
+ */
+static void media_then_release(struct call *c, int a,
+			       const struct seen *to_a, int b,
+			       const struct seen *to_b, bool b_releases)
+{
+	assert_int_not_equal(to_a->media.sin_port, 0);
+	assert_int_not_equal(to_b->media.sin_port, 0);
+	assert_int_equal(rtp_through(a, ntohs(to_a->media.sin_port), b,
+				     0x1111), 20);
+	assert_int_equal(rtp_through(b, ntohs(to_b->media.sin_port), a,
+				     0x2222), 20);
+	assert_int_equal(relay_packets(c->mid), 40);
+	pass(c, b_releases, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(c);
+	assert_int_equal(relay_packets(c->mid), -1);
+	close(a);
+	close(b);
+}
+
 /*
  * fastStart (H.323 8.1.7): the caller proposes its channels in the Setup,
  * the callee accepts in its Connect; each side is told only the relay's
@@ -802,10 +898,7 @@ static void fast_start_media(void **state)
 	struct lk_q931 m;
 	struct seen to_b, to_a;
 	struct call c;
-	char body[160];
 	int a, b;
-	int64_t packets = -1;
-	const struct lk_bencode_node *t, *r;
 
 	(void)state;
 	a = ep_open_at_port("127.0.0.1", 54400);
@@ -818,7 +911,7 @@ static void fast_start_media(void **state)
 	fs_n = 2;
 	call_to_callee(&c, "2000", 9);
 	/* The Setup as the callee got it. */
-	fast_start_seen(last_uu, &to_b);
+	media_seen(last_uu, &to_b);
 
 	fs_len[0] = olc_build(o3, sizeof(o3), 1, false, 54410, 54411);
 	fs_olc[0] = o3;
@@ -827,29 +920,61 @@ static void fast_start_media(void **state)
 		 NULL);
 	++h225_sent;
 	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
-	fast_start_seen(uu, &to_a);
+	media_seen(uu, &to_a);
 
 	/* A sends to what the Connect told it, B to what its Setup did. */
-	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
-				     0x1111), 20);
-	assert_int_equal(rtp_through(b, ntohs(to_b.media.sin_port), a,
-				     0x2222), 20);
-	snprintf(body, sizeof(body), "d7:call-id32:%s7:command5:querye",
-		 c.mid);
-	assert_int_equal(lkd_ng(&d, body, strlen(body)), 0);
-	assert_true(lkd_result_is(&d, "ok"));
-	t = lk_bencode_dict_get(d.dict, "totals");
-	r = lk_bencode_dict_get(t, "RTP");
-	assert_int_equal(lk_bencode_dict_get_int(&packets, r, "packets"), 0);
-	assert_int_equal(packets, 40);
+	media_then_release(&c, a, &to_a, b, &to_b, false);
+}
 
-	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
-	both_closed(&c);
-	/* The media session went with the call. */
-	assert_int_equal(lkd_ng(&d, body, strlen(body)), 0);
-	assert_false(lkd_result_is(&d, "ok"));
-	close(a);
-	close(b);
+/*
+ * One tunnelled H.245 message from one side (in a Facility) to the other;
+ * what arrives must hold relay addresses only.
+ */
+static void tunnel(struct call *c, bool from_b, bool ack, uint16_t lcn,
+		   uint16_t rtp, uint16_t rtcp, struct seen *seen)
+{
+	static uint8_t buf[70000], h[256];
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+
+	hc_len = h245_build(h, sizeof(h), ack, lcn, rtp, rtcp);
+	hc_msg = h;
+	send_msg(from_b ? c->b : c->a, LK_Q931_FACILITY, "facility",
+		 from_b ? c->crv_b : c->crv_a, from_b, &c->ids, NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(from_b ? c->a : c->b, buf, &m, &uu, 3000),
+			 LK_Q931_FACILITY);
+	media_seen(uu, seen);
+}
+
+/*
+ * Slow start with H.245 tunnelled in Facility messages (H.323 8.2.1):
+ * the caller opens its channel (OLC: its RTCP), the callee acknowledges
+ * (OLCAck: its RTP and RTCP), the callee opens its own, the caller
+ * acknowledges (its RTP, last: a new offer, answered again); every
+ * address each side sees is the relay's, and RTP flows both ways.
+ */
+static void tunnelled_h245_media(void **state)
+{
+	struct seen to_b, to_a, ack_to_a, ack_to_b;
+	struct call c;
+	int a, b;
+
+	(void)state;
+	a = ep_open_at_port("127.0.0.1", 54420);
+	b = ep_open_at_port("127.0.0.1", 54430);
+	assert_true(a >= 0 && b >= 0);
+	call_to_callee(&c, "2000", 10);
+	pass(&c, true, LK_Q931_CONNECT, "connect");
+	tunnel(&c, false, false, 1, 0, 54421, &to_b);
+	tunnel(&c, true, true, 1, 54430, 54431, &ack_to_a);
+	tunnel(&c, true, false, 2, 0, 54431, &to_a);
+	tunnel(&c, false, true, 2, 54420, 54421, &ack_to_b);
+	assert_int_not_equal(ack_to_a.media.sin_port, 0);
+	assert_int_not_equal(ack_to_b.media.sin_port, 0);
+	assert_int_equal(to_a.media.sin_port, 0);	/* OLCs: RTCP only */
+	assert_int_equal(to_b.media.sin_port, 0);
+	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, true);
 }
 
 /* Client ports of the garbage connections: tshark leaves them out. */
@@ -984,6 +1109,7 @@ int main(void)
 		cmocka_unit_test(caller_connection_lost),
 		cmocka_unit_test(garbage_on_1720),
 		cmocka_unit_test(fast_start_media),
+		cmocka_unit_test(tunnelled_h245_media),
 		cmocka_unit_test(tshark_verdict),
 	};
 
