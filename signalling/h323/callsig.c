@@ -70,6 +70,22 @@ struct cs_sess {
 
 #define CS_SESS_MAX 4
 
+/*
+ * A separate H.245 connection of a call (H.225.0 / H.323 8.2): `owner`
+ * gave an h245Address, which the other side was told is ours (a
+ * listener from the call signalling range); the other side's connection
+ * to it is relayed to the owner's address over a connection of ours.
+ */
+struct cs_h245 {
+	struct cs_call *call;
+	enum lk_sigcall_side owner;
+	struct sockaddr_in target;	/* the owner's own h245Address */
+	struct evconnlistener *lev;
+	uint16_t lport;			/* the listener's port */
+	uint16_t out_port;		/* ours towards the owner */
+	struct bufferevent *bev[2];	/* per side: its connection */
+};
+
 struct cs_call {
 	struct le le;
 	struct lk_h323_callsig *cs;
@@ -87,6 +103,7 @@ struct cs_call {
 	char mid[40];
 	bool offered, answered;
 	unsigned nsess, noffer;
+	struct cs_h245 *h245[2];	/* by owner */
 	struct cs_sess sess[CS_SESS_MAX];
 };
 
@@ -105,6 +122,7 @@ struct lk_h323_callsig {
 	uint8_t out[OUT_BYTES];
 	uint8_t uu[OUT_BYTES];
 	uint8_t uu_fw[OUT_BYTES];	/* a passed-on UU-PDU, rewritten */
+	uint8_t h245_out[OUT_BYTES];	/* a passed-on H.245 TPKT */
 	char sdp[2048], sdp_reply[4096];
 };
 
@@ -156,6 +174,8 @@ static void call_destructor(void *arg)
 	struct cs_call *call = arg;
 
 	list_unlink(&call->le);
+	mem_deref(call->h245[0]);
+	mem_deref(call->h245[1]);
 }
 
 /* Queue one Q.931 message on `conn`; false when it could not be. */
@@ -337,6 +357,8 @@ static void op_ended(struct lk_sigcall *c, const char *why)
 		conn->call = NULL;
 		conn_close(conn, why);
 	}
+	call->h245[0] = mem_deref(call->h245[0]);
+	call->h245[1] = mem_deref(call->h245[1]);
 	if (call->offered) {
 		struct lk_media_str id = { call->mid, strlen(call->mid) };
 		const char *reason = NULL;
@@ -789,6 +811,7 @@ struct media_walk {
 	enum lk_sigcall_side from;
 	bool rewrite;			/* else learn */
 	unsigned learned;		/* addresses new or changed */
+	unsigned control;		/* h245Addresses seen */
 };
 
 static bool same_sin(const struct sockaddr_in *a, const struct sockaddr_in *b)
@@ -798,11 +821,14 @@ static bool same_sin(const struct sockaddr_in *a, const struct sockaddr_in *b)
 	       a->sin_port == b->sin_port;
 }
 
+static int h245_listen(struct cs_call *call, enum lk_sigcall_side owner,
+		       const struct sockaddr_in *target);
+
 /*
  * lk_h245_addr_h: learn where `from` receives, or write the relay's port
- * for the other side over it.  Addresses in fastStart and in tunnelled
- * H.245 (h245Control) are taken; the h245Address of a separate H.245
- * connection is left as it is (not handled yet: docs/h323.md).
+ * for the other side over it: media addresses of fastStart, tunnelled
+ * H.245 and separate H.245 connections alike.  An h245Address is
+ * replaced by a listener of ours (h245_listen()).
  */
 static int media_addr(struct lk_h245_addr *a, void *arg)
 {
@@ -810,12 +836,27 @@ static int media_addr(struct lk_h245_addr *a, void *arg)
 	struct cs_call *call = w->call;
 	enum lk_sigcall_side to = other(w->from);
 	struct sockaddr_in *slot, sin;
+	struct cs_h245 *h;
 	struct cs_sess *ss;
 
-	if (!(a->fast_start || a->tunnelled) || a->kind == LK_H245_CONTROL)
-		return 0;
 	sin = a->addr;
 	sin.sin_family = AF_INET;
+	if (a->kind == LK_H245_CONTROL) {
+		h = call->h245[w->from];
+		if (h && sin.sin_addr.s_addr == call->cs->local.sin_addr.s_addr
+		    && ntohs(sin.sin_port) == h->lport)
+			return 0;	/* ours, echoed */
+		if (!w->rewrite) {
+			w->control++;
+			return 0;
+		}
+		if (h245_listen(call, w->from, &sin))
+			return 0;	/* left as it is: said in the log */
+		h = call->h245[w->from];
+		a->addr.sin_addr = call->cs->local.sin_addr;
+		a->addr.sin_port = htons(h->lport);
+		return 0;
+	}
 	if (is_relay(call, &sin))
 		return 0;
 	ss = sess_of(call, a, !w->rewrite);
@@ -974,7 +1015,7 @@ static bool media_pass(struct cs_call *call, enum lk_sigcall_side from,
 		       size_t *lenp)
 {
 	struct lk_h323_callsig *cs = call->cs;
-	struct media_walk w = { call, from, false, 0 };
+	struct media_walk w = { call, from, false, 0, 0 };
 	unsigned changed = 0;
 	size_t len;
 
@@ -986,7 +1027,7 @@ static bool media_pass(struct cs_call *call, enum lk_sigcall_side from,
 		lk_debug("H.323 call %llu: the %s's media addresses through "
 			 "the relay", (unsigned long long)call->id,
 			 side_name(from));
-	if (!call->offered)
+	if (!call->offered && !w.control)
 		return false;
 	w.rewrite = true;
 	if (lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &changed) ||
@@ -1018,6 +1059,253 @@ static const struct lk_q931 *media_msg(struct cs_call *call,
 		return m;
 
 	return fw;
+}
+
+/*
+ * Separate H.245 connections (H.323 8.2; seed P: the gatekeeper's H.245
+ * ports are in the call signalling range).  Each TPKT is one H.245
+ * message: its media addresses go through media_addr() as tunnelled ones
+ * do, everything else passes as it came.
+ */
+
+static void h245_free_bev(struct cs_h245 *h, enum lk_sigcall_side s)
+{
+	if (!h->bev[s])
+		return;
+	bufferevent_free(h->bev[s]);
+	h->bev[s] = NULL;
+	if (s == h->owner && h->out_port) {
+		(void)lk_portalloc_give(h->call->cs->outports, h->out_port);
+		h->out_port = 0;
+	}
+}
+
+/* Both connections closed: the H.245 session is over (the call goes on). */
+static void h245_shut(struct cs_h245 *h, const char *why)
+{
+	lk_debug("H.323 call %llu: H.245 connection closed: %s",
+		 (unsigned long long)h->call->id, why);
+	h245_free_bev(h, LK_SIGCALL_A);
+	h245_free_bev(h, LK_SIGCALL_B);
+}
+
+static void h245_destructor(void *arg)
+{
+	struct cs_h245 *h = arg;
+
+	h245_free_bev(h, LK_SIGCALL_A);
+	h245_free_bev(h, LK_SIGCALL_B);
+	if (h->lev)
+		evconnlistener_free(h->lev);
+	if (h->lport)
+		(void)lk_portalloc_give(h->call->cs->outports, h->lport);
+}
+
+/* One H.245 message from side `from`, rewritten, to the other side. */
+static void h245_pass(struct cs_h245 *h, enum lk_sigcall_side from,
+		      const uint8_t *pdu, size_t len)
+{
+	struct cs_call *call = h->call;
+	struct lk_h323_callsig *cs = call->cs;
+	struct media_walk w = { call, from, false, 0, 0 };
+	struct lk_asn_arena ar;
+	uint8_t *out = cs->h245_out + LK_TPKT_HDR;
+	size_t cap = sizeof(cs->h245_out) - LK_TPKT_HDR, olen = len;
+	struct bufferevent *to = h->bev[other(from)];
+	int err;
+
+	lk_asn_arena_init(&ar, cs->arena, sizeof(cs->arena));
+	err = lk_h245_media_addrs(&ar, false, pdu, len, media_addr, &w, out,
+				  cap, &olen);
+	if (!err && w.learned)
+		(void)media_update(call, from);
+	if (!err) {
+		w.rewrite = true;
+		lk_asn_arena_init(&ar, cs->arena, sizeof(cs->arena));
+		err = lk_h245_media_addrs(&ar, false, pdu, len, media_addr,
+					  &w, out, cap, &olen);
+	}
+	if (err) {
+		/* Not transcribed (H.245 8.x of other systems): as it came. */
+		if (len > cap)
+			return;
+		memcpy(out, pdu, len);
+		olen = len;
+	}
+	if (!to || lk_tpkt_header(cs->h245_out, olen))
+		return;
+	(void)bufferevent_write(to, cs->h245_out, olen + LK_TPKT_HDR);
+}
+
+static void h245_read(struct cs_h245 *h, enum lk_sigcall_side s)
+{
+	struct evbuffer *in = bufferevent_get_input(h->bev[s]);
+
+	while (h->bev[s]) {
+		size_t n = evbuffer_get_length(in), pdu;
+		uint8_t hdr[LK_TPKT_HDR], *p;
+
+		if (n < LK_TPKT_HDR ||
+		    evbuffer_copyout(in, hdr, sizeof(hdr)) < 0)
+			break;
+		pdu = (size_t)hdr[2] << 8 | hdr[3];
+		if (hdr[0] != LK_TPKT_VERSION || pdu < LK_TPKT_HDR) {
+			++h->call->cs->st.malformed;
+			h245_shut(h, "not a TPKT");
+			break;
+		}
+		if (n < pdu)
+			break;
+		p = evbuffer_pullup(in, (ev_ssize_t)pdu);
+		if (!p)
+			break;
+		if (pdu > LK_TPKT_HDR)
+			h245_pass(h, s, p + LK_TPKT_HDR, pdu - LK_TPKT_HDR);
+		evbuffer_drain(in, pdu);
+	}
+}
+
+static void h245_read_owner(struct bufferevent *bev, void *arg)
+{
+	struct cs_h245 *h = arg;
+
+	(void)bev;
+	h245_read(h, h->owner);
+}
+
+static void h245_read_peer(struct bufferevent *bev, void *arg)
+{
+	struct cs_h245 *h = arg;
+
+	(void)bev;
+	h245_read(h, other(h->owner));
+}
+
+static void h245_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct cs_h245 *h = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	h245_shut(h, what & BEV_EVENT_EOF ? "closed by a peer" :
+		  "connection lost");
+}
+
+/* The other side connected to our listener: connect on to the owner. */
+static void h245_accept(struct evconnlistener *lev, evutil_socket_t fd,
+			struct sockaddr *sa, int salen, void *arg)
+{
+	struct cs_h245 *h = arg;
+	struct lk_h323_callsig *cs = h->call->cs;
+	struct outbind ob = { &cs->local, -1 };
+	enum lk_sigcall_side peer = other(h->owner);
+	uint16_t port;
+
+	(void)lev;
+	(void)sa;
+	(void)salen;
+	/* One H.245 session per call (H.245 8.1). */
+	if (h->bev[peer] || h->bev[h->owner] ||
+	    lk_portalloc_take_bound(cs->outports, outbound_bind, &ob, &port)) {
+		evutil_closesocket(fd);
+		return;
+	}
+	h->bev[peer] = bufferevent_socket_new(cs->base, fd,
+					      BEV_OPT_CLOSE_ON_FREE);
+	h->bev[h->owner] = bufferevent_socket_new(cs->base, ob.fd,
+						  BEV_OPT_CLOSE_ON_FREE);
+	h->out_port = port;
+	if (!h->bev[peer] || !h->bev[h->owner]) {
+		if (!h->bev[peer])
+			evutil_closesocket(fd);
+		if (!h->bev[h->owner])
+			close(ob.fd);
+		h245_shut(h, "out of memory");
+		return;
+	}
+	bufferevent_setcb(h->bev[peer], h245_read_peer, NULL, h245_event, h);
+	bufferevent_setcb(h->bev[h->owner], h245_read_owner, NULL, h245_event,
+			  h);
+	bufferevent_setwatermark(h->bev[peer], EV_READ, 0, READ_HIGH);
+	bufferevent_setwatermark(h->bev[h->owner], EV_READ, 0, READ_HIGH);
+	if (bufferevent_socket_connect(h->bev[h->owner],
+				       (struct sockaddr *)&h->target,
+				       sizeof(h->target)) < 0) {
+		h245_shut(h, "connect failed");
+		return;
+	}
+	bufferevent_enable(h->bev[peer], EV_READ);
+	bufferevent_enable(h->bev[h->owner], EV_READ);
+}
+
+static int h245_listen_bind(uint16_t port, void *arg)
+{
+	struct outbind *ob = arg;
+	int err = outbound_bind(port, ob);
+
+	if (err)
+		return err;
+	if (listen(ob->fd, 4) < 0) {
+		err = errno;
+		close(ob->fd);
+		ob->fd = -1;
+		return err;
+	}
+
+	return 0;
+}
+
+/*
+ * `owner` gave `target` as its h245Address: a listener of ours for the
+ * other side to be told instead (one per owner; a new target replaces
+ * the old one for the next connection).
+ */
+static int h245_listen(struct cs_call *call, enum lk_sigcall_side owner,
+		       const struct sockaddr_in *target)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	struct outbind ob = { &cs->local, -1 };
+	struct cs_h245 *h = call->h245[owner];
+	int err;
+
+	if (h) {
+		h->target = *target;
+		return 0;
+	}
+	if (cs->local.sin_family != AF_INET)
+		return EAFNOSUPPORT;
+	h = mem_zalloc(sizeof(*h), h245_destructor);
+	if (!h)
+		return ENOMEM;
+	h->call = call;
+	h->owner = owner;
+	h->target = *target;
+	err = lk_portalloc_take_bound(cs->outports, h245_listen_bind, &ob,
+				      &h->lport);
+	if (err) {
+		h->lport = 0;
+		goto out;
+	}
+	h->lev = evconnlistener_new(cs->base, h245_accept, h,
+				    LEV_OPT_CLOSE_ON_FREE, 0, ob.fd);
+	if (!h->lev) {
+		close(ob.fd);
+		err = ENOMEM;
+	}
+
+ out:
+	if (err) {
+		lk_warn_limited("H.323 call %llu: no H.245 listener for the "
+				"%s: %s; its h245Address goes on unchanged",
+				(unsigned long long)call->id,
+				side_name(owner), strerror(err));
+		mem_deref(h);
+		return err;
+	}
+	call->h245[owner] = h;
+
+	return 0;
 }
 
 /* A message on a leg of `call`. */

@@ -24,6 +24,7 @@
 #include "h323/h225.h"
 #include "h323/h245.h"
 #include "h323/q931.h"
+#include "h323/ras.h"
 
 /*
  * One daemon for the file, on this test's ports only: ng 22504; Q.931
@@ -299,6 +300,8 @@ static void set_alias(struct lk_asn_arena *ar, struct lk_asn_val *body,
 static const uint8_t *fs_olc[4];
 static size_t fs_len[4];
 static unsigned fs_n;
+/* An h245Address (127.0.0.1:port) for the next send_msg(). */
+static uint16_t h245addr_port;
 /* A tunnelled H.245 message (h245Control) for the next send_msg(). */
 static const uint8_t *hc_msg;
 static size_t hc_len;
@@ -355,6 +358,15 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 			assert_int_equal(lk_asn_set_octets(&ar,
 				&v->u.list.v[i], fs_olc[i], fs_len[i]), 0);
 		fs_n = 0;
+	}
+	if (h245addr_port) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons(h245addr_port);
+		assert_int_equal(lk_ras_set_ipv4(&ar, lk_asn_set(&ar, body,
+			"h245Address"), &sin), 0);
+		h245addr_port = 0;
 	}
 	if (hc_len) {
 		struct lk_asn_val *pdu = lk_asn_get(uu, "h323-uu-pdu");
@@ -977,6 +989,114 @@ static void tunnelled_h245_media(void **state)
 	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, true);
 }
 
+/* One TPKT-framed H.245 message on a separate H.245 connection. */
+static void h245_send(int fd, const uint8_t *p, size_t n)
+{
+	uint8_t buf[300];
+
+	assert_true(n + 4 <= sizeof(buf));
+	assert_int_equal(lk_tpkt_header(buf, n), 0);
+	memcpy(buf + 4, p, n);
+	write_all(fd, buf, n + 4);
+}
+
+/* The next H.245 message on fd: its media addresses must be the relay's. */
+static void h245_recv(int fd, struct seen *seen)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	uint8_t buf[2048];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *v;
+	size_t n, errbit;
+	unsigned changed;
+
+	assert_int_equal(read_n(fd, buf, 4, 3000), 0);
+	n = (size_t)buf[2] << 8 | buf[3];
+	assert_true(n > 4 && n <= sizeof(buf));
+	assert_int_equal(read_n(fd, buf + 4, n - 4, 3000), 0);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_h245_decode(buf + 4, n - 4, &ar, &v, &errbit), 0);
+	memset(seen, 0, sizeof(*seen));
+	assert_int_equal(lk_h245_walk_addrs(v, false, seen_addr, seen,
+					    &changed), 0);
+	assert_true(seen->n > 0);
+	assert_int_equal(seen->outside, 0);
+}
+
+/*
+ * A separate H.245 connection (H.323 8.2): the callee's Connect gives its
+ * h245Address (54440); the caller is told a listener of the gatekeeper
+ * in the call signalling range, connects there (from 54441), and the
+ * gatekeeper connects on to the callee from the range.  OLC, OLCAck both
+ * ways arrive with relay addresses only, RTP flows both ways, and the
+ * release closes the H.245 connections too.
+ */
+static void separate_h245_media(void **state)
+{
+	static uint8_t buf[70000], h[256];
+	struct seen to_b, to_a, ack_to_a, ack_to_b;
+	struct sockaddr_in ga, from;
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	socklen_t sl = sizeof(from);
+	struct pollfd pf;
+	struct call c;
+	int a, b, lfd, ha, hb, one = 1;
+	size_t n;
+
+	(void)state;
+	a = ep_open_at_port("127.0.0.1", 54450);
+	b = ep_open_at_port("127.0.0.1", 54460);
+	assert_true(a >= 0 && b >= 0);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&ga, 0, sizeof(ga));
+	ga.sin_family = AF_INET;
+	ga.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ga.sin_port = htons(54440);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(lfd, (struct sockaddr *)&ga, sizeof(ga)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+
+	call_to_callee(&c, "2000", 11);
+	h245addr_port = 54440;
+	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
+		 NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
+	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, "h323-uu-pdu"
+		".h323-message-body.connect.h245Address"), &ga), 0);
+	assert_int_equal(ga.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	assert_in_range(ntohs(ga.sin_port), OUT_LO, OUT_HI);
+
+	ha = tcp_connect(ntohs(ga.sin_port), 54441);
+	pf = (struct pollfd){ lfd, POLLIN, 0 };
+	assert_int_equal(poll(&pf, 1, 3000), 1);
+	hb = accept(lfd, (struct sockaddr *)&from, &sl);
+	assert_true(hb >= 0);
+	assert_in_range(ntohs(from.sin_port), OUT_LO, OUT_HI);
+
+	n = h245_build(h, sizeof(h), false, 1, 0, 54451);
+	h245_send(ha, h, n);
+	h245_recv(hb, &to_b);
+	n = h245_build(h, sizeof(h), true, 1, 54460, 54461);
+	h245_send(hb, h, n);
+	h245_recv(ha, &ack_to_a);
+	n = h245_build(h, sizeof(h), false, 2, 0, 54461);
+	h245_send(hb, h, n);
+	h245_recv(ha, &to_a);
+	n = h245_build(h, sizeof(h), true, 2, 54450, 54451);
+	h245_send(ha, h, n);
+	h245_recv(hb, &ack_to_b);
+	assert_int_equal(to_a.media.sin_port, 0);	/* OLCs: RTCP only */
+	assert_int_equal(to_b.media.sin_port, 0);
+	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, false);
+	assert_true(closed_within(ha, 3000));
+	assert_true(closed_within(hb, 3000));
+	close(ha);
+	close(hb);
+	close(lfd);
+}
+
 /* Client ports of the garbage connections: tshark leaves them out. */
 static uint16_t junk_ports[8];
 static unsigned njunk;
@@ -1044,6 +1164,30 @@ static void garbage_on_1720(void **state)
  * (as many as were said), none is Malformed, no expert warning or error
  * in the TPKT, Q.931 or H.225.0 layers.
  */
+/* How many values tshark's -T fields output holds (',' between them). */
+static unsigned count_values(const char *cmd)
+{
+	char line[4096];
+	unsigned n = 0;
+	FILE *f = popen(cmd, "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (line[0] == '\n')
+			continue;
+		n++;
+		for (p = line; (p = strchr(p, ',')); p++)
+			n++;
+	}
+	pclose(f);
+	return n;
+}
+
+/* The separate H.245 connection's fixed ends, decoded as H.245. */
+#define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245"
+
 static void tshark_verdict(void **state)
 {
 	char filter[256], cmd[768], line[4096];
@@ -1058,34 +1202,33 @@ static void tshark_verdict(void **state)
 	cap_pid = -1;
 
 	o = (size_t)snprintf(filter, sizeof(filter), "(tpkt || q931 || "
-			     "h225) && !(tcp.port in {0");
+			     "h225 || h245) && !(tcp.port in {0");
 	for (i = 0; i < njunk; i++)
 		o += (size_t)snprintf(filter + o, sizeof(filter) - o, ", %u",
 				      junk_ports[i]);
 	snprintf(filter + o, sizeof(filter) - o, "})");
 
-	snprintf(cmd, sizeof(cmd), "tshark -r %s -Y '%s' -T fields "
-		 "-e h225.h323_message_body 2>/dev/null", pcap_path, filter);
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (line[0] == '\n')
-			continue;
-		nmsg++;
-		for (p = line; (p = strchr(p, ',')); p++)
-			nmsg++;
-	}
-	pclose(f);
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y '%s' -T fields "
+		 "-e h225.h323_message_body 2>/dev/null", pcap_path, H245_AS,
+		 filter);
+	nmsg = count_values(cmd);
 	print_message("tshark -Y \"%s\"\n", filter);
 	print_message("tshark: %u H.225.0 messages in the capture, %u said\n",
 		      nmsg, h225_sent);
 	assert_int_equal(nmsg, h225_sent);
 
-	snprintf(cmd, sizeof(cmd), "tshark -r %s -Y '%s' -V 2>&1 | grep -E "
-		 "'Malformed|UNKNOWN PER|Expert Info \\((Warning|Error)'",
-		 pcap_path, filter);
+	/* The separate H.245 connection: 4 messages each way, as H.245. */
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && tcp.port in "
+		 "{54440, 54441}' -T fields -e tpkt.length 2>/dev/null",
+		 pcap_path, H245_AS);
+	nmsg = count_values(cmd);
+	print_message("tshark: %u H.245 messages on the separate "
+		      "connection\n", nmsg);
+	assert_int_equal(nmsg, 8);
+
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y '%s' -V 2>&1 | grep "
+		 "-E 'Malformed|UNKNOWN PER|Expert Info \\((Warning|Error)'",
+		 pcap_path, H245_AS, filter);
 	f = popen(cmd, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
@@ -1110,6 +1253,7 @@ int main(void)
 		cmocka_unit_test(garbage_on_1720),
 		cmocka_unit_test(fast_start_media),
 		cmocka_unit_test(tunnelled_h245_media),
+		cmocka_unit_test(separate_h245_media),
 		cmocka_unit_test(tshark_verdict),
 	};
 
