@@ -472,6 +472,17 @@ static void test_routed(void **state)
 	assert_int_equal(ask(f, req, len, "127.0.0.1", 3009, 1200), 0);
 	assert_non_null(lk_asn_get(lk_ras_body(f->msg),
 				   "rejectReason.callerNotRegistered"));
+	/* alice's slot with another serial, and names of other shapes. */
+	assert_int_equal(strncmp(alice, "lk0-", 4), 0);
+	len = arq(req, 5, "lk0-999", "bob", false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3009, 1200), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "admissionReject");
+	len = arq(req, 5, "lk-0", "bob", false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3009, 1210), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "admissionReject");
+	len = arq(req, 5, "lk0", "bob", false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3009, 1220), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "admissionReject");
 
 	/* BRQ: granted as asked to a registration, notBound otherwise. */
 	len = brq(req, 6, alice);
