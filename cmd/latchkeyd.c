@@ -243,16 +243,26 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 /*
  * The gatekeeper's RAS side on the Registration UDP port (issue 11): the
  * socket listen.c bound goes to signalling/h323/gk.c, with the
- * gatekeeper's "Time to live".
+ * gatekeeper's settings.  With "H.323 mode" off it is not started and
+ * listen.c counts and drops what arrives.
  */
 static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 		      const struct lk_conf *conf,
 		      struct lk_listen_set *listeners)
 {
 	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
-				       .gkid = "latchkey", .max_regs = 4096 };
+		.call_ttl = conf->h323_call_ttl,
+		.no_discover = !conf->h323_auto_discover,
+		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
+		.gkid = "latchkey", .max_regs = 4096 };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
+
+	if (!conf->h323_mode) {
+		lk_info("H.323 mode is off: no gatekeeper on UDP %u",
+			conf->h323_ras_port);
+		return 0;
+	}
 
 	/* IPv6 RAS is not served yet: gk.c counts and drops it. */
 	if (inet_pton(AF_INET, conf->address, &p.ras.sin_addr) != 1)

@@ -31,6 +31,12 @@ enum lk_release {
 	LK_RELEASE_PRE_X8,	/* upgraded from before X8: mux on 2776/2777 */
 };
 
+/* [Protocols > H.323 > Gatekeeper] Registration conflict mode. */
+enum lk_h323_conflict {
+	LK_H323_CONFLICT_REJECT = 0,	/* RRJ duplicateAlias */
+	LK_H323_CONFLICT_OVERWRITE,	/* the older registration goes */
+};
+
 enum lk_port_order {
 	LK_PORT_ORDER_RANDOM = 0,
 	LK_PORT_ORDER_SEQUENTIAL,
@@ -73,7 +79,11 @@ enum lk_key {
 	LK_KEY_H323_CALLSIG_START,
 	LK_KEY_H323_CALLSIG_END,
 	LK_KEY_H323_TTL,
+	LK_KEY_H323_CALL_TTL,
+	LK_KEY_H323_AUTO_DISCOVER,
+	LK_KEY_H323_CONFLICT,
 	/* Protocols > H.323 */
+	LK_KEY_H323_MODE,
 	LK_KEY_H323_Q931_PORT,
 	/* Traversal > Ports */
 	LK_KEY_ASSENT_PORT,
@@ -224,6 +234,10 @@ struct lk_conf {
 	struct lk_range h323_callsig;	/* seed P: 15000-19999 */
 	uint16_t h323_q931_port;	/* seed M: 1720 */
 	unsigned h323_ttl;		/* RCF timeToLive, seconds: 1800 */
+	unsigned h323_call_ttl;		/* ACF irrFrequency, seconds: 120 */
+	bool h323_auto_discover;	/* GRQ answered: yes */
+	enum lk_h323_conflict h323_conflict;	/* reject */
+	bool h323_mode;			/* H.323 served at all: yes */
 
 	/* Traversal > Ports */
 	uint16_t assent_port;		/* seed T: 2776 */

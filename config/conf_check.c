@@ -115,6 +115,8 @@ static const char *valid_text(const struct lk_conf_key_def *kd, char *buf,
 		return "random or sequential";
 	case KT_TRANSPORT:
 		return "tls or tcp";
+	case KT_CONFLICT:
+		return "reject or overwrite";
 	case KT_ADDRESS:
 		return "a numeric IPv4 or IPv6 address";
 	case KT_LISTEN:
@@ -540,6 +542,12 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		if (x < 0)
 			return false;
 		*(enum lk_port_order *)field = (enum lk_port_order)x;
+		return true;
+	case KT_CONFLICT:
+		x = parse_enum(e->value, lk_conf_conflict_names, 2);
+		if (x < 0)
+			return false;
+		*(enum lk_h323_conflict *)field = (enum lk_h323_conflict)x;
 		return true;
 	case KT_TRANSPORT:
 		x = parse_enum(e->value, lk_conf_transport_names, 2);

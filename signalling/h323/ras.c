@@ -443,6 +443,17 @@ SEQ(t_irr, E, 8,
     M("needResponse", t_bool), X("capacity"), X("irrStatus"),
     M("unsolicited", t_bool), O("genericData", t_generic_list));
 
+/* IACK / INAK: the answers to an IRR with needResponse. */
+SEQ(t_iack, E, 5,
+    M("requestSeqNum", t_seqnum), O("nonStandardData", t_nsp),
+    U("tokens"), U("cryptoTokens"), U("integrityCheckValue"));
+CHOICE(t_inak_reason, E, 3, N("notRegistered"), N("securityDenial"),
+       N("undefinedReason"), X("securityError"));
+SEQ(t_inak, E, 7,
+    M("requestSeqNum", t_seqnum), O("nonStandardData", t_nsp),
+    M("nakReason", t_inak_reason), U("altGKInfo"), U("tokens"),
+    U("cryptoTokens"), U("integrityCheckValue"));
+
 SEQ(t_nsm, E, 2,
     M("requestSeqNum", t_seqnum), M("nonStandardData", t_nsp),
     X("tokens"), X("cryptoTokens"), X("integrityCheckValue"),
@@ -644,8 +655,8 @@ static const struct lk_asn_member ras_m[] = {
 	M("infoRequestResponse", t_irr), M("nonStandardMessage", t_nsm),
 	M("unknownMessageResponse", t_xrs),
 	X("requestInProgress"), X("resourcesAvailableIndicate"),
-	X("resourcesAvailableConfirm"), X("infoRequestAck"),
-	X("infoRequestNak"), M("serviceControlIndication", t_sci),
+	X("resourcesAvailableConfirm"), M("infoRequestAck", t_iack),
+	M("infoRequestNak", t_inak), M("serviceControlIndication", t_sci),
 	M("serviceControlResponse", t_scr), X("admissionConfirmSequence"),
 };
 

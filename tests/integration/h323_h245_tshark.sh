@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/h323_h245_tshark.sh  tshark, not our own decoder, reads the OLC/OLCAck addresses the H.245 rewriter wrote.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/tshark.sh"
 : "${LK_H323_H245GEN:?run through ctest, which sets LK_H323_H245GEN}"
 
 # tests/unit/h323/test_h245.c --dump rewrites the media addresses of the
@@ -21,28 +22,21 @@ check "no Malformed Packet" bash -c "! grep -q 'Malformed' '$LK_TMP/decode.txt'"
 check "no expert info (unknown PER, undecoded)" \
 	bash -c "! grep -qE 'Expert Info|UNKNOWN PER|something unknown' '$LK_TMP/decode.txt'"
 
-expect() {	# expect DESCRIPTION WANT FRAME FIELD...
-	local what=$1 want=$2 frame=$3 f got args=()
-	shift 3
-	for f in "$@"; do args+=(-e "$f"); done
-	got=$(tshark -r "$pcap" -d tcp.port==54500,h245 \
-		-Y "frame.number==$frame" -T fields -E separator='|' \
-		-E aggregator=',' "${args[@]}" 2>/dev/null)
-	if [ "$got" = "$want" ]; then ok "$what"; else
-		not_ok "$what: tshark says '$got', want '$want'"; fi
-}
-expect "OLC 101: audio session 1, RTCP to the relay" \
-	"101|1|127.0.0.1|40001" 1 h245.forwardLogicalChannelNumber \
+LK_TSHARK_PCAP=$pcap
+LK_TSHARK_ARGS=(-d tcp.port==54500,h245)
+lk_tshark_expect "OLC 101: audio session 1, RTCP to the relay" \
+	"101|1|127.0.0.1|40001" frame.number==1 h245.forwardLogicalChannelNumber \
 	h245.sessionID h245.ip4_network h245.tsapIdentifier
-expect "OLC 61: RTCP to the relay" "61|1|127.0.0.1|40001" 2 \
+lk_tshark_expect "OLC 61: RTCP to the relay" "61|1|127.0.0.1|40001" \
+	frame.number==2 \
 	h245.forwardLogicalChannelNumber h245.sessionID h245.ip4_network \
 	h245.tsapIdentifier
-expect "OLCAck 61: RTP and RTCP to the relay" \
-	"61|1|127.0.0.2,127.0.0.2|40000,40001" 3 \
+lk_tshark_expect "OLCAck 61: RTP and RTCP to the relay" \
+	"61|1|127.0.0.2,127.0.0.2|40000,40001" frame.number==3 \
 	h245.forwardLogicalChannelNumber h245.sessionID h245.ip4_network \
 	h245.tsapIdentifier
-expect "OLCAck 101: RTP and RTCP to the relay" \
-	"101|1|127.0.0.2,127.0.0.2|40000,40001" 4 \
+lk_tshark_expect "OLCAck 101: RTP and RTCP to the relay" \
+	"101|1|127.0.0.2,127.0.0.2|40000,40001" frame.number==4 \
 	h245.forwardLogicalChannelNumber h245.sessionID h245.ip4_network \
 	h245.tsapIdentifier
 check "the original addresses are gone" \

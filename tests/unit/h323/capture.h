@@ -3,6 +3,7 @@
 #define LK_TEST_H323_CAPTURE_H
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,57 @@ static inline unsigned capture_roundtrip(const char *prefix,
 	}
 	closedir(d);
 	return count;
+}
+
+/* A libpcap file of raw IPv4 (LINKTYPE_RAW) for tshark to read. */
+static inline FILE *capture_pcap_open(const char *path)
+{
+	static const uint8_t ghdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+	FILE *f = fopen(path, "wb");
+
+	if (f && fwrite(ghdr, 1, sizeof(ghdr), f) != sizeof(ghdr)) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* One UDP datagram src -> dst (addresses and ports in network order). */
+static inline void capture_pcap_udp(FILE *f, uint32_t ts, uint32_t src,
+				    uint16_t sport, uint32_t dst,
+				    uint16_t dport, const uint8_t *p,
+				    size_t len)
+{
+	uint8_t rec[16], ip[20] = { 0x45, 0 }, udp[8];
+	uint32_t tot = 28 + (uint32_t)len, sum = 0;
+	size_t k;
+
+	memcpy(rec, &ts, 4);
+	memset(rec + 4, 0, 4);
+	memcpy(rec + 8, &tot, 4);	/* little-endian host */
+	memcpy(rec + 12, &tot, 4);
+	ip[2] = (uint8_t)(tot >> 8);
+	ip[3] = (uint8_t)tot;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	for (k = 0; k < 20; k += 2)
+		sum += (uint32_t)(ip[k] << 8 | ip[k + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8);
+	ip[11] = (uint8_t)~sum;
+	memcpy(udp, &sport, 2);
+	memcpy(udp + 2, &dport, 2);
+	udp[4] = (uint8_t)((8 + len) >> 8);
+	udp[5] = (uint8_t)(8 + len);
+	udp[6] = udp[7] = 0;	/* no checksum (RFC 768) */
+	fwrite(rec, 1, sizeof(rec), f);
+	fwrite(ip, 1, sizeof(ip), f);
+	fwrite(udp, 1, sizeof(udp), f);
+	fwrite(p, 1, len, f);
 }
 
 #endif

@@ -317,49 +317,20 @@ static void test_builders(void **state)
 /* libpcap file of UDP datagrams 127.0.0.1:1719 -> 127.0.0.1:1719. */
 static int write_pcap(const char *path)
 {
-	static const uint8_t ghdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0,
-		0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+	uint32_t lo = htonl(0x7f000001);
+	uint16_t port = htons(1719);
 	uint8_t out[16][512];
 	size_t lens[16], n, i;
 	const char *kinds[16];
 	FILE *f;
 
 	n = build_replies(out, lens, kinds);
-	f = fopen(path, "wb");
+	f = capture_pcap_open(path);
 	if (!f)
 		return 1;
-	fwrite(ghdr, 1, sizeof(ghdr), f);
 	for (i = 0; i < n; i++) {
-		uint8_t rec[16], ip[20] = { 0x45, 0 }, udp[8];
-		uint32_t tot = 28 + (uint32_t)lens[i], sum = 0;
-		uint32_t ts = (uint32_t)i;
-		size_t k;
-
-		memcpy(rec, &ts, 4);
-		memset(rec + 4, 0, 4);
-		memcpy(rec + 8, &tot, 4);	/* little-endian host */
-		memcpy(rec + 12, &tot, 4);
-		ip[2] = (uint8_t)(tot >> 8);
-		ip[3] = (uint8_t)tot;
-		ip[8] = 64;
-		ip[9] = 17;
-		ip[12] = 127; ip[15] = 1;
-		ip[16] = 127; ip[19] = 1;
-		for (k = 0; k < 20; k += 2)
-			sum += (uint32_t)(ip[k] << 8 | ip[k + 1]);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		ip[10] = (uint8_t)(~sum >> 8);
-		ip[11] = (uint8_t)~sum;
-		udp[0] = 1719 >> 8; udp[1] = 1719 & 0xff;
-		udp[2] = 1719 >> 8; udp[3] = 1719 & 0xff;
-		udp[4] = (uint8_t)((8 + lens[i]) >> 8);
-		udp[5] = (uint8_t)(8 + lens[i]);
-		udp[6] = udp[7] = 0;	/* no checksum (RFC 768) */
-		fwrite(rec, 1, sizeof(rec), f);
-		fwrite(ip, 1, sizeof(ip), f);
-		fwrite(udp, 1, sizeof(udp), f);
-		fwrite(out[i], 1, lens[i], f);
+		capture_pcap_udp(f, (uint32_t)i, lo, port, lo, port, out[i],
+				 lens[i]);
 		printf("%zu %s\n", i + 1, kinds[i]);
 	}
 	return fclose(f) ? 1 : 0;
