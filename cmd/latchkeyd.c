@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "conf_reload.h"
+#include "clock.h"
 #include "h323/callsig.h"
 #include "h323/gk.h"
 #include "kernports.h"
@@ -246,15 +247,25 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
  * gatekeeper's settings.  With "H.323 mode" off it is not started and
  * listen.c counts and drops what arrives.
  */
-static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
-		      const struct lk_conf *conf,
+/*
+ * An ARQ to an alias nobody registered is admitted when the dial plan has
+ * an H.323 route for it: the Setup then comes to 1720 and goes on there.
+ */
+static int h323_admit(const struct lk_asn_val *dest, void *arg)
+{
+	return lk_h323_callsig_routable(arg, dest);
+}
+
+static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
+		      struct event_base *base, const struct lk_conf *conf,
 		      struct lk_listen_set *listeners)
 {
 	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
 		.call_ttl = conf->h323_call_ttl,
 		.no_discover = !conf->h323_auto_discover,
 		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
-		.gkid = "latchkey", .max_regs = 4096 };
+		.gkid = "latchkey", .max_regs = 4096,
+		.admit = h323_admit, .admit_arg = (void *)conf };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
 
@@ -281,26 +292,37 @@ static int h323_start(struct lk_h323_ras **rasp, struct event_base *base,
 		err = lk_h323_ras_alloc(rasp, base, fd, gk);
 	else
 		close(fd);
-	mem_deref(gk);
+	if (!err)
+		*gkp = gk;		/* call signalling asks it for aliases */
+	else
+		mem_deref(gk);
 	if (!err)
 		lk_info("H.323 gatekeeper RAS on UDP %s:%u", conf->address,
 			conf->h323_ras_port);
 	return err;
 }
 
+/* A Setup's destination among the gatekeeper's registrations. */
+static int h323_locate(const struct lk_asn_val *aliases,
+		       struct sockaddr_in *csa, void *arg)
+{
+	return lk_h323_gk_route(arg, aliases, lk_clock_ms(), csa);
+}
+
 /*
  * Routed call signalling on the Call signaling TCP port (issue 11): the
- * listening socket goes to signalling/h323/callsig.c, which routes by the
- * dial plan's H.323 routes and takes fastStart media through the media
- * core.
+ * listening socket goes to signalling/h323/callsig.c, which routes to the
+ * gatekeeper's registrations (`gk`, NULL: none), then by the dial plan's
+ * H.323 routes, and takes H.245 and media through the media core.
  */
 static int h323_callsig_start(struct lk_h323_callsig **csp,
 			      struct event_base *base,
 			      const struct lk_conf *conf,
 			      struct lk_listen_set *listeners,
-			      struct lk_media *media)
+			      struct lk_media *media, struct lk_h323_gk *gk)
 {
-	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media };
+	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
+		.locateh = gk ? h323_locate : NULL, .arg = gk };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
@@ -324,6 +346,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 	struct lk_sip *sip = NULL;
 	struct lk_turn *turn = NULL;
 	struct lk_h323_ras *ras = NULL;
+	struct lk_h323_gk *gk = NULL;
 	struct lk_h323_callsig *callsig = NULL;
 	struct event_base *base;
 	char errbuf[512];
@@ -391,13 +414,14 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
 			conf->turn_listen.start, conf->turn_listen.end,
 			conf->turn_relay.start, conf->turn_relay.end);
 	}
-	err = h323_start(&ras, base, conf, listeners);
+	err = h323_start(&ras, &gk, base, conf, listeners);
 	if (err) {
 		lk_error("cannot start the H.323 gatekeeper: %s; stopping",
 			 strerror(err));
 		goto out;
 	}
-	err = h323_callsig_start(&callsig, base, conf, listeners, media);
+	err = conf->h323_mode ? h323_callsig_start(&callsig, base, conf,
+						   listeners, media, gk) : 0;
 	if (err) {
 		lk_error("cannot start H.323 call signalling: %s; stopping",
 			 strerror(err));
@@ -434,6 +458,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level)
  out:
 	mem_deref(callsig);
 	mem_deref(ras);
+	mem_deref(gk);
 	lk_ng_free(ng);
 	lk_turn_free(turn);
 	mem_deref(sip);

@@ -511,19 +511,17 @@ static int call_route(struct cs_call *call, const struct lk_asn_val *setup,
 	uint8_t typeplan;
 	size_t i, n = dests ? dests->u.list.n : 0;
 
-	for (i = 0; i < n; i++) {
-		const struct lk_asn_val *a = &dests->u.list.v[i];
-
-		if (!alias_text(a, user, sizeof(user), host, sizeof(host)))
-			continue;
-		if (!call->dest[0])
+	for (i = 0; i < n && !call->dest[0]; i++) {
+		if (alias_text(&dests->u.list.v[i], user, sizeof(user), host,
+			       sizeof(host)))
 			snprintf(call->dest, sizeof(call->dest), "%.80s%s%.70s",
 				 user, *host ? "@" : "", host);
-		if (cs->cfg.locateh && !cs->cfg.locateh(a, dst, cs->cfg.arg)) {
-			++cs->st.routed_registered;
-			snprintf(how, hsz, "registered %s", call->dest);
-			return 0;
-		}
+	}
+	if (n && cs->cfg.locateh && !cs->cfg.locateh(dests, dst,
+						     cs->cfg.arg)) {
+		++cs->st.routed_registered;
+		snprintf(how, hsz, "a registered alias");
+		return 0;
 	}
 	/* H.225.0 7.3.1: the called party number may name the callee. */
 	if (!lk_q931_number(m, LK_Q931_IE_CALLED, &typeplan, digits,
@@ -1619,4 +1617,25 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 {
 	if (cs && st)
 		*st = cs->st;
+}
+
+int lk_h323_callsig_routable(const struct lk_conf *conf,
+			     const struct lk_asn_val *aliases)
+{
+	char user[260], host[260];
+	size_t i;
+
+	if (!conf || !aliases || !aliases->type ||
+	    aliases->type->kind != LK_ASN_SEQOF)
+		return ENOENT;
+	for (i = 0; i < aliases->u.list.n; i++) {
+		if (!alias_text(&aliases->u.list.v[i], user, sizeof(user),
+				host, sizeof(host)))
+			continue;
+		if (lk_route_find_h323(conf, user, strlen(user), host,
+				       strlen(host)))
+			return 0;
+	}
+
+	return ENOENT;
 }

@@ -16,9 +16,9 @@
  * the Call signaling port range and relays the call's Q.931 messages
  * between the two, each with its own call reference.
  *
- * Routing, for each destinationAddress alias of the Setup in order (and
- * then the called party number as dialedDigits): a registered alias, by
- * `locateh` (the gatekeeper's registration table); else the first
+ * Routing: a registered destinationAddress alias, by `locateh` (the
+ * gatekeeper's registration table); else, for each alias in order (and
+ * then the called party number as dialedDigits), the first
  * `[Dial plan]` route to an H.323 host (transport h323) that matches the
  * alias as "user@host".  Without a match the caller gets Release
  * Complete calledPartyNotRegistered; a callee that cannot be reached,
@@ -49,10 +49,12 @@ struct lk_h323_callsig;
 struct lk_media;
 
 /*
- * Where the endpoint registered with `alias` (an AliasAddress) takes
- * calls: 0 with its callSignalAddress in *csa, or ENOENT.
+ * Where a call to one of `aliases` (a SEQUENCE OF AliasAddress: a Setup's
+ * destinationAddress) goes when one is registered: 0 with the
+ * registration's callSignalAddress in *csa, or ENOENT.  The daemon passes
+ * the gatekeeper's lk_h323_gk_route().
  */
-typedef int (lk_h323_locate_h)(const struct lk_asn_val *alias,
+typedef int (lk_h323_locate_h)(const struct lk_asn_val *aliases,
 			       struct sockaddr_in *csa, void *arg);
 
 struct lk_h323_callsig_conf {
@@ -98,5 +100,14 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 
 void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 			   struct lk_h323_callsig_stats *st);
+
+/*
+ * Does `conf`'s dial plan have an H.323 route for one of `aliases` (a
+ * SEQUENCE OF AliasAddress, e.g. an ARQ's destinationInfo)?  0 if so,
+ * else ENOENT: what the gatekeeper asks before it admits a call to an
+ * alias nobody registered (lk_h323_gk_admit_h).
+ */
+int lk_h323_callsig_routable(const struct lk_conf *conf,
+			     const struct lk_asn_val *aliases);
 
 #endif

@@ -323,8 +323,9 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		set_alias(&ar, body, "sourceAddress", "h323-ID", "alice");
 		set_eptype(&ar, body, "sourceInfo");
 		set_alias(&ar, body, "destinationAddress",
+			  !strncmp(dest, "id:", 3) ? "h323-ID" :
 			  strchr(dest, '@') ? "email-ID" : "dialledDigits",
-			  dest);
+			  !strncmp(dest, "id:", 3) ? dest + 3 : dest);
 		assert_non_null(lk_asn_set(&ar, body, "activeMC"));
 		set_guid(&ar, body, "conferenceID", ids->confid);
 		v = lk_asn_set(&ar, body, "conferenceGoal");
@@ -386,7 +387,7 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 	if (type == LK_Q931_SETUP) {
 		assert_int_equal(lk_q931_set_bearer(&m), 0);
 		assert_int_equal(lk_q931_set_display(&m, "alice"), 0);
-		if (!strchr(dest, '@'))
+		if (strspn(dest, "0123456789") == strlen(dest))
 			assert_int_equal(lk_q931_set_number(&m,
 				LK_Q931_IE_CALLED, 0x41, dest), 0);
 	}
@@ -459,7 +460,7 @@ static void call_to_callee(struct call *c, const char *dest, uint8_t seed)
 				   ".destinationAddress"));
 	assert_int_equal(lk_q931_display(&m, s, sizeof(s)), 0);
 	assert_string_equal(s, "alice");
-	if (!strchr(dest, '@')) {
+	if (strspn(dest, "0123456789") == strlen(dest)) {
 		assert_int_equal(lk_q931_number(&m, LK_Q931_IE_CALLED, &tp, s,
 						sizeof(s)), 0);
 		assert_string_equal(s, dest);
@@ -1097,6 +1098,69 @@ static void separate_h245_media(void **state)
 	close(lfd);
 }
 
+/*
+ * An endpoint registers "bob-reg" (an h323-ID no dial plan route
+ * matches) with the callee's call signalling address; a Setup to it is
+ * routed by the registration.
+ */
+static void registered_alias(void **state)
+{
+	static uint8_t mem[1 << 16];
+	struct sockaddr_in cs = { .sin_family = AF_INET };
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body, *v, *vendor;
+	uint8_t out[1024], in[2048];
+	struct call c;
+	uint16_t port;
+	size_t len, errbit;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	fd = ep_open(&port);
+	assert_true(fd >= 0);
+	cs.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_ras_new(&ar, "registrationRequest", 77, &body);
+	assert_non_null(msg);
+	lk_asn_set(&ar, body, "discoveryComplete");
+	v = lk_asn_set(&ar, body, "callSignalAddress");
+	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+	cs.sin_port = htons(CALLEE_PORT);
+	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
+	v = lk_asn_set(&ar, body, "rasAddress");
+	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+	cs.sin_port = htons(port);
+	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
+	v = lk_asn_set(&ar, body, "terminalType");
+	lk_asn_set(&ar, v, "mc");
+	lk_asn_set(&ar, v, "undefinedNode");
+	lk_asn_set(&ar, v, "terminal");
+	v = lk_asn_set(&ar, body, "terminalAlias");
+	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+	assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0],
+				       "h323-ID"), "bob-reg"), 0);
+	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
+			    "vendor");
+	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
+	lk_asn_set(&ar, vendor, "t35Extension");
+	lk_asn_set(&ar, vendor, "manufacturerCode");
+	assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &len), 0);
+	assert_int_equal(ep_send(fd, 54002, out, len), 0);
+	n = ep_recv(fd, in, sizeof(in), 3000, NULL);
+	assert_true(n > 0);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_ras_decode(in, (size_t)n, &ar, &msg, &errbit), 0);
+	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
+
+	call_to_callee(&c, "id:bob-reg", 12);
+	pass(&c, true, LK_Q931_CONNECT, "connect");
+	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(&c);
+	assert_true(log_has("to bob-reg: a registered alias"));
+	close(fd);
+}
+
 /* Client ports of the garbage connections: tshark leaves them out. */
 static uint16_t junk_ports[8];
 static unsigned njunk;
@@ -1254,6 +1318,7 @@ int main(void)
 		cmocka_unit_test(fast_start_media),
 		cmocka_unit_test(tunnelled_h245_media),
 		cmocka_unit_test(separate_h245_media),
+		cmocka_unit_test(registered_alias),
 		cmocka_unit_test(tshark_verdict),
 	};
 
