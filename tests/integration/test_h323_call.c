@@ -55,6 +55,7 @@ static const char config[] =
 	"[Protocols > H.323]\nCall signaling TCP port = 54001\n"
 	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 54200\n"
 	"Traversal Media port end = 54399\n"
+	"[Media]\nPort cool-down = 0\n"
 	"[Dial plan]\n"
 	"Route 1 = 2000@* host 127.0.0.1:54050 h323\n"
 	"Route 2 = 3000@* host 127.0.0.1:54051 h323\n"
@@ -1025,6 +1026,57 @@ static void h245_recv(int fd, struct seen *seen)
 }
 
 /*
+ * A fastStart call whose callee's TCP connection drops once media flows:
+ * the caller is released, the media session and its ports go (ng query
+ * no longer knows the call; the free pairs are back).
+ */
+static void media_cleared_on_drop(void **state)
+{
+	static uint8_t buf[70000], o1[256], o2[256], o3[256];
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	struct seen to_b, to_a;
+	struct call c;
+	int64_t free_before, free_during;
+	int a, b;
+
+	(void)state;
+	free_before = lkd_stat(&d, "pairsavailable");
+	assert_true(free_before > 0);
+	a = ep_open_at_port("127.0.0.1", 54470);
+	b = ep_open_at_port("127.0.0.1", 54480);
+	assert_true(a >= 0 && b >= 0);
+	fs_len[0] = olc_build(o1, sizeof(o1), 1, false, 0, 54471);
+	fs_len[1] = olc_build(o2, sizeof(o2), 2, true, 54470, 54471);
+	fs_olc[0] = o1;
+	fs_olc[1] = o2;
+	fs_n = 2;
+	call_to_callee(&c, "2000", 13);
+	media_seen(last_uu, &to_b);
+	fs_len[0] = olc_build(o3, sizeof(o3), 1, false, 54480, 54481);
+	fs_olc[0] = o3;
+	fs_n = 1;
+	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
+		 NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
+	media_seen(uu, &to_a);
+	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
+				     0x5555), 20);
+	free_during = lkd_stat(&d, "pairsavailable");
+	assert_true(free_during < free_before);
+
+	close(c.b);
+	caller_gets_release(&c, "undefinedReason", LK_Q931_CAUSE_NORMAL);
+	out_conns_gone();
+	assert_int_equal(relay_packets(c.mid), -1);
+	/* Port cool-down is 0 in this configuration: back at once. */
+	assert_int_equal(lkd_stat(&d, "pairsavailable"), free_before);
+	close(a);
+	close(b);
+}
+
+/*
  * A separate H.245 connection (H.323 8.2): the callee's Connect gives its
  * h245Address (54440); the caller is told a listener of the gatekeeper
  * in the call signalling range, connects there (from 54441), and the
@@ -1319,6 +1371,7 @@ int main(void)
 		cmocka_unit_test(tunnelled_h245_media),
 		cmocka_unit_test(separate_h245_media),
 		cmocka_unit_test(registered_alias),
+		cmocka_unit_test(media_cleared_on_drop),
 		cmocka_unit_test(tshark_verdict),
 	};
 
