@@ -900,6 +900,45 @@ static void media_then_release(struct call *c, int a,
 }
 
 /*
+ * A call with fastStart up to the Connect: the caller (RTP socket *ap on
+ * `pa`, RTCP pa + 1 told) proposes a send and a receive channel, the
+ * callee (*bp on `pb`) accepts in its Connect; *to_a and *to_b say what
+ * each was told.
+ */
+static void fast_start_call(struct call *c, uint8_t seed, uint16_t pa,
+			    uint16_t pb, int *ap, int *bp, struct seen *to_a,
+			    struct seen *to_b)
+{
+	static uint8_t buf[70000], o1[256], o2[256], o3[256];
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+
+	*ap = ep_open_at_port("127.0.0.1", pa);
+	*bp = ep_open_at_port("127.0.0.1", pb);
+	assert_true(*ap >= 0 && *bp >= 0);
+	fs_len[0] = olc_build(o1, sizeof(o1), 1, false, 0,
+			      (uint16_t)(pa + 1));
+	fs_len[1] = olc_build(o2, sizeof(o2), 2, true, pa,
+			      (uint16_t)(pa + 1));
+	fs_olc[0] = o1;
+	fs_olc[1] = o2;
+	fs_n = 2;
+	call_to_callee(c, "2000", seed);
+	/* The Setup as the callee got it. */
+	media_seen(last_uu, to_b);
+
+	fs_len[0] = olc_build(o3, sizeof(o3), 1, false, pb,
+			      (uint16_t)(pb + 1));
+	fs_olc[0] = o3;
+	fs_n = 1;
+	send_msg(c->b, LK_Q931_CONNECT, "connect", c->crv_b, true, &c->ids,
+		 NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
+	media_seen(uu, to_a);
+}
+
+/*
  * fastStart (H.323 8.1.7): the caller proposes its channels in the Setup,
  * the callee accepts in its Connect; each side is told only the relay's
  * ports (127.0.0.1, 54200-54399), RTP flows both ways through them and
@@ -907,35 +946,12 @@ static void media_then_release(struct call *c, int a,
  */
 static void fast_start_media(void **state)
 {
-	static uint8_t buf[70000], o1[256], o2[256], o3[256];
-	struct lk_asn_val *uu;
-	struct lk_q931 m;
 	struct seen to_b, to_a;
 	struct call c;
 	int a, b;
 
 	(void)state;
-	a = ep_open_at_port("127.0.0.1", 54400);
-	b = ep_open_at_port("127.0.0.1", 54410);
-	assert_true(a >= 0 && b >= 0);
-	fs_len[0] = olc_build(o1, sizeof(o1), 1, false, 0, 54401);
-	fs_len[1] = olc_build(o2, sizeof(o2), 2, true, 54400, 54401);
-	fs_olc[0] = o1;
-	fs_olc[1] = o2;
-	fs_n = 2;
-	call_to_callee(&c, "2000", 9);
-	/* The Setup as the callee got it. */
-	media_seen(last_uu, &to_b);
-
-	fs_len[0] = olc_build(o3, sizeof(o3), 1, false, 54410, 54411);
-	fs_olc[0] = o3;
-	fs_n = 1;
-	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
-		 NULL);
-	++h225_sent;
-	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
-	media_seen(uu, &to_a);
-
+	fast_start_call(&c, 9, 54400, 54410, &a, &b, &to_a, &to_b);
 	/* A sends to what the Connect told it, B to what its Setup did. */
 	media_then_release(&c, a, &to_a, b, &to_b, false);
 }
@@ -1032,9 +1048,6 @@ static void h245_recv(int fd, struct seen *seen)
  */
 static void media_cleared_on_drop(void **state)
 {
-	static uint8_t buf[70000], o1[256], o2[256], o3[256];
-	struct lk_asn_val *uu;
-	struct lk_q931 m;
 	struct seen to_b, to_a;
 	struct call c;
 	int64_t free_before, free_during;
@@ -1043,24 +1056,7 @@ static void media_cleared_on_drop(void **state)
 	(void)state;
 	free_before = lkd_stat(&d, "pairsavailable");
 	assert_true(free_before > 0);
-	a = ep_open_at_port("127.0.0.1", 54470);
-	b = ep_open_at_port("127.0.0.1", 54480);
-	assert_true(a >= 0 && b >= 0);
-	fs_len[0] = olc_build(o1, sizeof(o1), 1, false, 0, 54471);
-	fs_len[1] = olc_build(o2, sizeof(o2), 2, true, 54470, 54471);
-	fs_olc[0] = o1;
-	fs_olc[1] = o2;
-	fs_n = 2;
-	call_to_callee(&c, "2000", 13);
-	media_seen(last_uu, &to_b);
-	fs_len[0] = olc_build(o3, sizeof(o3), 1, false, 54480, 54481);
-	fs_olc[0] = o3;
-	fs_n = 1;
-	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
-		 NULL);
-	++h225_sent;
-	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
-	media_seen(uu, &to_a);
+	fast_start_call(&c, 13, 54470, 54480, &a, &b, &to_a, &to_b);
 	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
 				     0x5555), 20);
 	free_during = lkd_stat(&d, "pairsavailable");
