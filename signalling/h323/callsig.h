@@ -32,7 +32,13 @@
  * either connection lost, releases the other side and ends the call (and
  * both connections).  Facility, Information, Notify, Status and the rest
  * pass through.  The user-user IEs, with callIdentifier and conferenceID,
- * are passed on unchanged.
+ * are passed on as they came, but for their media: with `media` set, the
+ * mediaChannel / mediaControlChannel addresses of fastStart and tunnelled
+ * H.245 become the relay's (the caller's are the media core's offer, the
+ * callee's its answer, as a SIP call's SDP), and an h245Address becomes
+ * a listener of ours from the Call signaling port range, whose connection
+ * is relayed to the real one with the same rewriting of each H.245
+ * message.  The media session ends with the call.
  *
  * Bad input: a stream that cannot be framed (not a TPKT), a message that
  * is not Q.931 or whose user-user IE does not decode, is counted
