@@ -14,6 +14,8 @@
 
 #include "conf.h"
 #include "conf_reload.h"
+#include "clock.h"
+#include "h323/callsig.h"
 #include "h323/gk.h"
 #include "kernports.h"
 #include "listen.h"
@@ -269,16 +271,36 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 /*
  * The gatekeeper's RAS side on the Registration UDP port (issue 11): the
  * socket listen.c bound goes to signalling/h323/gk.c, with the
- * gatekeeper's "Time to live".
+ * gatekeeper's settings.  With "H.323 mode" off it is not started and
+ * listen.c counts and drops what arrives.
  */
+/*
+ * An ARQ to an alias nobody registered is admitted when the dial plan has
+ * an H.323 route for it: the Setup then comes to 1720 and goes on there.
+ */
+static int h323_admit(const struct lk_asn_val *dest, void *arg)
+{
+	return lk_h323_callsig_routable(arg, dest);
+}
+
 static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
 		      struct event_base *base, const struct lk_conf *conf,
 		      struct lk_listen_set *listeners)
 {
 	struct lk_h323_gk_params p = { .ttl = conf->h323_ttl,
-				       .gkid = "latchkey", .max_regs = 4096 };
+		.call_ttl = conf->h323_call_ttl,
+		.no_discover = !conf->h323_auto_discover,
+		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
+		.gkid = "latchkey", .max_regs = 4096,
+		.admit = h323_admit, .admit_arg = (void *)conf };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
+
+	if (!conf->h323_mode) {
+		lk_info("H.323 mode is off: no gatekeeper on UDP %u",
+			conf->h323_ras_port);
+		return 0;
+	}
 
 	/* IPv6 RAS is not served yet: gk.c counts and drops it. */
 	if (inet_pton(AF_INET, conf->address, &p.ras.sin_addr) != 1)
@@ -298,7 +320,7 @@ static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
 	else
 		close(fd);
 	if (!err)
-		*gkp = gk;	/* a reference for management */
+		*gkp = gk;	/* for management and call signalling */
 	else
 		mem_deref(gk);
 	if (!err)
@@ -347,6 +369,40 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 	return 0;
 }
 
+/* A Setup's destination among the gatekeeper's registrations. */
+static int h323_locate(const struct lk_asn_val *aliases,
+		       struct sockaddr_in *csa, void *arg)
+{
+	return lk_h323_gk_route(arg, aliases, lk_clock_ms(), csa);
+}
+
+/*
+ * Routed call signalling on the Call signaling TCP port (issue 11): the
+ * listening socket goes to signalling/h323/callsig.c, which routes to the
+ * gatekeeper's registrations (`gk`, NULL: none), then by the dial plan's
+ * H.323 routes, and takes H.245 and media through the media core.
+ */
+static int h323_callsig_start(struct lk_h323_callsig **csp,
+			      struct event_base *base,
+			      const struct lk_conf *conf,
+			      struct lk_listen_set *listeners,
+			      struct lk_media *media, struct lk_h323_gk *gk)
+{
+	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
+		.locateh = gk ? h323_locate : NULL, .arg = gk };
+	int fd, err;
+
+	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
+	if (fd < 0)
+		return ENOENT;
+	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
+	if (!err)
+		lk_info("H.323 call signalling on TCP %s:%u, calls out from "
+			"%u-%u", conf->address, conf->h323_q931_port,
+			conf->h323_callsig.start, conf->h323_callsig.end);
+	return err;
+}
+
 static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	       const char *log_file)
 {
@@ -362,6 +418,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	struct lk_h323_ras *ras = NULL;
 	struct lk_h323_gk *gk = NULL;
 	struct lk_mgmt *mgmt = NULL;
+	struct lk_h323_callsig *callsig = NULL;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
@@ -438,6 +495,13 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 			 strerror(err));
 		goto out;
 	}
+	err = conf->h323_mode ? h323_callsig_start(&callsig, base, conf,
+						   listeners, media, gk) : 0;
+	if (err) {
+		lk_error("cannot start H.323 call signalling: %s; stopping",
+			 strerror(err));
+		goto out;
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -475,6 +539,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 
  out:
 	mem_deref(mgmt);
+	mem_deref(callsig);
 	mem_deref(ras);
 	mem_deref(gk);
 	lk_ng_free(ng);

@@ -31,6 +31,12 @@ enum lk_release {
 	LK_RELEASE_PRE_X8,	/* upgraded from before X8: mux on 2776/2777 */
 };
 
+/* [Protocols > H.323 > Gatekeeper] Registration conflict mode. */
+enum lk_h323_conflict {
+	LK_H323_CONFLICT_REJECT = 0,	/* RRJ duplicateAlias */
+	LK_H323_CONFLICT_OVERWRITE,	/* the older registration goes */
+};
+
 enum lk_port_order {
 	LK_PORT_ORDER_RANDOM = 0,
 	LK_PORT_ORDER_SEQUENTIAL,
@@ -73,7 +79,11 @@ enum lk_key {
 	LK_KEY_H323_CALLSIG_START,
 	LK_KEY_H323_CALLSIG_END,
 	LK_KEY_H323_TTL,
+	LK_KEY_H323_CALL_TTL,
+	LK_KEY_H323_AUTO_DISCOVER,
+	LK_KEY_H323_CONFLICT,
 	/* Protocols > H.323 */
+	LK_KEY_H323_MODE,
 	LK_KEY_H323_Q931_PORT,
 	/* Traversal > Ports */
 	LK_KEY_ASSENT_PORT,
@@ -187,6 +197,7 @@ enum lk_route_transport {
 	LK_ROUTE_UDP = 0,
 	LK_ROUTE_TCP,
 	LK_ROUTE_TLS,
+	LK_ROUTE_H323,		/* an H.323 endpoint's call signalling */
 };
 
 /*
@@ -200,7 +211,8 @@ struct lk_route_conf {
 	enum lk_route_kind kind;
 	unsigned zone;			/* LK_ROUTE_ZONE: 1..nzones */
 	char host[64];			/* LK_ROUTE_HOST: numeric address */
-	uint16_t port;			/* LK_ROUTE_HOST: 5060, tls 5061 */
+	uint16_t port;			/* LK_ROUTE_HOST: 5060, tls 5061,
+					 * h323 1720 */
 	enum lk_route_transport transport;	/* LK_ROUTE_HOST: udp */
 };
 
@@ -230,6 +242,10 @@ struct lk_conf {
 	struct lk_range h323_callsig;	/* seed P: 15000-19999 */
 	uint16_t h323_q931_port;	/* seed M: 1720 */
 	unsigned h323_ttl;		/* RCF timeToLive, seconds: 1800 */
+	unsigned h323_call_ttl;		/* ACF irrFrequency, seconds: 120 */
+	bool h323_auto_discover;	/* GRQ answered: yes */
+	enum lk_h323_conflict h323_conflict;	/* reject */
+	bool h323_mode;			/* H.323 served at all: yes */
 
 	/* Traversal > Ports */
 	uint16_t assent_port;		/* seed T: 2776 */

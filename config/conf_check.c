@@ -115,6 +115,8 @@ static const char *valid_text(const struct lk_conf_key_def *kd, char *buf,
 		return "random or sequential";
 	case KT_TRANSPORT:
 		return "tls or tcp";
+	case KT_CONFLICT:
+		return "reject or overwrite";
 	case KT_ADDRESS:
 		return "a numeric IPv4 or IPv6 address";
 	case KT_LISTEN:
@@ -469,20 +471,21 @@ static const char *route_parse(struct lk_route_conf *r, const char *v)
 		char word[8];
 
 		if (len[3] >= sizeof(word))
-			return "the transport must be udp, tcp or tls";
+			return "the transport must be udp, tcp, tls or h323";
 		memcpy(word, tok[3], len[3]);
 		word[len[3]] = '\0';
-		x = parse_enum(word, lk_conf_route_transport_names, 3);
+		x = parse_enum(word, lk_conf_route_transport_names, 4);
 		if (x < 0)
-			return "the transport must be udp, tcp or tls";
+			return "the transport must be udp, tcp, tls or h323";
 		r->transport = (enum lk_route_transport)x;
 	}
 	why = route_host(r, tok[2], len[2], &portset);
 	if (why)
 		return why;
-	/* RFC 3261 s.19.1.2: 5060, or 5061 for TLS. */
+	/* RFC 3261 s.19.1.2: 5060, or 5061 for TLS; H.225.0 7.2.2.1: 1720. */
 	if (!portset)
-		r->port = r->transport == LK_ROUTE_TLS ? 5061 : 5060;
+		r->port = r->transport == LK_ROUTE_TLS ? 5061 :
+			  r->transport == LK_ROUTE_H323 ? 1720 : 5060;
 
 	return NULL;
 }
@@ -539,6 +542,12 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		if (x < 0)
 			return false;
 		*(enum lk_port_order *)field = (enum lk_port_order)x;
+		return true;
+	case KT_CONFLICT:
+		x = parse_enum(e->value, lk_conf_conflict_names, 2);
+		if (x < 0)
+			return false;
+		*(enum lk_h323_conflict *)field = (enum lk_h323_conflict)x;
 		return true;
 	case KT_TRANSPORT:
 		x = parse_enum(e->value, lk_conf_transport_names, 2);

@@ -79,6 +79,22 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		"Time to live", KT_UINT, CO(h323_ttl), 60, 65534, "",
 		"seconds a registration lasts without a keep-alive RRQ (RCF "
 		"timeToLive)"},
+	[LK_KEY_H323_CALL_TTL] = {"Protocols > H.323 > Gatekeeper",
+		"Call time to live", KT_UINT, CO(h323_call_ttl), 60, 65534, "",
+		"seconds between an endpoint's in-call IRRs (ACF "
+		"irrFrequency)"},
+	[LK_KEY_H323_AUTO_DISCOVER] = {"Protocols > H.323 > Gatekeeper",
+		"Auto discover", KT_BOOL, CO(h323_auto_discover), 0, 0, "",
+		"yes: gatekeeper discovery requests (GRQ) get an answer; no: "
+		"they are not answered"},
+	[LK_KEY_H323_CONFLICT] = {"Protocols > H.323 > Gatekeeper",
+		"Registration conflict mode", KT_CONFLICT, CO(h323_conflict),
+		0, 0, "", "an RRQ for an alias another endpoint holds: reject "
+		"(RRJ duplicateAlias) or overwrite (the older registration is "
+		"unregistered with a URQ)"},
+	[LK_KEY_H323_MODE] = {"Protocols > H.323", "H.323 mode", KT_BOOL,
+		CO(h323_mode), 0, 0, "", "no: the gatekeeper is not started "
+		"(RAS datagrams are counted and dropped)"},
 	[LK_KEY_H323_Q931_PORT] = {"Protocols > H.323",
 		"Call signaling TCP port", KT_PORT, CO(h323_q931_port), 0, 0,
 		"H.323 traversal call using H.460.18 / 19, M",
@@ -279,11 +295,13 @@ const char *const lk_conf_size_names[3] = {"small", "medium", "large"};
 const char *const lk_conf_release_names[3] = {"new", "upgraded", "pre-x8"};
 const char *const lk_conf_order_names[2] = {"random", "sequential"};
 const char *const lk_conf_transport_names[2] = {"tls", "tcp"};
-const char *const lk_conf_route_transport_names[3] = {"udp", "tcp", "tls"};
+const char *const lk_conf_route_transport_names[4] = {"udp", "tcp", "tls",
+								  "h323"};
+const char *const lk_conf_conflict_names[2] = {"reject", "overwrite"};
 
 const char *lk_conf_route_transport_name(enum lk_route_transport tp)
 {
-	return (unsigned)tp < 3 ? lk_conf_route_transport_names[tp] : "?";
+	return (unsigned)tp < 4 ? lk_conf_route_transport_names[tp] : "?";
 }
 
 const char *lk_conf_role_name(enum lk_role role)
@@ -371,6 +389,11 @@ void lk_conf_defaults(struct lk_conf *conf, enum lk_role role,
 	conf->h323_callsig = (struct lk_range){15000, 19999};
 	conf->h323_q931_port = 1720;
 	conf->h323_ttl = 1800;
+	/* The Expressway's defaults (Configuration > Protocols > H.323). */
+	conf->h323_call_ttl = 120;
+	conf->h323_auto_discover = true;
+	conf->h323_conflict = LK_H323_CONFLICT_REJECT;
+	conf->h323_mode = true;
 
 	/* Seed: T = 2776, U = 2777; footnote ***: pre-X8 demux 2776/2777. */
 	conf->assent_port = 2776;

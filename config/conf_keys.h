@@ -38,6 +38,7 @@ enum lk_conf_key_type {
 	KT_SECRET_USERS, /* KT_USERS whose passwords are never printed */
 	KT_SECRET,	/* char[128], printable, no blanks; never printed */
 	KT_CIDRS,	/* char[512], "ADDR[/LEN], ..." */
+	KT_CONFLICT,	/* H.323 registration conflict: reject | overwrite */
 };
 
 struct lk_conf_key_def {
@@ -62,7 +63,8 @@ extern const char *const lk_conf_size_names[3];
 extern const char *const lk_conf_release_names[3];
 extern const char *const lk_conf_order_names[2];
 extern const char *const lk_conf_transport_names[2];
-extern const char *const lk_conf_route_transport_names[3];
+extern const char *const lk_conf_route_transport_names[4];
+extern const char *const lk_conf_conflict_names[2];
 
 /*
  * Write the seed's defaults for a role, system size and release into

@@ -18,6 +18,8 @@ static const struct {
 	[LK_PROTO_SIP] = {"SIP", true},
 	[LK_PROTO_H323] = {"H.323", false},	/* issue 11 flips this */
 	[LK_PROTO_H323_RAS] = {"H.323 RAS", true},	/* signalling/h323/gk.c */
+	/* signalling/h323/callsig.c */
+	[LK_PROTO_H323_CALLSIG] = {"H.323 call signalling", true},
 	[LK_PROTO_TURN] = {"TURN", true},	/* relay/turn.c (issue 12) */
 	[LK_PROTO_MEDIA] = {"media", true},
 	[LK_PROTO_NG] = {"ng", true},
@@ -36,9 +38,9 @@ static const struct {
 	{LK_KEY_SIP_TCP_OUT_END, LK_PROTO_SIP, false},
 	{LK_KEY_ZONE_SIP_PORT, LK_PROTO_SIP, true},
 	{LK_KEY_H323_RAS_PORT, LK_PROTO_H323_RAS, true},
-	{LK_KEY_H323_Q931_PORT, LK_PROTO_H323, true},
-	{LK_KEY_H323_CALLSIG_START, LK_PROTO_H323, false},
-	{LK_KEY_H323_CALLSIG_END, LK_PROTO_H323, false},
+	{LK_KEY_H323_Q931_PORT, LK_PROTO_H323_CALLSIG, true},
+	{LK_KEY_H323_CALLSIG_START, LK_PROTO_H323_CALLSIG, false},
+	{LK_KEY_H323_CALLSIG_END, LK_PROTO_H323_CALLSIG, false},
 	{LK_KEY_ASSENT_PORT, LK_PROTO_H323, true},
 	{LK_KEY_H46018_PORT, LK_PROTO_H323, true},
 	{LK_KEY_ZONE_H323_PORT, LK_PROTO_H323, true},

@@ -2,8 +2,8 @@
  * config/service.h  Which ports latchkeyd itself serves, by protocol.
  *
  * One table says, per protocol, whether latchkeyd has its module yet (SIP,
- * media, ng, TURN and the H.323 gatekeeper's RAS do; the rest of H.323
- * does not); one table maps each port key
+ * media, ng, TURN and the H.323 gatekeeper's RAS and call signalling do;
+ * H.323 traversal does not); one table maps each port key
  * to its protocol and says whether the daemon binds it at start.  From the
  * two, `latchkey ports` says per row "served", "bound, not served yet",
  * "not served yet" or "not served by latchkeyd", and the daemon says at
@@ -29,6 +29,7 @@ enum lk_service_proto {
 	LK_PROTO_SIP,
 	LK_PROTO_H323,
 	LK_PROTO_H323_RAS,	/* the gatekeeper's Registration port */
+	LK_PROTO_H323_CALLSIG,	/* its routed call signalling (1720, P) */
 	LK_PROTO_TURN,
 	LK_PROTO_MEDIA,
 	LK_PROTO_NG,

@@ -237,7 +237,8 @@ static bool handed_off(enum lk_key key)
 	       key == LK_KEY_SIP_TLS_PORT || key == LK_KEY_ZONE_SIP_PORT ||
 	       key == LK_KEY_TURN_PORT_START ||	/* relay/turn.c */
 	       key == LK_KEY_TURN_TCP ||		/* relay/turn.c */
-	       key == LK_KEY_H323_RAS_PORT;	/* signalling/h323/gk.c */
+	       key == LK_KEY_H323_RAS_PORT ||	/* signalling/h323/gk.c */
+	       key == LK_KEY_H323_Q931_PORT;	/* signalling/h323/callsig.c */
 }
 
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)

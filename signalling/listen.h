@@ -86,7 +86,8 @@ const char *lk_listen_proto_param(enum lk_listen_proto proto);
  * placeholder handler here; signalling/sip/sip.c takes them.  The TURN
  * request ports are handed off too (relay/turn.c): one socket per call, in
  * port order.  So is the H.323 Registration UDP port (1719):
- * signalling/h323/gk.c, started by cmd/latchkeyd.c, takes it.  The other
+ * signalling/h323/gk.c, started by cmd/latchkeyd.c, takes it, and the Call
+ * signaling TCP port (1720): signalling/h323/callsig.c.  The other
  * ports keep the placeholder that counts and drops (or closes) what
  * arrives.  The port stays in the set's listing.  Returns the socket, or -1
  * when `key` has no port in the set or all were taken already.

@@ -8,7 +8,7 @@
  * got it from us, and every event on either side moves the call through
  * one function below.  What a state change has to send is asked of the
  * legs through a table of operations (struct lk_sigcall_ops), which the
- * SIP B2BUA implements today and an H.323 leg can implement later; the
+ * SIP B2BUA and the H.323 gatekeeper's call signalling implement; the
  * crossing cases that RFC 3261 leaves to the B2BUA are decided here once:
  *
  *  - CANCEL (or a BYE from A while B has not answered) before B sent any

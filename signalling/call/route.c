@@ -82,9 +82,14 @@ bool lk_route_glob(const char *pattern, const char *s, size_t n)
 	return glob(pattern, &sub);
 }
 
-const struct lk_route_conf *lk_route_find(const struct lk_conf *conf,
-					  const char *user, size_t ulen,
-					  const char *host, size_t hlen)
+static bool is_h323(const struct lk_route_conf *r)
+{
+	return r->kind == LK_ROUTE_HOST && r->transport == LK_ROUTE_H323;
+}
+
+static const struct lk_route_conf *find(const struct lk_conf *conf, bool h323,
+					const char *user, size_t ulen,
+					const char *host, size_t hlen)
 {
 	struct subject sub = {user ? user : "", user ? ulen : 0,
 			      host ? host : "", host ? hlen : 0};
@@ -93,11 +98,27 @@ const struct lk_route_conf *lk_route_find(const struct lk_conf *conf,
 	if (!conf)
 		return NULL;
 	for (i = 0; i < conf->nroutes && i < LK_ROUTES_MAX; i++) {
+		if (is_h323(&conf->routes[i]) != h323)
+			continue;
 		if (glob(conf->routes[i].pattern, &sub))
 			return &conf->routes[i];
 	}
 
 	return NULL;
+}
+
+const struct lk_route_conf *lk_route_find(const struct lk_conf *conf,
+					  const char *user, size_t ulen,
+					  const char *host, size_t hlen)
+{
+	return find(conf, false, user, ulen, host, hlen);
+}
+
+const struct lk_route_conf *lk_route_find_h323(const struct lk_conf *conf,
+					       const char *user, size_t ulen,
+					       const char *host, size_t hlen)
+{
+	return find(conf, true, user, ulen, host, hlen);
 }
 
 bool lk_route_local_domain(const struct lk_conf *conf, const char *host,

@@ -23,11 +23,20 @@ bool lk_route_glob(const char *pattern, const char *s, size_t n);
 /*
  * The first route of `conf`'s [Dial plan], in order of N, whose pattern
  * matches "user@host" of a Request-URI (`user` may be empty), or NULL
- * when none does.  The result points into `conf`.
+ * when none does.  The result points into `conf`.  Routes to H.323 hosts
+ * (transport h323) are not SIP's and are passed over.
  */
 const struct lk_route_conf *lk_route_find(const struct lk_conf *conf,
 					  const char *user, size_t ulen,
 					  const char *host, size_t hlen);
+
+/*
+ * The same among the routes to H.323 hosts only (`host ADDR[:PORT] h323`),
+ * for an H.323 call's alias as "user@host" (docs/h323.md, "Routing").
+ */
+const struct lk_route_conf *lk_route_find_h323(const struct lk_conf *conf,
+					       const char *user, size_t ulen,
+					       const char *host, size_t hlen);
 
 /*
  * Is `host` one of ours by [Registrar] Domain: "*" (any host), or equal,

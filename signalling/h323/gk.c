@@ -1,6 +1,7 @@
 /* signalling/h323/gk.c  Gatekeeper RAS: registrations, keep-alives, retransmissions (H.225.0 7.9). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #define ALIAS_BYTES 128
 #define RETX_SLOTS 64
 #define REPLY_MAX 1024
+#define OUT_SLOTS 16
 #define ARENA_BYTES (1 << 18)
 
 /* An alias as the AliasAddress alternative and its string's octets. */
@@ -49,6 +51,13 @@ struct gk_retx {
 	uint8_t reply[REPLY_MAX];
 };
 
+/* A message the gatekeeper starts (URQ), waiting for lk_h323_gk_pop(). */
+struct gk_out {
+	struct sockaddr_in to;
+	size_t len;
+	uint8_t msg[REPLY_MAX];
+};
+
 struct lk_h323_gk {
 	struct lk_h323_gk_params p;
 	char gkid[64];
@@ -56,9 +65,16 @@ struct lk_h323_gk {
 	unsigned next_id;
 	unsigned retx_next;
 	struct gk_retx retx[RETX_SLOTS];
+	struct gk_out out[OUT_SLOTS];
+	unsigned nout;
+	uint16_t out_seq;
 	struct lk_h323_gk_stats st;
 	uint8_t arena[ARENA_BYTES];
+	uint8_t arena2[ARENA_BYTES / 8];	/* for what gk starts */
 };
+
+/* A handler's "no reply" (an IRR without needResponse, ...). */
+static struct lk_asn_val no_reply;
 
 static void gk_destructor(void *arg)
 {
@@ -79,6 +95,11 @@ int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
 	if (!gk)
 		return ENOMEM;
 	gk->p = *p;
+	/* Expressway "Call time to live": 120 s; irrFrequency is 16 bits. */
+	if (!gk->p.call_ttl)
+		gk->p.call_ttl = 120;
+	if (gk->p.call_ttl > 65535)
+		gk->p.call_ttl = 65535;
 	strcpy(gk->gkid, p->gkid);
 	gk->p.gkid = gk->gkid;
 	gk->regs = mem_zalloc(p->max_regs * sizeof(*gk->regs), NULL);
@@ -127,6 +148,49 @@ void lk_h323_gk_stats(const struct lk_h323_gk *gk,
 		*st = gk->st;
 }
 
+/*
+ * The next message the gatekeeper started (a URQ), for the caller to send
+ * to *to: 0, or ENOENT when the outbox is empty.
+ */
+int lk_h323_gk_pop(struct lk_h323_gk *gk, uint8_t *buf, size_t cap,
+		   size_t *len, struct sockaddr_in *to)
+{
+	struct gk_out *o;
+
+	if (!gk || !buf || !len || !to)
+		return EINVAL;
+	if (!gk->nout)
+		return ENOENT;
+	o = &gk->out[0];
+	if (o->len > cap)
+		return ENOSPC;
+	memcpy(buf, o->msg, o->len);
+	*len = o->len;
+	*to = o->to;
+	gk->nout--;
+	memmove(&gk->out[0], &gk->out[1], gk->nout * sizeof(gk->out[0]));
+	return 0;
+}
+
+/* Whether a live registration has this callSignalAddress or RAS source. */
+bool lk_h323_gk_is_registered(const struct lk_h323_gk *gk,
+			      const struct sockaddr_in *addr, uint64_t now_ms)
+{
+	unsigned i;
+
+	for (i = 0; gk && addr && i < gk->p.max_regs; i++) {
+		const struct gk_reg *r = &gk->regs[i];
+
+		if (reg_live(r, now_ms) &&
+		    ((r->csa.sin_addr.s_addr == addr->sin_addr.s_addr &&
+		      r->csa.sin_port == addr->sin_port) ||
+		     (r->src.sin_addr.s_addr == addr->sin_addr.s_addr &&
+		      r->src.sin_port == addr->sin_port)))
+			return true;
+	}
+	return false;
+}
+
 /* BMPString / IA5String value equal to an ASCII text. */
 static bool str_is(const struct lk_asn_val *v, const char *ascii)
 {
@@ -136,16 +200,28 @@ static bool str_is(const struct lk_asn_val *v, const char *ascii)
 	return v && !strcmp(buf, ascii);
 }
 
+/*
+ * The live registration an endpointIdentifier names.  Identifiers are
+ * "lk<slot>-<serial>" (on_rrq), so the slot is read from the name, not
+ * searched for: a keep-alive costs the same with 4096 registrations as
+ * with one (perf/bench_ras: 82 us each with a scan of the table, before).
+ */
 static struct gk_reg *reg_by_epid(struct lk_h323_gk *gk,
 				  const struct lk_asn_val *epid, uint64_t now)
 {
-	unsigned i;
+	char buf[sizeof(gk->regs[0].epid) + 1], *end;
+	unsigned long slot;
+	struct gk_reg *r;
 
-	for (i = 0; epid && i < gk->p.max_regs; i++)
-		if (reg_live(&gk->regs[i], now) &&
-		    str_is(epid, gk->regs[i].epid))
-			return &gk->regs[i];
-	return NULL;
+	if (!epid || lk_asn_str_ascii(epid, buf, sizeof(buf)) >=
+	    sizeof(buf) - 1 || strncmp(buf, "lk", 2) || buf[2] < '0' ||
+	    buf[2] > '9')
+		return NULL;
+	slot = strtoul(buf + 2, &end, 10);
+	if (*end != '-' || slot >= gk->p.max_regs)
+		return NULL;
+	r = &gk->regs[slot];
+	return reg_live(r, now) && !strcmp(r->epid, buf) ? r : NULL;
 }
 
 /*
@@ -297,7 +373,7 @@ static void log_nat(const struct lk_asn_val *list,
 }
 
 /* The live registration other than self holding alias key, if any. */
-static struct gk_reg *alias_owner(struct lk_h323_gk *gk,
+static struct gk_reg *alias_owner(const struct lk_h323_gk *gk,
 				  const struct gk_alias *key,
 				  const struct gk_reg *self, uint64_t now)
 {
@@ -313,6 +389,73 @@ static struct gk_reg *alias_owner(struct lk_h323_gk *gk,
 				return r;
 	}
 	return NULL;
+}
+
+/*
+ * Where a call to one of these aliases (a list of H.225.0 AliasAddress,
+ * such as Setup's destinationAddress or an ARQ's destinationInfo) goes:
+ * the callSignalAddress of the live registration holding the first alias
+ * that is registered.  ENOENT: none is.
+ */
+int lk_h323_gk_route(const struct lk_h323_gk *gk,
+		     const struct lk_asn_val *aliases, uint64_t now_ms,
+		     struct sockaddr_in *csa)
+{
+	struct gk_alias key;
+	struct gk_reg *r;
+	size_t k;
+
+	if (!gk || !csa)
+		return EINVAL;
+	for (k = 0; aliases && aliases->type &&
+	     aliases->type->kind == LK_ASN_SEQOF && k < aliases->u.list.n;
+	     k++) {
+		if (alias_key(&aliases->u.list.v[k], &key))
+			continue;
+		r = alias_owner(gk, &key, NULL, now_ms);
+		if (r) {
+			*csa = r->csa;
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
+/*
+ * Queue a URQ to registration r (H.225.0 7.10.2: the gatekeeper may
+ * unregister an endpoint), sent to where its RAS messages come from.
+ */
+static void queue_urq(struct lk_h323_gk *gk, const struct gk_reg *r,
+		      const char *reason)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body, *l;
+	struct gk_out *o;
+
+	if (gk->nout == OUT_SLOTS) {
+		lk_warn_limited("gatekeeper outbox full: URQ to %s not sent",
+				r->epid);
+		return;
+	}
+	if (!++gk->out_seq)
+		gk->out_seq = 1;
+	lk_asn_arena_init(&ar, gk->arena2, sizeof(gk->arena2));
+	msg = lk_ras_new(&ar, "unregistrationRequest", gk->out_seq, &body);
+	l = msg ? lk_asn_set(&ar, body, "callSignalAddress") : NULL;
+	if (!l || lk_asn_seqof_resize(&ar, l, 1) ||
+	    lk_ras_set_ipv4(&ar, &l->u.list.v[0], &r->csa) ||
+	    lk_asn_set_str(&ar, lk_asn_set(&ar, body, "endpointIdentifier"),
+			   r->epid) ||
+	    lk_asn_set_str(&ar, lk_asn_set(&ar, body, "gatekeeperIdentifier"),
+			   gk->gkid) ||
+	    !lk_asn_set(&ar, lk_asn_set(&ar, body, "reason"), reason))
+		return;
+	o = &gk->out[gk->nout];
+	if (lk_ras_encode(msg, o->msg, sizeof(o->msg), &o->len))
+		return;
+	o->to = r->src;
+	gk->nout++;
+	gk->st.sent_urq++;
 }
 
 static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
@@ -366,6 +509,23 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 		    same_addr(&gk->regs[i].src, from))
 			self = &gk->regs[i];
 
+	/*
+	 * Registration conflict mode "overwrite": the older registrations
+	 * holding one of the aliases go, each told with a URQ.
+	 */
+	for (k = 0; gk->p.overwrite && k < nkeys; k++) {
+		struct gk_reg *old;
+
+		while ((old = alias_owner(gk, &keys[k], self, now))) {
+			lk_info("H.323 registration %s overwritten by a new "
+				"one from %s:%u", old->epid,
+				inet_ntoa(from->sin_addr),
+				ntohs(from->sin_port));
+			queue_urq(gk, old, "undefinedReason");
+			memset(old, 0, sizeof(*old));
+			gk->st.overwritten++;
+		}
+	}
 	/* Registration conflict mode "reject" (the Expressway default). */
 	for (k = 0; k < nkeys; k++)
 		ndup += alias_owner(gk, &keys[k], self, now) != NULL;
@@ -434,30 +594,63 @@ static struct lk_asn_val *on_urq(struct lk_h323_gk *gk,
 	return reply_new(ar, "unregistrationConfirm", seq, NULL);
 }
 
+/* Whether a call to dest goes through us: a registered alias, or admit. */
+static bool routable(struct lk_h323_gk *gk, const struct lk_asn_val *dest,
+		     uint64_t now)
+{
+	struct sockaddr_in csa;
+
+	if (!lk_h323_gk_route(gk, dest, now, &csa))
+		return true;
+	return gk->p.admit && !gk->p.admit(dest, gk->p.admit_arg);
+}
+
+/*
+ * ARQ (H.225.0 7.11): a registered caller's call is admitted when the
+ * destination is registered (or the admit hook takes it), and always
+ * routed through the gatekeeper (seed: "H.323 call with registered
+ * endpoint"): destCallSignalAddress is our 1720, so Setup comes to us.
+ * The called endpoint's ARQ (answerCall TRUE) for a call we routed to it
+ * is admitted the same way.  irrFrequency is "Call time to live".
+ */
 static struct lk_asn_val *on_arq(struct lk_h323_gk *gk,
 				 struct lk_asn_arena *ar,
 				 struct lk_asn_val *req, uint16_t seq,
 				 uint64_t now)
 {
-	struct lk_asn_val *dest = lk_asn_get(req, "destinationInfo");
-	struct gk_alias key;
-	unsigned k;
+	struct lk_asn_val *msg, *body, *v, *bw;
+	size_t k;
 
 	if (!reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now))
 		return reject(gk, ar, "admissionReject", seq,
 			      "callerNotRegistered");
-	for (k = 0; dest && k < dest->u.list.n; k++) {
-		if (alias_key(&dest->u.list.v[k], &key) ||
-		    !alias_owner(gk, &key, NULL, now))
-			continue;
-		/* Routed calls: issue 11, part 2. */
-		lk_warn_limited("ARQ seq %u: routed calls are not served yet",
-				seq);
+	v = lk_asn_get(req, "answerCall");
+	if (!(v && v->u.i) &&
+	    !routable(gk, lk_asn_get(req, "destinationInfo"), now))
 		return reject(gk, ar, "admissionReject", seq,
-			      "resourceUnavailable");
-	}
-	return reject(gk, ar, "admissionReject", seq,
-		      "calledPartyNotRegistered");
+			      "calledPartyNotRegistered");
+	msg = reply_new(ar, "admissionConfirm", seq, &body);
+	bw = lk_asn_get(req, "bandWidth");
+	v = msg ? lk_asn_set(ar, body, "bandWidth") : NULL;
+	if (!v || !bw)
+		return NULL;
+	v->u.i = bw->u.i;	/* as asked: no bandwidth policy yet */
+	if (!lk_asn_set(ar, lk_asn_set(ar, body, "callModel"),
+			"gatekeeperRouted") ||
+	    lk_ras_set_ipv4(ar, lk_asn_set(ar, body, "destCallSignalAddress"),
+			    &gk->p.callsig))
+		return NULL;
+	v = lk_asn_set(ar, body, "irrFrequency");
+	if (!v)
+		return NULL;
+	v->u.i = gk->p.call_ttl;
+	v = lk_asn_set(ar, body, "uuiesRequested");
+	if (!v)
+		return NULL;
+	for (k = 0; k < v->type->nroot; k++)
+		v->u.list.v[k].present = true;	/* all FALSE */
+	gk->st.admissions++;
+	return msg;
 }
 
 static struct lk_asn_val *on_drq(struct lk_h323_gk *gk,
@@ -467,7 +660,85 @@ static struct lk_asn_val *on_drq(struct lk_h323_gk *gk,
 {
 	if (!reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now))
 		return reject(gk, ar, "disengageReject", seq, "notRegistered");
+	gk->st.disengages++;
 	return reply_new(ar, "disengageConfirm", seq, NULL);
+}
+
+/* BRQ (H.225.0 7.12): granted as asked while there is no policy. */
+static struct lk_asn_val *on_brq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 uint64_t now)
+{
+	struct lk_asn_val *msg, *body, *v, *bw = lk_asn_get(req, "bandWidth");
+
+	if (!reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now)) {
+		msg = reject(gk, ar, "bandwidthReject", seq, "notBound");
+		v = msg ? lk_asn_set(ar, lk_ras_body(msg), "allowedBandWidth")
+			: NULL;
+		return v ? msg : NULL;	/* allowedBandWidth 0 */
+	}
+	msg = reply_new(ar, "bandwidthConfirm", seq, &body);
+	v = msg ? lk_asn_set(ar, body, "bandWidth") : NULL;
+	if (!v || !bw)
+		return NULL;
+	v->u.i = bw->u.i;
+	gk->st.bandwidths++;
+	return msg;
+}
+
+/*
+ * LRQ (H.225.0 7.13), from an endpoint or another gatekeeper: a call to a
+ * registered alias goes through us, so LCF gives our call signalling and
+ * RAS addresses, never the endpoint's.  The answer goes to the source,
+ * as every reply here (replyAddress is not used).
+ */
+static struct lk_asn_val *on_lrq(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 uint64_t now)
+{
+	struct lk_asn_val *msg, *body;
+
+	if (!routable(gk, lk_asn_get(req, "destinationInfo"), now))
+		return reject(gk, ar, "locationReject", seq, "notRegistered");
+	msg = reply_new(ar, "locationConfirm", seq, &body);
+	if (!msg ||
+	    lk_ras_set_ipv4(ar, lk_asn_set(ar, body, "callSignalAddress"),
+			    &gk->p.callsig) ||
+	    lk_ras_set_ipv4(ar, lk_asn_set(ar, body, "rasAddress"),
+			    &gk->p.ras))
+		return NULL;
+	gk->st.locations++;
+	return msg;
+}
+
+/*
+ * IRR (H.225.0 7.15): an endpoint's report, unsolicited every
+ * irrFrequency seconds during a call; answered (IACK, or INAK from an
+ * unknown endpoint) only when it asks with needResponse.
+ */
+static struct lk_asn_val *on_irr(struct lk_h323_gk *gk,
+				 struct lk_asn_arena *ar,
+				 struct lk_asn_val *req, uint16_t seq,
+				 uint64_t now)
+{
+	struct lk_asn_val *need = lk_asn_get(req, "needResponse");
+	bool known = reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"),
+				 now) != NULL;
+
+	gk->st.infos++;
+	if (!need || !need->u.i)
+		return &no_reply;
+	if (!known) {
+		struct lk_asn_val *msg, *body, *r;
+
+		gk->st.rejects++;
+		msg = reply_new(ar, "infoRequestNak", seq, &body);
+		r = msg ? lk_asn_set(ar, body, "nakReason") : NULL;
+		return r && lk_asn_set(ar, r, "notRegistered") ? msg : NULL;
+	}
+	return reply_new(ar, "infoRequestAck", seq, NULL);
 }
 
 /*
@@ -521,7 +792,7 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 
 	body = lk_ras_body(msg);
 	kind = lk_ras_kind(msg);
-	if (!strcmp(kind, "gatekeeperRequest"))
+	if (!strcmp(kind, "gatekeeperRequest") && !gk->p.no_discover)
 		out = on_grq(gk, &ar, body, seq);
 	else if (!strcmp(kind, "registrationRequest"))
 		out = on_rrq(gk, &ar, body, seq, from, now_ms);
@@ -531,6 +802,12 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 		out = on_arq(gk, &ar, body, seq, now_ms);
 	else if (!strcmp(kind, "disengageRequest"))
 		out = on_drq(gk, &ar, body, seq, now_ms);
+	else if (!strcmp(kind, "bandwidthRequest"))
+		out = on_brq(gk, &ar, body, seq, now_ms);
+	else if (!strcmp(kind, "locationRequest"))
+		out = on_lrq(gk, &ar, body, seq, now_ms);
+	else if (!strcmp(kind, "infoRequestResponse"))
+		out = on_irr(gk, &ar, body, seq, now_ms);
 	else {
 		gk->st.ignored++;
 		lk_debug("RAS %s from %s:%u: not handled", kind,
@@ -539,6 +816,8 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 	}
 	if (!out)
 		return ENOMEM;
+	if (out == &no_reply)
+		return ENOENT;
 	err = lk_ras_encode(out, reply, cap, &n);
 	if (err)
 		return err;
@@ -583,6 +862,22 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* What the gatekeeper started (URQs), to where each registration is. */
+static void ras_flush(struct lk_h323_ras *ras)
+{
+	struct sockaddr_in to;
+	uint8_t msg[REPLY_MAX];
+	size_t len;
+
+	while (!lk_h323_gk_pop(ras->gk, msg, sizeof(msg), &len, &to)) {
+		if (sendto(ras->fd, msg, len, 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0)
+			ras->send_errors++;
+		else
+			ras->sent++;
+	}
+}
+
 static void ras_recv(evutil_socket_t fd, short what, void *arg)
 {
 	struct lk_h323_ras *ras = arg;
@@ -605,15 +900,18 @@ static void ras_recv(evutil_socket_t fd, short what, void *arg)
 			ras->gk->st.ignored++;	/* IPv6 RAS: not yet */
 			continue;
 		}
-		if (lk_h323_gk_handle(ras->gk, buf, (size_t)r,
-				      (struct sockaddr_in *)&ss, now_ms(),
-				      reply, sizeof(reply), &rlen))
-			continue;
-		/* Always to the source: rasAddress may be behind NAT. */
-		if (sendto(fd, reply, rlen, 0, (struct sockaddr *)&ss, sl) < 0)
-			ras->send_errors++;
-		else
-			ras->sent++;
+		if (!lk_h323_gk_handle(ras->gk, buf, (size_t)r,
+				       (struct sockaddr_in *)&ss, now_ms(),
+				       reply, sizeof(reply), &rlen)) {
+			/* Always to the source: rasAddress may be behind
+			 * NAT. */
+			if (sendto(fd, reply, rlen, 0, (struct sockaddr *)&ss,
+				   sl) < 0)
+				ras->send_errors++;
+			else
+				ras->sent++;
+		}
+		ras_flush(ras);
 	}
 }
 

@@ -2,6 +2,7 @@
 #ifndef LK_H323_GK_H
 #define LK_H323_GK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
@@ -14,15 +15,23 @@
  * behind NAT writes an unreachable rasAddress).  lk_h323_ras_alloc()
  * feeds it from a socket with libevent.
  *
- * Handled: GRQ -> GCF/GRJ; RRQ -> RCF/RRJ (full and lightweight
- * keep-alive; duplicateAlias; fullRegistrationRequired for a keep-alive
- * with an unknown or expired endpointIdentifier); URQ -> UCF/URJ;
- * ARQ -> ARJ (callerNotRegistered, calledPartyNotRegistered, or
- * resourceUnavailable while routed calls are still to come); DRQ ->
- * DCF/DRJ.  GCF and RCF echo H.460.18 (featureSet standard 18) when the
- * request offers it.  A retransmitted request (same source, kind and
- * requestSeqNum within LK_H323_GK_RETX_MS) gets the same reply octets
- * and changes nothing.  Anything else is counted and not answered.
+ * Handled: GRQ -> GCF/GRJ (no answer with auto discovery off); RRQ ->
+ * RCF/RRJ (full and lightweight keep-alive; duplicateAlias, or the older
+ * registration unregistered with a URQ in conflict mode "overwrite";
+ * fullRegistrationRequired for a keep-alive with an unknown or expired
+ * endpointIdentifier); URQ -> UCF/URJ; ARQ -> ACF gatekeeper-routed, with
+ * destCallSignalAddress our call signalling port (1720), or ARJ
+ * (callerNotRegistered, calledPartyNotRegistered); BRQ -> BCF/BRJ; DRQ
+ * -> DCF/DRJ; LRQ -> LCF (routed: our 1720 and RAS address) / LRJ; IRR
+ * with needResponse -> IACK/INAK.  GCF and RCF echo H.460.18 (featureSet
+ * standard 18) when the request offers it.  A retransmitted request (same
+ * source, kind and requestSeqNum within LK_H323_GK_RETX_MS) gets the same
+ * reply octets and changes nothing.  Anything else is counted and not
+ * answered.
+ *
+ * Messages the gatekeeper starts itself (URQ) wait in an outbox that
+ * lk_h323_gk_pop() empties; lk_h323_ras_alloc() sends them after each
+ * request.
  *
  * Not thread-safe: one event loop owns a gatekeeper.
  */
@@ -33,17 +42,35 @@ struct lk_h323_ras;
 
 #define LK_H323_GK_RETX_MS 30000
 
+struct lk_asn_val;
+
+/*
+ * Asked for an ARQ or LRQ whose destination no registration holds
+ * (optional): 0 admits the call, routed through the gatekeeper (the call
+ * layer routes it on, e.g. by the dial plan); anything else rejects it
+ * (calledPartyNotRegistered).  dest is the request's destinationInfo
+ * (a list of H.225.0 AliasAddress), or NULL.
+ */
+typedef int (lk_h323_gk_admit_h)(const struct lk_asn_val *dest, void *arg);
+
 struct lk_h323_gk_params {
 	struct sockaddr_in ras;		/* our RAS address, for GCF */
 	struct sockaddr_in callsig;	/* our call signalling (1720), RCF */
 	uint32_t ttl;			/* seconds; 1800 as the Expressway */
+	uint32_t call_ttl;		/* ACF irrFrequency; 0: 120 */
 	const char *gkid;		/* gatekeeperIdentifier */
 	unsigned max_regs;
+	bool no_discover;		/* "Auto discover" off: GRQ unanswered */
+	bool overwrite;			/* "Registration conflict mode" */
+	lk_h323_gk_admit_h *admit;
+	void *admit_arg;
 };
 
 struct lk_h323_gk_stats {
 	uint64_t requests, malformed, retransmits, ignored;
 	uint64_t registrations, keepalives, unregistrations, rejects;
+	uint64_t admissions, disengages, bandwidths, locations, infos;
+	uint64_t overwritten, sent_urq;
 };
 
 int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
@@ -51,6 +78,14 @@ int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
 int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 		      const struct sockaddr_in *from, uint64_t now_ms,
 		      uint8_t *reply, size_t cap, size_t *rlen);
+int lk_h323_gk_pop(struct lk_h323_gk *gk, uint8_t *buf, size_t cap,
+		   size_t *len, struct sockaddr_in *to);
+int lk_h323_gk_route(const struct lk_h323_gk *gk,
+		     const struct lk_asn_val *aliases, uint64_t now_ms,
+		     struct sockaddr_in *csa);
+bool lk_h323_gk_is_registered(const struct lk_h323_gk *gk,
+			      const struct sockaddr_in *addr,
+			      uint64_t now_ms);
 unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms);
 void lk_h323_gk_stats(const struct lk_h323_gk *gk,
 		      struct lk_h323_gk_stats *st);

@@ -25,4 +25,17 @@ int lk_h225_uu_encode(const struct lk_asn_val *uu, uint8_t *buf, size_t cap,
 		      size_t *len);
 const char *lk_h225_uu_kind(const struct lk_asn_val *uu);
 
+/* H.225.0 7.6: the protocolIdentifier version a built UU-PDU carries. */
+#define LK_H225_VERSION 4
+
+/*
+ * A new UU-PDU whose h323-message-body is `kind` ("releaseComplete",
+ * ...), its body in *bodyp: protocolIdentifier set, h245Tunnelling and
+ * the body's mandatory BOOLEAN extension additions FALSE.  The caller
+ * sets the rest (callIdentifier, reason...).  NULL when the arena is full
+ * or `kind` is not an alternative.
+ */
+struct lk_asn_val *lk_h225_uu_new(struct lk_asn_arena *ar, const char *kind,
+				  struct lk_asn_val **bodyp);
+
 #endif

@@ -2,58 +2,15 @@
 #include <errno.h>
 #include <string.h>
 
+#include "h323/asn_tab.h"
 #include "h323/h225.h"
 #include "h323/ras.h"
 
 /*
  * Transcribed from H323-MESSAGES (ITU-T H.225.0 12/2009), in member
- * order; the second argument of SEQ/CHOICE is the count of root members,
- * those after it are the extension additions (alternatives).  X() is an
- * extension addition kept as opaque open-type octets.
+ * order, with the macros of asn_tab.h.
  */
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define M(n, t) { n, &t, false }
-#define O(n, t) { n, &t, true }
-#define X(n) { n, &t_open, true }
-#define N(n) { n, &t_null, false }
-#define U(n) { n, &t_unsupp, true }
-
-#define SEQ(id, fl, nr, ...)						\
-	static const struct lk_asn_member id##_m[] = { __VA_ARGS__ };	\
-	static const struct lk_asn_type id = { .name = #id,		\
-		.kind = LK_ASN_SEQ, .flags = (fl), .nroot = (nr),	\
-		.next = NELEM(id##_m) - (nr), .members = id##_m }
-#define CHOICE(id, fl, nr, ...)						\
-	static const struct lk_asn_member id##_m[] = { __VA_ARGS__ };	\
-	static const struct lk_asn_type id = { .name = #id,		\
-		.kind = LK_ASN_CHOICE, .flags = (fl), .nroot = (nr),	\
-		.next = NELEM(id##_m) - (nr), .members = id##_m }
-#define INT(id, l, u, fl)						\
-	static const struct lk_asn_type id = { .name = #id,		\
-		.kind = LK_ASN_INT, .flags = (fl), .lb = (l), .ub = (u) }
-#define OCT(id, l, u)							\
-	static const struct lk_asn_type id = { .name = #id,		\
-		.kind = LK_ASN_OCTETS, .lb = (l), .ub = (u) }
-#define STR(id, l, u, alpha, bits)					\
-	static const struct lk_asn_type id = { .name = #id,		\
-		.kind = LK_ASN_STRING, .lb = (l), .ub = (u),		\
-		.alphabet = (alpha), .charbits = (bits) }
-#define SEQOF(id, l, u, el)						\
-	static const struct lk_asn_type id = { .name = #id,		\
-		.kind = LK_ASN_SEQOF, .lb = (l), .ub = (u), .elem = &el }
-#define E LK_ASN_EXT
-#define NOUB LK_ASN_NOUB
-
-static const struct lk_asn_type t_null = { .name = "NULL",
-					   .kind = LK_ASN_NULL };
-static const struct lk_asn_type t_bool = { .name = "BOOLEAN",
-					   .kind = LK_ASN_BOOL };
-static const struct lk_asn_type t_oid = { .name = "OBJECT IDENTIFIER",
-					  .kind = LK_ASN_OID };
-static const struct lk_asn_type t_open = { .name = "open",
-					   .kind = LK_ASN_OPEN };
-static const struct lk_asn_type t_unsupp = { .name = "untranscribed",
-					     .kind = LK_ASN_UNSUPP };
+LK_ASN_TAB_LEAVES;
 
 INT(t_seqnum, 1, 65535, 0);		/* RequestSeqNum */
 INT(t_u8, 0, 255, 0);
@@ -80,8 +37,7 @@ STR(t_ia5, 0, NOUB, NULL, 8);
 STR(t_printable, 0, NOUB,
     " '()+,-./0123456789:=?ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "abcdefghijklmnopqrstuvwxyz", 0);
-static const struct lk_asn_type t_bits32 = { .name = "BIT STRING(32)",
-	.kind = LK_ASN_BITS, .lb = 32, .ub = 32 };
+BITS(t_bits32, 32, 32);
 
 SEQ(t_h221, E, 3,
     M("t35CountryCode", t_u8), M("t35Extension", t_u8),
@@ -487,6 +443,17 @@ SEQ(t_irr, E, 8,
     M("needResponse", t_bool), X("capacity"), X("irrStatus"),
     M("unsolicited", t_bool), O("genericData", t_generic_list));
 
+/* IACK / INAK: the answers to an IRR with needResponse. */
+SEQ(t_iack, E, 5,
+    M("requestSeqNum", t_seqnum), O("nonStandardData", t_nsp),
+    U("tokens"), U("cryptoTokens"), U("integrityCheckValue"));
+CHOICE(t_inak_reason, E, 3, N("notRegistered"), N("securityDenial"),
+       N("undefinedReason"), X("securityError"));
+SEQ(t_inak, E, 7,
+    M("requestSeqNum", t_seqnum), O("nonStandardData", t_nsp),
+    M("nakReason", t_inak_reason), U("altGKInfo"), U("tokens"),
+    U("cryptoTokens"), U("integrityCheckValue"));
+
 SEQ(t_nsm, E, 2,
     M("requestSeqNum", t_seqnum), M("nonStandardData", t_nsp),
     X("tokens"), X("cryptoTokens"), X("integrityCheckValue"),
@@ -688,8 +655,8 @@ static const struct lk_asn_member ras_m[] = {
 	M("infoRequestResponse", t_irr), M("nonStandardMessage", t_nsm),
 	M("unknownMessageResponse", t_xrs),
 	X("requestInProgress"), X("resourcesAvailableIndicate"),
-	X("resourcesAvailableConfirm"), X("infoRequestAck"),
-	X("infoRequestNak"), M("serviceControlIndication", t_sci),
+	X("resourcesAvailableConfirm"), M("infoRequestAck", t_iack),
+	M("infoRequestNak", t_inak), M("serviceControlIndication", t_sci),
 	M("serviceControlResponse", t_scr), X("admissionConfirmSequence"),
 };
 

@@ -67,8 +67,10 @@ check "RAS is served by the gatekeeper: no 'not served yet' line for it" \
 	bash -c "! grep -q '11719/udp bound, H.323 not served yet' '$LK_TMP/exp.log'"
 check "start says the gatekeeper's RAS listens" grep -q \
 	"H.323 gatekeeper RAS on UDP 127.0.0.1:11719" "$LK_TMP/exp.log"
-check "start says the H.323 TCP port closes connections" grep -q \
-	"ports: 11720/tcp bound, H.323 not served yet: connections are accepted, counted and closed" \
+check "H.323 call signalling is served: no 'not served yet' line for it" \
+	bash -c "! grep -q '11720/tcp bound' '$LK_TMP/exp.log'"
+check "start says call signalling listens" grep -q \
+	"H.323 call signalling on TCP 127.0.0.1:11720, calls out from 20000-20999" \
 	"$LK_TMP/exp.log"
 check "TURN is served: no 'not served yet' line for it" bash -c \
 	"! grep -q '13478/udp bound, TURN not served yet' '$LK_TMP/exp.log'"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/integration/h323_ras_tshark.sh  tshark, not our own decoder, judges the RAS messages the codec builds.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/tshark.sh"
 : "${LK_H323_RASGEN:?run through ctest, which sets LK_H323_RASGEN}"
 
 # No daemon yet: the gatekeeper is still to come (issue 11).  The program
@@ -20,45 +21,37 @@ check "no expert info (unknown PER, undecoded)" \
 	bash -c "! grep -qE 'Expert Info|UNKNOWN PER|something unknown' '$LK_TMP/decode.txt'"
 
 # The field values the builders set, as tshark reads them.
-fields() {	# fields FRAME FIELD...: tshark's values, '|' between fields
-	local frame=$1 f args=()
-	shift
-	for f in "$@"; do args+=(-e "$f"); done
-	tshark -r "$pcap" -Y "frame.number==$frame" -T fields \
-		-E separator='|' -E aggregator=',' "${args[@]}" 2>/dev/null
-}
-expect() {	# expect DESCRIPTION WANT FRAME FIELD...
-	local what=$1 want=$2 got
-	shift 2
-	got=$(fields "$@")
-	if [ "$got" = "$want" ]; then ok "$what"; else
-		not_ok "$what: tshark says '$got', want '$want'"; fi
-}
-expect "GCF: seq, gatekeeperIdentifier, rasAddress, H.460.18" \
-	"1|100|latchkey|127.0.0.1|1719|18" 1 h225.RasMessage \
-	h225.requestSeqNum h225.gatekeeperIdentifier h225.ipV4 \
-	h225.ipV4_port h225.standard
-expect "RCF: version 4, alias, endpointIdentifier, TTL, H.460.18" \
+LK_TSHARK_PCAP=$pcap
+LK_TSHARK_ARGS=()
+lk_tshark_expect "GCF: seq, gatekeeperIdentifier, rasAddress, H.460.18" \
+	"1|100|latchkey|127.0.0.1|1719|18" frame.number==1 h225.RasMessage \
+	h225.requestSeqNum h225.gatekeeperIdentifier h225.ipV4 h225.ipV4_port \
+	h225.standard
+lk_tshark_expect "RCF: version 4, alias, endpointIdentifier, TTL, H.460.18" \
 	"4|101|0.0.8.2250.0.4|127.0.0.1|1720|alice|latchkey|ep-1|1800|18" \
-	2 h225.RasMessage h225.requestSeqNum h225.protocolIdentifier \
-	h225.ipV4 h225.ipV4_port h225.h323_ID h225.gatekeeperIdentifier \
-	h225.endpointIdentifier h225.timeToLive h225.standard
-expect "RRJ duplicateAlias 1234" "5|102|4|1234" 3 h225.RasMessage \
-	h225.requestSeqNum h225.rejectReason h225.dialledDigits
-expect "UCF" "7|103" 4 h225.RasMessage h225.requestSeqNum
-expect "ACF routed to the gatekeeper's 1720" \
-	"10|104|1280|1|127.0.0.1|1720|120" 5 h225.RasMessage \
+	frame.number==2 h225.RasMessage h225.requestSeqNum \
+	h225.protocolIdentifier h225.ipV4 h225.ipV4_port h225.h323_ID \
+	h225.gatekeeperIdentifier h225.endpointIdentifier h225.timeToLive \
+	h225.standard
+lk_tshark_expect "RRJ duplicateAlias 1234" "5|102|4|1234" frame.number==3 \
+	h225.RasMessage h225.requestSeqNum h225.rejectReason \
+	h225.dialledDigits
+lk_tshark_expect UCF "7|103" frame.number==4 h225.RasMessage \
+	h225.requestSeqNum
+lk_tshark_expect "ACF routed to the gatekeeper's 1720" \
+	"10|104|1280|1|127.0.0.1|1720|120" frame.number==5 h225.RasMessage \
 	h225.requestSeqNum h225.bandWidth h225.callModel h225.ipV4 \
 	h225.ipV4_port h225.irrFrequency
-expect "ARJ callerNotRegistered" "11|105|4" 6 h225.RasMessage \
-	h225.requestSeqNum h225.rejectReason
-expect "DCF" "16|106" 7 h225.RasMessage h225.requestSeqNum
-expect "GRJ securityDenial (an extension alternative)" "2|107|4" 8 \
+lk_tshark_expect "ARJ callerNotRegistered" "11|105|4" frame.number==6 \
 	h225.RasMessage h225.requestSeqNum h225.rejectReason
-expect "LRJ notRegistered" "20|108|0" 9 h225.RasMessage \
-	h225.requestSeqNum h225.rejectReason
-expect "BCF" "13|109|640" 10 h225.RasMessage h225.requestSeqNum \
-	h225.bandWidth
+lk_tshark_expect DCF "16|106" frame.number==7 h225.RasMessage \
+	h225.requestSeqNum
+lk_tshark_expect "GRJ securityDenial (an extension alternative)" "2|107|4" \
+	frame.number==8 h225.RasMessage h225.requestSeqNum h225.rejectReason
+lk_tshark_expect "LRJ notRegistered" "20|108|0" frame.number==9 \
+	h225.RasMessage h225.requestSeqNum h225.rejectReason
+lk_tshark_expect BCF "13|109|640" frame.number==10 h225.RasMessage \
+	h225.requestSeqNum h225.bandWidth
 grep -q 'uuiesRequested' "$LK_TMP/decode.txt" &&
 	ok "ACF uuiesRequested present" || not_ok "ACF uuiesRequested missing"
 

@@ -172,6 +172,32 @@ static void first_matching_route_wins(void **state)
 	/* Counted strings: the rest of the buffer is not looked at. */
 	r = lk_route_find(&c, "bobXX", 3, "external.exampleXX", 16);
 	assert_int_equal(1, r->number);
+	assert_null(lk_route_find_h323(&c, "bob", 3, "x", 1));
+}
+
+/* H.323 hosts' routes are the H.323 side's only, in their own order. */
+static void h323_routes_are_apart(void **state)
+{
+	static struct lk_conf c;
+	const struct lk_route_conf *r;
+
+	(void)state;
+	conf_from(&c, "[Dial plan]\n"
+		  "Route 1 = 2???@* host 192.0.2.20 h323\n"
+		  "Route 2 = *@* host 192.0.2.99\n"
+		  "Route 3 = *@* host 192.0.2.30:1820 H323\n");
+	assert_int_equal(1720, c.routes[0].port);
+	assert_int_equal(LK_ROUTE_H323, c.routes[0].transport);
+	assert_string_equal("h323",
+			    lk_conf_route_transport_name(c.routes[2].transport));
+
+	r = lk_route_find(&c, "2000", 4, "", 0);
+	assert_int_equal(2, r->number);
+	r = lk_route_find_h323(&c, "2000", 4, "", 0);
+	assert_int_equal(1, r->number);
+	r = lk_route_find_h323(&c, "bob", 3, "example.com", 11);
+	assert_int_equal(3, r->number);
+	assert_int_equal(1820, r->port);
 }
 
 static void no_route_matches(void **state)
@@ -226,6 +252,7 @@ int main(void)
 		cmocka_unit_test(subject_is_counted),
 		cmocka_unit_test(pathological_patterns_are_fast),
 		cmocka_unit_test(first_matching_route_wins),
+		cmocka_unit_test(h323_routes_are_apart),
 		cmocka_unit_test(no_route_matches),
 		cmocka_unit_test(local_domains),
 	};

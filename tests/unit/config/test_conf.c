@@ -175,6 +175,28 @@ static void medium_with_configured_demux_ports(void **state)
 	assert_false(lk_conf_is_mux_port(&c, 36000));
 }
 
+/* The gatekeeper's keys with the Expressway's names and defaults. */
+static void h323_gatekeeper_keys(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	(void)state;
+	assert_int_equal(0, parse(&c, &diag, ""));
+	assert_int_equal(120, c.h323_call_ttl);
+	assert_true(c.h323_auto_discover);
+	assert_int_equal(LK_H323_CONFLICT_REJECT, c.h323_conflict);
+	assert_true(c.h323_mode);
+	assert_int_equal(0, parse(&c, &diag,
+		"[Protocols > H.323 > Gatekeeper]\nCall time to live = 300\n"
+		"Auto discover = off\nRegistration conflict mode = Overwrite\n"
+		"[Protocols > H.323]\nH.323 mode = no\n"));
+	assert_int_equal(300, c.h323_call_ttl);
+	assert_false(c.h323_auto_discover);
+	assert_int_equal(LK_H323_CONFLICT_OVERWRITE, c.h323_conflict);
+	assert_false(c.h323_mode);
+}
+
 static void zones_number_from_7001_and_6001(void **state)
 {
 	struct lk_conf_diag diag;
@@ -236,6 +258,12 @@ static const struct bad bad_configs[] = {
 	 "test.conf:2: Protocols > SIP > UDP port = \"0\": expected a port "
 	 "number from 1 to 65535"},
 	{"[Protocols > SIP]\nUDP port = 65536\n", "expected a port number"},
+	{"[Protocols > H.323 > Gatekeeper]\n"
+	 "Registration conflict mode = replace\n",
+	 "test.conf:2: Protocols > H.323 > Gatekeeper > Registration conflict "
+	 "mode = \"replace\": expected reject or overwrite"},
+	{"[Protocols > H.323 > Gatekeeper]\nCall time to live = 59\n",
+	 "expected a whole number from 60 to 65534"},
 	{"[Protocols > SIP]\nUDP port = 50x\n", "\"50x\": expected a port"},
 	{"[Protocols > SIP]\nUDP port = -1\n", "\"-1\": expected a port"},
 	{"[Protocols > SIP]\nUDP port =\n",
@@ -452,7 +480,7 @@ static const struct bad bad_configs[] = {
 	{"[Dial plan]\nRoute 2 = *@x host [::1]:5x\n",
 	 "the port must be a number from 1 to 65535"},
 	{"[Dial plan]\nRoute 2 = *@x host 192.0.2.1 sctp\n",
-	 "the transport must be udp, tcp or tls"},
+	 "the transport must be udp, tcp, tls or h323"},
 	{"[Dial plan]\nRoute 2 = *@x host 192.0.2.1 tcp now\n",
 	 "too many words after the transport"},
 	{"[Dial plan]\nRoute 2 = *@x host 192.0.2.1 tcp now and\n",
@@ -1093,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(large_system),
 		cmocka_unit_test(medium_with_configured_demux_ports),
 		cmocka_unit_test(zones_number_from_7001_and_6001),
+		cmocka_unit_test(h323_gatekeeper_keys),
 		cmocka_unit_test(same_numbers_on_other_transports_do_not_conflict),
 		cmocka_unit_test(names_ignore_case_and_blanks),
 		cmocka_unit_test(bad_configs_give_their_message),

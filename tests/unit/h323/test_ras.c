@@ -1,6 +1,5 @@
 /* tests/unit/h323/test_ras.c  H.225.0 RAS: real frames round-trip, builders, rejects. */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,30 +13,19 @@
 
 #include "h323/ras.h"
 
+#include "capture.h"
+
 static uint8_t arena_mem[1 << 18];
-
-static size_t load(const char *path, uint8_t *buf, size_t cap)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
 
 static struct lk_asn_val *decode_file(const char *name,
 				      struct lk_asn_arena *ar, uint8_t *buf,
 				      size_t *len)
 {
-	char path[256];
 	struct lk_asn_val *msg = NULL;
 	size_t errbit = 0;
 	int err;
 
-	snprintf(path, sizeof(path), "data/h323/%s", name);
-	*len = load(path, buf, 4096);
+	*len = capture_load(name, buf, 4096);
 	lk_asn_arena_init(ar, arena_mem, sizeof(arena_mem));
 	err = lk_ras_decode(buf, *len, ar, &msg, &errbit);
 	if (err)
@@ -52,37 +40,9 @@ static struct lk_asn_val *decode_file(const char *name,
  */
 static void test_capture_roundtrip(void **state)
 {
-	DIR *d = opendir("data/h323");
-	struct dirent *e;
-	unsigned count = 0;
-
 	(void)state;
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		struct lk_asn_arena ar;
-		struct lk_asn_val *msg;
-		uint8_t in[4096], out[4096];
-		size_t len, olen;
-
-		if (strncmp(e->d_name, "ras-", 4))
-			continue;
-		msg = decode_file(e->d_name, &ar, in, &len);
-		assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &olen),
-				 0);
-		if (olen != len || memcmp(in, out, len)) {
-			size_t i;
-
-			for (i = 0; i < len && i < olen && in[i] == out[i]; i++)
-				;
-			print_error("%s (%s): %zu vs %zu octets, first "
-				    "difference at octet %zu\n", e->d_name,
-				    lk_ras_kind(msg), len, olen, i);
-			fail();
-		}
-		count++;
-	}
-	closedir(d);
-	assert_int_equal(count, 16);
+	assert_int_equal(capture_roundtrip("ras-", &lk_ras_message, arena_mem,
+					   sizeof(arena_mem)), 16);
 }
 
 static void test_capture_fields(void **state)
@@ -178,7 +138,7 @@ static void test_rejects(void **state)
 	int err;
 
 	(void)state;
-	len = load("data/h323/overflow-ndpi.bin", buf, sizeof(buf));
+	len = capture_load("overflow-ndpi.bin", buf, sizeof(buf));
 	assert_int_equal(len, 4);
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
 	errbit = 0;
@@ -187,7 +147,7 @@ static void test_rejects(void **state)
 	assert_true(errbit > 0 && errbit <= len * 8);
 
 	/* Every truncation of a real RRQ is refused inside its length. */
-	len = load("data/h323/ras-f71-rrq.bin", buf, sizeof(buf));
+	len = capture_load("ras-f71-rrq.bin", buf, sizeof(buf));
 	for (cut = 0; cut < len; cut++) {
 		uint8_t *copy = malloc(cut ? cut : 1);
 
@@ -357,49 +317,20 @@ static void test_builders(void **state)
 /* libpcap file of UDP datagrams 127.0.0.1:1719 -> 127.0.0.1:1719. */
 static int write_pcap(const char *path)
 {
-	static const uint8_t ghdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0,
-		0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+	uint32_t lo = htonl(0x7f000001);
+	uint16_t port = htons(1719);
 	uint8_t out[16][512];
 	size_t lens[16], n, i;
 	const char *kinds[16];
 	FILE *f;
 
 	n = build_replies(out, lens, kinds);
-	f = fopen(path, "wb");
+	f = capture_pcap_open(path);
 	if (!f)
 		return 1;
-	fwrite(ghdr, 1, sizeof(ghdr), f);
 	for (i = 0; i < n; i++) {
-		uint8_t rec[16], ip[20] = { 0x45, 0 }, udp[8];
-		uint32_t tot = 28 + (uint32_t)lens[i], sum = 0;
-		uint32_t ts = (uint32_t)i;
-		size_t k;
-
-		memcpy(rec, &ts, 4);
-		memset(rec + 4, 0, 4);
-		memcpy(rec + 8, &tot, 4);	/* little-endian host */
-		memcpy(rec + 12, &tot, 4);
-		ip[2] = (uint8_t)(tot >> 8);
-		ip[3] = (uint8_t)tot;
-		ip[8] = 64;
-		ip[9] = 17;
-		ip[12] = 127; ip[15] = 1;
-		ip[16] = 127; ip[19] = 1;
-		for (k = 0; k < 20; k += 2)
-			sum += (uint32_t)(ip[k] << 8 | ip[k + 1]);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		ip[10] = (uint8_t)(~sum >> 8);
-		ip[11] = (uint8_t)~sum;
-		udp[0] = 1719 >> 8; udp[1] = 1719 & 0xff;
-		udp[2] = 1719 >> 8; udp[3] = 1719 & 0xff;
-		udp[4] = (uint8_t)((8 + lens[i]) >> 8);
-		udp[5] = (uint8_t)(8 + lens[i]);
-		udp[6] = udp[7] = 0;	/* no checksum (RFC 768) */
-		fwrite(rec, 1, sizeof(rec), f);
-		fwrite(ip, 1, sizeof(ip), f);
-		fwrite(udp, 1, sizeof(udp), f);
-		fwrite(out[i], 1, lens[i], f);
+		capture_pcap_udp(f, (uint32_t)i, lo, port, lo, port, out[i],
+				 lens[i]);
 		printf("%zu %s\n", i + 1, kinds[i]);
 	}
 	return fclose(f) ? 1 : 0;

@@ -1,0 +1,119 @@
+/* signalling/h323/callsig.h  Gatekeeper-routed H.225.0 call signalling on the Call signaling TCP port (1720). */
+#ifndef LK_H323_CALLSIG_H
+#define LK_H323_CALLSIG_H
+
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "conf.h"
+#include "h323/asn.h"
+
+/*
+ * The gatekeeper's routed call signalling (H.225.0 7.3, 8.1.3 "gatekeeper
+ * routed call signalling"; seed rows M and P): an endpoint opens a TCP
+ * connection to the Call signaling TCP port and sends its Setup there;
+ * the gatekeeper finds the callee, opens a connection of its own from
+ * the Call signaling port range and relays the call's Q.931 messages
+ * between the two, each with its own call reference.
+ *
+ * Routing: a registered destinationAddress alias, by `locateh` (the
+ * gatekeeper's registration table); else, for each alias in order (and
+ * then the called party number as dialedDigits), the first
+ * `[Dial plan]` route to an H.323 host (transport h323) that matches the
+ * alias as "user@host".  Without a match the caller gets Release
+ * Complete calledPartyNotRegistered; a callee that cannot be reached,
+ * Release Complete unreachableDestination.  The Setup's
+ * destCallSignalAddress is never dialled by itself: latchkey is not an
+ * open relay.
+ *
+ * A call is a protocol-neutral struct lk_sigcall (signalling/call/call.h)
+ * with the two connections as its legs: Call Proceeding, Alerting,
+ * Progress and Connect move it on; Release Complete from either side, or
+ * either connection lost, releases the other side and ends the call (and
+ * both connections).  Facility, Information, Notify, Status and the rest
+ * pass through.  The user-user IEs, with callIdentifier and conferenceID,
+ * are passed on as they came, but for their media: with `media` set, the
+ * mediaChannel / mediaControlChannel addresses of fastStart and tunnelled
+ * H.245 become the relay's (the caller's are the media core's offer, the
+ * callee's its answer, as a SIP call's SDP), and an h245Address becomes
+ * a listener of ours from the Call signaling port range, whose connection
+ * is relayed to the real one with the same rewriting of each H.245
+ * message.  The media session ends with the call.
+ *
+ * Bad input: a stream that cannot be framed (not a TPKT), a message that
+ * is not Q.931 or whose user-user IE does not decode, is counted
+ * (`malformed`) and closes its connection, releasing the call.  An empty
+ * TPKT is a keep-alive and is counted only.
+ *
+ * Ownership: lk_h323_callsig_alloc() takes the listening socket; every
+ * connection and call is freed with the object (mem_deref()).  Control
+ * thread only.
+ */
+
+struct event_base;
+struct lk_h323_callsig;
+struct lk_media;
+
+/*
+ * Where a call to one of `aliases` (a SEQUENCE OF AliasAddress: a Setup's
+ * destinationAddress) goes when one is registered: 0 with the
+ * registration's callSignalAddress in *csa, or ENOENT.  The daemon passes
+ * the gatekeeper's lk_h323_gk_route().
+ */
+typedef int (lk_h323_locate_h)(const struct lk_asn_val *aliases,
+			       struct sockaddr_in *csa, void *arg);
+
+struct lk_h323_callsig_conf {
+	const struct lk_conf *conf;	/* address, range, dial plan; kept */
+	lk_h323_locate_h *locateh;	/* NULL: no registrations */
+	struct lk_media *media;		/* NULL: fastStart passes as it is */
+	void *arg;
+	unsigned max_conns;		/* 0: 4096 */
+	unsigned setup_timeout;		/* s for a Setup, and to connect: 0
+					 * means 30 */
+};
+
+struct lk_h323_callsig_stats {
+	uint64_t connections;		/* accepted */
+	uint64_t refused;		/* accepted over max_conns, closed */
+	uint64_t conn_out;		/* opened to a callee */
+	uint64_t conn_failed;		/* could not reach a callee */
+	uint64_t messages;		/* Q.931 messages received */
+	uint64_t keepalives;		/* empty TPKTs */
+	uint64_t malformed;		/* framing, Q.931 or UU-PDU errors */
+	uint64_t unexpected;		/* wrong call reference, no call */
+	uint64_t timeouts;		/* no Setup, or no connection, in time */
+	uint64_t calls;			/* Setups taken */
+	uint64_t routed_registered;	/* ... to a registered alias */
+	uint64_t routed_dialplan;	/* ... by a dial plan route */
+	uint64_t not_found;		/* calledPartyNotRegistered */
+	uint64_t unreachable;		/* unreachableDestination */
+	uint64_t connected;		/* Connect passed on */
+	unsigned active_calls;
+	unsigned active_conns;
+};
+
+/*
+ * Serve call signalling on `fd` (a bound, listening TCP socket, which it
+ * then owns).  Outgoing connections are bound to `[System] Address` and a
+ * port of the Call signaling port range; with an IPv6 address (not
+ * served yet) every call gets Release Complete unreachableDestination.
+ * EINVAL, ENOMEM, or the port allocator's error.
+ */
+int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
+			  struct event_base *base, int fd,
+			  const struct lk_h323_callsig_conf *cfg);
+
+void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
+			   struct lk_h323_callsig_stats *st);
+
+/*
+ * Does `conf`'s dial plan have an H.323 route for one of `aliases` (a
+ * SEQUENCE OF AliasAddress, e.g. an ARQ's destinationInfo)?  0 if so,
+ * else ENOENT: what the gatekeeper asks before it admits a call to an
+ * alias nobody registered (lk_h323_gk_admit_h).
+ */
+int lk_h323_callsig_routable(const struct lk_conf *conf,
+			     const struct lk_asn_val *aliases);
+
+#endif
