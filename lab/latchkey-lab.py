@@ -596,7 +596,12 @@ with urllib.request.urlopen(req, timeout=5, context=ctx) as r:
                 else:
                     want.append(f)
         broke = [c for c in self.broken if c.startswith(head) and direction in c]
+        # A probe's row names its letter ("row 2 M: ..."), as do the rules'
+        # comments ("row 2 M (Internet to DMZ): ..."): the same row and
+        # letter is the same direction.
+        letters = {r["comment"][len(head):].split(" ", 1)[0] for r in mine}
         probes = [p for p in self.probes if p.get("row", "").startswith(head)
+                  and p["row"][len(head):].split(":", 1)[0] in letters
                   and p["verdict"] in ("pass", "FAILED")]
         own = sum(r["packets"] for r in mine)
         shared = sum(r["group_packets"] for r in mine)

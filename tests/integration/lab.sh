@@ -54,8 +54,10 @@ for r in "SIP traversal call|1|Private to DMZ" "SIP traversal call|2|Private to 
 	check "verified by its counters: $t, row $n ($d)" \
 		test "$(verdict "$LK_TMP/lab.json" "$t" "$n" "$d")" = verified
 done
-check "H.323 call signalling (served, but the lab makes no H.323 call) is not exercised" test \
-	"$(verdict "$LK_TMP/lab.json" "H.323 call with registered endpoint with public IP address" 2 "Internet to DMZ")" = "not exercised"
+check "H.323 call signalling on 1720: verified by the internet probe's connection" test \
+	"$(verdict "$LK_TMP/lab.json" "H.323 call with registered endpoint with public IP address" 2 "Internet to DMZ")" = verified
+check "... and the Expressway's calls out to an endpoint's 1720: no H.323 call in the lab" test \
+	"$(verdict "$LK_TMP/lab.json" "H.323 call with registered endpoint with public IP address" 2 "DMZ to Internet")" = "not exercised"
 check "33 negative probes (three vantage points), all blocked" \
 	test "$(count "$LK_TMP/lab.json" "blocked as expected")" = 33
 check "the default drop counted them" eval \
