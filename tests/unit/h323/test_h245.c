@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -376,6 +377,26 @@ static void test_uu(void **state)
 }
 
 /*
+ * One message, whose octets start at out + 4, in a TPKT (RFC 1006) as a
+ * text2pcap hex dump: offset 000000 starts a packet.
+ */
+static void print_tpkt(uint8_t *out, size_t len)
+{
+	size_t k;
+
+	out[0] = 3;
+	out[1] = 0;
+	out[2] = (uint8_t)((len + 4) >> 8);
+	out[3] = (uint8_t)(len + 4);
+	for (k = 0; k < len + 4; k++) {
+		if (k % 16 == 0)
+			printf("%06zx", k);
+		printf(" %02x%s", out[k],
+		       k % 16 == 15 || k == len + 3 ? "\n" : "");
+	}
+}
+
+/*
  * For tests/integration/h323_h245_tshark.sh: the capture's OLCs and
  * OLCAcks (frames 38, 39, 41, 42) with the test relay's addresses, each
  * in a TPKT, as a text2pcap hex dump (one packet per offset 0000).
@@ -386,7 +407,7 @@ static int dump_rewritten(void)
 		"h245-f41.bin", "h245-f42.bin" };
 	struct lk_asn_arena ar;
 	uint8_t in[512], out[520];
-	size_t i, k, len, olen;
+	size_t i, len, olen;
 	struct seen s;
 
 	for (i = 0; i < 4; i++) {
@@ -397,16 +418,235 @@ static int dump_rewritten(void)
 		if (lk_h245_media_addrs(&ar, false, in, len, record, &s,
 					out + 4, sizeof(out) - 4, &olen))
 			return 1;
-		out[0] = 3;	/* TPKT, RFC 1006 */
-		out[1] = 0;
-		out[2] = (uint8_t)((olen + 4) >> 8);
-		out[3] = (uint8_t)(olen + 4);
-		for (k = 0; k < olen + 4; k++) {
-			if (k % 16 == 0)
-				printf("%06zx", k);
-			printf(" %02x%s", out[k],
-			       k % 16 == 15 || k == olen + 3 ? "\n" : "");
+		print_tpkt(out, olen);
+	}
+	return 0;
+}
+
+/*
+ * --random N SEED: N random H.245 messages built from the type tables
+ * (every transcribed member and alternative can be drawn; opaque and
+ * untranscribed ones never are), each checked to decode and re-encode to
+ * itself, printed as TPKTs for text2pcap.  tshark, which has the module
+ * from the ITU's ASN.1 and not from these tables, then decodes them
+ * (tests/integration/h323_h245_tshark.sh): a member transcribed in the
+ * wrong place, with the wrong bounds or optionality shows up as
+ * Malformed or UNKNOWN PER there.
+ */
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;	/* xorshift64 */
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static uint64_t pick(uint64_t n)
+{
+	return n ? rng() % n : 0;
+}
+
+static bool leafish(const struct lk_asn_type *t)
+{
+	return t->kind != LK_ASN_SEQ && t->kind != LK_ASN_CHOICE &&
+	       t->kind != LK_ASN_SEQOF;
+}
+
+static bool drawable(const struct lk_asn_type *t)
+{
+	return t && t->kind != LK_ASN_OPEN && t->kind != LK_ASN_UNSUPP;
+}
+
+static int gen(struct lk_asn_arena *ar, struct lk_asn_val *v,
+	       unsigned depth);
+
+static size_t gen_len(const struct lk_asn_type *t, size_t most)
+{
+	int64_t lb = t->lb == LK_ASN_NOLB ? 0 : t->lb;
+	int64_t ub = t->ub == LK_ASN_NOUB || t->ub > lb + (int64_t)most ?
+		     lb + (int64_t)most : t->ub;
+
+	return (size_t)(lb + (int64_t)pick((uint64_t)(ub - lb + 1)));
+}
+
+static int gen_seq(struct lk_asn_arena *ar, struct lk_asn_val *v,
+		   unsigned depth)
+{
+	const struct lk_asn_type *t = v->type;
+	size_t i;
+	int err;
+
+	for (i = 0; i < (size_t)t->nroot + t->next; i++) {
+		const struct lk_asn_member *m = &t->members[i];
+		bool root = i < t->nroot;
+		struct lk_asn_val *s;
+
+		/*
+		 * Octets tshark decodes as something of their own: an H.245
+		 * message (returnedFunction), MIKEY (encryptionSync's key).
+		 */
+		if (!drawable(m->type) ||
+		    !strcmp(m->name, "returnedFunction") ||
+		    !strcmp(m->name, "encryptionSync"))
+			continue;
+		if ((!root || m->optional) &&
+		    (depth > 12 || pick(root ? 2 : 3) != 0))
+			continue;
+		s = lk_asn_set(ar, v, m->name);
+		if (!s)
+			return ENOMEM;
+		if ((err = gen(ar, s, depth + 1)))
+			return err;
+	}
+	return 0;
+}
+
+static int gen_choice(struct lk_asn_arena *ar, struct lk_asn_val *v,
+		      unsigned depth)
+{
+	const struct lk_asn_type *t = v->type;
+	size_t n = (size_t)t->nroot + t->next, i, k, cand[64], nc = 0;
+	struct lk_asn_val *s;
+
+	for (i = 0; i < n && nc < 64; i++)
+		if (drawable(t->members[i].type) &&
+		    (depth < 14 || leafish(t->members[i].type)))
+			cand[nc++] = i;
+	for (i = 0; !nc && i < n && nc < 64; i++)
+		if (drawable(t->members[i].type))
+			cand[nc++] = i;
+	if (!nc)
+		return ENOTSUP;
+	k = cand[pick(nc)];
+	s = lk_asn_set(ar, v, t->members[k].name);
+	return s ? gen(ar, s, depth + 1) : ENOMEM;
+}
+
+static int gen(struct lk_asn_arena *ar, struct lk_asn_val *v,
+	       unsigned depth)
+{
+	static const char printable[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	const struct lk_asn_type *t = v->type;
+	char text[16];
+	uint8_t oct[32];
+	size_t n, i;
+	int err;
+
+	if (depth > 40)
+		return ELOOP;
+	switch (t->kind) {
+	case LK_ASN_NULL:
+		return 0;
+	case LK_ASN_BOOL:
+		v->u.i = (int64_t)pick(2);
+		return 0;
+	case LK_ASN_INT:
+		if (t->lb != LK_ASN_NOLB && t->ub != LK_ASN_NOUB)
+			v->u.i = t->lb + (int64_t)pick((uint64_t)(t->ub -
+							     t->lb) + 1);
+		else if (t->lb != LK_ASN_NOLB)
+			v->u.i = t->lb + (int64_t)pick(100000);
+		else
+			v->u.i = (int64_t)pick(200000) - 100000;
+		return 0;
+	case LK_ASN_ENUM:
+		v->u.i = (int64_t)pick(t->nroot);
+		return 0;
+	case LK_ASN_OCTETS:
+		n = gen_len(t, 24);
+		/* Printable: tshark shows some octet strings as text. */
+		for (i = 0; i < n; i++)
+			oct[i] = (uint8_t)printable[pick(sizeof(printable) - 1)];
+		return lk_asn_set_octets(ar, v, oct, n);
+	case LK_ASN_BITS:
+		n = gen_len(t, 40);
+		v->u.str.p = lk_asn_alloc(ar, n / 8 + 1);
+		if (!v->u.str.p)
+			return ENOMEM;
+		for (i = 0; i < n; i++)
+			if (pick(2))
+				v->u.str.p[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+		v->u.str.len = n;
+		return 0;
+	case LK_ASN_STRING:
+		n = gen_len(t, 12);
+		for (i = 0; i < n; i++)
+			text[i] = t->alphabet ?
+				t->alphabet[pick(strlen(t->alphabet))] :
+				printable[pick(sizeof(printable) - 1)];
+		text[n] = 0;
+		return lk_asn_set_str(ar, v, text);
+	case LK_ASN_OID: {
+		uint32_t arcs[] = { 0, 0, 8, 245, 0, (uint32_t)pick(20) };
+
+		return lk_asn_set_oid(ar, v, arcs, 6);
+	}
+	case LK_ASN_SEQ:
+		return gen_seq(ar, v, depth);
+	case LK_ASN_CHOICE:
+		return gen_choice(ar, v, depth);
+	case LK_ASN_SEQOF:
+		n = gen_len(t, depth > 10 ? 0 : 2);
+		if ((err = lk_asn_seqof_resize(ar, v, n)))
+			return err;
+		for (i = 0; i < n; i++)
+			if ((err = gen(ar, &v->u.list.v[i], depth + 1)))
+				return err;
+		return 0;
+	default:
+		return ENOTSUP;
+	}
+}
+
+static int dump_random(unsigned count, uint64_t seed)
+{
+	struct lk_asn_arena ar, ar2;
+	static uint8_t arena2[LK_H245_ARENA];
+	uint8_t out[8192], again[8192];
+	size_t len, len2, errbit;
+	unsigned made = 0, tries = 0;
+
+	rng_state = seed ? seed : 1;
+	while (made < count) {
+		struct lk_asn_val *m, *back;
+
+		if (++tries > count * 20)
+			return 1;
+		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+		m = lk_asn_new(&ar, &lk_h245_message);
+		if (!m)
+			return 1;
+		/* Two in three are the messages with the deep types. */
+		if (made % 3 != 2) {
+			static const char *const focus[][2] = {
+				{ "request", "terminalCapabilitySet" },
+				{ "request", "openLogicalChannel" },
+				{ "response", "openLogicalChannelAck" },
+			};
+			const char *const *f = focus[pick(3)];
+			struct lk_asn_val *c = lk_asn_set(&ar, m, f[0]);
+
+			c = c ? lk_asn_set(&ar, c, f[1]) : NULL;
+			if (!c || gen(&ar, c, 2))
+				continue;
+		} else if (gen(&ar, m, 0)) {
+			continue;
 		}
+		if (lk_h245_encode(m, out + 4, sizeof(out) - 4, &len))
+			continue;
+		lk_asn_arena_init(&ar2, arena2, sizeof(arena2));
+		if (lk_h245_decode(out + 4, len, &ar2, &back, &errbit) ||
+		    lk_h245_encode(back, again, sizeof(again), &len2) ||
+		    len2 != len || memcmp(again, out + 4, len)) {
+			fprintf(stderr, "random message %u (%s) does not "
+				"round-trip\n", made, lk_h245_kind(m));
+			return 1;
+		}
+		print_tpkt(out, len);
+		fprintf(stderr, "%u %s\n", made + 1, lk_h245_kind(m));
+		made++;
 	}
 	return 0;
 }
@@ -423,5 +663,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "--dump"))
 		return dump_rewritten();
+	if (argc == 4 && !strcmp(argv[1], "--random"))
+		return dump_random((unsigned)atoi(argv[2]),
+				   strtoull(argv[3], NULL, 10));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
