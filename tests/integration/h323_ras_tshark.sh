@@ -55,4 +55,16 @@ lk_tshark_expect BCF "13|109|640" frame.number==10 h225.RasMessage \
 grep -q 'uuiesRequested' "$LK_TMP/decode.txt" &&
 	ok "ACF uuiesRequested present" || not_ok "ACF uuiesRequested missing"
 
+# The tables against tshark's own H.225.0 module: 4000 random RAS
+# messages (tests/unit/h323/randval.h, fixed seed), each checked by
+# test_ras to round-trip, must all decode without Malformed or UNKNOWN PER.
+"$LK_H323_RASGEN" --random 4000 1 "$LK_TMP/random.pcap" >"$LK_TMP/rkinds.txt"
+check "4000 random RAS messages built" \
+	test "$(wc -l <"$LK_TMP/rkinds.txt")" -eq 4000
+tshark -r "$LK_TMP/random.pcap" -V >"$LK_TMP/random.txt" 2>/dev/null
+check "tshark reads 4000 RAS messages" \
+	test "$(grep -c '^H.225.0 RAS' "$LK_TMP/random.txt")" -eq 4000
+check "none Malformed, no expert info" \
+	bash -c "! grep -qE 'Malformed|Expert Info|UNKNOWN PER' '$LK_TMP/random.txt'"
+
 lk_done
