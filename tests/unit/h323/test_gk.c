@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
 #include <re.h>
 
 #include "h323/gk.h"
@@ -593,6 +594,15 @@ static void test_settings(void **state)
 	assert_int_equal(lk_h323_gk_pop(f->gk, out, sizeof(out), &olen, &to),
 			 ENOENT);
 
+	/* Without the hook, carol is nobody; with it, anyone is admitted. */
+	lk_h323_gk_set_admit(f->gk, NULL, NULL);
+	len = rrq(req, 2, "dave", NULL, 2004, false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3004, 150), 0);
+	epid_of(f, epid, sizeof(epid));
+	len = arq(req, 3, epid, "carol", false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3004, 160), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "admissionReject");
+	lk_h323_gk_set_admit(f->gk, admit_all, NULL);
 	/* Any destination is admitted by the hook; irrFrequency 300. */
 	epid_of(f, epid, sizeof(epid));
 	len = rrq(req, 2, "bob", NULL, 2003, false);
@@ -737,6 +747,23 @@ static int run_endpoint(uint16_t ras, const char *pcap)
 	return fclose(ep_pcap) ? 1 : 0;
 }
 
+/* The call layer reaches the gatekeeper through its RAS socket. */
+static void test_ras_socket(void **state)
+{
+	struct fixture *f = *state;
+	struct event_base *base = event_base_new();
+	struct lk_h323_ras *ras = NULL;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_non_null(base);
+	assert_true(fd >= 0);
+	assert_int_equal(lk_h323_ras_alloc(&ras, base, fd, f->gk), 0);
+	assert_ptr_equal(lk_h323_ras_gk(ras), f->gk);
+	assert_null(lk_h323_ras_gk(NULL));
+	mem_deref(ras);
+	event_base_free(base);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -748,6 +775,8 @@ int main(int argc, char **argv)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_routed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ras_socket, setup,
 						teardown),
 	};
 
