@@ -40,6 +40,7 @@ int lk_h245_olc_decode(const uint8_t *buf, size_t len,
 int lk_h245_encode(const struct lk_asn_val *v, uint8_t *buf, size_t cap,
 		   size_t *len);
 const char *lk_h245_kind(const struct lk_asn_val *msg);
+int lk_h245_peek(const uint8_t *pdu, size_t len, const char **kind);
 
 /* What one transport address in a message is for. */
 enum lk_h245_addr_kind {

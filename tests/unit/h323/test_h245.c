@@ -27,9 +27,26 @@ static uint8_t arena_mem[LK_H245_ARENA];
  */
 static void test_capture_roundtrip(void **state)
 {
+	static const char *const names[] = { "h245-f25.bin", "h245-f27.bin",
+		"h245-f32a.bin", "h245-f32b.bin", "h245-f38.bin",
+		"h245-f42.bin" };
+	struct lk_asn_arena ar;
+	struct lk_asn_val *m;
+	uint8_t in[512];
+	const char *kind;
+	size_t i, len, errbit;
+
 	(void)state;
 	assert_int_equal(capture_roundtrip("h245-", &lk_h245_message,
 					   arena_mem, sizeof(arena_mem)), 12);
+	/* The kind from the first bits is the decoded message's. */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		len = capture_load(names[i], in, sizeof(in));
+		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+		assert_int_equal(lk_h245_decode(in, len, &ar, &m, &errbit), 0);
+		assert_int_equal(lk_h245_peek(in, len, &kind), 0);
+		assert_string_equal(kind, lk_h245_kind(m));
+	}
 }
 
 static struct lk_asn_val *decode(const char *name, struct lk_asn_arena *ar)
@@ -236,6 +253,7 @@ static void test_rejects(void **state)
 	struct seen s;
 	uint8_t in[512], out[512];
 	size_t len, olen, errbit, cut;
+	const char *kind;
 
 	(void)state;
 	/* Every truncation of an OLCAck is refused inside the cut. */
@@ -269,6 +287,28 @@ static void test_rejects(void **state)
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
 	assert_int_equal(lk_h245_decode(in, len, &ar, &m, &errbit), ENOTSUP);
 	assert_int_equal(errbit, 10 * 8 + 3);
+	/* Its kind is still known: not one that carries media addresses. */
+	assert_int_equal(lk_h245_peek(in, len, &kind), 0);
+	assert_string_equal(kind, "terminalCapabilitySet");
+	assert_int_equal(lk_h245_peek(in, 0, &kind), EBADMSG);
+	assert_int_equal(lk_h245_peek((const uint8_t *)"\x00", 0, &kind),
+			 EBADMSG);
+	/* A fifth message class (libFuzzer's a7 00): "?" both ways. */
+	assert_int_equal(lk_h245_peek((const uint8_t *)"\xa7\x00", 2, &kind),
+			 0);
+	assert_string_equal(kind, "?");
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	assert_int_equal(lk_h245_decode((const uint8_t *)"\xa7\x00", 2, &ar,
+					&m, &errbit), 0);
+	assert_string_equal(lk_h245_kind(m), "?");
+	/* request, extension alternative 40: newer than the tables. */
+	assert_int_equal(lk_h245_peek((const uint8_t *)"\x15\x00", 2,
+				      &kind), 0);
+	assert_string_equal(kind, "?");
+	/* request, extension alternative 4: genericRequest. */
+	assert_int_equal(lk_h245_peek((const uint8_t *)"\x10\x80", 2,
+				      &kind), 0);
+	assert_string_equal(kind, "genericRequest");
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
 	assert_int_equal(lk_h245_media_addrs(&ar, false, in, len, record, &s,
 					     out, sizeof(out), &olen),
