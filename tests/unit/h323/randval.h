@@ -15,12 +15,31 @@
  * ones never are.  Deep in the tree optional members and extension
  * additions are left out and choices prefer leaves, so values stay
  * small.  Members whose octets tshark decodes as a protocol of their own
- * (FunctionNotSupported's returnedFunction, EncryptionSync's key as
- * MIKEY) are not drawn, and octet strings are printable, so that tshark
- * judges the encoding and not random contents.  The generator is
+ * (not_drawn()) are never drawn, and octet strings are printable, so that
+ * tshark judges the encoding and not random contents.  The generator is
  * xorshift64 from rng_state: the same seed draws the same values.
  */
 static uint64_t rng_state;
+
+/*
+ * Members whose octets tshark decodes as something of their own: an
+ * H.245 message (returnedFunction; in a UU-PDU fastStart, h245Control,
+ * parallelH245Control), MIKEY (EncryptionSync's key), H.450
+ * (h4501SupplementaryService).  Random octets there would be judged as
+ * those protocols, not as the encoding under test.
+ */
+static bool not_drawn(const char *name)
+{
+	static const char *const names[] = { "returnedFunction",
+		"encryptionSync", "fastStart", "h245Control",
+		"parallelH245Control", "h4501SupplementaryService" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
 
 static uint64_t rng(void)
 {
@@ -70,13 +89,7 @@ static int gen_seq(struct lk_asn_arena *ar, struct lk_asn_val *v,
 		bool root = i < t->nroot;
 		struct lk_asn_val *s;
 
-		/*
-		 * Octets tshark decodes as something of their own: an H.245
-		 * message (returnedFunction), MIKEY (encryptionSync's key).
-		 */
-		if (!drawable(m->type) ||
-		    !strcmp(m->name, "returnedFunction") ||
-		    !strcmp(m->name, "encryptionSync"))
+		if (!drawable(m->type) || not_drawn(m->name))
 			continue;
 		if ((!root || m->optional) &&
 		    (depth > 12 || pick(root ? 2 : 3) != 0))
