@@ -637,19 +637,31 @@ static FILE *ep_pcap;
 static uint32_t ep_ts;
 static struct sockaddr_in ep_gk;
 
+/* How long to wait: 3 s for an answer due (a loaded machine, ASan), 0.7 s
+ * to conclude that none comes. */
+static void ep_wait(struct ep *e, bool due)
+{
+	struct timeval tv = { .tv_sec = due ? 3 : 0,
+			      .tv_usec = due ? 0 : 700000 };
+
+	if (setsockopt(e->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		perror("SO_RCVTIMEO");
+		exit(1);
+	}
+}
+
 static void ep_open(struct ep *e)
 {
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 700000 };
 	socklen_t sl = sizeof(e->addr);
 
 	e->fd = socket(AF_INET, SOCK_DGRAM, 0);
 	e->addr = ipv4("127.0.0.1", 0);
 	if (e->fd < 0 || bind(e->fd, (struct sockaddr *)&e->addr, sl) ||
-	    getsockname(e->fd, (struct sockaddr *)&e->addr, &sl) ||
-	    setsockopt(e->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+	    getsockname(e->fd, (struct sockaddr *)&e->addr, &sl)) {
 		perror("endpoint socket");
 		exit(1);
 	}
+	ep_wait(e, true);
 }
 
 /* The next datagram to e (a reply or a URQ), printed by kind: its length. */
@@ -734,7 +746,9 @@ static int run_endpoint(uint16_t ras, const char *pcap)
 	len = irr(req, 5, alice, true);
 	ep_ask(&a, "irr", req, len, rep);
 	len = capture_load("ras-f59-grq.bin", req, 4096);
+	ep_wait(&a, false);
 	ep_ask(&a, "grq", req, len, rep);
+	ep_wait(&a, true);
 	/* alice again from another endpoint: overwrite, URQ to the first. */
 	len = rrq(req, 1, "alice", NULL, 2003, false);
 	ep_ask(&c, "rrq-alice-again", req, len, rep);
