@@ -395,7 +395,8 @@ static int dec_seq(struct lk_per_reader *r, const struct lk_asn_type *t,
 		nv = lk_asn_alloc(ar, (t->nroot + extn) * sizeof(*nv));
 		if (!nv)
 			return lk_per_fail(r, ENOMEM);
-		memcpy(nv, v->u.list.v, v->u.list.n * sizeof(*nv));
+		if (v->u.list.n)	/* a SEQUENCE { ... } has no slots */
+			memcpy(nv, v->u.list.v, v->u.list.n * sizeof(*nv));
 		v->u.list.v = nv;
 		v->u.list.n = t->nroot + extn;
 	}

@@ -935,3 +935,19 @@ int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 	*rasp = ras;
 	return 0;
 }
+
+/* The gatekeeper a RAS socket serves (not a new reference). */
+struct lk_h323_gk *lk_h323_ras_gk(const struct lk_h323_ras *ras)
+{
+	return ras ? ras->gk : NULL;
+}
+
+/* Install (or with NULL remove) the admit hook after allocation. */
+void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
+			  void *arg)
+{
+	if (!gk)
+		return;
+	gk->p.admit = admit;
+	gk->p.admit_arg = arg;
+}

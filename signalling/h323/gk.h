@@ -96,5 +96,8 @@ void lk_h323_gk_stats(const struct lk_h323_gk *gk,
  */
 int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		      int fd, struct lk_h323_gk *gk);
+struct lk_h323_gk *lk_h323_ras_gk(const struct lk_h323_ras *ras);
+void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
+			  void *arg);
 
 #endif

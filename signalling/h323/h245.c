@@ -834,7 +834,54 @@ const char *lk_h245_kind(const struct lk_asn_val *msg)
 {
 	if (!msg || msg->type != &lk_h245_message || !msg->u.choice.v)
 		return NULL;
+	if (msg->u.choice.idx >= lk_h245_message.nroot)
+		return "?";	/* a message class newer than H.245 v7+ */
 	return lk_asn_choice_name(msg->u.choice.v);
+}
+
+/*
+ * The message's kind from its first bits only (X.691 22: the class, then
+ * the alternative), even when the rest does not decode: a caller that
+ * got ENOTSUP from lk_h245_media_addrs() learns whether the message it
+ * passes on untouched is one that carries media addresses
+ * (openLogicalChannel, openLogicalChannelAck) or not.  "?" for an
+ * alternative newer than the tables; EBADMSG when even this much is not
+ * there.
+ */
+int lk_h245_peek(const uint8_t *pdu, size_t len, const char **kind)
+{
+	struct lk_per_reader r;
+	const struct lk_asn_type *t;
+	uint64_t ext, k;
+	int64_t x;
+	int err;
+
+	if (!pdu || !kind)
+		return EINVAL;
+	lk_per_reader_init(&r, pdu, len);
+	err = lk_per_get_bits(&r, 1, &ext);
+	if (!err && ext) {
+		*kind = "?";		/* a message class newer than ours */
+		return 0;
+	}
+	if (!err)
+		err = lk_per_get_cons(&r, 0, lk_h245_message.nroot - 1, &x);
+	if (err)
+		return EBADMSG;
+	t = lk_h245_message.members[x].type;
+	err = lk_per_get_bits(&r, 1, &ext);
+	if (!err && ext)
+		err = lk_per_get_nsnn(&r, &k);
+	else if (!err) {
+		err = lk_per_get_cons(&r, 0, t->nroot - 1, &x);
+		k = (uint64_t)x;
+	}
+	if (err)
+		return EBADMSG;
+	if (ext)
+		k += t->nroot;
+	*kind = k < (uint64_t)t->nroot + t->next ? t->members[k].name : "?";
+	return 0;
 }
 
 /* A value kept as open-type octets where a transcribed one was due. */

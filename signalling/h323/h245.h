@@ -23,8 +23,11 @@
  * OpenLogicalChannel).  Every function here takes or gives the aligned-PER
  * octets of one value, never a TPKT.
  *
- * Nothing allocates: trees live in the caller's arena (asn.h).  An arena
- * of LK_H245_ARENA octets holds any message of up to 4 KB.
+ * Nothing allocates: trees live in the caller's arena (asn.h).  A decoded
+ * value costs about 40 octets a node, so LK_H245_ARENA holds some 6,000
+ * nodes: a TerminalCapabilitySet of a hundred capabilities needs a few
+ * thousand.  One that does not fit fails cleanly with ENOMEM (then pass
+ * the message on untouched, as for ENOTSUP).
  */
 
 #define LK_H245_ARENA	(256u * 1024u)
@@ -40,6 +43,7 @@ int lk_h245_olc_decode(const uint8_t *buf, size_t len,
 int lk_h245_encode(const struct lk_asn_val *v, uint8_t *buf, size_t cap,
 		   size_t *len);
 const char *lk_h245_kind(const struct lk_asn_val *msg);
+int lk_h245_peek(const uint8_t *pdu, size_t len, const char **kind);
 
 /* What one transport address in a message is for. */
 enum lk_h245_addr_kind {

@@ -41,11 +41,16 @@ static void one(const uint8_t *data, size_t size, bool olc)
 	struct lk_asn_val *v;
 	size_t errbit = 0, len, len2;
 	unsigned n = 0, n2 = 0;
+	const char *kind;
 	int err;
 
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
 	err = olc ? lk_h245_olc_decode(data, size, &ar, &v, &errbit)
 		  : lk_h245_decode(data, size, &ar, &v, &errbit);
+	/* The kind from the first bits agrees with the whole decode. */
+	if (!olc && !err && (lk_h245_peek(data, size, &kind) ||
+			     strcmp(kind, lk_h245_kind(v))))
+		abort();
 	if (err) {
 		if (errbit > size * 8)
 			abort();

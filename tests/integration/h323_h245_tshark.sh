@@ -42,4 +42,20 @@ lk_tshark_expect "OLCAck 101: RTP and RTCP to the relay" \
 check "the original addresses are gone" \
 	bash -c "! grep -qE '10\.1\.(3\.143|6\.18)' '$LK_TMP/decode.txt'"
 
+# The tables against tshark's own module: 4000 random messages (fixed
+# seed; two in three TerminalCapabilitySet, OpenLogicalChannel or its
+# Ack) drawn from every transcribed member and alternative, each checked
+# by test_h245 to round-trip, must all decode in tshark without Malformed
+# or UNKNOWN PER: a member in the wrong place, with the wrong bounds or
+# optionality would shift what follows.
+"$LK_H323_H245GEN" --random 4000 1 >"$LK_TMP/random.txt" 2>"$LK_TMP/kinds.txt"
+check "4000 random messages built" test "$(wc -l <"$LK_TMP/kinds.txt")" -eq 4000
+text2pcap -q -T 54500,54501 "$LK_TMP/random.txt" "$LK_TMP/random.pcap"
+tshark -r "$LK_TMP/random.pcap" -d tcp.port==54500,h245 -V \
+	>"$LK_TMP/random.dec" 2>/dev/null
+check "tshark reads 4000 H.245 messages" \
+	test "$(grep -c '^H.245' "$LK_TMP/random.dec")" -eq 4000
+check "none Malformed, no expert info" \
+	bash -c "! grep -qE 'Malformed|Expert Info|UNKNOWN PER' '$LK_TMP/random.dec'"
+
 lk_done

@@ -55,4 +55,31 @@ lk_tshark_expect BCF "13|109|640" frame.number==10 h225.RasMessage \
 grep -q 'uuiesRequested' "$LK_TMP/decode.txt" &&
 	ok "ACF uuiesRequested present" || not_ok "ACF uuiesRequested missing"
 
+# The tables against tshark's own H.225.0 module: 4000 random RAS
+# messages (tests/unit/h323/randval.h, fixed seed), each checked by
+# test_ras to round-trip, must all decode without Malformed or UNKNOWN PER.
+"$LK_H323_RASGEN" --random 4000 1 "$LK_TMP/random.pcap" >"$LK_TMP/rkinds.txt"
+check "4000 random RAS messages built" \
+	test "$(wc -l <"$LK_TMP/rkinds.txt")" -eq 4000
+tshark -r "$LK_TMP/random.pcap" -V >"$LK_TMP/random.txt" 2>/dev/null
+check "tshark reads 4000 RAS messages" \
+	test "$(grep -c '^H.225.0 RAS' "$LK_TMP/random.txt")" -eq 4000
+check "none Malformed, no expert info" \
+	bash -c "! grep -qE 'Malformed|Expert Info|UNKNOWN PER' '$LK_TMP/random.txt'"
+
+# The same for the call-signalling UU-PDU tables: 2000 random
+# H323-UserInformation values (test_h225 --random) in Q.931 user-user
+# elements over TPKT on TCP 1720, where tshark decodes H.225.0 itself.
+: "${LK_H323_UUGEN:?run through ctest, which sets LK_H323_UUGEN}"
+command -v text2pcap >/dev/null || { echo "text2pcap missing: ./bootstrap.sh deps"; exit 1; }
+"$LK_H323_UUGEN" --random 2000 1 >"$LK_TMP/uu.txt" 2>"$LK_TMP/uukinds.txt"
+check "2000 random UU-PDUs built" \
+	test "$(wc -l <"$LK_TMP/uukinds.txt")" -eq 2000
+text2pcap -q -T 54504,1720 "$LK_TMP/uu.txt" "$LK_TMP/uu.pcap"
+tshark -r "$LK_TMP/uu.pcap" -V >"$LK_TMP/uu.dec" 2>/dev/null
+check "tshark reads 2000 H.225.0 call-signalling messages" \
+	test "$(grep -c '^H.225.0 CS' "$LK_TMP/uu.dec")" -eq 2000
+check "none Malformed, no expert info" \
+	bash -c "! grep -qE 'Malformed|Expert Info|UNKNOWN PER' '$LK_TMP/uu.dec'"
+
 lk_done

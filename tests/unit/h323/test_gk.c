@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
 #include <re.h>
 
 #include "h323/gk.h"
@@ -593,6 +594,15 @@ static void test_settings(void **state)
 	assert_int_equal(lk_h323_gk_pop(f->gk, out, sizeof(out), &olen, &to),
 			 ENOENT);
 
+	/* Without the hook, carol is nobody; with it, anyone is admitted. */
+	lk_h323_gk_set_admit(f->gk, NULL, NULL);
+	len = rrq(req, 2, "dave", NULL, 2004, false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3004, 150), 0);
+	epid_of(f, epid, sizeof(epid));
+	len = arq(req, 3, epid, "carol", false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 3004, 160), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "admissionReject");
+	lk_h323_gk_set_admit(f->gk, admit_all, NULL);
 	/* Any destination is admitted by the hook; irrFrequency 300. */
 	epid_of(f, epid, sizeof(epid));
 	len = rrq(req, 2, "bob", NULL, 2003, false);
@@ -627,19 +637,31 @@ static FILE *ep_pcap;
 static uint32_t ep_ts;
 static struct sockaddr_in ep_gk;
 
+/* How long to wait: 3 s for an answer due (a loaded machine, ASan), 0.7 s
+ * to conclude that none comes. */
+static void ep_wait(struct ep *e, bool due)
+{
+	struct timeval tv = { .tv_sec = due ? 3 : 0,
+			      .tv_usec = due ? 0 : 700000 };
+
+	if (setsockopt(e->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		perror("SO_RCVTIMEO");
+		exit(1);
+	}
+}
+
 static void ep_open(struct ep *e)
 {
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 700000 };
 	socklen_t sl = sizeof(e->addr);
 
 	e->fd = socket(AF_INET, SOCK_DGRAM, 0);
 	e->addr = ipv4("127.0.0.1", 0);
 	if (e->fd < 0 || bind(e->fd, (struct sockaddr *)&e->addr, sl) ||
-	    getsockname(e->fd, (struct sockaddr *)&e->addr, &sl) ||
-	    setsockopt(e->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+	    getsockname(e->fd, (struct sockaddr *)&e->addr, &sl)) {
 		perror("endpoint socket");
 		exit(1);
 	}
+	ep_wait(e, true);
 }
 
 /* The next datagram to e (a reply or a URQ), printed by kind: its length. */
@@ -724,7 +746,9 @@ static int run_endpoint(uint16_t ras, const char *pcap)
 	len = irr(req, 5, alice, true);
 	ep_ask(&a, "irr", req, len, rep);
 	len = capture_load("ras-f59-grq.bin", req, 4096);
+	ep_wait(&a, false);
 	ep_ask(&a, "grq", req, len, rep);
+	ep_wait(&a, true);
 	/* alice again from another endpoint: overwrite, URQ to the first. */
 	len = rrq(req, 1, "alice", NULL, 2003, false);
 	ep_ask(&c, "rrq-alice-again", req, len, rep);
@@ -735,6 +759,23 @@ static int run_endpoint(uint16_t ras, const char *pcap)
 	close(b.fd);
 	close(c.fd);
 	return fclose(ep_pcap) ? 1 : 0;
+}
+
+/* The call layer reaches the gatekeeper through its RAS socket. */
+static void test_ras_socket(void **state)
+{
+	struct fixture *f = *state;
+	struct event_base *base = event_base_new();
+	struct lk_h323_ras *ras = NULL;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_non_null(base);
+	assert_true(fd >= 0);
+	assert_int_equal(lk_h323_ras_alloc(&ras, base, fd, f->gk), 0);
+	assert_ptr_equal(lk_h323_ras_gk(ras), f->gk);
+	assert_null(lk_h323_ras_gk(NULL));
+	mem_deref(ras);
+	event_base_free(base);
 }
 
 int main(int argc, char **argv)
@@ -748,6 +789,8 @@ int main(int argc, char **argv)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_routed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ras_socket, setup,
 						teardown),
 	};
 

@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "h323/h225.h"
+
+#include "randval.h"
 
 static uint8_t arena_mem[1 << 18];
 
@@ -134,12 +137,96 @@ static void test_capture_fields(void **state)
 	}
 }
 
-int main(void)
+/*
+ * --random N SEED: N random H323-UserInformation values drawn from the
+ * tables (randval.h), each checked to round-trip, printed as text2pcap
+ * hex dumps of TPKT + Q.931 (RFC 1006, Q.931 4) with the value in the
+ * user-user information element (H.225.0 7.2.2.1), for
+ * tests/integration/h323_ras_tshark.sh to let tshark judge them.
+ */
+static int q931_type(const char *kind)
+{
+	static const struct {
+		const char *kind;
+		int type;
+	} map[] = { { "setup", 0x05 }, { "callProceeding", 0x02 },
+		{ "connect", 0x07 }, { "alerting", 0x01 },
+		{ "information", 0x7b }, { "releaseComplete", 0x5a },
+		{ "progress", 0x03 }, { "status", 0x7d },
+		{ "statusInquiry", 0x75 }, { "setupAcknowledge", 0x0d },
+		{ "notify", 0x6e } };
+	size_t i;
+
+	for (i = 0; kind && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(kind, map[i].kind))
+			return map[i].type;
+	return 0x62;	/* facility, and the empty body */
+}
+
+static int dump_random(unsigned count, uint64_t seed)
+{
+	static uint8_t arena2[1 << 18];
+	uint8_t msg[8192], again[8192];
+	unsigned made = 0, tries = 0;
+	size_t len, len2, k, n;
+
+	rng_state = seed ? seed : 1;
+	while (made < count) {
+		struct lk_asn_arena ar, ar2;
+		struct lk_asn_val *uu, *back;
+		uint8_t *p = msg;
+
+		if (++tries > count * 20)
+			return 1;
+		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+		uu = lk_asn_new(&ar, &lk_h225_uuinfo);
+		if (!uu || gen(&ar, uu, 0) ||
+		    lk_h225_uu_encode(uu, msg + 13, sizeof(msg) - 13, &len) ||
+		    len > 60000)
+			continue;
+		lk_asn_arena_init(&ar2, arena2, sizeof(arena2));
+		if (lk_h225_uu_decode(msg + 13, len, &ar2, &back, NULL) ||
+		    lk_h225_uu_encode(back, again, sizeof(again), &len2) ||
+		    len2 != len || memcmp(again, msg + 13, len)) {
+			fprintf(stderr, "random UU-PDU %u (%s) does not "
+				"round-trip\n", made, lk_h225_uu_kind(uu));
+			return 1;
+		}
+		n = len + 13;
+		*p++ = 3;			/* TPKT */
+		*p++ = 0;
+		*p++ = (uint8_t)(n >> 8);
+		*p++ = (uint8_t)n;
+		*p++ = 0x08;			/* Q.931 */
+		*p++ = 2;			/* call reference: 2 octets */
+		*p++ = (uint8_t)(made >> 8 & 0x7f);
+		*p++ = (uint8_t)made;
+		*p++ = (uint8_t)q931_type(lk_h225_uu_kind(uu));
+		*p++ = 0x7e;			/* user-user */
+		*p++ = (uint8_t)((len + 1) >> 8);
+		*p++ = (uint8_t)(len + 1);
+		*p++ = 0x05;			/* X.208 and X.209 coded */
+		for (k = 0; k < n; k++) {
+			if (k % 16 == 0)
+				printf("%06zx", k);
+			printf(" %02x%s", msg[k],
+			       k % 16 == 15 || k == n - 1 ? "\n" : "");
+		}
+		fprintf(stderr, "%u %s\n", made + 1, lk_h225_uu_kind(uu));
+		made++;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capture_roundtrip),
 		cmocka_unit_test(test_capture_fields),
 	};
 
+	if (argc == 4 && !strcmp(argv[1], "--random"))
+		return dump_random((unsigned)atoi(argv[2]),
+				   strtoull(argv[3], NULL, 10));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
