@@ -14,6 +14,7 @@
 
 #include "leg.h"
 #include "clock.h"
+#include "kfwd.h"
 #include "log.h"
 #include "media.h"
 #include "netaddr.h"
@@ -52,6 +53,7 @@ struct lk_media {
 	unsigned ncalls;
 	unsigned nstreams;
 	struct event *timer;
+	struct lk_kfwd *kf;		/* kernel fast path, or NULL */
 	uint64_t timeouts, final_timeouts;
 	uint64_t exhausted;
 };
@@ -120,6 +122,8 @@ static void leg_detach(struct lk_worker *w, struct lk_leg *leg)
 {
 	unsigned c;
 
+	/* The kernel lets go first: its entry names the ports. */
+	lk_kfwd_leg_drop(lk_worker_kfwd(w), leg);
 	for (c = 0; c < 2; c++) {
 		if (leg->sock[c].fd >= 0)
 			lk_worker_sock_del(w, &leg->sock[c]);
@@ -340,6 +344,13 @@ static void apply_h(struct lk_worker *w, void *arg)
 		mp->s[i].out_port[1] = rcv->port[1];
 		mp->s[i].out_mux = rcv->mux_rx;
 		mp->s[i].out_mux_id = rcv->mux_id;
+	}
+	/* A reset latch, a new direction: the kernel's entries follow. */
+	if (lk_worker_kfwd(w)) {
+		struct lk_stream *s;
+
+		for (s = call->streams; s; s = s->next)
+			lk_kfwd_stream_sync(lk_worker_kfwd(w), s);
 	}
 }
 
@@ -946,11 +957,18 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 		struct lk_stream *s = stream_get(call, li->stream);
 		struct lk_leg *leg = &s->leg[li->side[0] == 'B'];
 		uint64_t last = LK_STAT_GET(leg->st.last_rx_ms);
+		struct lk_kfwd_count kin, kout;
 
-		li->packets = LK_STAT_GET(leg->st.packets);
-		li->bytes = LK_STAT_GET(leg->st.bytes);
-		li->packets_out = LK_STAT_GET(leg->st.packets_out);
-		li->bytes_out = LK_STAT_GET(leg->st.bytes_out);
+		/* What the kernel forwarded counts as if the worker had. */
+		lk_kfwd_leg_read(m->kf, leg, &kin);
+		lk_kfwd_leg_read(m->kf, leg->peer, &kout);
+		if (kin.last_ms > last)
+			last = kin.last_ms;
+		li->packets = LK_STAT_GET(leg->st.packets) + kin.packets;
+		li->bytes = LK_STAT_GET(leg->st.bytes) + kin.bytes;
+		li->packets_out = LK_STAT_GET(leg->st.packets_out) +
+			kout.packets;
+		li->bytes_out = LK_STAT_GET(leg->st.bytes_out) + kout.bytes;
 		li->errors = LK_STAT_GET(leg->st.malformed) +
 			LK_STAT_GET(leg->st.dropped_foreign) +
 			LK_STAT_GET(leg->st.dropped_unexpected) +
@@ -1024,6 +1042,15 @@ void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 		t->keepalives += ws.keepalives;
 		t->send_errors += ws.send_errors;
 	}
+	if (m->kf) {
+		struct lk_kfwd_count kc;
+
+		lk_kfwd_totals(m->kf, &kc);
+		t->kernel_packets = kc.packets;
+		t->kernel_bytes = kc.bytes;
+		t->packets += kc.packets;
+		t->bytes += kc.bytes;
+	}
 	t->timeouts = m->timeouts;
 	t->final_timeouts = m->final_timeouts;
 	t->ports_exhausted = m->exhausted;
@@ -1055,6 +1082,24 @@ static bool timeout_apply_h(struct le *le, void *arg)
 			last = a;
 		if (b > last)
 			last = b;
+	}
+	/*
+	 * Media the kernel forwards never reaches the worker: ask the
+	 * kernel, but only for a call that looks idle (a map lookup per
+	 * leg, not per call and second).
+	 */
+	if (m->kf && lk_clock_since(now, last) >=
+	    (uint64_t)m->conf.media_timeout * 1000) {
+		for (s = call->streams; s; s = s->next) {
+			struct lk_kfwd_count kc;
+			unsigned i;
+
+			for (i = 0; i < 2; i++) {
+				lk_kfwd_leg_read(m->kf, &s->leg[i], &kc);
+				if (kc.last_ms > last)
+					last = kc.last_ms;
+			}
+		}
 	}
 	if (m->conf.final_timeout &&
 	    lk_clock_since(now, call->created_ms) >=
@@ -1109,6 +1154,37 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
  * Life cycle
  */
 
+/*
+ * [Media] Kernel forwarding: "on" refuses to start without the fast path,
+ * "auto" says once why it runs without, "off" does not try.
+ */
+static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
+		      char *errbuf, size_t errsz)
+{
+	char why[200];
+	unsigned i;
+	int err;
+
+	if (conf->kernel_forwarding == LK_KFWD_OFF)
+		return 0;
+	err = lk_kfwd_alloc(&m->kf, conf->address, why, sizeof(why));
+	if (err && conf->kernel_forwarding == LK_KFWD_ON) {
+		snprintf(errbuf, errsz, "Kernel forwarding = on: %s", why);
+		return err;
+	}
+	if (err) {
+		lk_warn("kernel forwarding off: %s; media is forwarded in "
+			"user space", why);
+		return 0;
+	}
+	for (i = 0; i < m->nworkers; i++)
+		lk_worker_set_kfwd(m->workers[i], m->kf);
+	lk_info("kernel forwarding on: latched RTP on loopback is forwarded "
+		"by an eBPF program at lo ingress");
+
+	return 0;
+}
+
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz)
 {
@@ -1161,6 +1237,9 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		if (err)
 			goto out;
 	}
+	err = kfwd_start(m, conf, errbuf, errsz);
+	if (err)
+		goto out;
 	m->timer = event_new(base, -1, EV_PERSIST, timer_cb, m);
 	if (!m->timer || event_add(m->timer, &tv) < 0) {
 		err = ENOMEM;
@@ -1228,6 +1307,7 @@ void lk_media_free(struct lk_media *m)
 	for (i = 0; i < m->nworkers; i++)
 		lk_worker_free(m->workers[i]);
 	free(m->workers);
+	lk_kfwd_free(m->kf);
 	mem_deref(m->pa);
 	free(m);
 }

@@ -1,0 +1,135 @@
+/* relay/bpf/kfwd.bpf.c  The kernel fast path: latched RTP forwarded at tc ingress (docs/architecture.md, "Kernel forwarding"). */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/pkt_cls.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "kfwd.h"
+
+/*
+ * One lookup per UDP/IPv4 datagram: (relay address, relay port, source
+ * address, source port).  relay/kfwd.c adds an entry only for the RTP port
+ * of a stream latched in both directions, keyed by the latched source, so
+ * everything else (not yet latched, a foreign source, STUN, RTCP, a
+ * keep-alive, anything odd) misses and goes on to the relay's socket
+ * unchanged: user space keeps latching, bleed protection and counting
+ * exactly as without this program.  A hit is rewritten to what the relay
+ * would have sent (from its port towards the other side, to the other
+ * side's latched address) and passed on: on loopback the packet then goes
+ * up the stack as if it had been sent there, and no relay socket wakes.
+ *
+ * The program runs as a tcx link (kernel 6.6+) that relay/kfwd.c holds
+ * open: when latchkeyd exits, crashed or not, the kernel detaches it and
+ * frees the map, so a stale program never keeps forwarding.
+ */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LK_KFWD_MAX_ENTRIES);
+	__type(key, struct lk_kfwd_key);
+	__type(value, struct lk_kfwd_val);
+} lk_kfwd_map SEC(".maps");
+
+#define ETH_LEN		14	/* loopback's zeroed Ethernet header too */
+#define IP_OFF		ETH_LEN
+#define IP_CSUM_OFF	(IP_OFF + __builtin_offsetof(struct iphdr, check))
+#define IP_SRC_OFF	(IP_OFF + __builtin_offsetof(struct iphdr, saddr))
+#define UDP_OFF		(IP_OFF + sizeof(struct iphdr))
+#define UDP_CSUM_OFF	(UDP_OFF + __builtin_offsetof(struct udphdr, check))
+#define UDP_SPORT_OFF	(UDP_OFF + __builtin_offsetof(struct udphdr, source))
+#define RTP_OFF		(UDP_OFF + sizeof(struct udphdr))
+#define RTP_MIN		12	/* RFC 3550 s.5.1 fixed header */
+
+/* TC_ACT_UNSPEC: not ours; tcx runs the next program or passes it on. */
+#define NOT_OURS	TC_ACT_UNSPEC
+
+SEC("tc")
+int lk_kfwd_ingress(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + IP_OFF;
+	struct udphdr *udp = data + UDP_OFF;
+	__u8 *rtp = data + RTP_OFF;
+	struct lk_kfwd_key key;
+	struct lk_kfwd_val *v;
+	__u32 old_s, old_d, plen;
+	__u16 old_sp, old_dp;
+
+	/* IPv4 without options, not a fragment, UDP: else user space. */
+	if ((void *)(rtp + 2) > end)
+		return NOT_OURS;
+	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5 ||
+	    ip->protocol != IPPROTO_UDP ||
+	    (ip->frag_off & bpf_htons(0x3fff)))
+		return NOT_OURS;
+
+	key.relay_addr = ip->daddr;
+	key.peer_addr = ip->saddr;
+	key.relay_port = udp->dest;
+	key.peer_port = udp->source;
+	v = bpf_map_lookup_elem(&lk_kfwd_map, &key);
+	if (!v)
+		return NOT_OURS;
+
+	/*
+	 * Only what user space would forward unchanged as RTP: version 2
+	 * (RFC 3550 s.5.1), not RTCP on a shared port (RFC 5761 s.4: second
+	 * octet 192..223), longer than a 12-octet H.460.19 keep-alive (user
+	 * space latches on it and does not forward it), CSRC list inside
+	 * the datagram, no header extension (user space checks its length).
+	 * Everything else goes up to the relay's socket.
+	 */
+	plen = bpf_ntohs(udp->len);
+	if (plen < sizeof(struct udphdr) + RTP_MIN + 1)
+		return NOT_OURS;
+	plen -= sizeof(struct udphdr);
+	if ((rtp[0] & 0xc0) != 0x80 || (rtp[0] & 0x10) ||
+	    (rtp[1] >= 192 && rtp[1] <= 223) ||
+	    RTP_MIN + 4 * (__u32)(rtp[0] & 0x0f) > plen)
+		return NOT_OURS;
+
+	old_s = ip->saddr;
+	old_d = ip->daddr;
+	old_sp = udp->source;
+	old_dp = udp->dest;
+
+	/*
+	 * Addresses: the IP header checksum, and the UDP checksum over the
+	 * pseudo-header (BPF_F_PSEUDO_HDR; right for loopback's
+	 * CHECKSUM_PARTIAL packets too); ports: the UDP checksum.
+	 * BPF_F_MARK_MANGLED_0 keeps a zero (absent) UDP checksum zero.
+	 */
+	if (old_s != v->new_saddr) {
+		bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_s, v->new_saddr, 4);
+		bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_s, v->new_saddr,
+				    BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 |
+				    4);
+	}
+	if (old_d != v->new_daddr) {
+		bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_d, v->new_daddr, 4);
+		bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_d, v->new_daddr,
+				    BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 |
+				    4);
+	}
+	bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_sp, v->new_sport,
+			    BPF_F_MARK_MANGLED_0 | 2);
+	bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_dp, v->new_dport,
+			    BPF_F_MARK_MANGLED_0 | 2);
+	/* saddr, daddr and sport, dport are adjacent: two stores. */
+	bpf_skb_store_bytes(skb, IP_SRC_OFF, &v->new_saddr, 8, 0);
+	bpf_skb_store_bytes(skb, UDP_SPORT_OFF, &v->new_sport, 4, 0);
+
+	v->packets++;
+	v->bytes += plen;
+	v->last_ns = bpf_ktime_get_ns();
+
+	return TC_ACT_OK;
+}
+
+char _license[] SEC("license") = "Dual BSD/GPL";
