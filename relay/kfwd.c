@@ -55,6 +55,11 @@ void lk_kfwd_free(struct lk_kfwd *k)
 {
 }
 
+unsigned lk_kfwd_prog_id(const struct lk_kfwd *k)
+{
+	return 0;
+}
+
 void lk_kfwd_stream_sync(struct lk_kfwd *k, struct lk_stream *s)
 {
 }
@@ -98,6 +103,7 @@ struct lk_kfwd {
 	unsigned ncpu;			/* possible CPUs: per-CPU values */
 	pthread_mutex_t lock;
 	struct lk_kfwd_val *vals;	/* ncpu values, under lock */
+	unsigned prog_id;
 	uint64_t folded_packets;	/* counted by entries now removed */
 	uint64_t folded_bytes;
 	unsigned nentries;
@@ -173,6 +179,15 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 		goto out;
 	}
 	k->map_fd = bpf_map__fd(k->skel->maps.lk_kfwd_map);
+	{
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(
+			k->skel->progs.lk_kfwd_ingress), &info, &len))
+			k->prog_id = info.id;
+	}
 	k->link_fd = bpf_link_create(bpf_program__fd(
 		k->skel->progs.lk_kfwd_ingress), (int)ifindex,
 		(enum bpf_attach_type)LK_BPF_TCX_INGRESS, NULL);
@@ -205,6 +220,11 @@ void lk_kfwd_free(struct lk_kfwd *k)
 	pthread_mutex_destroy(&k->lock);
 	free(k->vals);
 	free(k);
+}
+
+unsigned lk_kfwd_prog_id(const struct lk_kfwd *k)
+{
+	return k ? k->prog_id : 0;
 }
 
 /* Sum an entry's per-CPU copies (k->vals holds them). */

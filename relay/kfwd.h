@@ -37,6 +37,9 @@ struct lk_kfwd;
 int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 		  size_t whysz);
 
+/* The kernel's ID of the loaded program (bpftool prog show id N); 0: none. */
+unsigned lk_kfwd_prog_id(const struct lk_kfwd *k);
+
 /*
  * Detach the program and free the map.  Every entry must have been
  * dropped (the calls are gone) before.

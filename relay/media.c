@@ -1180,7 +1180,8 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 	for (i = 0; i < m->nworkers; i++)
 		lk_worker_set_kfwd(m->workers[i], m->kf);
 	lk_info("kernel forwarding on: latched RTP on loopback is forwarded "
-		"by an eBPF program at lo ingress");
+		"by an eBPF program at lo ingress (program id %u)",
+		lk_kfwd_prog_id(m->kf));
 
 	return 0;
 }
