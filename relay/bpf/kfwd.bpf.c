@@ -85,8 +85,15 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 	 * the datagram, no header extension (user space checks its length).
 	 * Everything else goes up to the relay's socket.
 	 */
+	/*
+	 * The UDP length inside the IP packet and the IP packet inside what
+	 * is here (ip_rcv() and the UDP layer check the same after this
+	 * program: a packet they would drop is not ours to count).
+	 */
 	plen = bpf_ntohs(udp->len);
-	if (plen < sizeof(struct udphdr) + RTP_MIN + 1)
+	if (plen < sizeof(struct udphdr) + RTP_MIN + 1 ||
+	    plen + sizeof(struct iphdr) > bpf_ntohs(ip->tot_len) ||
+	    (void *)ip + bpf_ntohs(ip->tot_len) > end)
 		return NOT_OURS;
 	plen -= sizeof(struct udphdr);
 	if ((rtp[0] & 0xc0) != 0x80 || (rtp[0] & 0x10) ||
