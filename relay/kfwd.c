@@ -22,11 +22,13 @@ bool lk_kfwd_eligible(const struct lk_leg *from)
 
 	if (!to || !from->active || !to->active)
 		return false;
-	if (from->sock[0].fd < 0 || to->sock[0].fd < 0 || !from->port[0] ||
+	/* Its own sockets, or the multiplexed ports (H.460.19). */
+	if ((!from->mux_rx && from->sock[0].fd < 0) ||
+	    (!to->mux_rx && to->sock[0].fd < 0) || !from->port[0] ||
 	    !to->port[0])
 		return false;
-	/* multiplexID add/strip is user space's for now (H.460.19). */
-	if (from->mux_rx || from->mux_tx || to->mux_rx || to->mux_tx)
+	if ((from->mux_rx && from->mux_id == LK_MUX_ID_NONE) ||
+	    (to->mux_tx && to->mux_tx_id == LK_MUX_ID_NONE))
 		return false;
 	/* RFC 3264 s.6.1: nothing to a sendonly or inactive side. */
 	if (to->no_rtp)
@@ -239,6 +241,8 @@ static void vals_sum(const struct lk_kfwd *k, struct lk_kfwd_count *c)
 		if (k->vals[i].last_ns / 1000000 > c->last_ms)
 			c->last_ms = k->vals[i].last_ns / 1000000;
 	}
+	c->bytes_out = c->bytes + ((k->vals[0].flags & LK_KFWD_ADD) ?
+				   LK_KFWD_MUX_LEN * c->packets : 0);
 }
 
 /* The entry media from `from` should have now; false: none. */
@@ -255,6 +259,15 @@ static bool entry_want(const struct lk_kfwd *k, const struct lk_leg *from,
 	key->relay_port = htons(from->port[0]);
 	key->peer_addr = from->latch[0].peer.in.sin_addr.s_addr;
 	key->peer_port = from->latch[0].peer.in.sin_port;
+	/* On the mux ports the multiplexID tells the streams apart. */
+	if (from->mux_rx) {
+		key->mux_id = htonl(from->mux_id);
+		val->flags |= LK_KFWD_STRIP;
+	}
+	if (to->mux_tx) {
+		val->flags |= LK_KFWD_ADD;
+		val->add_id = htonl(to->mux_tx_id);
+	}
 	/* What the worker would send: from the peer's own RTP port. */
 	val->new_saddr = k->relay_addr;
 	val->new_sport = htons(to->port[0]);
@@ -284,14 +297,14 @@ static void entry_drop(struct lk_kfwd *k, struct lk_leg *leg)
 	}
 	vals_sum(k, &c);
 	k->folded_packets += c.packets;
-	k->folded_bytes += c.bytes;
+	k->folded_bytes += c.bytes_out;
 	LK_STAT_ADD(leg->st.packets, c.packets);
 	LK_STAT_ADD(leg->st.bytes, c.bytes);
 	if (c.last_ms > LK_STAT_GET(leg->st.last_rx_ms))
 		LK_STAT_SET(leg->st.last_rx_ms, c.last_ms);
 	if (leg->peer) {
 		LK_STAT_ADD(leg->peer->st.packets_out, c.packets);
-		LK_STAT_ADD(leg->peer->st.bytes_out, c.bytes);
+		LK_STAT_ADD(leg->peer->st.bytes_out, c.bytes_out);
 	}
 }
 
@@ -381,7 +394,7 @@ void lk_kfwd_totals(struct lk_kfwd *k, struct lk_kfwd_count *c)
 			continue;
 		vals_sum(k, &one);
 		c->packets += one.packets;
-		c->bytes += one.bytes;
+		c->bytes += one.bytes_out;
 	}
 	pthread_mutex_unlock(&k->lock);
 }

@@ -49,10 +49,10 @@ void lk_kfwd_free(struct lk_kfwd *k);
 /*
  * Whether media from `from` to its peer may be forwarded in the kernel
  * now: both sides latched on RTP (so each direction's source and target
- * are known), IPv4, plain ports on both sides (no multiplexID to add or
- * strip yet), the peer takes RTP (not sendonly/inactive), no media
+ * are known), IPv4, the peer takes RTP (not sendonly/inactive), no media
  * handover (which must see every packet of the latched source) and no
- * asymmetric side.  A stream the relay must transform (SRTP termination,
+ * asymmetric side.  Multiplexed legs qualify: the program strips and
+ * adds the H.460.19 multiplexID.  A stream the relay must transform (SRTP termination,
  * transcoding) must add its own condition here: the kernel forwards
  * octets unchanged.
  */
@@ -72,7 +72,8 @@ void lk_kfwd_leg_drop(struct lk_kfwd *k, struct lk_leg *leg);
 /* What the kernel forwarded for an entry that is still in place. */
 struct lk_kfwd_count {
 	uint64_t packets;
-	uint64_t bytes;
+	uint64_t bytes;		/* as received (no multiplexID) */
+	uint64_t bytes_out;	/* as sent (with a multiplexID added) */
 	uint64_t last_ms;	/* lk_clock_ms()'s clock; 0: none */
 };
 
@@ -83,7 +84,7 @@ struct lk_kfwd_count {
 void lk_kfwd_leg_read(struct lk_kfwd *k, const struct lk_leg *leg,
 		      struct lk_kfwd_count *c);
 
-/* Everything forwarded in the kernel since start (last_ms unused). */
+/* Everything forwarded in the kernel since start (bytes: as sent). */
 void lk_kfwd_totals(struct lk_kfwd *k, struct lk_kfwd_count *c);
 
 #endif

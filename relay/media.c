@@ -968,7 +968,8 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 		li->bytes = LK_STAT_GET(leg->st.bytes) + kin.bytes;
 		li->packets_out = LK_STAT_GET(leg->st.packets_out) +
 			kout.packets;
-		li->bytes_out = LK_STAT_GET(leg->st.bytes_out) + kout.bytes;
+		li->bytes_out = LK_STAT_GET(leg->st.bytes_out) +
+			kout.bytes_out;
 		li->errors = LK_STAT_GET(leg->st.malformed) +
 			LK_STAT_GET(leg->st.dropped_foreign) +
 			LK_STAT_GET(leg->st.dropped_unexpected) +

@@ -47,6 +47,39 @@ struct {
 /* TC_ACT_UNSPEC: not ours; tcx runs the next program or passes it on. */
 #define NOT_OURS	TC_ACT_UNSPEC
 
+/*
+ * After the checksums are updated: the new UDP header (its checksum
+ * field as the updates left it) goes where the UDP header must be once
+ * the room is adjusted, then the room: the 4 octets of an H.460.19
+ * multiplexID come off (strip) or go in (add) right after the IP header,
+ * the UDP header is moved past them, and the ID written.  Returns 0 or
+ * the helper's error (the packet then goes up: TC_ACT_UNSPEC).
+ */
+static __always_inline int mux_move(struct __sk_buff *skb, __u32 flags,
+				    __u32 add_id, struct udphdr *nu)
+{
+	if (bpf_skb_load_bytes(skb, UDP_CSUM_OFF, &nu->check, 2))
+		return -1;
+	/* Between two multiplexed legs: one ID in place of the other. */
+	if ((flags & LK_KFWD_STRIP) && (flags & LK_KFWD_ADD)) {
+		if (bpf_skb_store_bytes(skb, UDP_OFF, nu, sizeof(*nu), 0))
+			return -1;
+		return bpf_skb_store_bytes(skb, RTP_OFF, &add_id,
+					   LK_KFWD_MUX_LEN, 0);
+	}
+	if (flags & LK_KFWD_STRIP) {
+		if (bpf_skb_store_bytes(skb, UDP_OFF + LK_KFWD_MUX_LEN, nu,
+					sizeof(*nu), 0))
+			return -1;
+		return bpf_skb_adjust_room(skb, -LK_KFWD_MUX_LEN,
+					   BPF_ADJ_ROOM_NET, 0);
+	}
+	if (bpf_skb_adjust_room(skb, LK_KFWD_MUX_LEN, BPF_ADJ_ROOM_NET, 0) ||
+	    bpf_skb_store_bytes(skb, UDP_OFF, nu, sizeof(*nu), 0))
+		return -1;
+	return bpf_skb_store_bytes(skb, RTP_OFF, &add_id, LK_KFWD_MUX_LEN, 0);
+}
+
 SEC("tc")
 int lk_kfwd_ingress(struct __sk_buff *skb)
 {
@@ -58,8 +91,9 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 	__u8 *rtp = data + RTP_OFF;
 	struct lk_kfwd_key key;
 	struct lk_kfwd_val *v;
-	__u32 old_s, old_d, plen;
-	__u16 old_sp, old_dp;
+	__u32 old_s, old_d, plen, tot, hdr = 0, flags, add_id;
+	__u16 old_sp, old_dp, old_ulen, new_ulen, old_tot, new_tot;
+	__u8 b0, b1;
 
 	/* IPv4 without options, not a fragment, UDP: else user space. */
 	if ((void *)(rtp + 2) > end)
@@ -69,13 +103,47 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 	    (ip->frag_off & bpf_htons(0x3fff)))
 		return NOT_OURS;
 
+	__builtin_memset(&key, 0, sizeof(key));
 	key.relay_addr = ip->daddr;
 	key.peer_addr = ip->saddr;
 	key.relay_port = udp->dest;
 	key.peer_port = udp->source;
+	b0 = rtp[0];
+	b1 = rtp[1];
 	v = bpf_map_lookup_elem(&lk_kfwd_map, &key);
-	if (!v)
+	if (!v) {
+		/*
+		 * A multiplexed leg (H.460.19): the same 5-tuple carries many
+		 * streams, told apart by the 4-octet multiplexID in front.
+		 */
+		if ((void *)(rtp + LK_KFWD_MUX_LEN + 2) > end)
+			return NOT_OURS;
+		__builtin_memcpy(&key.mux_id, rtp, LK_KFWD_MUX_LEN);
+		if (!key.mux_id)
+			return NOT_OURS;
+		v = bpf_map_lookup_elem(&lk_kfwd_map, &key);
+		if (!v || !(v->flags & LK_KFWD_STRIP))
+			return NOT_OURS;
+		hdr = LK_KFWD_MUX_LEN;
+		b0 = rtp[LK_KFWD_MUX_LEN];
+		b1 = rtp[LK_KFWD_MUX_LEN + 1];
+	}
+	else if (v->flags & LK_KFWD_STRIP)
 		return NOT_OURS;
+	flags = v->flags;
+	add_id = v->add_id;
+
+	/*
+	 * The UDP length inside the IP packet and the IP packet inside what
+	 * is here (ip_rcv() and the UDP layer check the same after this
+	 * program: a packet they would drop is not ours to count).
+	 */
+	plen = bpf_ntohs(udp->len);
+	tot = bpf_ntohs(ip->tot_len);
+	if (plen < sizeof(struct udphdr) + hdr + RTP_MIN + 1 ||
+	    plen + sizeof(struct iphdr) > tot || (void *)ip + tot > end)
+		return NOT_OURS;
+	plen -= sizeof(struct udphdr) + hdr;
 
 	/*
 	 * Only what user space would forward unchanged as RTP: version 2
@@ -85,26 +153,20 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 	 * the datagram, no header extension (user space checks its length).
 	 * Everything else goes up to the relay's socket.
 	 */
-	/*
-	 * The UDP length inside the IP packet and the IP packet inside what
-	 * is here (ip_rcv() and the UDP layer check the same after this
-	 * program: a packet they would drop is not ours to count).
-	 */
-	plen = bpf_ntohs(udp->len);
-	if (plen < sizeof(struct udphdr) + RTP_MIN + 1 ||
-	    plen + sizeof(struct iphdr) > bpf_ntohs(ip->tot_len) ||
-	    (void *)ip + bpf_ntohs(ip->tot_len) > end)
-		return NOT_OURS;
-	plen -= sizeof(struct udphdr);
-	if ((rtp[0] & 0xc0) != 0x80 || (rtp[0] & 0x10) ||
-	    (rtp[1] >= 192 && rtp[1] <= 223) ||
-	    RTP_MIN + 4 * (__u32)(rtp[0] & 0x0f) > plen)
+	if ((b0 & 0xc0) != 0x80 || (b0 & 0x10) || (b1 >= 192 && b1 <= 223) ||
+	    RTP_MIN + 4 * (__u32)(b0 & 0x0f) > plen)
 		return NOT_OURS;
 
 	old_s = ip->saddr;
 	old_d = ip->daddr;
 	old_sp = udp->source;
 	old_dp = udp->dest;
+	old_ulen = udp->len;
+	old_tot = ip->tot_len;
+	new_ulen = bpf_htons(sizeof(struct udphdr) + LK_KFWD_MUX_LEN *
+			     !!(flags & LK_KFWD_ADD) + plen);
+	new_tot = bpf_htons(tot + ((flags & LK_KFWD_ADD) ? LK_KFWD_MUX_LEN : 0) -
+			    ((flags & LK_KFWD_STRIP) ? LK_KFWD_MUX_LEN : 0));
 
 	/*
 	 * Addresses: the IP header checksum, and the UDP checksum over the
@@ -128,9 +190,36 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 			    BPF_F_MARK_MANGLED_0 | 2);
 	bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_dp, v->new_dport,
 			    BPF_F_MARK_MANGLED_0 | 2);
-	/* saddr, daddr and sport, dport are adjacent: two stores. */
 	bpf_skb_store_bytes(skb, IP_SRC_OFF, &v->new_saddr, 8, 0);
-	bpf_skb_store_bytes(skb, UDP_SPORT_OFF, &v->new_sport, 4, 0);
+
+	if (flags & (LK_KFWD_STRIP | LK_KFWD_ADD)) {
+		struct udphdr nu = {
+			.source = v->new_sport,
+			.dest = v->new_dport,
+			.len = new_ulen,
+		};
+		__u32 gone = (flags & LK_KFWD_STRIP) ? key.mux_id : 0;
+		__u32 come = (flags & LK_KFWD_ADD) ? add_id : 0;
+
+		/*
+		 * 4 octets at an even offset: the words after them keep
+		 * their alignment, so the UDP sum changes by the ID alone;
+		 * the length counts twice (header and pseudo-header).
+		 */
+		bpf_l4_csum_replace(skb, UDP_CSUM_OFF, gone, come,
+				    BPF_F_MARK_MANGLED_0 | 4);
+		bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_ulen, new_ulen,
+				    BPF_F_MARK_MANGLED_0 | 2);
+		bpf_l4_csum_replace(skb, UDP_CSUM_OFF, old_ulen, new_ulen,
+				    BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 |
+				    2);
+		bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_tot, new_tot, 2);
+		bpf_skb_store_bytes(skb, IP_OFF + 2, &new_tot, 2, 0);
+		if (mux_move(skb, flags, add_id, &nu))
+			return TC_ACT_SHOT;
+	}
+	else
+		bpf_skb_store_bytes(skb, UDP_SPORT_OFF, &v->new_sport, 4, 0);
 
 	v->packets++;
 	v->bytes += plen;

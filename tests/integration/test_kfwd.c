@@ -301,6 +301,101 @@ static void reoffer_moves_the_stream_to_the_new_source(void **state)
 	call_delete(&c);
 }
 
+/*
+ * H.460.19 multiplexed media (docs/architecture.md, "Multiplexed
+ * media"): two calls whose B sides share one socket and the relay's mux
+ * port, told apart by multiplexID.  B to A loses the ID, A to B gets B's
+ * own in front; with kernel forwarding the kernel does both, and keeps
+ * the calls apart by the ID in its key.
+ */
+static void multiplexed_legs_keep_their_ids(void **state)
+{
+	static const char mux[] = "12:latchkey-muxl5:offere";
+	static const uint32_t want[2] = {0x11111111, 0x22222222};
+	char body[4096], sdp[1024], out[4096];
+	uint8_t pkt[200], buf[2048];
+	int64_t kern = lkd_stat(&d, "kernelforwardedpackets");
+	uint16_t pa[2], ra[2], rb = 0, pb, from;
+	uint32_t id[2];
+	int a[2], b;
+	unsigned i, j;
+	size_t len;
+
+	b = ep_open(&pb);
+	for (i = 0; i < 2; i++) {
+		char cid[16];
+
+		snprintf(cid, sizeof(cid), "kf-mux%u", i);
+		a[i] = ep_open(&pa[i]);
+		sdp_for(sdp, sizeof(sdp), 1, pa[i]);
+		len = lkd_offer_body(body, sizeof(body), "offer", cid, "tagA",
+				     NULL, sdp, mux);
+		assert_int_equal(0, lkd_ng(&d, body, len));
+		assert_true(lkd_result_is(&d, "ok"));
+		lkd_str(&d, "sdp", out, sizeof(out));
+		rb = sdp_port(out, 0);
+		id[i] = sdp_muxid(out, 0);
+		assert_true(rb && id[i]);
+		sdp_for(sdp, sizeof(sdp), 1, pb);
+		snprintf(sdp + strlen(sdp), sizeof(sdp) - strlen(sdp),
+			 "a=x-latchkey-muxid:%u\r\n", want[i]);
+		len = lkd_offer_body(body, sizeof(body), "answer", cid, "tagA",
+				     "tagB", sdp, NULL);
+		assert_int_equal(0, lkd_ng(&d, body, len));
+		assert_true(lkd_result_is(&d, "ok"));
+		ra[i] = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
+		assert_true(ra[i]);
+		/* Latch A (held), then B: A gets B's packet, stripped. */
+		ep_send(a[i], ra[i], pkt, rtp_make(pkt, 1, 0xa, 160));
+		pkt[0] = (uint8_t)(id[i] >> 24); pkt[1] = (uint8_t)(id[i] >> 16);
+		pkt[2] = (uint8_t)(id[i] >> 8); pkt[3] = (uint8_t)id[i];
+		ep_send(b, rb, pkt, 4 + rtp_make(pkt + 4, 1, 0xb, 160));
+		assert_int_equal(172, ep_recv(a[i], buf, sizeof(buf), 1000,
+					      NULL));
+	}
+	for (j = 0; j < 20; j++) {
+		for (i = 0; i < 2; i++) {
+			/* B to A: the ID comes off. */
+			pkt[0] = (uint8_t)(id[i] >> 24);
+			pkt[1] = (uint8_t)(id[i] >> 16);
+			pkt[2] = (uint8_t)(id[i] >> 8);
+			pkt[3] = (uint8_t)id[i];
+			ep_send(b, rb, pkt, 4 + rtp_make(pkt + 4,
+				(uint16_t)(10 + j), 0xb0 + i, 160));
+			assert_int_equal(172, ep_recv(a[i], buf, sizeof(buf),
+						      1000, &from));
+			assert_int_equal(ra[i], from);
+			assert_int_equal(0xb0 + i, buf[11]);
+			assert_int_equal((10 + j) & 0xff, buf[3]);
+			/* A to B: B's own ID goes in front. */
+			ep_send(a[i], ra[i], pkt, rtp_make(pkt,
+				(uint16_t)(10 + j), 0xa0 + i, 160));
+			assert_int_equal(176, ep_recv(b, buf, sizeof(buf),
+						      1000, &from));
+			assert_int_equal(rb, from);
+			assert_int_equal(want[i], (uint32_t)buf[0] << 24 |
+					 (uint32_t)buf[1] << 16 |
+					 (uint32_t)buf[2] << 8 | buf[3]);
+			assert_int_equal(0xa0 + i, buf[15]);
+		}
+	}
+	assert_int_equal(0, ep_drain(a[0], 100));
+	assert_int_equal(0, ep_drain(a[1], 100));
+	assert_int_equal(kern + (kfwd ? 80 : 0),
+			 lkd_stat(&d, "kernelforwardedpackets"));
+	for (i = 0; i < 2; i++) {
+		char cid[16];
+		int n;
+
+		snprintf(cid, sizeof(cid), "kf-mux%u", i);
+		n = snprintf(body, sizeof(body), "d7:call-id%zu:%s7:command6:"
+			     "deletee", strlen(cid), cid);
+		lkd_ng(&d, body, (size_t)n);
+		close(a[i]);
+	}
+	close(b);
+}
+
 /* After delete nothing is forwarded: the kernel's entries went first. */
 static void delete_stops_forwarding(void **state)
 {
@@ -331,6 +426,7 @@ int main(void)
 			kernel_forwarded_call_lives_past_the_media_timeout),
 		cmocka_unit_test(reoffer_moves_the_stream_to_the_new_source),
 		cmocka_unit_test(delete_stops_forwarding),
+		cmocka_unit_test(multiplexed_legs_keep_their_ids),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -136,7 +136,32 @@ static void udp_fix(struct pkt *k)
 	udp[7] = (uint8_t)c;
 }
 
-static void entry_put(const char *peer, uint16_t pport)
+/* Put an H.460.19 multiplexID in front of the RTP packet. */
+static void pkt_mux(struct pkt *k, uint32_t id)
+{
+	uint8_t *ip = k->b + 14, *udp = ip + 20;
+	size_t ulen = (size_t)(udp[4] << 8 | udp[5]) + 4;
+	uint16_t c;
+
+	memmove(k->b + 46, k->b + 42, k->len - 42);
+	k->b[42] = (uint8_t)(id >> 24);
+	k->b[43] = (uint8_t)(id >> 16);
+	k->b[44] = (uint8_t)(id >> 8);
+	k->b[45] = (uint8_t)id;
+	k->len += 4;
+	udp[4] = (uint8_t)(ulen >> 8);
+	udp[5] = (uint8_t)ulen;
+	ip[2] = (uint8_t)((20 + ulen) >> 8);
+	ip[3] = (uint8_t)(20 + ulen);
+	ip[10] = ip[11] = 0;
+	c = (uint16_t)~csum_fold(csum_add(0, ip, 20));
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+	udp_fix(k);
+}
+
+static void entry_put(const char *peer, uint16_t pport, uint32_t mux_id,
+		      uint32_t flags, uint32_t add_id)
 {
 	struct lk_kfwd_key key;
 	struct lk_kfwd_val *v = calloc(ncpu, sizeof(*v));
@@ -148,7 +173,10 @@ static void entry_put(const char *peer, uint16_t pport)
 	inet_pton(AF_INET, peer, &key.peer_addr);
 	key.relay_port = htons(RPORT);
 	key.peer_port = htons(pport);
+	key.mux_id = htonl(mux_id);
 	for (i = 0; i < ncpu; i++) {
+		v[i].flags = flags;
+		v[i].add_id = htonl(add_id);
 		inet_pton(AF_INET, RELAY, &v[i].new_saddr);
 		inet_pton(AF_INET, OTHER, &v[i].new_daddr);
 		v[i].new_sport = htons(OPORT);
@@ -212,7 +240,11 @@ static int group_setup(void **state)
 	map_fd = bpf_object__find_map_fd_by_name(obj, "lk_kfwd_map");
 	if (prog_fd < 0 || map_fd < 0)
 		return -1;
-	entry_put(PEER, 4000);
+	entry_put(PEER, 4000, 0, 0, 0);
+	entry_put(PEER, 4002, 0x01020304, LK_KFWD_STRIP, 0);
+	entry_put(PEER, 4004, 0, LK_KFWD_ADD, 0x0a0b0c0d);
+	entry_put(PEER, 4006, 0x01020304, LK_KFWD_STRIP | LK_KFWD_ADD,
+		  0x0a0b0c0d);
 
 	return 0;
 }
@@ -355,9 +387,76 @@ static void random_headers_never_break_a_checksum(void **state)
 	assert_true(fwd > 100);
 }
 
+/* The headers of a forwarded packet: addresses, ports, lengths, sums. */
+static void assert_forwarded(const struct pkt *out)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, out->b + 26, a, sizeof(a));
+	assert_string_equal(RELAY, a);
+	inet_ntop(AF_INET, out->b + 30, a, sizeof(a));
+	assert_string_equal(OTHER, a);
+	assert_int_equal(OPORT, out->b[34] << 8 | out->b[35]);
+	assert_int_equal(5000, out->b[36] << 8 | out->b[37]);
+	assert_int_equal(out->len - 14, out->b[16] << 8 | out->b[17]);
+	assert_int_equal(out->len - 34, out->b[38] << 8 | out->b[39]);
+	assert_int_equal(0, ip_check(out));
+	assert_int_equal(0, udp_check(out));
+}
+
+/*
+ * H.460.19 (docs/architecture.md, "Multiplexed media"): from a
+ * multiplexed leg the multiplexID comes off; to one it goes in front;
+ * both at once between two multiplexed legs.  Lengths and checksums
+ * follow; the RTP packet is the same octets.
+ */
+static void multiplexid_is_stripped_added_or_both(void **state)
+{
+	struct pkt rtp, k, out;
+
+	pkt_make(&rtp, PEER, 4002, RELAY, RPORT, 160);
+	k = rtp;
+	pkt_mux(&k, 0x01020304);
+	assert_int_equal(0, udp_check(&k));
+	assert_int_equal(TC_ACT_OK, run(&k, &out));
+	assert_int_equal(rtp.len, out.len);
+	assert_forwarded(&out);
+	assert_memory_equal(rtp.b + 42, out.b + 42, rtp.len - 42);
+
+	pkt_make(&rtp, PEER, 4004, RELAY, RPORT, 160);
+	assert_int_equal(TC_ACT_OK, run(&rtp, &out));
+	assert_int_equal(rtp.len + 4, out.len);
+	assert_forwarded(&out);
+	assert_int_equal(0x0a, out.b[42]);
+	assert_int_equal(0x0d, out.b[45]);
+	assert_memory_equal(rtp.b + 42, out.b + 46, rtp.len - 42);
+
+	pkt_make(&rtp, PEER, 4006, RELAY, RPORT, 161);
+	k = rtp;
+	pkt_mux(&k, 0x01020304);
+	assert_int_equal(TC_ACT_OK, run(&k, &out));
+	assert_int_equal(k.len, out.len);
+	assert_forwarded(&out);
+	assert_int_equal(0x0a, out.b[42]);
+	assert_memory_equal(rtp.b + 42, out.b + 46, rtp.len - 42);
+
+	/* Another multiplexID, or none, on the multiplexed 5-tuple: up. */
+	k = rtp;
+	pkt_make(&k, PEER, 4002, RELAY, RPORT, 160);
+	pkt_mux(&k, 0x01020305);
+	assert_int_equal(TC_ACT_UNSPEC, run(&k, &out));
+	pkt_make(&k, PEER, 4002, RELAY, RPORT, 160);
+	assert_int_equal(TC_ACT_UNSPEC, run(&k, &out));
+	/* A keep-alive behind the right multiplexID too. */
+	pkt_make(&k, PEER, 4002, RELAY, RPORT, 0);
+	pkt_mux(&k, 0x01020304);
+	assert_int_equal(TC_ACT_UNSPEC, run(&k, &out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(multiplexid_is_stripped_added_or_both),
 		cmocka_unit_test(latched_rtp_is_rewritten_with_right_checksums),
 		cmocka_unit_test(zero_udp_checksum_stays_zero),
 		cmocka_unit_test(what_the_worker_must_see_goes_up_unchanged),
