@@ -4,6 +4,7 @@
 #   perf/bench_kfwd.sh [--systems "reflector latchkey latchkey-kfwd rtpengine"]
 #                      [--rates "50 100 0"] [--sessions N] [--sockets endpoint|N]
 #                      [--duration S] [--warmup S] [--build DIR] [--out FILE]
+#                      [--mux a|b|ab]
 #
 # Needs root: everything runs in a network namespace this script creates and
 # deletes (the eBPF program of [Media] Kernel forwarding attaches to that
@@ -17,6 +18,9 @@
 # forwarding in the kernel the relay process spends next to nothing and the
 # work is softirq in the sender's context, so only the machine's figure
 # compares fairly.  Read ratios within one run (docs/performance.md).
+# --mux: H.460.19 multiplexed legs (lk-loadgen --mux), latchkeyd only:
+# the systems default to "latchkey latchkey-kfwd", and its role is then
+# expressway (the multiplexed ports are the Expressway's).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +33,7 @@ sockets=endpoint
 duration=5
 warmup=2
 out=
+mux=
 
 say() { printf 'bench_kfwd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -43,13 +48,24 @@ while [ $# -gt 0 ]; do
 	--warmup) warmup=$2; shift ;;
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--mux) mux=$2; shift ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 	shift
 done
 
 [ "$(id -u)" -eq 0 ] || die "needs root: it makes a network namespace"
+mux_args=()
+role=control
+if [ -n "$mux" ]; then
+	mux_args=(--mux "$mux")
+	role=expressway
+	case "$systems" in
+	"reflector latchkey latchkey-kfwd rtpengine")
+		systems="latchkey latchkey-kfwd" ;;
+	esac
+fi
 [ "$(nproc)" -ge 2 ] || die "needs two CPUs"
 command -v jq >/dev/null || die "needs jq"
 gen=$build/perf/lk-loadgen
@@ -89,7 +105,7 @@ in_ns() { ip netns exec "$ns" "$@"; }
 conf() {	# MODE -> a configuration file
 	cat >"$work/lk-$1.conf" <<EOF
 [System]
-Role = control
+Role = $role
 Address = 127.0.0.1
 Log level = warning
 [TURN]
@@ -181,6 +197,7 @@ for rate in $rates; do
 		in_ns taskset -c 0 "$gen" --ng 127.0.0.1:62223 -s "$sessions" \
 			-r "$rate" -d "$duration" -w "$warmup" \
 			--sockets "$sockets" --relay-pid "$relay_pid" \
+			"${mux_args[@]}" \
 			--relay-cpu 1 -c 0 -q --label "$sys rate=$rate" \
 			--json "$f.raw" >>"$work/loadgen.log" 2>&1 || rc=$?
 		o1=$(others_ticks); k1=$(ksoftirqd_ticks); t1=$(date +%s%N)
