@@ -94,6 +94,7 @@ static int sock_bind(int *fdp, const char *addr, uint16_t port)
 struct pair_bind {
 	const char *addr;
 	int fd[2];
+	bool rtp_only;		/* rtcp-mux negotiated: port + 1 stays unbound */
 };
 
 static int pair_bind_h(uint16_t port, void *arg)
@@ -102,7 +103,7 @@ static int pair_bind_h(uint16_t port, void *arg)
 	int err;
 
 	err = sock_bind(&pb->fd[0], pb->addr, port);
-	if (err)
+	if (err || pb->rtp_only)
 		return err;
 	err = sock_bind(&pb->fd[1], pb->addr, (uint16_t)(port + 1));
 	if (err) {
@@ -232,6 +233,13 @@ struct media_plan {
 		int fd[2];			/* freshly bound, or -1 */
 		uint16_t port[2];		/* their ports, 0: none */
 		bool consumed;			/* now the leg's */
+		/*
+		 * RTCP sockets (RFC 5761): one to give a side that stopped
+		 * multiplexing RTCP (fd -1: none), and the one a side that
+		 * now multiplexes gave back, closed after the worker let go.
+		 */
+		int rtcp_fd[2];
+		int rtcp_gone[2];
 		bool want_mux;
 		/* results from the worker */
 		uint16_t out_port[2];
@@ -259,6 +267,41 @@ static void leg_init(struct lk_leg *leg, struct lk_stream *s,
 	leg->keepalive_pt = -1;
 	lk_latch_init(&leg->latch[0], 0);
 	lk_latch_init(&leg->latch[1], 0);
+}
+
+/*
+ * RFC 5761: a side that multiplexes RTCP on its RTP port needs no RTCP
+ * socket, which halves the descriptors of a call where both do.  The
+ * control thread bound a socket for a side that stopped (rtcp_fd) and
+ * this hands it to the side; the socket of a side that now multiplexes
+ * goes back to the control thread (rtcp_gone), which closes it.  The
+ * port stays the pair's in the allocator either way.
+ */
+static void rtcp_sockets(struct lk_worker *w, struct lk_stream *s,
+			 struct media_plan *mp, unsigned i)
+{
+	unsigned x;
+
+	for (x = 0; x < 2; x++) {
+		struct lk_leg *leg = &s->leg[x];
+
+		if (mp->s[i].rtcp_fd[x] >= 0 && leg->sock[1].fd < 0) {
+			leg->sock[1].fd = mp->s[i].rtcp_fd[x];
+			leg->sock[1].port = (uint16_t)(leg->port[0] + 1);
+			mp->s[i].rtcp_fd[x] = -1;
+			if (lk_worker_sock_add(w, &leg->sock[1])) {
+				mp->s[i].rtcp_gone[x] = leg->sock[1].fd;
+				leg->sock[1].fd = -1;
+			}
+		}
+	}
+	/* The answer's sender says a=rtcp-mux: it multiplexes (s.5.1.1). */
+	x = mp->sender;
+	if (mp->answer && mp->s[i].rtcp_mux && s->leg[x].sock[1].fd >= 0) {
+		lk_worker_sock_del(w, &s->leg[x].sock[1]);
+		mp->s[i].rtcp_gone[x] = s->leg[x].sock[1].fd;
+		s->leg[x].sock[1].fd = -1;
+	}
 }
 
 static void apply_h(struct lk_worker *w, void *arg)
@@ -314,6 +357,8 @@ static void apply_h(struct lk_worker *w, void *arg)
 		if (mp->answer && !mp->s[i].rtcp_mux)
 			rcv->rtcp_mux = false;
 
+		rtcp_sockets(w, s, mp, i);
+
 		/* The receiving side: the relay's ports it is told. */
 		if (!mp->s[i].active)
 			continue;
@@ -333,8 +378,11 @@ static void apply_h(struct lk_worker *w, void *arg)
 					rcv->sock[c].port = mp->s[i].port[c];
 					rcv->port[c] = mp->s[i].port[c];
 					mp->s[i].fd[c] = -1;
-					mp->s[i].err = lk_worker_sock_add(w,
-						&rcv->sock[c]);
+					/* rtcp-mux: no RTCP socket. */
+					if (rcv->sock[c].fd >= 0)
+						mp->s[i].err =
+							lk_worker_sock_add(w,
+							&rcv->sock[c]);
 				}
 				mp->s[i].consumed = true;
 			}
@@ -493,6 +541,37 @@ static int sdp_muxid_rewrite(char *buf, size_t size, size_t *lenp,
  * Offer and answer
  */
 
+/*
+ * A side that had no RTCP socket (it multiplexed RTCP, RFC 5761) and
+ * whose new SDP, or the answer it gets, has no a=rtcp-mux sends RTCP to
+ * its RTP port + 1 again: bind it for apply_h to hand over.  The leg's
+ * fields are the worker's, but no worker call runs while this reads them
+ * (the last one returned before, the next starts after).
+ */
+static void rtcp_rebind(struct lk_media *m, struct media_plan *mp,
+			const struct lk_stream *s, unsigned i, bool sdp_mux)
+{
+	unsigned x;
+
+	if (sdp_mux)
+		return;
+	for (x = 0; x < 2; x++) {
+		const struct lk_leg *leg = &s->leg[x];
+		int err;
+
+		if (x != mp->sender && !mp->answer)
+			continue;	/* its answer will say */
+		if (!leg->active || leg->mux_rx || leg->sock[0].fd < 0 ||
+		    leg->sock[1].fd >= 0 || mp->s[i].rtcp_fd[x] >= 0)
+			continue;
+		err = sock_bind(&mp->s[i].rtcp_fd[x], m->conf.address,
+				(uint16_t)(leg->port[0] + 1));
+		if (err)
+			lk_warn("stream %u: RTCP port %u: %s; RTCP to it is "
+				"lost", i, leg->port[0] + 1, strerror(err));
+	}
+}
+
 static struct lk_worker *pick_worker(struct lk_media *m, unsigned flags)
 {
 	/* The multiplexed ports belong to worker 0 (docs/architecture.md). */
@@ -531,6 +610,12 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 			if (mp->s[i].fd[c] >= 0)
 				close(mp->s[i].fd[c]);
 			mp->s[i].fd[c] = -1;
+			if (mp->s[i].rtcp_fd[c] >= 0)
+				close(mp->s[i].rtcp_fd[c]);
+			mp->s[i].rtcp_fd[c] = -1;
+			if (mp->s[i].rtcp_gone[c] >= 0)
+				close(mp->s[i].rtcp_gone[c]);
+			mp->s[i].rtcp_gone[c] = -1;
 		}
 		if (mp->s[i].port[0] && !mp->s[i].consumed)
 			lk_portalloc_give(m->pa, mp->s[i].port[0]);
@@ -576,8 +661,11 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		return fail(r, "Out of memory", ENOMEM, NULL);
 	mp->nmedia = sdp.nmedia;
 	mp->answer = req->op == LK_MEDIA_ANSWER;
-	for (i = 0; i < LK_SDP_MAX_MEDIA; i++)
+	for (i = 0; i < LK_SDP_MAX_MEDIA; i++) {
 		mp->s[i].fd[0] = mp->s[i].fd[1] = -1;
+		mp->s[i].rtcp_fd[0] = mp->s[i].rtcp_fd[1] = -1;
+		mp->s[i].rtcp_gone[0] = mp->s[i].rtcp_gone[1] = -1;
+	}
 
 	if (!call) {
 		call = mem_zalloc(sizeof(*call), call_destructor);
@@ -728,6 +816,8 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			leg_init(&s->leg[1], s, &s->leg[0]);
 			mp->s[i].fresh = s;
 		}
+		if (!mp->s[i].fresh)
+			rtcp_rebind(m, mp, s, i, sm->rtcp_mux);
 		if (!mp->s[i].active || s->leg[mp->receiver].active)
 			continue;
 		/*
@@ -744,9 +834,18 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			continue;
 		}
 		{
-			struct pair_bind pb = {m->conf.address, {-1, -1}};
+			struct pair_bind pb = {m->conf.address, {-1, -1},
+				false};
 			uint16_t port;
 
+			/*
+			 * An answer that keeps the offerer's a=rtcp-mux, passed
+			 * on as it is: the offerer multiplexes RTCP (RFC 5761
+			 * s.5.1.1) and its RTCP port is never used.
+			 */
+			pb.rtp_only = mp->answer && sm->rtcp_mux &&
+				s->leg[mp->receiver].rtcp_mux &&
+				req->rtcp_mux == LK_SDP_MUX_ACCEPT;
 			err = lk_portalloc_take_bound(m->pa, pair_bind_h, &pb,
 						      &port);
 			if (err) {
@@ -776,6 +875,17 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 	if (err) {
 		fail(r, "Media worker stopped", err, NULL);
 		goto out;
+	}
+	for (i = 0; i < mp->nmedia; i++) {
+		unsigned x;
+
+		for (x = 0; x < 2; x++) {
+			if (mp->s[i].rtcp_gone[x] >= 0)
+				close(mp->s[i].rtcp_gone[x]);
+			if (mp->s[i].rtcp_fd[x] >= 0)
+				close(mp->s[i].rtcp_fd[x]);
+			mp->s[i].rtcp_gone[x] = mp->s[i].rtcp_fd[x] = -1;
+		}
 	}
 	for (i = 0; i < mp->nmedia; i++) {
 		if (mp->s[i].fresh) {

@@ -396,6 +396,76 @@ static void multiplexed_legs_keep_their_ids(void **state)
 	close(b);
 }
 
+/* Whether 127.0.0.1:port is free: nobody, the relay included, has it. */
+static bool port_free(uint16_t port)
+{
+	int fd = ep_open_at_port("127.0.0.1", port);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* An offer ("offer") or answer with or without a=rtcp-mux. */
+static void offer_mux(struct call *c, const char *op, unsigned version,
+		      bool mux)
+{
+	char body[4096], sdp[1024], out[4096];
+	bool answer = !strcmp(op, "answer");
+	size_t len;
+
+	sdp_for(sdp, sizeof(sdp), version, answer ? c->pb : c->pa);
+	if (mux)
+		strcat(sdp, "a=rtcp-mux\r\n");
+	len = lkd_offer_body(body, sizeof(body), op, c->id, "tagA",
+			     answer ? "tagB" : NULL, sdp, NULL);
+	assert_int_equal(0, lkd_ng(&d, body, len));
+	assert_true(lkd_result_is(&d, "ok"));
+	lkd_str(&d, "sdp", out, sizeof(out));
+	assert_true(!mux || strstr(out, "a=rtcp-mux"));
+	if (answer)
+		c->ra = sdp_port(out, 0);
+	else
+		c->rb = sdp_port(out, 0);
+}
+
+/*
+ * RFC 5761: once both sides multiplex RTCP on the RTP port, the relay
+ * holds no RTCP socket for either (half the descriptors); RTCP flows on
+ * the RTP ports.  When a re-offer and its answer drop a=rtcp-mux, the
+ * RTCP ports are bound again.
+ */
+static void rtcp_mux_leaves_the_rtcp_ports_unbound(void **state)
+{
+	uint8_t pkt[200], buf[256];
+	struct call c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "kf-rtcpmux");
+	c.a = ep_open(&c.pa);
+	c.b = ep_open(&c.pb);
+	offer_mux(&c, "offer", 1, true);
+	/* B has not answered: it may still want its RTCP port. */
+	assert_false(port_free((uint16_t)(c.rb + 1)));
+	offer_mux(&c, "answer", 1, true);
+	assert_true(port_free((uint16_t)(c.ra + 1)));
+	assert_true(port_free((uint16_t)(c.rb + 1)));
+
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	ep_send(c.b, c.rb, pkt, rtp_make(pkt, 1, 0xb, 160));
+	assert_int_equal(1, ep_drain(c.a, 1000));
+	ep_send(c.a, c.ra, pkt, rtcp_make(pkt, 0xa));
+	assert_true(ep_recv(c.b, buf, sizeof(buf), 1000, NULL) > 0);
+	assert_int_equal(201, buf[1]);	/* the receiver report, on RTP */
+
+	offer_mux(&c, "offer", 2, false);
+	offer_mux(&c, "answer", 2, false);
+	assert_false(port_free((uint16_t)(c.ra + 1)));
+	assert_false(port_free((uint16_t)(c.rb + 1)));
+	call_delete(&c);
+}
+
 /* After delete nothing is forwarded: the kernel's entries went first. */
 static void delete_stops_forwarding(void **state)
 {
@@ -427,6 +497,7 @@ int main(void)
 		cmocka_unit_test(reoffer_moves_the_stream_to_the_new_source),
 		cmocka_unit_test(delete_stops_forwarding),
 		cmocka_unit_test(multiplexed_legs_keep_their_ids),
+		cmocka_unit_test(rtcp_mux_leaves_the_rtcp_ports_unbound),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
