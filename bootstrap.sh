@@ -12,9 +12,10 @@ cd "$(dirname "$0")"
 top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# Libraries and tools the build needs.
+# Libraries and tools the build needs; clang, libbpf-dev and bpftool build
+# the kernel fast path (relay/bpf/, [Media] Kernel forwarding).
 build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
-	libsrtp2-dev libre-dev libcmocka-dev)
+	libsrtp2-dev libre-dev libcmocka-dev clang libbpf-dev bpftool)
 # What the tests use on top: clang for the fuzzers and sanitizer runtime,
 # python3 for JSON checks, iproute2 for network namespaces, nftables for
 # the firewall and NAT namespaces of tests/integration/sip_traversal.sh and

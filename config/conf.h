@@ -42,6 +42,13 @@ enum lk_port_order {
 	LK_PORT_ORDER_SEQUENTIAL,
 };
 
+/* [Media] Kernel forwarding (relay/kfwd.h, docs/architecture.md). */
+enum lk_kfwd_mode {
+	LK_KFWD_OFF = 0,
+	LK_KFWD_AUTO,		/* use it when the program loads, else say why */
+	LK_KFWD_ON,		/* refuse to start without it */
+};
+
 enum lk_zone_transport {
 	LK_ZONE_TLS = 0,
 	LK_ZONE_TCP,
@@ -131,6 +138,7 @@ enum lk_key {
 	LK_KEY_PORT_ORDER,
 	LK_KEY_WORKERS,
 	LK_KEY_LATCH_ANY_SOURCE,
+	LK_KEY_KERNEL_FORWARDING,
 	/* Registrar */
 	LK_KEY_REG_DOMAIN,
 	LK_KEY_REG_MIN_EXPIRES,
@@ -295,6 +303,7 @@ struct lk_conf {
 	enum lk_port_order port_order;
 	unsigned workers;		/* media threads; 0 = one per core */
 	bool latch_any_source;		/* first packet from any IP latches */
+	enum lk_kfwd_mode kernel_forwarding;
 
 	/* Registrar (docs/sip.md) */
 	char reg_domain[256];		/* "*" any, else "a.example, b" */

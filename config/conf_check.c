@@ -113,6 +113,8 @@ static const char *valid_text(const struct lk_conf_key_def *kd, char *buf,
 		return "new, upgraded or pre-x8";
 	case KT_ORDER:
 		return "random or sequential";
+	case KT_KFWD:
+		return "off, auto or on";
 	case KT_TRANSPORT:
 		return "tls or tcp";
 	case KT_CONFLICT:
@@ -548,6 +550,12 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		if (x < 0)
 			return false;
 		*(enum lk_h323_conflict *)field = (enum lk_h323_conflict)x;
+		return true;
+	case KT_KFWD:
+		x = parse_enum(e->value, lk_conf_kfwd_names, 3);
+		if (x < 0)
+			return false;
+		*(enum lk_kfwd_mode *)field = (enum lk_kfwd_mode)x;
 		return true;
 	case KT_TRANSPORT:
 		x = parse_enum(e->value, lk_conf_transport_names, 2);

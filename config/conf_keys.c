@@ -227,6 +227,11 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		KT_BOOL, CO(latch_any_source), 0, 0, "",
 		"before a leg latches, accept its first packet from any IP, "
 		"not only its signalling's or its SDP's (carrier-grade NATs)"},
+	[LK_KEY_KERNEL_FORWARDING] = {"Media", "Kernel forwarding", KT_KFWD,
+		CO(kernel_forwarding), 0, 0, "",
+		"off, auto or on: forward latched RTP in the kernel (eBPF, "
+		"loopback only in this version); auto falls back to user "
+		"space and says why, on refuses to start without it"},
 
 	[LK_KEY_REG_DOMAIN] = {"Registrar", "Domain", KT_DOMAINS,
 		CO(reg_domain), 0, 0, "",
@@ -294,6 +299,7 @@ const char *const lk_conf_role_names[2] = {"control", "expressway"};
 const char *const lk_conf_size_names[3] = {"small", "medium", "large"};
 const char *const lk_conf_release_names[3] = {"new", "upgraded", "pre-x8"};
 const char *const lk_conf_order_names[2] = {"random", "sequential"};
+const char *const lk_conf_kfwd_names[3] = {"off", "auto", "on"};
 const char *const lk_conf_transport_names[2] = {"tls", "tcp"};
 const char *const lk_conf_route_transport_names[4] = {"udp", "tcp", "tls",
 								  "h323"};
@@ -443,6 +449,7 @@ void lk_conf_defaults(struct lk_conf *conf, enum lk_role role,
 	conf->port_cooldown = 60;
 	conf->port_order = LK_PORT_ORDER_RANDOM;
 	conf->workers = 0;
+	conf->kernel_forwarding = LK_KFWD_OFF;
 
 	/* RFC 3261 s.10.2.1.1: 3600 s when the client names none. */
 	snprintf(conf->reg_domain, sizeof(conf->reg_domain), "*");

@@ -23,6 +23,7 @@ enum lk_conf_key_type {
 	KT_SIZE,
 	KT_RELEASE,
 	KT_ORDER,
+	KT_KFWD,	/* enum lk_kfwd_mode: off | auto | on */
 	KT_TRANSPORT,	/* zone SIP transport: tls | tcp */
 	KT_ADDRESS,	/* char[64], numeric IPv4 or IPv6 */
 	KT_LISTEN,	/* ng_address + ng_port from "ADDR:PORT" */
@@ -62,6 +63,7 @@ extern const char *const lk_conf_role_names[2];
 extern const char *const lk_conf_size_names[3];
 extern const char *const lk_conf_release_names[3];
 extern const char *const lk_conf_order_names[2];
+extern const char *const lk_conf_kfwd_names[3];
 extern const char *const lk_conf_transport_names[2];
 extern const char *const lk_conf_route_transport_names[4];
 extern const char *const lk_conf_conflict_names[2];

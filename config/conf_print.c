@@ -75,6 +75,10 @@ void lk_conf_value_text(char *buf, size_t sz, const struct lk_conf *c,
 		snprintf(buf, sz, "%s", lk_conf_conflict_names
 			 [*(const enum lk_h323_conflict *)field & 1]);
 		break;
+	case KT_KFWD:
+		snprintf(buf, sz, "%s", lk_conf_kfwd_names
+			 [*(const enum lk_kfwd_mode *)field % 3]);
+		break;
 	case KT_TRANSPORT:
 		snprintf(buf, sz, "%s", lk_conf_transport_names
 			 [*(const enum lk_zone_transport *)field & 1]);

@@ -70,6 +70,8 @@ static const char *why_kept(enum lk_key key)
 		return "zones are set up at start";
 	case LK_KEY_WORKERS:
 		return "worker threads start with the daemon";
+	case LK_KEY_KERNEL_FORWARDING:
+		return "the eBPF program is loaded at start";
 	case LK_KEY_PORT_COOLDOWN:
 	case LK_KEY_PORT_ORDER:
 		return "the port allocators are made at start";

@@ -4,13 +4,17 @@
 #   perf/bench.sh [--quick] [--systems "ceiling latchkey rtpengine"]
 #                 [--duration S] [--warmup S] [--out DIR] [--no-install]
 #                 [--no-build] [--build DIR] [--report FILE]
+#                 [--sockets N|endpoint]
 #
 # Every relay runs pinned to CPU 1, the generator (perf/lk-loadgen) to CPU 0,
 # all traffic on 127.0.0.1.  Each run starts its relay afresh, measures one
 # window, and stops it by its PID.  Results: a table on stdout, and
 # DIR/bench-latest.json + DIR/bench-latest.png (DIR: perf/results).
 # --report FILE prints the table and draws the plot of an earlier run's
-# JSON without measuring.  Method and reading: docs/performance.md.
+# JSON without measuring.  --sockets: the generator's load shape, N shared
+# sockets per side (16, the default) or one per endpoint as real phones
+# (every packet a separate wake-up).  Method and reading:
+# docs/performance.md; kernel forwarding: perf/bench_kfwd.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +46,8 @@ while [ $# -gt 0 ]; do
 	--no-install) install=0 ;;
 	--no-build) do_build=0 ;;
 	--report) report=$2; shift ;;
-	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--sockets) pool=$2; shift ;;
+	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 	shift
@@ -525,7 +530,8 @@ jq -n --slurpfile runs "$runs_json" \
 	--arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
 	--arg ncpu "$(nproc)" --arg kernel "$(uname -r)" \
 	--arg rev "$lk_rev" --arg rtpe "${rtpe_ver:-none}" \
-	--arg nofile "$nofile" --arg dur "$duration" --arg wu "$warmup" '
+	--arg nofile "$nofile" --arg dur "$duration" --arg wu "$warmup" \
+	--arg pool "$pool" '
 	def pick(s; sc): [$runs[0][] | select(.system == s and .scenario == sc)][0];
 	def upp(r): if r == null then null else r.relay_cpu.us_per_packet end;
 	($runs[0] | map(.scenario) | unique) as $scens |
@@ -535,7 +541,7 @@ jq -n --slurpfile runs "$runs_json" \
 		    nofile: ($nofile|tonumber)},
 	  method: {window_s: ($dur|tonumber), warmup_s: ($wu|tonumber),
 		   relay_cpu: 1, generator_cpu: 0,
-		   generator_sockets_per_side: 16, generator: "spin"},
+		   generator_sockets_per_side: $pool, generator: "spin"},
 	  ratios: [ $scens[] as $s |
 		  {scenario: $s,
 		   latchkey_us: upp(pick("latchkey"; $s)),

@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/types.h>
 
+#include "bpf/kfwd.h"
 #include "latch.h"
 
 /*
@@ -71,6 +73,16 @@ struct lk_leg {
 	uint32_t mux_tx_id;		/* ... with this multiplexID */
 	int keepalive_pt;		/* H.460.19 keep-alive PT, -1: any */
 	struct lk_leg_stats st;
+	/*
+	 * Its entry in the kernel fast path (relay/kfwd.c): media from this
+	 * side forwarded in the kernel.  Written by the worker, read by the
+	 * control thread, both under the lk_kfwd lock.
+	 */
+	struct {
+		struct lk_kfwd_key key;
+		struct lk_kfwd_val val;
+		bool on;
+	} kf;
 };
 
 struct lk_stream {

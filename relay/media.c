@@ -14,6 +14,7 @@
 
 #include "leg.h"
 #include "clock.h"
+#include "kfwd.h"
 #include "log.h"
 #include "media.h"
 #include "netaddr.h"
@@ -52,6 +53,7 @@ struct lk_media {
 	unsigned ncalls;
 	unsigned nstreams;
 	struct event *timer;
+	struct lk_kfwd *kf;		/* kernel fast path, or NULL */
 	uint64_t timeouts, final_timeouts;
 	uint64_t exhausted;
 };
@@ -92,6 +94,7 @@ static int sock_bind(int *fdp, const char *addr, uint16_t port)
 struct pair_bind {
 	const char *addr;
 	int fd[2];
+	bool rtp_only;		/* rtcp-mux negotiated: port + 1 stays unbound */
 };
 
 static int pair_bind_h(uint16_t port, void *arg)
@@ -100,7 +103,7 @@ static int pair_bind_h(uint16_t port, void *arg)
 	int err;
 
 	err = sock_bind(&pb->fd[0], pb->addr, port);
-	if (err)
+	if (err || pb->rtp_only)
 		return err;
 	err = sock_bind(&pb->fd[1], pb->addr, (uint16_t)(port + 1));
 	if (err) {
@@ -120,6 +123,8 @@ static void leg_detach(struct lk_worker *w, struct lk_leg *leg)
 {
 	unsigned c;
 
+	/* The kernel lets go first: its entry names the ports. */
+	lk_kfwd_leg_drop(lk_worker_kfwd(w), leg);
 	for (c = 0; c < 2; c++) {
 		if (leg->sock[c].fd >= 0)
 			lk_worker_sock_del(w, &leg->sock[c]);
@@ -228,6 +233,13 @@ struct media_plan {
 		int fd[2];			/* freshly bound, or -1 */
 		uint16_t port[2];		/* their ports, 0: none */
 		bool consumed;			/* now the leg's */
+		/*
+		 * RTCP sockets (RFC 5761): one to give a side that stopped
+		 * multiplexing RTCP (fd -1: none), and the one a side that
+		 * now multiplexes gave back, closed after the worker let go.
+		 */
+		int rtcp_fd[2];
+		int rtcp_gone[2];
 		bool want_mux;
 		/* results from the worker */
 		uint16_t out_port[2];
@@ -255,6 +267,41 @@ static void leg_init(struct lk_leg *leg, struct lk_stream *s,
 	leg->keepalive_pt = -1;
 	lk_latch_init(&leg->latch[0], 0);
 	lk_latch_init(&leg->latch[1], 0);
+}
+
+/*
+ * RFC 5761: a side that multiplexes RTCP on its RTP port needs no RTCP
+ * socket, which halves the descriptors of a call where both do.  The
+ * control thread bound a socket for a side that stopped (rtcp_fd) and
+ * this hands it to the side; the socket of a side that now multiplexes
+ * goes back to the control thread (rtcp_gone), which closes it.  The
+ * port stays the pair's in the allocator either way.
+ */
+static void rtcp_sockets(struct lk_worker *w, struct lk_stream *s,
+			 struct media_plan *mp, unsigned i)
+{
+	unsigned x;
+
+	for (x = 0; x < 2; x++) {
+		struct lk_leg *leg = &s->leg[x];
+
+		if (mp->s[i].rtcp_fd[x] >= 0 && leg->sock[1].fd < 0) {
+			leg->sock[1].fd = mp->s[i].rtcp_fd[x];
+			leg->sock[1].port = (uint16_t)(leg->port[0] + 1);
+			mp->s[i].rtcp_fd[x] = -1;
+			if (lk_worker_sock_add(w, &leg->sock[1])) {
+				mp->s[i].rtcp_gone[x] = leg->sock[1].fd;
+				leg->sock[1].fd = -1;
+			}
+		}
+	}
+	/* The answer's sender says a=rtcp-mux: it multiplexes (s.5.1.1). */
+	x = mp->sender;
+	if (mp->answer && mp->s[i].rtcp_mux && s->leg[x].sock[1].fd >= 0) {
+		lk_worker_sock_del(w, &s->leg[x].sock[1]);
+		mp->s[i].rtcp_gone[x] = s->leg[x].sock[1].fd;
+		s->leg[x].sock[1].fd = -1;
+	}
 }
 
 static void apply_h(struct lk_worker *w, void *arg)
@@ -310,6 +357,8 @@ static void apply_h(struct lk_worker *w, void *arg)
 		if (mp->answer && !mp->s[i].rtcp_mux)
 			rcv->rtcp_mux = false;
 
+		rtcp_sockets(w, s, mp, i);
+
 		/* The receiving side: the relay's ports it is told. */
 		if (!mp->s[i].active)
 			continue;
@@ -329,8 +378,11 @@ static void apply_h(struct lk_worker *w, void *arg)
 					rcv->sock[c].port = mp->s[i].port[c];
 					rcv->port[c] = mp->s[i].port[c];
 					mp->s[i].fd[c] = -1;
-					mp->s[i].err = lk_worker_sock_add(w,
-						&rcv->sock[c]);
+					/* rtcp-mux: no RTCP socket. */
+					if (rcv->sock[c].fd >= 0)
+						mp->s[i].err =
+							lk_worker_sock_add(w,
+							&rcv->sock[c]);
 				}
 				mp->s[i].consumed = true;
 			}
@@ -340,6 +392,13 @@ static void apply_h(struct lk_worker *w, void *arg)
 		mp->s[i].out_port[1] = rcv->port[1];
 		mp->s[i].out_mux = rcv->mux_rx;
 		mp->s[i].out_mux_id = rcv->mux_id;
+	}
+	/* A reset latch, a new direction: the kernel's entries follow. */
+	if (lk_worker_kfwd(w)) {
+		struct lk_stream *s;
+
+		for (s = call->streams; s; s = s->next)
+			lk_kfwd_stream_sync(lk_worker_kfwd(w), s);
 	}
 }
 
@@ -482,6 +541,37 @@ static int sdp_muxid_rewrite(char *buf, size_t size, size_t *lenp,
  * Offer and answer
  */
 
+/*
+ * A side that had no RTCP socket (it multiplexed RTCP, RFC 5761) and
+ * whose new SDP, or the answer it gets, has no a=rtcp-mux sends RTCP to
+ * its RTP port + 1 again: bind it for apply_h to hand over.  The leg's
+ * fields are the worker's, but no worker call runs while this reads them
+ * (the last one returned before, the next starts after).
+ */
+static void rtcp_rebind(struct lk_media *m, struct media_plan *mp,
+			const struct lk_stream *s, unsigned i, bool sdp_mux)
+{
+	unsigned x;
+
+	if (sdp_mux)
+		return;
+	for (x = 0; x < 2; x++) {
+		const struct lk_leg *leg = &s->leg[x];
+		int err;
+
+		if (x != mp->sender && !mp->answer)
+			continue;	/* its answer will say */
+		if (!leg->active || leg->mux_rx || leg->sock[0].fd < 0 ||
+		    leg->sock[1].fd >= 0 || mp->s[i].rtcp_fd[x] >= 0)
+			continue;
+		err = sock_bind(&mp->s[i].rtcp_fd[x], m->conf.address,
+				(uint16_t)(leg->port[0] + 1));
+		if (err)
+			lk_warn("stream %u: RTCP port %u: %s; RTCP to it is "
+				"lost", i, leg->port[0] + 1, strerror(err));
+	}
+}
+
 static struct lk_worker *pick_worker(struct lk_media *m, unsigned flags)
 {
 	/* The multiplexed ports belong to worker 0 (docs/architecture.md). */
@@ -520,6 +610,12 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 			if (mp->s[i].fd[c] >= 0)
 				close(mp->s[i].fd[c]);
 			mp->s[i].fd[c] = -1;
+			if (mp->s[i].rtcp_fd[c] >= 0)
+				close(mp->s[i].rtcp_fd[c]);
+			mp->s[i].rtcp_fd[c] = -1;
+			if (mp->s[i].rtcp_gone[c] >= 0)
+				close(mp->s[i].rtcp_gone[c]);
+			mp->s[i].rtcp_gone[c] = -1;
 		}
 		if (mp->s[i].port[0] && !mp->s[i].consumed)
 			lk_portalloc_give(m->pa, mp->s[i].port[0]);
@@ -565,8 +661,11 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		return fail(r, "Out of memory", ENOMEM, NULL);
 	mp->nmedia = sdp.nmedia;
 	mp->answer = req->op == LK_MEDIA_ANSWER;
-	for (i = 0; i < LK_SDP_MAX_MEDIA; i++)
+	for (i = 0; i < LK_SDP_MAX_MEDIA; i++) {
 		mp->s[i].fd[0] = mp->s[i].fd[1] = -1;
+		mp->s[i].rtcp_fd[0] = mp->s[i].rtcp_fd[1] = -1;
+		mp->s[i].rtcp_gone[0] = mp->s[i].rtcp_gone[1] = -1;
+	}
 
 	if (!call) {
 		call = mem_zalloc(sizeof(*call), call_destructor);
@@ -717,6 +816,8 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			leg_init(&s->leg[1], s, &s->leg[0]);
 			mp->s[i].fresh = s;
 		}
+		if (!mp->s[i].fresh)
+			rtcp_rebind(m, mp, s, i, sm->rtcp_mux);
 		if (!mp->s[i].active || s->leg[mp->receiver].active)
 			continue;
 		/*
@@ -733,9 +834,18 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			continue;
 		}
 		{
-			struct pair_bind pb = {m->conf.address, {-1, -1}};
+			struct pair_bind pb = {m->conf.address, {-1, -1},
+				false};
 			uint16_t port;
 
+			/*
+			 * An answer that keeps the offerer's a=rtcp-mux, passed
+			 * on as it is: the offerer multiplexes RTCP (RFC 5761
+			 * s.5.1.1) and its RTCP port is never used.
+			 */
+			pb.rtp_only = mp->answer && sm->rtcp_mux &&
+				s->leg[mp->receiver].rtcp_mux &&
+				req->rtcp_mux == LK_SDP_MUX_ACCEPT;
 			err = lk_portalloc_take_bound(m->pa, pair_bind_h, &pb,
 						      &port);
 			if (err) {
@@ -765,6 +875,17 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 	if (err) {
 		fail(r, "Media worker stopped", err, NULL);
 		goto out;
+	}
+	for (i = 0; i < mp->nmedia; i++) {
+		unsigned x;
+
+		for (x = 0; x < 2; x++) {
+			if (mp->s[i].rtcp_gone[x] >= 0)
+				close(mp->s[i].rtcp_gone[x]);
+			if (mp->s[i].rtcp_fd[x] >= 0)
+				close(mp->s[i].rtcp_fd[x]);
+			mp->s[i].rtcp_gone[x] = mp->s[i].rtcp_fd[x] = -1;
+		}
 	}
 	for (i = 0; i < mp->nmedia; i++) {
 		if (mp->s[i].fresh) {
@@ -946,11 +1067,19 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 		struct lk_stream *s = stream_get(call, li->stream);
 		struct lk_leg *leg = &s->leg[li->side[0] == 'B'];
 		uint64_t last = LK_STAT_GET(leg->st.last_rx_ms);
+		struct lk_kfwd_count kin, kout;
 
-		li->packets = LK_STAT_GET(leg->st.packets);
-		li->bytes = LK_STAT_GET(leg->st.bytes);
-		li->packets_out = LK_STAT_GET(leg->st.packets_out);
-		li->bytes_out = LK_STAT_GET(leg->st.bytes_out);
+		/* What the kernel forwarded counts as if the worker had. */
+		lk_kfwd_leg_read(m->kf, leg, &kin);
+		lk_kfwd_leg_read(m->kf, leg->peer, &kout);
+		if (kin.last_ms > last)
+			last = kin.last_ms;
+		li->packets = LK_STAT_GET(leg->st.packets) + kin.packets;
+		li->bytes = LK_STAT_GET(leg->st.bytes) + kin.bytes;
+		li->packets_out = LK_STAT_GET(leg->st.packets_out) +
+			kout.packets;
+		li->bytes_out = LK_STAT_GET(leg->st.bytes_out) +
+			kout.bytes_out;
 		li->errors = LK_STAT_GET(leg->st.malformed) +
 			LK_STAT_GET(leg->st.dropped_foreign) +
 			LK_STAT_GET(leg->st.dropped_unexpected) +
@@ -1024,6 +1153,15 @@ void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 		t->keepalives += ws.keepalives;
 		t->send_errors += ws.send_errors;
 	}
+	if (m->kf) {
+		struct lk_kfwd_count kc;
+
+		lk_kfwd_totals(m->kf, &kc);
+		t->kernel_packets = kc.packets;
+		t->kernel_bytes = kc.bytes;
+		t->packets += kc.packets;
+		t->bytes += kc.bytes;
+	}
 	t->timeouts = m->timeouts;
 	t->final_timeouts = m->final_timeouts;
 	t->ports_exhausted = m->exhausted;
@@ -1055,6 +1193,24 @@ static bool timeout_apply_h(struct le *le, void *arg)
 			last = a;
 		if (b > last)
 			last = b;
+	}
+	/*
+	 * Media the kernel forwards never reaches the worker: ask the
+	 * kernel, but only for a call that looks idle (a map lookup per
+	 * leg, not per call and second).
+	 */
+	if (m->kf && lk_clock_since(now, last) >=
+	    (uint64_t)m->conf.media_timeout * 1000) {
+		for (s = call->streams; s; s = s->next) {
+			struct lk_kfwd_count kc;
+			unsigned i;
+
+			for (i = 0; i < 2; i++) {
+				lk_kfwd_leg_read(m->kf, &s->leg[i], &kc);
+				if (kc.last_ms > last)
+					last = kc.last_ms;
+			}
+		}
 	}
 	if (m->conf.final_timeout &&
 	    lk_clock_since(now, call->created_ms) >=
@@ -1109,6 +1265,38 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
  * Life cycle
  */
 
+/*
+ * [Media] Kernel forwarding: "on" refuses to start without the fast path,
+ * "auto" says once why it runs without, "off" does not try.
+ */
+static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
+		      char *errbuf, size_t errsz)
+{
+	char why[200];
+	unsigned i;
+	int err;
+
+	if (conf->kernel_forwarding == LK_KFWD_OFF)
+		return 0;
+	err = lk_kfwd_alloc(&m->kf, conf->address, why, sizeof(why));
+	if (err && conf->kernel_forwarding == LK_KFWD_ON) {
+		snprintf(errbuf, errsz, "Kernel forwarding = on: %s", why);
+		return err;
+	}
+	if (err) {
+		lk_warn("kernel forwarding off: %s; media is forwarded in "
+			"user space", why);
+		return 0;
+	}
+	for (i = 0; i < m->nworkers; i++)
+		lk_worker_set_kfwd(m->workers[i], m->kf);
+	lk_info("kernel forwarding on: latched RTP on loopback is forwarded "
+		"by an eBPF program at lo ingress (program id %u)",
+		lk_kfwd_prog_id(m->kf));
+
+	return 0;
+}
+
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz)
 {
@@ -1161,6 +1349,9 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		if (err)
 			goto out;
 	}
+	err = kfwd_start(m, conf, errbuf, errsz);
+	if (err)
+		goto out;
 	m->timer = event_new(base, -1, EV_PERSIST, timer_cb, m);
 	if (!m->timer || event_add(m->timer, &tv) < 0) {
 		err = ENOMEM;
@@ -1228,6 +1419,7 @@ void lk_media_free(struct lk_media *m)
 	for (i = 0; i < m->nworkers; i++)
 		lk_worker_free(m->workers[i]);
 	free(m->workers);
+	lk_kfwd_free(m->kf);
 	mem_deref(m->pa);
 	free(m);
 }

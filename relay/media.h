@@ -198,6 +198,8 @@ struct lk_media_totals {
 	uint64_t stun_answered;
 	uint64_t keepalives;
 	uint64_t send_errors;
+	uint64_t kernel_packets;	/* of `packets`: forwarded in the kernel */
+	uint64_t kernel_bytes;
 	uint64_t timeouts;		/* calls ended by media timeout */
 	uint64_t final_timeouts;
 	uint64_t ports_exhausted;	/* offers refused: Ran out of ports */

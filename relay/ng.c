@@ -729,6 +729,8 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_pair_int(e, "forwardedbytes", (int64_t)t.bytes);
 	lk_bencode_enc_pair_int(e, "forwardedpackets", (int64_t)t.packets);
 	lk_bencode_enc_pair_int(e, "keepalives", (int64_t)t.keepalives);
+	lk_bencode_enc_pair_int(e, "kernelforwardedpackets",
+				(int64_t)t.kernel_packets);
 	lk_bencode_enc_pair_int(e, "portsexhausted",
 				(int64_t)t.ports_exhausted);
 	lk_bencode_enc_pair_int(e, "senderrors", (int64_t)t.send_errors);

@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "demux.h"
 #include "clock.h"
+#include "kfwd.h"
 #include "log.h"
 #include "netaddr.h"
 #include "stun.h"
@@ -118,6 +119,8 @@ struct lk_worker {
 	unsigned mux_next_pair;
 	unsigned mux_legs;
 	struct lk_leg **mux_table;	/* MUX_TABLE entries, NULL: free */
+
+	struct lk_kfwd *kf;		/* kernel fast path, or NULL */
 
 	struct lk_worker_stats st;
 };
@@ -300,6 +303,8 @@ static void stun_input(struct lk_worker *w, struct lk_msock *ms,
 		return;
 	}
 	LK_STAT_SET(leg->st.last_rx_ms, now);
+	if (v == LK_LATCH_LATCHED_NOW && w->kf)
+		lk_kfwd_stream_sync(w->kf, leg->stream);
 	if (msg != LK_STUN_BINDING_REQUEST ||
 	    lk_stun_binding_response(resp, sizeof(resp), &rlen, &req, src,
 				     srclen)) {
@@ -366,6 +371,9 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 	LK_STAT_ADD(leg->st.packets, 1);
 	LK_STAT_ADD(leg->st.bytes, len);
 	LK_STAT_SET(leg->st.last_rx_ms, now);
+	/* A source latched or moved: the kernel may take the stream over. */
+	if (v != LK_LATCH_ACCEPT && w->kf)
+		lk_kfwd_stream_sync(w->kf, leg->stream);
 
 	/* A 12-octet RTP keep-alive (H.460.19) latches, is not forwarded. */
 	if (kind == LK_PKT_RTP && len == LK_DEMUX_RTP_MIN) {
@@ -811,6 +819,16 @@ void lk_worker_stats(const struct lk_worker *w, struct lk_worker_stats *st)
 	st->send_errors = LK_STAT_GET(w->st.send_errors);
 	st->recv_calls = LK_STAT_GET(w->st.recv_calls);
 	st->send_calls = LK_STAT_GET(w->st.send_calls);
+}
+
+void lk_worker_set_kfwd(struct lk_worker *w, struct lk_kfwd *kf)
+{
+	w->kf = kf;
+}
+
+struct lk_kfwd *lk_worker_kfwd(const struct lk_worker *w)
+{
+	return w->kf;
 }
 
 unsigned lk_worker_index(const struct lk_worker *w)

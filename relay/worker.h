@@ -69,6 +69,14 @@ unsigned lk_worker_mux_pairs(const struct lk_worker *w);
 uint16_t lk_worker_mux_port(const struct lk_worker *w, unsigned pair,
 			    unsigned comp);
 
+/*
+ * The kernel fast path this worker keeps in step with its latches
+ * (relay/kfwd.h); NULL: none.  Set before the first stream arrives.
+ */
+struct lk_kfwd;
+void lk_worker_set_kfwd(struct lk_worker *w, struct lk_kfwd *kf);
+struct lk_kfwd *lk_worker_kfwd(const struct lk_worker *w);
+
 /* From any thread. */
 void lk_worker_stats(const struct lk_worker *w, struct lk_worker_stats *st);
 unsigned lk_worker_index(const struct lk_worker *w);

@@ -1,5 +1,6 @@
 /* tests/integration/lib/daemon.c  Start latchkeyd, talk ng to it, move RTP on loopback. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -213,6 +215,55 @@ uint32_t sdp_muxid(const char *sdp, unsigned index)
 	return 0;
 }
 
+/*
+ * LK_TEST_KFWD=1 (tests/CMakeLists.txt, the "_kfwd" runs): the same tests
+ * with [Media] Kernel forwarding = on.  The daemon attaches its eBPF
+ * program to lo ingress, so only as root and never in the machine's own
+ * network namespace (that of PID 1): elsewhere the run is skipped (77).
+ */
+/* Whether `self` is one of the namespaces `ip netns add` made. */
+static bool in_named_netns(const struct stat *self)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *dir = opendir("/run/netns");
+
+	while (dir && !found && (de = readdir(dir))) {
+		char path[300];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
+		found = de->d_name[0] != '.' && !stat(path, &st) &&
+			st.st_dev == self->st_dev && st.st_ino == self->st_ino;
+	}
+	if (dir)
+		closedir(dir);
+
+	return found;
+}
+
+static bool kfwd_wanted(void)
+{
+	const char *v = getenv("LK_TEST_KFWD");
+	struct stat self, init;
+
+	if (!v || strcmp(v, "1"))
+		return false;
+	if (geteuid() != 0) {
+		fprintf(stderr, "skipped: kernel forwarding needs root\n");
+		exit(77);
+	}
+	if (stat("/proc/self/ns/net", &self) || (!in_named_netns(&self) &&
+	    (stat("/proc/1/ns/net", &init) ||
+	     (self.st_dev == init.st_dev && self.st_ino == init.st_ino)))) {
+		fprintf(stderr, "skipped: kernel forwarding tests attach to lo: "
+			"run them in a namespace of their own (ip netns add, ip netns exec)\n");
+		exit(77);
+	}
+
+	return true;
+}
+
 int lkd_start(struct lkd *d, uint16_t ng_port, const char *config)
 {
 	const char *bin = getenv("LK_LATCHKEYD");
@@ -255,6 +306,8 @@ int lkd_start(struct lkd *d, uint16_t ng_port, const char *config)
 	f = fdopen(fd, "w");
 	fprintf(f, "[Session control]\nListen = 127.0.0.1:%u\n%s", ng_port,
 		config);
+	if (kfwd_wanted())
+		fprintf(f, "\n[Media]\nKernel forwarding = on\n");
 	fclose(f);
 	snprintf(d->log_path, sizeof(d->log_path), "%s.log", d->conf_path);
 
