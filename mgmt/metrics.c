@@ -77,6 +77,21 @@ static void by_label(struct evbuffer *b, const char *name, const char *type,
 	by_label(b, name, type, help, label, s_, sizeof(s_) / sizeof(s_[0])); \
 } while (0)
 
+/* A histogram family (cumulative "le" buckets, +Inf, _sum, _count). */
+static void histogram(struct evbuffer *b, const char *name, const char *help,
+		      const struct lk_hist *h)
+{
+	size_t i;
+
+	family(b, name, "histogram", help);
+	for (i = 0; i < h->n; i++)
+		evbuffer_add_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name,
+				    h->bounds[i], U64(h->bucket[i]));
+	evbuffer_add_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n"
+			    "%s_count %llu\n", name, U64(h->count), name,
+			    h->sum, name, U64(h->count));
+}
+
 static void process_metrics(struct lk_mgmt *m, struct evbuffer *b)
 {
 	const struct lk_mgmt_meta *meta = lk_mgmt_meta(m);
@@ -212,6 +227,10 @@ static void sip_metrics(const struct lk_mgmt_src *src, struct evbuffer *b)
 			 {"media_error", bs.media_errors},
 			 {"media_ended", bs.media_ended},
 			 {"reinvite", bs.reinvites});
+		histogram(b, "latchkey_sip_call_setup_seconds",
+			  "Set-up time of answered SIP calls: from the INVITE "
+			  "to the 2xx passed back, ringing included.",
+			  &bs.setup);
 	}
 }
 

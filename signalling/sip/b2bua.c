@@ -55,6 +55,7 @@ struct b2bcall {
 	char media_id[48];		/* the media core's call-id */
 	bool media;			/* a media session exists */
 	uint64_t started;		/* monotonic seconds */
+	uint64_t started_ms;		/* monotonic ms, for the set-up time */
 	char what[200];			/* "sip:bob@x -> sip:alice@y" */
 
 	/*
@@ -615,6 +616,8 @@ static int op_answer(struct lk_sigcall *sc, enum lk_sigcall_side side)
 	re_snprintf(reason, sizeof(reason), "%r", &msg->reason);
 	if (!lk_sigcall_reoffering(sc)) {
 		++b->st.answered;
+		lk_hist_observe(&b->st.setup, (double)lk_clock_since(
+			lk_clock_ms(), call->started_ms) / 1000.0);
 		lk_info("call %u (%s): answered (%u %s)%s", call->id,
 			call->what, msg->scode, reason,
 			len ? "; media through the relay" : "");
@@ -943,6 +946,7 @@ static struct b2bcall *call_alloc(struct lk_b2bua *b, struct lk_sipxact_srv *st,
 	call->b = b;
 	call->id = ++b->next_id;
 	call->started = lk_clock_s();
+	call->started_ms = lk_clock_ms();
 	lk_sigcall_init(&call->sc, &sip_legs, call);
 	call->ist = st;
 	call->imsg = mem_ref(msg);
@@ -1462,6 +1466,8 @@ int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 	b->reg = reg;
 	b->zones = *zones;
 	b->media = media;
+	lk_hist_init(&b->st.setup, lk_b2bua_setup_bounds,
+		     lk_b2bua_setup_nbounds);
 	list_init(&b->calls);
 	err = hash_alloc(&b->dialogs, 256);
 	if (!err) {
@@ -1477,6 +1483,15 @@ int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 
 	return err;
 }
+
+/*
+ * Set-up times span a machine's answer (tens of ms through two relays) to
+ * a person's (seconds of ringing): bounds from 50 ms to a minute.
+ */
+const double lk_b2bua_setup_bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+	30, 60};
+const size_t lk_b2bua_setup_nbounds = sizeof(lk_b2bua_setup_bounds) /
+	sizeof(lk_b2bua_setup_bounds[0]);
 
 void lk_b2bua_stats(const struct lk_b2bua *b, struct lk_b2bua_stats *st)
 {

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hist.h"
+
 #include "conf.h"
 #include "sip/transport.h"
 
@@ -79,7 +81,14 @@ struct lk_b2bua_stats {
 	uint64_t reinvites;
 	uint64_t forwarded;		/* other in-dialog requests */
 	unsigned active;
+	/* Set-up time of answered calls, seconds from the INVITE to the
+	 * 2xx passed back (ringing included): lk_b2bua_setup_bounds. */
+	struct lk_hist setup;
 };
+
+/* The set-up histogram's upper bounds, seconds. */
+extern const double lk_b2bua_setup_bounds[];
+extern const size_t lk_b2bua_setup_nbounds;
 
 void lk_b2bua_stats(const struct lk_b2bua *b, struct lk_b2bua_stats *st);
 

@@ -89,6 +89,10 @@ Route 1 = *@internal.example zone 1
 Route 2 = loop@* zone 1
 [Session control]
 Listen = $EXP:2223
+[Management]
+Address = $EXP
+HTTP port = 46180
+HTTPS port = 46181
 CONF
 }
 ctl_conf() {	# ctl_conf PASSWORD
@@ -592,6 +596,26 @@ check "silent client: the Control reconnects once it runs again" lk_wait_log ctl
 	"connected to the Expressway 127\.0\.0\.3:7001 over TLS, .*; authenticated" 15 3
 
 # --- the end -----------------------------------------------------------------
+
+# The Expressway's call set-up histogram (docs/management.md): every call
+# answered above was observed, the buckets are cumulative, +Inf is the
+# count.
+hist_rc=0
+in_ns python3 - "http://$EXP:46180/metrics" >"$LK_TMP/setup-hist.txt" 2>&1 <<'PY' || hist_rc=$?
+import re, sys, urllib.request
+text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+b = [(m.group(1), int(m.group(2))) for m in re.finditer(
+    r'^latchkey_sip_call_setup_seconds_bucket\{le="([^"]+)"\} (\d+)$', text, re.M)]
+count = int(re.search(r"^latchkey_sip_call_setup_seconds_count (\d+)$", text, re.M).group(1))
+ans = int(re.search(r'^latchkey_sip_call_events_total\{event="answered"\} (\d+)$', text, re.M).group(1))
+n = [x[1] for x in b]
+print("buckets", b, "count", count, "answered", ans)
+sys.exit(0 if b and b[-1] == ("+Inf", count) and count == ans and count >= 5
+         and n == sorted(n) else 1)
+PY
+sed 's/^/    /' "$LK_TMP/setup-hist.txt"
+check "metrics: the Expressway's set-up histogram counts every answered call, cumulative to +Inf" \
+	test "$hist_rc" = 0
 
 lk_ns_stop ctl2
 lk_ns_stop exp

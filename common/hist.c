@@ -1,0 +1,24 @@
+/* common/hist.c  A fixed-bucket histogram. */
+#include <string.h>
+
+#include "hist.h"
+
+void lk_hist_init(struct lk_hist *h, const double *bounds, size_t n)
+{
+	memset(h, 0, sizeof(*h));
+	h->bounds = bounds;
+	h->n = n < LK_HIST_BUCKETS_MAX ? n : LK_HIST_BUCKETS_MAX;
+}
+
+void lk_hist_observe(struct lk_hist *h, double v)
+{
+	size_t i;
+
+	/* Cumulative, as Prometheus exposes them: every bound >= v counts. */
+	for (i = 0; i < h->n; i++) {
+		if (v <= h->bounds[i])
+			++h->bucket[i];
+	}
+	++h->count;
+	h->sum += v;
+}
