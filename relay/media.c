@@ -18,6 +18,8 @@
 #include "media.h"
 #include "netaddr.h"
 #include "portalloc.h"
+#include "sdes.h"
+#include "srtp.h"
 #include "worker.h"
 
 #define CALLID_MAX	256
@@ -157,6 +159,9 @@ static void stream_destructor(void *arg)
 		}
 		if (leg->sock[0].fd >= 0 && leg->port[0])
 			lk_portalloc_give(s->call->m->pa, leg->port[0]);
+		lk_srtp_free(leg->srtp_in);
+		lk_srtp_free(leg->srtp_out);
+		lk_sdes_side_wipe(&s->sdes[i]);
 	}
 }
 
@@ -234,6 +239,13 @@ struct media_plan {
 		bool out_mux;
 		uint32_t out_mux_id;
 		int err;
+		/*
+		 * SRTP (relay/sdes.h): the stream's SDES state as this
+		 * request leaves it, and the contexts to install; after
+		 * apply_h the step holds the ones they replaced.
+		 */
+		struct lk_sdes_side sdes[2];
+		struct lk_sdes_step step;
 	} s[LK_SDP_MAX_MEDIA];
 	struct lk_call *call;
 	unsigned sender, receiver;		/* SIDE_A or SIDE_B */
@@ -255,6 +267,28 @@ static void leg_init(struct lk_leg *leg, struct lk_stream *s,
 	leg->keepalive_pt = -1;
 	lk_latch_init(&leg->latch[0], 0);
 	lk_latch_init(&leg->latch[1], 0);
+}
+
+/*
+ * Install a step's SRTP contexts on the legs it sets; the step keeps the
+ * ones they replace, for the control thread to free (relay/srtp.h).
+ */
+static void srtp_swap(struct lk_stream *s, struct lk_sdes_step *st)
+{
+	unsigned side;
+
+	for (side = 0; side < 2; side++) {
+		struct lk_leg *leg = &s->leg[side];
+		struct lk_srtp *in = leg->srtp_in, *out = leg->srtp_out;
+
+		if (!st->set[side])
+			continue;
+		leg->srtp_in = st->in[side];
+		leg->srtp_out = st->out[side];
+		leg->srtp_suite = st->suite[side];
+		st->in[side] = in;
+		st->out[side] = out;
+	}
 }
 
 static void apply_h(struct lk_worker *w, void *arg)
@@ -281,6 +315,7 @@ static void apply_h(struct lk_worker *w, void *arg)
 		snd = &s->leg[mp->sender];
 		rcv = &s->leg[mp->receiver];
 		snprintf(s->media, sizeof(s->media), "%s", mp->s[i].media);
+		srtp_swap(s, &mp->s[i].step);
 
 		/* The sender's side: what its SDP says about it. */
 		for (c = 0; c < 2; c++) {
@@ -482,6 +517,7 @@ static int sdp_muxid_rewrite(char *buf, size_t size, size_t *lenp,
  * Offer and answer
  */
 
+
 static struct lk_worker *pick_worker(struct lk_media *m, unsigned flags)
 {
 	/* The multiplexed ports belong to worker 0 (docs/architecture.md). */
@@ -524,7 +560,37 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 		if (mp->s[i].port[0] && !mp->s[i].consumed)
 			lk_portalloc_give(m->pa, mp->s[i].port[0]);
 		mp->s[i].fresh = mem_deref(mp->s[i].fresh);
+		lk_sdes_step_release(&mp->s[i].step);
+		lk_sdes_side_wipe(&mp->s[i].sdes[0]);
+		lk_sdes_side_wipe(&mp->s[i].sdes[1]);
 	}
+}
+
+/*
+ * SRTP for stream i (docs/srtp.md): what relay/sdes.c makes of this SDP,
+ * worked out on a copy of the stream's SDES state that replaces it only
+ * when the request succeeds.
+ */
+static int media_sdes(struct media_plan *mp, unsigned i,
+		      const struct lk_stream *s, const struct lk_sdp_media *sm,
+		      const struct lk_media_req *req, struct lk_media_reply *r)
+{
+	struct lk_sdes_opts o = {req->transport, req->sdes_off};
+	const char *why = "?";
+	int err;
+
+	memcpy(mp->s[i].sdes, s->sdes, sizeof(mp->s[i].sdes));
+	if (req->op == LK_MEDIA_OFFER)
+		err = lk_sdes_offer(mp->s[i].sdes, mp->sender, sm, &o,
+				    &mp->s[i].step, &why);
+	else
+		err = lk_sdes_answer(mp->s[i].sdes, mp->sender, sm,
+				     &mp->s[i].step, &why);
+	if (err)
+		return fail(r, LK_MEDIA_ERR_SRTP, err, "stream %u: %s", i,
+			    why);
+
+	return 0;
 }
 
 int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
@@ -717,6 +783,9 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			leg_init(&s->leg[1], s, &s->leg[0]);
 			mp->s[i].fresh = s;
 		}
+		err = media_sdes(mp, i, s, sm, req, r);
+		if (err)
+			goto out;
 		if (!mp->s[i].active || s->leg[mp->receiver].active)
 			continue;
 		/*
@@ -767,10 +836,20 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		goto out;
 	}
 	for (i = 0; i < mp->nmedia; i++) {
+		struct lk_stream *s = stream_get(call, i);
+
 		if (mp->s[i].fresh) {
 			mp->s[i].fresh = NULL;	/* linked into the call */
 			++m->nstreams;
 		}
+		/* The SDES state this request leaves (relay/sdes.h). */
+		if (s) {
+			lk_sdes_side_wipe(&s->sdes[0]);
+			lk_sdes_side_wipe(&s->sdes[1]);
+			memcpy(s->sdes, mp->s[i].sdes, sizeof(s->sdes));
+		}
+	}
+	for (i = 0; i < mp->nmedia; i++) {
 		if (mp->s[i].err) {
 			err = fail(r, LK_MEDIA_ERR_NO_PORTS, mp->s[i].err,
 				   "stream %u: %s", i, strerror(mp->s[i].err));
@@ -789,8 +868,16 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 	plan.ice = (req->flags & LK_MF_ICE_KEEP) ? LK_SDP_ICE_KEEP :
 		LK_SDP_ICE_REMOVE;
 	for (i = 0; i < mp->nmedia; i++) {
+		struct lk_sdes_step *st = &mp->s[i].step;
+		unsigned l;
+
 		plan.media[i].rtp_port = mp->s[i].out_port[0];
 		plan.media[i].rtcp_port = mp->s[i].out_port[1];
+		plan.media[i].proto = st->proto;
+		plan.media[i].strip_crypto = st->strip_crypto;
+		plan.media[i].nlines = st->nlines;
+		for (l = 0; l < st->nlines && l < LK_SDP_PLAN_LINES; l++)
+			plan.media[i].lines[l] = st->lines[l];
 	}
 	err = lk_sdp_rewrite(r->sdp, r->sdp_size, &r->sdp_len, &sdp, &plan);
 	if (!err)
@@ -806,6 +893,12 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			"worker %u", (int)call->call_id_len, call->call_id,
 			(int)req->from_tag.len, req->from_tag.p, sdp.nmedia,
 			sdp.nmedia == 1 ? "" : "s", lk_worker_index(call->w));
+	for (i = 0; i < mp->nmedia; i++) {
+		/* The contexts the worker let go of; the copies of keys. */
+		lk_sdes_step_release(&mp->s[i].step);
+		lk_sdes_side_wipe(&mp->s[i].sdes[0]);
+		lk_sdes_side_wipe(&mp->s[i].sdes[1]);
+	}
 	free(mp);
 
 	return 0;
@@ -895,6 +988,7 @@ static void query_h(struct lk_worker *w, void *arg)
 			li->local_rtcp = leg->port[1];
 			li->mux_rx = leg->mux_rx;
 			li->mux_id = leg->mux_id;
+			li->srtp_suite = leg->srtp_suite;
 			li->latched = lk_latch_is_latched(&leg->latch[0]);
 			li->sending = leg_sending(leg, &since);
 			if (since)
@@ -951,10 +1045,14 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 		li->bytes = LK_STAT_GET(leg->st.bytes);
 		li->packets_out = LK_STAT_GET(leg->st.packets_out);
 		li->bytes_out = LK_STAT_GET(leg->st.bytes_out);
+		li->srtp_auth_failed = LK_STAT_GET(leg->st.srtp_auth_failed);
+		li->srtp_replayed = LK_STAT_GET(leg->st.srtp_replayed);
 		li->errors = LK_STAT_GET(leg->st.malformed) +
 			LK_STAT_GET(leg->st.dropped_foreign) +
 			LK_STAT_GET(leg->st.dropped_unexpected) +
-			LK_STAT_GET(leg->st.dropped_held);
+			LK_STAT_GET(leg->st.dropped_held) +
+			li->srtp_auth_failed + li->srtp_replayed +
+			LK_STAT_GET(leg->st.srtp_errors);
 		li->dropped_unexpected =
 			LK_STAT_GET(leg->st.dropped_unexpected);
 		li->last_packet = last ? (uint64_t)now -
@@ -1124,6 +1222,11 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		return ENOMEM;
 	m->conf = *conf;
 	m->base = base;
+	err = lk_srtp_init();
+	if (err) {
+		snprintf(errbuf, errsz, "libsrtp2 failed to initialise");
+		goto out;
+	}
 	err = hash_alloc(&m->calls, 4096);
 	if (err) {
 		snprintf(errbuf, errsz, "call table: %s", strerror(err));
