@@ -38,6 +38,7 @@ enum lk_conf_key_type {
 	KT_SECRET_USERS, /* KT_USERS whose passwords are never printed */
 	KT_SECRET,	/* char[128], printable, no blanks; never printed */
 	KT_CIDRS,	/* char[512], "ADDR[/LEN], ..." */
+	KT_ENCRYPTION,	/* enum lk_media_encryption */
 };
 
 struct lk_conf_key_def {
@@ -62,6 +63,7 @@ extern const char *const lk_conf_size_names[3];
 extern const char *const lk_conf_release_names[3];
 extern const char *const lk_conf_order_names[2];
 extern const char *const lk_conf_transport_names[2];
+extern const char *const lk_conf_encryption_names[4];
 extern const char *const lk_conf_route_transport_names[3];
 
 /*

@@ -567,6 +567,20 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 }
 
 /*
+ * A zone's media encryption mode as SDES sees it (docs/srtp.md): best
+ * effort, like auto, takes what the endpoints offer; SDES has no way to
+ * offer encryption that falls back within one offer.
+ */
+static enum lk_sdes_want enc_want(enum lk_media_encryption e)
+{
+	switch (e) {
+	case LK_MEDIA_ENC_FORCE_ENCRYPTED:	return LK_SDES_ENCRYPTED;
+	case LK_MEDIA_ENC_FORCE_UNENCRYPTED:	return LK_SDES_CLEAR;
+	default:				return LK_SDES_ANY;
+	}
+}
+
+/*
  * SRTP for stream i (docs/srtp.md): what relay/sdes.c makes of this SDP,
  * worked out on a copy of the stream's SDES state that replaces it only
  * when the request succeeds.
@@ -575,7 +589,8 @@ static int media_sdes(struct media_plan *mp, unsigned i,
 		      const struct lk_stream *s, const struct lk_sdp_media *sm,
 		      const struct lk_media_req *req, struct lk_media_reply *r)
 {
-	struct lk_sdes_opts o = {req->transport, req->sdes_off};
+	struct lk_sdes_opts o = {req->transport, req->sdes_off,
+		enc_want(req->enc_receiver), enc_want(req->enc_sender)};
 	const char *why = "?";
 	int err;
 

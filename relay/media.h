@@ -86,6 +86,11 @@ struct lk_media_req {
 	 */
 	const char *transport;
 	unsigned sdes_off;
+	/*
+	 * The media encryption modes of the zones the sender and the
+	 * receiver are in (docs/srtp.md); auto: none.
+	 */
+	enum lk_media_encryption enc_sender, enc_receiver;
 };
 
 /* Why a request failed: rtpengine's own error strings where it has one. */

@@ -366,19 +366,71 @@ static int offer_keys(struct lk_sdes_side *side, unsigned off,
 	return side->noffered ? 0 : ENOTSUP;
 }
 
+/* Whether a proto encrypts at all: SDES's, or DTLS-SRTP's (RFC 5764 s.8). */
+static bool proto_encrypted(const struct lk_sdp_str *p)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= p->len; i++)
+		if (!memcmp(p->p + i, "SAVP", 4))
+			return true;
+
+	return false;
+}
+
+/*
+ * A zone's media encryption mode on an active RTP section (docs/srtp.md):
+ * NULL and the receiver's transport in *tp, or why the offer is refused.
+ */
+static const char *policy(const struct lk_sdp_media *m,
+			  const struct lk_sdes_opts *o, const char **tp)
+{
+	bool enc = proto_encrypted(&m->proto), fb;
+
+	if (o->sender == LK_SDES_ENCRYPTED && !enc)
+		return "media encryption mode of the offerer's zone is force "
+		       "encrypted, and the offer is not encrypted";
+	if (o->sender == LK_SDES_CLEAR && enc)
+		return "media encryption mode of the offerer's zone is force "
+		       "unencrypted, and the offer is encrypted";
+	if (o->receiver == LK_SDES_ANY)
+		return NULL;
+	if (o->receiver == LK_SDES_CLEAR && enc &&
+	    !lk_sdes_proto_is_savp(m->proto.p, m->proto.len))
+		return "media encryption mode of the answerer's zone is force "
+		       "unencrypted, and the offer is DTLS-SRTP, which latchkey "
+		       "cannot decrypt";
+	if (!lk_sdes_proto_is_savp(m->proto.p, m->proto.len) &&
+	    !lk_sdes_proto_is_avp(m->proto.p, m->proto.len))
+		return NULL;	/* DTLS to an encrypted zone: as it is */
+	fb = m->proto.len && m->proto.p[m->proto.len - 1] == 'F';
+	*tp = o->receiver == LK_SDES_ENCRYPTED ? (fb ? "RTP/SAVPF" : "RTP/SAVP") :
+		(fb ? "RTP/AVPF" : "RTP/AVP");
+
+	return NULL;
+}
+
 int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
 		  const struct lk_sdp_media *m, const struct lk_sdes_opts *o,
 		  struct lk_sdes_step *st, const char **whyp)
 {
 	struct lk_sdes_side s[2];
 	unsigned rcv = !sender, i;
-	const char *why = NULL;
+	const char *why = NULL, *transport = o ? o->transport : NULL;
 	bool snd_savp, proto_change = false;
 	int err = 0;
 
 	memset(st, 0, sizeof(*st));
-	memcpy(s, sides, sizeof(s));
 	snd_savp = lk_sdes_proto_is_savp(m->proto.p, m->proto.len);
+	if (o && m->port && m->rtp) {
+		why = policy(m, o, &transport);
+		if (why) {
+			if (whyp)
+				*whyp = why;
+			return EPROTO;
+		}
+	}
+	memcpy(s, sides, sizeof(s));
 	proto_copy(s[sender].proto, sizeof(s[sender].proto), m->proto.p,
 		   m->proto.len);
 	s[sender].savp = snd_savp;
@@ -394,12 +446,11 @@ int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
 	 * speaks.  Only RTP/AVP(F) <-> RTP/SAVP(F) is converted; a DTLS
 	 * or non-RTP section, or a rejected one, passes through.
 	 */
-	if (o && o->transport && m->port && m->rtp &&
+	if (transport && m->port && m->rtp &&
 	    (snd_savp || lk_sdes_proto_is_avp(m->proto.p, m->proto.len))) {
-		snprintf(s[rcv].proto, sizeof(s[rcv].proto), "%s",
-			 o->transport);
-		s[rcv].savp = lk_sdes_proto_is_savp(o->transport,
-						    strlen(o->transport));
+		snprintf(s[rcv].proto, sizeof(s[rcv].proto), "%s", transport);
+		s[rcv].savp = lk_sdes_proto_is_savp(transport,
+						    strlen(transport));
 		proto_change = strcmp(s[rcv].proto, s[sender].proto) != 0;
 	}
 	else {

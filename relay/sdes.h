@@ -52,10 +52,24 @@ int lk_sdes_parse(struct lk_sdes_crypto *c, const char **whyp,
 int lk_sdes_format(char *out, size_t size, unsigned tag,
 		   const struct lk_srtp_key *key);
 
-/* What ng asked for ("transport-protocol", "SDES" options). */
+/*
+ * What ng asked for ("transport-protocol", "SDES" options), and a zone's
+ * media encryption mode (docs/srtp.md), which wins over the transport:
+ * `receiver` ENCRYPTED makes the receiver speak RTP/SAVP(F), CLEAR
+ * RTP/AVP(F), ANY leaves it to `transport`; `sender` ENCRYPTED refuses an
+ * offer that is not encrypted, CLEAR one that is, ANY takes either.
+ */
+enum lk_sdes_want {
+	LK_SDES_ANY = 0,
+	LK_SDES_ENCRYPTED,
+	LK_SDES_CLEAR,
+};
+
 struct lk_sdes_opts {
 	const char *transport;		/* NUL-terminated; NULL: keep */
 	unsigned suites_off;		/* bit (1 << suite): not to use */
+	enum lk_sdes_want receiver;
+	enum lk_sdes_want sender;
 };
 
 /* Per stream and side: the control thread's, never the worker's. */

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Offer from A with `transport`, then the same description as B's answer. */
 static void negotiate(const struct lk_sdp *sdp, const char *transport)
 {
-	struct lk_sdes_opts o = {transport, 0};
+	struct lk_sdes_opts o = {transport, 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
 	unsigned i;

@@ -184,7 +184,7 @@ static struct lk_srtp *endpoint_rx(const char *line)
 
 static void savp_offerer_to_a_clear_answerer(void **state)
 {
-	struct lk_sdes_opts o = {"RTP/AVP", 0};
+	struct lk_sdes_opts o = {"RTP/AVP", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
 	struct lk_srtp *a_tx, *a_rx;
@@ -237,7 +237,7 @@ static void savp_offerer_to_a_clear_answerer(void **state)
 static void clear_offerer_to_an_encrypted_answerer(void **state)
 {
 	struct lk_sdes_opts o = {"RTP/SAVP",
-		1u << LK_SRTP_AES_CM_128_HMAC_SHA1_80};
+		1u << LK_SRTP_AES_CM_128_HMAC_SHA1_80, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
 	struct lk_sdes_crypto c32;
@@ -294,7 +294,7 @@ static void clear_offerer_to_an_encrypted_answerer(void **state)
 
 static void an_answer_that_matches_no_offer_is_refused(void **state)
 {
-	struct lk_sdes_opts o = {"RTP/SAVP", 0};
+	struct lk_sdes_opts o = {"RTP/SAVP", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
 	struct lk_sdp sdp;
@@ -339,7 +339,7 @@ static void same_transport_both_sides_passes_through(void **state)
 
 static void a_re_offer_rekeys(void **state)
 {
-	struct lk_sdes_opts o = {"RTP/AVP", 0};
+	struct lk_sdes_opts o = {"RTP/AVP", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step s1, s2;
 	struct lk_srtp *a_tx;
@@ -388,7 +388,7 @@ static void an_offer_without_a_usable_line_is_refused(void **state)
 		"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
 		"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"
 		"a=crypto:1 F8_128_HMAC_SHA1_80 inline:" KEY_B64 "\r\n";
-	struct lk_sdes_opts o = {"RTP/AVP", 0};
+	struct lk_sdes_opts o = {"RTP/AVP", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st;
 	struct lk_sdp sdp;
@@ -402,6 +402,81 @@ static void an_offer_without_a_usable_line_is_refused(void **state)
 	assert_null(st.in[0]);
 	/* The state did not change. */
 	assert_false(sides[0].terminated);
+}
+
+/* A zone's media encryption mode (docs/srtp.md, "Media encryption mode"). */
+static void zone_modes_convert_or_refuse(void **state)
+{
+	static const char sdp_avpf[] =
+		"v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\n"
+		"c=IN IP4 192.0.2.2\r\nt=0 0\r\nm=video 5000 RTP/AVPF 96\r\n";
+	static const char sdp_dtls[] =
+		"v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\n"
+		"c=IN IP4 192.0.2.2\r\nt=0 0\r\n"
+		"m=audio 5000 UDP/TLS/RTP/SAVPF 0\r\n";
+	struct lk_sdes_opts o;
+	struct lk_sdes_side sides[2];
+	struct lk_sdes_step st;
+	struct lk_sdp sdp;
+	const char *why;
+
+	/* Force encrypted towards B: a clear offer is converted. */
+	memset(sides, 0, sizeof(sides));
+	o = (struct lk_sdes_opts){NULL, 0, LK_SDES_ENCRYPTED, LK_SDES_ANY};
+	parse_sdp(&sdp, sdp_avp);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_string_equal("RTP/SAVP", st.proto);
+	assert_true(st.nlines >= 4);
+	lk_sdes_step_release(&st);
+	/* ... keeping the feedback profile. */
+	memset(sides, 0, sizeof(sides));
+	parse_sdp(&sdp, sdp_avpf);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_string_equal("RTP/SAVPF", st.proto);
+	lk_sdes_step_release(&st);
+	/* ... and DTLS-SRTP, encrypted already, passes as it is. */
+	memset(sides, 0, sizeof(sides));
+	parse_sdp(&sdp, sdp_dtls);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_null(st.proto);
+	assert_false(st.strip_crypto);
+
+	/* Force unencrypted towards B: an SDES offer is terminated. */
+	memset(sides, 0, sizeof(sides));
+	o = (struct lk_sdes_opts){"RTP/SAVP", 0, LK_SDES_CLEAR, LK_SDES_ANY};
+	parse_sdp(&sdp, sdp_savp);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_string_equal("RTP/AVP", st.proto);
+	assert_non_null(st.in[0]);
+	lk_sdes_step_release(&st);
+	/* ... DTLS it cannot decrypt: refused. */
+	memset(sides, 0, sizeof(sides));
+	parse_sdp(&sdp, sdp_dtls);
+	why = NULL;
+	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+					       &st, &why));
+	assert_non_null(strstr(why, "DTLS"));
+
+	/* The offerer's own zone: force encrypted refuses a clear offer. */
+	o = (struct lk_sdes_opts){NULL, 0, LK_SDES_ANY, LK_SDES_ENCRYPTED};
+	parse_sdp(&sdp, sdp_avp);
+	why = NULL;
+	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+					       &st, &why));
+	assert_non_null(strstr(why, "force encrypted"));
+	parse_sdp(&sdp, sdp_savp);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	/* ... force unencrypted an encrypted one. */
+	o = (struct lk_sdes_opts){NULL, 0, LK_SDES_ANY, LK_SDES_CLEAR};
+	why = NULL;
+	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+					       &st, &why));
+	assert_non_null(strstr(why, "force unencrypted"));
 }
 
 int main(void)
@@ -418,6 +493,7 @@ int main(void)
 		cmocka_unit_test(same_transport_both_sides_passes_through),
 		cmocka_unit_test(a_re_offer_rekeys),
 		cmocka_unit_test(an_offer_without_a_usable_line_is_refused),
+		cmocka_unit_test(zone_modes_convert_or_refuse),
 	};
 
 	if (lk_srtp_init())
