@@ -10,10 +10,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Offer from A with `transport`, then the same description as B's answer. */
-static void negotiate(const struct lk_sdp *sdp, const char *transport)
+/*
+ * Offer from A with `transport` and zone modes, then the same description
+ * as B's answer.
+ */
+static void negotiate(const struct lk_sdp *sdp, const char *transport,
+		      enum lk_sdes_want receiver, enum lk_sdes_want sender)
 {
-	struct lk_sdes_opts o = {transport, 0, LK_SDES_ANY, LK_SDES_ANY};
+	struct lk_sdes_opts o = {transport, 0, receiver, sender};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
 	unsigned i;
@@ -51,9 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The input as a description: the relay's SDES both ways. */
 	if (!lk_sdp_parse(&sdp, NULL, (const char *)data, size)) {
-		negotiate(&sdp, "RTP/AVP");
-		negotiate(&sdp, "RTP/SAVP");
-		negotiate(&sdp, NULL);
+		negotiate(&sdp, "RTP/AVP", LK_SDES_ANY, LK_SDES_ANY);
+		negotiate(&sdp, "RTP/SAVP", LK_SDES_ANY, LK_SDES_ANY);
+		negotiate(&sdp, NULL, LK_SDES_ANY, LK_SDES_ANY);
+		negotiate(&sdp, NULL, LK_SDES_ENCRYPTED, LK_SDES_CLEAR);
+		negotiate(&sdp, NULL, LK_SDES_CLEAR, LK_SDES_ENCRYPTED);
 	}
 
 	return 0;
