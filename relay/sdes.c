@@ -547,10 +547,17 @@ int lk_sdes_answer(struct lk_sdes_side sides[2], unsigned sender,
 	int err = 0;
 
 	memset(st, 0, sizeof(*st));
-	if (!snd->terminated)
-		return 0;	/* pass-through: nothing to change */
 	if (!m->port)
 		return 0;	/* rejected: the legs carry nothing */
+	if (!snd->terminated) {
+		/*
+		 * Pass-through; but where the offer changed the profile
+		 * only (RTP/SAVP -> RTP/SAVPF), the offerer hears its own.
+		 */
+		if (m->rtp && strcmp(rcv->proto, snd->proto))
+			st->proto = rcv->proto;
+		return 0;
+	}
 	if (lk_sdes_proto_is_savp(m->proto.p, m->proto.len) != snd->savp) {
 		why = snd->savp ? "answer is not RTP/SAVP as offered" :
 			"answer is RTP/SAVP, offered RTP/AVP";

@@ -404,6 +404,34 @@ static void an_offer_without_a_usable_line_is_refused(void **state)
 	assert_false(sides[0].terminated);
 }
 
+/* A profile change only (SAVP -> SAVPF): no termination, each its own. */
+static void a_profile_change_passes_through(void **state)
+{
+	static const char sdp_savpf[] =
+		"v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\n"
+		"c=IN IP4 192.0.2.2\r\nt=0 0\r\n"
+		"m=audio 5000 RTP/SAVPF 0\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B64 "\r\n";
+	struct lk_sdes_opts o = {"RTP/SAVPF", 0, LK_SDES_ANY, LK_SDES_ANY};
+	struct lk_sdes_side sides[2];
+	struct lk_sdes_step st;
+	struct lk_sdp sdp;
+
+	memset(sides, 0, sizeof(sides));
+	parse_sdp(&sdp, sdp_savp);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_string_equal("RTP/SAVPF", st.proto);
+	assert_false(st.strip_crypto);
+	assert_null(st.in[0]);
+	parse_sdp(&sdp, sdp_savpf);
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &st,
+					   NULL));
+	assert_string_equal("RTP/SAVP", st.proto);
+	assert_false(st.strip_crypto);
+	assert_null(st.in[1]);
+}
+
 /* A zone's media encryption mode (docs/srtp.md, "Media encryption mode"). */
 static void zone_modes_convert_or_refuse(void **state)
 {
@@ -494,6 +522,7 @@ int main(void)
 		cmocka_unit_test(a_re_offer_rekeys),
 		cmocka_unit_test(an_offer_without_a_usable_line_is_refused),
 		cmocka_unit_test(zone_modes_convert_or_refuse),
+		cmocka_unit_test(a_profile_change_passes_through),
 	};
 
 	if (lk_srtp_init())
