@@ -566,16 +566,13 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 	}
 }
 
-/*
- * A zone's media encryption mode as SDES sees it (docs/srtp.md): best
- * effort, like auto, takes what the endpoints offer; SDES has no way to
- * offer encryption that falls back within one offer.
- */
+/* A zone's media encryption mode as SDES sees it (docs/srtp.md). */
 static enum lk_sdes_want enc_want(enum lk_media_encryption e)
 {
 	switch (e) {
 	case LK_MEDIA_ENC_FORCE_ENCRYPTED:	return LK_SDES_ENCRYPTED;
 	case LK_MEDIA_ENC_FORCE_UNENCRYPTED:	return LK_SDES_CLEAR;
+	case LK_MEDIA_ENC_BEST_EFFORT:		return LK_SDES_BEST_EFFORT;
 	default:				return LK_SDES_ANY;
 	}
 }

@@ -382,10 +382,12 @@ static bool proto_encrypted(const struct lk_sdp_str *p)
 
 /*
  * A zone's media encryption mode on an active RTP section (docs/srtp.md):
- * NULL and the receiver's transport in *tp, or why the offer is refused.
+ * NULL, the receiver's transport in *tp and in *bep whether it gets the
+ * relay's keys in RTP/AVP (best effort), or why the offer is refused.
  */
 static const char *policy(const struct lk_sdp_media *m,
-			  const struct lk_sdes_opts *o, const char **tp)
+			  const struct lk_sdes_opts *o, const char **tp,
+			  bool *bep)
 {
 	bool enc = proto_encrypted(&m->proto), fb;
 
@@ -408,6 +410,7 @@ static const char *policy(const struct lk_sdp_media *m,
 	fb = m->proto.len && m->proto.p[m->proto.len - 1] == 'F';
 	*tp = o->receiver == LK_SDES_ENCRYPTED ? (fb ? "RTP/SAVPF" : "RTP/SAVP") :
 		(fb ? "RTP/AVPF" : "RTP/AVP");
+	*bep = o->receiver == LK_SDES_BEST_EFFORT;
 
 	return NULL;
 }
@@ -419,13 +422,13 @@ int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
 	struct lk_sdes_side s[2];
 	unsigned rcv = !sender, i;
 	const char *why = NULL, *transport = o ? o->transport : NULL;
-	bool snd_savp, proto_change = false;
+	bool snd_savp, proto_change = false, best_effort = false;
 	int err = 0;
 
 	memset(st, 0, sizeof(*st));
 	snd_savp = lk_sdes_proto_is_savp(m->proto.p, m->proto.len);
 	if (o && m->port && m->rtp) {
-		why = policy(m, o, &transport);
+		why = policy(m, o, &transport, &best_effort);
 		if (why) {
 			if (whyp)
 				*whyp = why;
@@ -459,7 +462,10 @@ int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
 		memcpy(s[rcv].proto, s[sender].proto, sizeof(s[rcv].proto));
 		s[rcv].savp = snd_savp;
 	}
-	s[0].terminated = s[1].terminated = s[sender].savp != s[rcv].savp;
+	s[sender].best_effort = false;
+	s[rcv].best_effort = best_effort;
+	s[0].terminated = s[1].terminated = s[sender].savp != s[rcv].savp ||
+		best_effort;
 
 	if (!s[sender].terminated) {
 		/* Pass-through: no key of the relay's on either leg. */
@@ -505,17 +511,30 @@ int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
 			why = "SRTP context";
 			goto out;
 		}
-		/* The clear side: nothing to do on its leg. */
-		st->set[rcv] = true;
 	}
 	else {
 		st->set[sender] = true;
+	}
+	/*
+	 * The receiver: the relay's keys if it is to encrypt (its answer
+	 * picks one, and installs its leg's contexts), else clear now.
+	 */
+	if (s[rcv].savp || s[rcv].best_effort) {
 		err = offer_keys(&s[rcv], o ? o->suites_off : 0, st);
+		if (err && s[rcv].best_effort) {
+			/* Best effort without a suite to offer: clear. */
+			s[rcv].best_effort = false;
+			st->set[rcv] = true;
+			err = 0;
+		}
 		if (err) {
 			why = err == ENOTSUP ? "every SDES suite is switched "
 				"off" : "SRTP key";
 			goto out;
 		}
+	}
+	else {
+		st->set[rcv] = true;
 	}
 
  done:
@@ -567,7 +586,7 @@ int lk_sdes_answer(struct lk_sdes_side sides[2], unsigned sender,
 	st->strip_crypto = true;
 	if (strcmp(rcv->proto, snd->proto))
 		st->proto = rcv->proto;
-	if (snd->savp) {
+	if (snd->noffered) {
 		struct lk_sdes_crypto c;
 		const struct lk_sdes_crypto *ours = NULL;
 
@@ -584,30 +603,33 @@ int lk_sdes_answer(struct lk_sdes_side sides[2], unsigned sender,
 			if (!ours)
 				lk_srtp_key_wipe(&c.key);
 		}
-		if (!ours) {
+		if (!ours && snd->savp) {
 			err = EPROTO;
 			goto out;
 		}
-		err = leg_contexts(st, sender, &c.key, &ours->key);
-		lk_srtp_key_wipe(&c.key);
-		if (err) {
-			why = "SRTP context";
-			goto out;
+		if (ours) {
+			err = leg_contexts(st, sender, &c.key, &ours->key);
+			lk_srtp_key_wipe(&c.key);
+			if (err) {
+				why = "SRTP context";
+				goto out;
+			}
+			/* Only the chosen key stays. */
+			snd->answer = *ours;
 		}
-		/* Only the chosen key stays. */
-		snd->answer = *ours;
-		snd->answered = true;
+		else {
+			/* Best effort, declined: this leg stays clear. */
+			st->set[sender] = true;
+		}
 		for (j = 0; j < snd->noffered; j++)
 			lk_srtp_key_wipe(&snd->offered[j].key);
 		snd->noffered = 0;
 	}
 	else {
 		st->set[sender] = true;
-		if (!rcv->answered) {
-			why = "no key of the relay's for the offerer";
-			err = EPROTO;
-			goto out;
-		}
+	}
+	/* The offerer: the relay's answer to its own keys, if it encrypts. */
+	if (rcv->answered) {
 		err = lk_sdes_format(st->lines[0], sizeof(st->lines[0]),
 				     rcv->answer.tag, &rcv->answer.key);
 		if (err) {
@@ -615,6 +637,11 @@ int lk_sdes_answer(struct lk_sdes_side sides[2], unsigned sender,
 			goto out;
 		}
 		st->nlines = 1;
+	}
+	else if (rcv->savp) {
+		why = "no key of the relay's for the offerer";
+		err = EPROTO;
+		goto out;
 	}
 
 	return 0;

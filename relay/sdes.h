@@ -56,13 +56,16 @@ int lk_sdes_format(char *out, size_t size, unsigned tag,
  * What ng asked for ("transport-protocol", "SDES" options), and a zone's
  * media encryption mode (docs/srtp.md), which wins over the transport:
  * `receiver` ENCRYPTED makes the receiver speak RTP/SAVP(F), CLEAR
- * RTP/AVP(F), ANY leaves it to `transport`; `sender` ENCRYPTED refuses an
- * offer that is not encrypted, CLEAR one that is, ANY takes either.
+ * RTP/AVP(F), BEST_EFFORT RTP/AVP(F) with the relay's a=crypto lines
+ * (SRTP if its answer takes one, else clear), ANY leaves it to
+ * `transport`; `sender` ENCRYPTED refuses an offer that is not encrypted,
+ * CLEAR one that is, ANY (or BEST_EFFORT) takes either.
  */
 enum lk_sdes_want {
 	LK_SDES_ANY = 0,
 	LK_SDES_ENCRYPTED,
 	LK_SDES_CLEAR,
+	LK_SDES_BEST_EFFORT,
 };
 
 struct lk_sdes_opts {
@@ -76,6 +79,7 @@ struct lk_sdes_opts {
 struct lk_sdes_side {
 	char proto[24];			/* the m= proto this side speaks */
 	bool savp;			/* ... is RTP/SAVP(F): SDES */
+	bool best_effort;		/* RTP/AVP with the relay's a=crypto */
 	bool terminated;		/* the relay en-/decrypts for it */
 	/* The relay's keys offered to this side, by tag. */
 	unsigned noffered;

@@ -57,7 +57,10 @@
 # the Control's local zone is "force encrypted", the Expressway's "force
 # unencrypted", so a call bob -> alice is encrypted by the Control and
 # one alice -> bob decrypted by the Expressway.  "through": both encrypt,
-# every mode auto, both relays pass SRTP through.  tshark then checks
+# every mode auto, both relays pass SRTP through.  "best-effort": as
+# "terminate", but bob is baresip's best-effort SRTP (mediaenc=srtp:
+# RTP/AVP with a=crypto) and the Expressway's local zone "best effort":
+# alice -> bob is encrypted on bob's leg too, bob -> alice is clear there.  tshark then checks
 # each leg's RTP: SRTP (an authentication tag after the 160 octets of
 # PCMU) or clear.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -71,7 +74,7 @@ for tool in ip nft ss baresip python3 openssl; do
 		lk_skip "$tool is not installed (./bootstrap.sh deps installs it)"
 done
 SRTP=${LK_TRAVERSAL_SRTP:-}
-case $SRTP in "" | terminate | through) ;; *) echo "LK_TRAVERSAL_SRTP: terminate or through"; exit 2 ;; esac
+case $SRTP in "" | terminate | through | best-effort) ;; *) echo "LK_TRAVERSAL_SRTP: terminate, through or best-effort"; exit 2 ;; esac
 mods="g711 ausine aubridge rtcpsummary account menu ctrl_tcp"
 [ -z "$SRTP" ] || mods="$mods srtp"
 [ -z "$SRTP" ] || command -v tshark >/dev/null ||
@@ -320,7 +323,7 @@ CONF
 	cat <<CONF
 [Registrar]
 Domain = internal.example
-$([ "$SRTP" = terminate ] && printf '[Local Zone]\nMedia encryption mode = force encrypted\n')
+$(case $SRTP in terminate | best-effort) printf '[Local Zone]\nMedia encryption mode = force encrypted\n' ;; esac)
 [Zones > Traversal Zone 1]
 Peer address = $exp_ip
 Username = ctl-zone
@@ -343,6 +346,7 @@ CONF
 [Registrar]
 Domain = external.example
 $([ "$SRTP" = terminate ] && printf '[Local Zone]\nMedia encryption mode = force unencrypted\n')
+$([ "$SRTP" = best-effort ] && printf '[Local Zone]\nMedia encryption mode = best effort\n')
 [Zones > Traversal Zone 1]
 Username = ctl-zone
 Password = zone-secret
@@ -443,6 +447,7 @@ if [ -n "$SRTP" ]; then
 	srtp_mod=("module			srtp.so")
 	alice_enc=";mediaenc=srtp-mand"
 	[ "$SRTP" = through ] && bob_enc=";mediaenc=srtp-mand"
+	[ "$SRTP" = best-effort ] && bob_enc=";mediaenc=srtp"
 fi
 ua_config alice "$alice_ip" "$alice_rtp_lo-$alice_rtp_hi" \
 	"<sip:alice@internal.example;transport=tls>;outbound=\"sip:$ctl_ip:5061;transport=tls\";regint=60;answermode=auto;audio_codecs=PCMU$alice_enc" \
@@ -752,6 +757,19 @@ if [ -n "$SRTP" ]; then
 			eval 'in_range "$z_srtp" $((min / 2 / 3)) 1000000 && [ "$z_clear" = 0 ]'
 		check "srtp: bob's leg carries SRTP only ($b_srtp packets, $b_clear clear)" \
 			eval 'in_range "$b_srtp" $min 1000000 && [ "$b_clear" = 0 ]'
+	elif [ "$SRTP" = best-effort ]; then
+		# Call 2 (alice -> bob): the Expressway offers bob its keys in
+		# RTP/AVP and he takes one: SRTP on the zone and on bob's leg.
+		# Calls 1 and 3 (bob -> alice): bob offers RTP/AVP with his
+		# keys, the Control answers none: clear on the zone and bob's.
+		check "srtp: the zone leg carries clear RTP (calls 1, 3: $z_clear) and SRTP (call 2: $z_srtp)" \
+			eval 'in_range "$z_clear" $((min / 6)) 1000000 &&
+			      in_range "$z_srtp" $((min / 6 / 2)) 1000000'
+		check "srtp: bob's leg carries SRTP (call 2: $b_srtp) and clear RTP (calls 1, 3: $b_clear)" \
+			eval 'in_range "$b_srtp" $((min / 6)) 1000000 &&
+			      in_range "$b_clear" $((min / 6)) 1000000'
+		check "srtp: the Expressway terminated SRTP on bob's leg of call 2 (best effort taken)" \
+			eval '[ "$(grep -o "crypto suite" "$LK_TMP/query-exp-2.json" | wc -l)" = 2 ]'
 	else
 		# Calls 1 and 3 (bob -> alice): clear on the zone, the Control
 		# encrypts; call 2 (alice -> bob): SRTP on the zone, the

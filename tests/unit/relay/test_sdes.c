@@ -169,6 +169,14 @@ static void packet_through(struct lk_srtp *tx, struct lk_srtp *rx, uint8_t seq)
 	assert_int_equal(4, b[15]);
 }
 
+static struct lk_srtp *ctx(const struct lk_srtp_key *key, bool outbound)
+{
+	struct lk_srtp *s;
+
+	assert_int_equal(0, lk_srtp_alloc(&s, key, outbound));
+	return s;
+}
+
 /* The endpoint's view of a key the relay wrote in an a=crypto line. */
 static struct lk_srtp *endpoint_rx(const char *line)
 {
@@ -404,6 +412,73 @@ static void an_offer_without_a_usable_line_is_refused(void **state)
 	assert_false(sides[0].terminated);
 }
 
+/*
+ * Best effort towards B: RTP/AVP with the relay's a=crypto lines; B's
+ * answer with one of them encrypts B's leg, one without leaves it clear.
+ */
+static void best_effort_offers_keys_in_avp(void **state)
+{
+	static const char ans_plain[] =
+		"v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\n"
+		"c=IN IP4 192.0.2.2\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n";
+	struct lk_sdes_opts o = {NULL, 0, LK_SDES_BEST_EFFORT, LK_SDES_ANY};
+	struct lk_sdes_side sides[2];
+	struct lk_sdes_step st, ans;
+	struct lk_srtp_key kb;
+	struct lk_srtp *b_tx, *b_rx;
+	char line[LK_SDES_LINE_MAX], answer[512];
+	struct lk_sdp sdp;
+
+	/* A encrypts: A's leg terminated, B offered keys in RTP/AVP. */
+	memset(sides, 0, sizeof(sides));
+	parse_sdp(&sdp, sdp_savp);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_string_equal("RTP/AVP", st.proto);
+	assert_true(st.strip_crypto);
+	assert_non_null(st.in[0]);
+	assert_false(st.set[1]);
+	assert_true(st.nlines >= 4);
+	/* B, best effort itself, takes tag 1 with a key of its own. */
+	assert_int_equal(0, lk_srtp_key_generate(&kb,
+		LK_SRTP_AES_CM_128_HMAC_SHA1_80));
+	assert_int_equal(0, lk_sdes_format(line, sizeof(line), 1, &kb));
+	snprintf(answer, sizeof(answer), "%s%s\r\n", ans_plain, line);
+	parse_sdp(&sdp, answer);
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+					   NULL));
+	assert_string_equal("RTP/SAVP", ans.proto);
+	assert_non_null(ans.in[1]);
+	assert_int_equal(1, ans.nlines);	/* A's answer line */
+	assert_int_equal(0, strncmp(ans.lines[0], "a=crypto:2 ", 11));
+	b_tx = ctx(&kb, true);
+	b_rx = endpoint_rx(st.lines[0]);
+	packet_through(b_tx, ans.in[1], 3);
+	packet_through(ans.out[1], b_rx, 3);
+	lk_srtp_free(b_tx);
+	lk_srtp_free(b_rx);
+	lk_sdes_step_release(&st);
+	lk_sdes_step_release(&ans);
+
+	/* A clear, B declines (no a=crypto): both legs clear. */
+	memset(sides, 0, sizeof(sides));
+	parse_sdp(&sdp, sdp_avp);
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+					  NULL));
+	assert_null(st.proto);
+	assert_true(st.nlines >= 4);
+	assert_true(st.set[0]);
+	assert_null(st.in[0]);
+	parse_sdp(&sdp, ans_plain);
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+					   NULL));
+	assert_true(ans.set[1]);
+	assert_null(ans.in[1]);
+	assert_int_equal(0, ans.nlines);
+	assert_true(ans.strip_crypto);
+	lk_sdes_step_release(&st);
+}
+
 /* A profile change only (SAVP -> SAVPF): no termination, each its own. */
 static void a_profile_change_passes_through(void **state)
 {
@@ -523,6 +598,7 @@ int main(void)
 		cmocka_unit_test(an_offer_without_a_usable_line_is_refused),
 		cmocka_unit_test(zone_modes_convert_or_refuse),
 		cmocka_unit_test(a_profile_change_passes_through),
+		cmocka_unit_test(best_effort_offers_keys_in_avp),
 	};
 
 	if (lk_srtp_init())
