@@ -206,7 +206,7 @@ int lk_sdes_parse(struct lk_sdes_crypto *c, const char **whyp,
 			goto out;
 		}
 	}
-	/* Session parameters (RFC 4568 s.6.3): only a window hint is harmless. */
+	/* Session parameters (RFC 4568 s.6.3): a window hint is harmless. */
 	while (field(&p, end, &f, &fl)) {
 		if (fl > 4 && !memcmp(f, "WSH=", 4))
 			continue;
@@ -402,14 +402,16 @@ static const char *policy(const struct lk_sdp_media *m,
 	if (o->receiver == LK_SDES_CLEAR && enc &&
 	    !lk_sdes_proto_is_savp(m->proto.p, m->proto.len))
 		return "media encryption mode of the answerer's zone is force "
-		       "unencrypted, and the offer is DTLS-SRTP, which latchkey "
-		       "cannot decrypt";
+		       "unencrypted, and the offer is DTLS-SRTP, which "
+		       "latchkey cannot decrypt";
 	if (!lk_sdes_proto_is_savp(m->proto.p, m->proto.len) &&
 	    !lk_sdes_proto_is_avp(m->proto.p, m->proto.len))
 		return NULL;	/* DTLS to an encrypted zone: as it is */
 	fb = m->proto.len && m->proto.p[m->proto.len - 1] == 'F';
-	*tp = o->receiver == LK_SDES_ENCRYPTED ? (fb ? "RTP/SAVPF" : "RTP/SAVP") :
-		(fb ? "RTP/AVPF" : "RTP/AVP");
+	if (o->receiver == LK_SDES_ENCRYPTED)
+		*tp = fb ? "RTP/SAVPF" : "RTP/SAVP";
+	else
+		*tp = fb ? "RTP/AVPF" : "RTP/AVP";
 	*bep = o->receiver == LK_SDES_BEST_EFFORT;
 
 	return NULL;

@@ -27,7 +27,7 @@
  */
 
 #define LK_SDES_TAG_MAX	999999999u	/* 1*9DIGIT */
-#define LK_SDES_LINE_MAX 128		/* "a=crypto:" ... without its end */
+#define LK_SDES_LINE_MAX 128	/* "a=crypto:" ... without its end */
 
 /* One parsed a=crypto line that latchkey can use. */
 struct lk_sdes_crypto {
@@ -77,7 +77,7 @@ struct lk_sdes_opts {
 
 /* Per stream and side: the control thread's, never the worker's. */
 struct lk_sdes_side {
-	char proto[24];			/* the m= proto this side speaks */
+	char proto[24];			/* the m= proto it speaks */
 	bool savp;			/* ... is RTP/SAVP(F): SDES */
 	bool best_effort;		/* RTP/AVP with the relay's a=crypto */
 	bool terminated;		/* the relay en-/decrypts for it */

@@ -28,7 +28,7 @@
  * key.
  */
 
-/* The SDES crypto-suites latchkey speaks (RFC 4568 s.6.2, RFC 6188, RFC 7714). */
+/* The SDES suites latchkey speaks (RFC 4568 s.6.2, RFC 6188, RFC 7714). */
 enum lk_srtp_suite {
 	LK_SRTP_SUITE_NONE = 0,
 	LK_SRTP_AES_CM_128_HMAC_SHA1_80,
@@ -92,9 +92,9 @@ void lk_srtp_free(struct lk_srtp *s);
 
 /*
  * Protect the RTP (rtcp false) or RTCP packet p[0..*lenp) in place; `room`
- * is how many octets p may hold in all, at least *lenp + LK_SRTP_ROOM.  p must be 4-octet aligned.  Returns 0 and the
- * new length, EMSGSIZE (no room), EBADMSG (not a packet libsrtp2 can
- * take) or EIO.
+ * is how many octets p may hold in all, at least *lenp + LK_SRTP_ROOM.
+ * p must be 4-octet aligned.  Returns 0 and the new length, EMSGSIZE (no
+ * room), EBADMSG (not a packet libsrtp2 can take) or EIO.
  */
 int lk_srtp_protect(struct lk_srtp *s, uint8_t *p, size_t *lenp, size_t room,
 		    bool rtcp);
