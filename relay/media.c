@@ -55,6 +55,7 @@ struct lk_media {
 	unsigned nstreams;
 	struct event *timer;
 	uint64_t timeouts, final_timeouts;
+	uint64_t srtp_ended[2];		/* auth failed, replayed: ended legs */
 	uint64_t exhausted;
 };
 
@@ -162,6 +163,13 @@ static void stream_destructor(void *arg)
 		lk_srtp_free(leg->srtp_in);
 		lk_srtp_free(leg->srtp_out);
 		lk_sdes_side_wipe(&s->sdes[i]);
+		/* Totals outlive the leg (statistics). */
+		if (s->call) {
+			s->call->m->srtp_ended[0] +=
+				LK_STAT_GET(leg->st.srtp_auth_failed);
+			s->call->m->srtp_ended[1] +=
+				LK_STAT_GET(leg->st.srtp_replayed);
+		}
 	}
 }
 
@@ -1110,6 +1118,26 @@ void lk_media_list(struct lk_media *m, unsigned limit, lk_media_call_h *callh,
 	hash_apply(m->calls, calls_list_h, &lc);
 }
 
+/* The SRTP drops of the live calls' legs (relaxed loads, as query). */
+static bool srtp_sum_h(struct le *le, void *arg)
+{
+	const struct lk_call *call = le->data;
+	struct lk_media_totals *t = arg;
+	const struct lk_stream *s;
+	unsigned i;
+
+	for (s = call->streams; s; s = s->next) {
+		for (i = 0; i < 2; i++) {
+			t->srtp_auth_failed +=
+				LK_STAT_GET(s->leg[i].st.srtp_auth_failed);
+			t->srtp_replayed +=
+				LK_STAT_GET(s->leg[i].st.srtp_replayed);
+		}
+	}
+
+	return false;
+}
+
 void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 {
 	struct lk_portalloc_stats ps;
@@ -1134,6 +1162,9 @@ void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 		t->keepalives += ws.keepalives;
 		t->send_errors += ws.send_errors;
 	}
+	t->srtp_auth_failed = m->srtp_ended[0];
+	t->srtp_replayed = m->srtp_ended[1];
+	hash_apply(m->calls, srtp_sum_h, t);
 	t->timeouts = m->timeouts;
 	t->final_timeouts = m->final_timeouts;
 	t->ports_exhausted = m->exhausted;

@@ -216,6 +216,8 @@ struct lk_media_totals {
 	uint64_t stun_answered;
 	uint64_t keepalives;
 	uint64_t send_errors;
+	uint64_t srtp_auth_failed;	/* SRTP/SRTCP that failed to verify */
+	uint64_t srtp_replayed;		/* ... replayed or too old */
 	uint64_t timeouts;		/* calls ended by media timeout */
 	uint64_t final_timeouts;
 	uint64_t ports_exhausted;	/* offers refused: Ran out of ports */

@@ -831,6 +831,9 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_pair_int(e, "portsexhausted",
 				(int64_t)t.ports_exhausted);
 	lk_bencode_enc_pair_int(e, "senderrors", (int64_t)t.send_errors);
+	lk_bencode_enc_pair_int(e, "srtpauthfailed",
+				(int64_t)t.srtp_auth_failed);
+	lk_bencode_enc_pair_int(e, "srtpreplayed", (int64_t)t.srtp_replayed);
 	lk_bencode_enc_pair_int(e, "stunanswered", (int64_t)t.stun_answered);
 	lk_bencode_enc_pair_int(e, "timeoutsessions", (int64_t)t.timeouts);
 	lk_bencode_enc_dict_end(e);

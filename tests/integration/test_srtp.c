@@ -293,6 +293,9 @@ static void encrypted_caller_to_clear_callee(void **state)
 	assert_int_equal(0, strncmp(suite, "AES_CM_128_HMAC_SHA1_80", 23));
 	assert_int_equal(1, stream_stat(s, "srtp auth failed"));
 	assert_int_equal(1, stream_stat(s, "srtp replayed"));
+	/* ... and in the relay's totals (statistics). */
+	assert_int_equal(1, lkd_stat(&d, "srtpauthfailed"));
+	assert_int_equal(1, lkd_stat(&d, "srtpreplayed"));
 	s = query_stream("srtp-1", "tagB");
 	assert_null(lk_bencode_dict_get(s, "crypto suite"));
 
@@ -335,6 +338,8 @@ static void encrypted_caller_to_clear_callee(void **state)
 	lk_srtp_free(a_tx);
 	lk_srtp_free(a_rx);
 	delete_call("srtp-1");
+	/* The old key's packet counted; the totals outlive the call. */
+	assert_int_equal(2, lkd_stat(&d, "srtpauthfailed"));
 	close(a);
 	close(b);
 }
