@@ -821,6 +821,12 @@ PY
 			grep -q '^Warning: 302 latchkey ".*force encrypted, and the offer is not encrypted' \
 			"$LK_TMP/clear-invite.txt"
 	fi
+	# Both relays log at debug level; the endpoints' SIP traces show
+	# the keys, the relays' logs never do (docs/srtp.md).
+	check "srtp: no SDES key (inline:) in either relay's debug log" \
+		bash -c "! grep -q 'inline:' '$LK_TMP/ctl.log' '$LK_TMP/exp.log'"
+	check "srtp: ... while the endpoints' own SIP traces carry them" \
+		grep -q "inline:" "$LK_TMP/alice.log"
 	check "srtp: at most baresip's one clear RTCP PING failed to authenticate per leg, none replayed (max ${fails:-0})" \
 		bash -c "! grep -Eq '\"srtp (auth failed\": *([2-9]|[1-9][0-9])|replayed\": *[1-9])' '$LK_TMP'/query-*.json"
 fi
