@@ -54,6 +54,17 @@ enum lk_zone_transport {
 	LK_ZONE_TCP,
 };
 
+/*
+ * The Expressway's "Media encryption mode" of a zone (docs/srtp.md): what
+ * the relay does about SRTP on the calls' legs facing that zone.
+ */
+enum lk_media_encryption {
+	LK_MEDIA_ENC_AUTO = 0,		/* whatever the endpoints say */
+	LK_MEDIA_ENC_FORCE_ENCRYPTED,
+	LK_MEDIA_ENC_FORCE_UNENCRYPTED,
+	LK_MEDIA_ENC_BEST_EFFORT,
+};
+
 /* An inclusive port range; start <= end once validated. */
 struct lk_range {
 	uint16_t start;
@@ -139,6 +150,8 @@ enum lk_key {
 	LK_KEY_WORKERS,
 	LK_KEY_LATCH_ANY_SOURCE,
 	LK_KEY_KERNEL_FORWARDING,
+	/* Local Zone */
+	LK_KEY_LOCAL_MEDIA_ENCRYPTION,
 	/* Registrar */
 	LK_KEY_REG_DOMAIN,
 	LK_KEY_REG_MIN_EXPIRES,
@@ -162,6 +175,7 @@ enum lk_key {
 	LK_KEY_ZONE_PASSWORD,
 	LK_KEY_ZONE_KEEPALIVE,
 	LK_KEY_ZONE_RETRY,
+	LK_KEY_ZONE_MEDIA_ENCRYPTION,
 
 	LK_KEY__COUNT
 };
@@ -194,6 +208,7 @@ struct lk_zone_conf {
 	char password[64];		/* "" unset */
 	unsigned keepalive_interval;	/* seconds, 1-3600; default 30 */
 	unsigned retry_interval;	/* seconds, 1-3600; default 60 */
+	enum lk_media_encryption media_encryption;	/* default auto */
 };
 
 enum lk_route_kind {
@@ -304,6 +319,9 @@ struct lk_conf {
 	unsigned workers;		/* media threads; 0 = one per core */
 	bool latch_any_source;		/* first packet from any IP latches */
 	enum lk_kfwd_mode kernel_forwarding;
+
+	/* Local Zone: registered endpoints and host routes (docs/srtp.md) */
+	enum lk_media_encryption local_media_encryption;
 
 	/* Registrar (docs/sip.md) */
 	char reg_domain[256];		/* "*" any, else "a.example, b" */

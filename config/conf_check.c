@@ -119,6 +119,8 @@ static const char *valid_text(const struct lk_conf_key_def *kd, char *buf,
 		return "tls or tcp";
 	case KT_CONFLICT:
 		return "reject or overwrite";
+	case KT_ENCRYPTION:
+		return "auto, force encrypted, force unencrypted or best effort";
 	case KT_ADDRESS:
 		return "a numeric IPv4 or IPv6 address";
 	case KT_LISTEN:
@@ -562,6 +564,13 @@ bool lk_conf_entry_apply(struct lk_conf *conf, const struct lk_conf_entry *e,
 		if (x < 0)
 			return false;
 		*(enum lk_zone_transport *)field = (enum lk_zone_transport)x;
+		return true;
+	case KT_ENCRYPTION:
+		x = parse_enum(e->value, lk_conf_encryption_names, 4);
+		if (x < 0)
+			return false;
+		*(enum lk_media_encryption *)field =
+			(enum lk_media_encryption)x;
 		return true;
 	case KT_ADDRESS:
 		return store(field, e->value, strlen(e->value) < 64 &&

@@ -254,6 +254,13 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		0, 0, "", "name:password, name:password ... (lab use: plain "
 		"text)"},
 
+	[LK_KEY_LOCAL_MEDIA_ENCRYPTION] = {"Local Zone",
+		"Media encryption mode", KT_ENCRYPTION,
+		CO(local_media_encryption), 0, 0, "",
+		"auto, force encrypted, force unencrypted or best effort: SRTP "
+		"on the legs of registered endpoints and host routes "
+		"(docs/srtp.md)"},
+
 	ROUTE_KEY(1), ROUTE_KEY(2), ROUTE_KEY(3), ROUTE_KEY(4), ROUTE_KEY(5),
 	ROUTE_KEY(6), ROUTE_KEY(7), ROUTE_KEY(8), ROUTE_KEY(9), ROUTE_KEY(10),
 	ROUTE_KEY(11), ROUTE_KEY(12), ROUTE_KEY(13), ROUTE_KEY(14),
@@ -293,6 +300,10 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		KT_UINT, ZO(retry_interval), 1, 3600, "",
 		"the control's reconnect back-off: from 1 s, doubling up to "
 		"this many seconds"},
+	[LK_KEY_ZONE_MEDIA_ENCRYPTION] = {"Zones > Traversal Zone",
+		"Media encryption mode", KT_ENCRYPTION, ZO(media_encryption),
+		0, 0, "", "auto, force encrypted, force unencrypted or best "
+		"effort: SRTP on the legs facing this zone (docs/srtp.md)"},
 };
 
 const char *const lk_conf_role_names[2] = {"control", "expressway"};
@@ -304,6 +315,9 @@ const char *const lk_conf_transport_names[2] = {"tls", "tcp"};
 const char *const lk_conf_route_transport_names[4] = {"udp", "tcp", "tls",
 								  "h323"};
 const char *const lk_conf_conflict_names[2] = {"reject", "overwrite"};
+/* The Expressway's names for the zone setting, in enum order. */
+const char *const lk_conf_encryption_names[4] = {"auto", "force encrypted",
+	"force unencrypted", "best effort"};
 
 const char *lk_conf_route_transport_name(enum lk_route_transport tp)
 {

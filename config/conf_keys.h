@@ -40,6 +40,7 @@ enum lk_conf_key_type {
 	KT_SECRET,	/* char[128], printable, no blanks; never printed */
 	KT_CIDRS,	/* char[512], "ADDR[/LEN], ..." */
 	KT_CONFLICT,	/* H.323 registration conflict: reject | overwrite */
+	KT_ENCRYPTION,	/* enum lk_media_encryption */
 };
 
 struct lk_conf_key_def {
@@ -67,6 +68,7 @@ extern const char *const lk_conf_kfwd_names[3];
 extern const char *const lk_conf_transport_names[2];
 extern const char *const lk_conf_route_transport_names[4];
 extern const char *const lk_conf_conflict_names[2];
+extern const char *const lk_conf_encryption_names[4];
 
 /*
  * Write the seed's defaults for a role, system size and release into

@@ -83,6 +83,10 @@ void lk_conf_value_text(char *buf, size_t sz, const struct lk_conf *c,
 		snprintf(buf, sz, "%s", lk_conf_transport_names
 			 [*(const enum lk_zone_transport *)field & 1]);
 		break;
+	case KT_ENCRYPTION:
+		snprintf(buf, sz, "%s", lk_conf_encryption_names
+			 [*(const enum lk_media_encryption *)field & 3]);
+		break;
 	case KT_ADDRESS:
 	case KT_NAME:
 	case KT_LOGLEVEL:

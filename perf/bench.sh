@@ -4,7 +4,7 @@
 #   perf/bench.sh [--quick] [--systems "ceiling latchkey rtpengine"]
 #                 [--duration S] [--warmup S] [--out DIR] [--no-install]
 #                 [--no-build] [--build DIR] [--report FILE]
-#                 [--sockets N|endpoint]
+#                 [--sockets N|endpoint] [--only srtp]
 #
 # Every relay runs pinned to CPU 1, the generator (perf/lk-loadgen) to CPU 0,
 # all traffic on 127.0.0.1.  Each run starts its relay afresh, measures one
@@ -13,7 +13,9 @@
 # --report FILE prints the table and draws the plot of an earlier run's
 # JSON without measuring.  --sockets: the generator's load shape, N shared
 # sockets per side (16, the default) or one per endpoint as real phones
-# (every packet a separate wake-up).  Method and reading:
+# (every packet a separate wake-up).  --only srtp runs the SRTP scenarios
+# alone (one leg encrypted, against the same load in the clear; with --out,
+# so that the full run's results stay).  Method and reading:
 # docs/performance.md; kernel forwarding: perf/bench_kfwd.sh.
 set -euo pipefail
 
@@ -28,6 +30,7 @@ install=1
 do_build=1
 systems="ceiling latchkey rtpengine"
 report=
+only=
 gen_cpu=0
 relay_cpu=1
 pool=16			# shared generator sockets per side (lk-loadgen --sockets)
@@ -47,6 +50,8 @@ while [ $# -gt 0 ]; do
 	--no-build) do_build=0 ;;
 	--report) report=$2; shift ;;
 	--sockets) pool=$2; shift ;;
+	--only) only=$2; shift
+		[ "$only" = srtp ] || die "--only: srtp is the one group" ;;
 	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
@@ -116,8 +121,18 @@ jq -r '
 	  upp("latchkey"; $p[0]) as $pl | upp("latchkey"; $p[1]) as $mx |
 	  select($pl != null and $mx != null) |
 	  "target 5  packets per CPU-second, \($p[1]) vs plain \($p[0]): \(1e6 / $mx | round) vs \(1e6 / $pl | round) = \(f($pl / $mx))x (want >= 3) -> " +
-	  (if $pl / $mx >= 3 then "MET" else "missed" end) )
-' "$out/bench-latest.json"
+	  (if $pl / $mx >= 3 then "MET" else "missed" end) ),
+	( ["", " rate=150"][] as $x |
+	  upp("latchkey"; "srtp=a" + (if $x == "" then " sessions=1000" else $x end)) as $ls |
+	  upp("rtpengine"; "srtp=a" + (if $x == "" then " sessions=1000" else $x end)) as $rs |
+	  upp("latchkey"; if $x == "" then "sessions=1000" else "rate=150" end) as $lc |
+	  upp("rtpengine"; if $x == "" then "sessions=1000" else "rate=150" end) as $rc |
+	  select($ls != null) |
+	  "srtp (issue 16)  one leg SDES-encrypted\($x): latchkey \(f($ls)) us/pkt (clear \(f($lc))), rtpengine \(f($rs)) (clear \(f($rc))) -> " +
+	  (if $ls and $rs then (if $ls <= $rs then "MET (at most rtpengine)" else "missed: latchkey/rtpengine = \(f($ls / $rs))" end) else "n/a" end) )
+' "$out/bench-latest.json" |
+	# --only srtp: the issue 4 targets have no runs to read.
+	if [ "$only" = srtp ]; then grep -v '^target\|^  *the same 100k'; else cat; fi
 } | tee "$out/bench-latest.txt"
 
 # ---- the plot: CPU per packet and p99 latency against load ----
@@ -488,7 +503,25 @@ else
 	rate_points="100 150 200 300"
 fi
 
+# 0. SRTP (docs/srtp.md): side A speaks RTP/SAVP (SDES, AES_CM_128_HMAC_
+#    SHA1_80), B RTP/AVP, so each relay decrypts every packet A sends and
+#    encrypts every packet it sends A; the generator does A's crypto with
+#    libsrtp2 of its own.  The ceiling cannot take part.  --only srtp
+#    measures the same load in the clear beside it.
+if [ "$only" = srtp ]; then
+	for sys in latchkey rtpengine; do
+		run "$sys" "sessions=1000" 1000 50
+	done
+fi
+for sys in latchkey rtpengine; do
+	run "$sys" "srtp=a sessions=1000" 1000 50 --srtp
+done
+[ "$quick" = 1 ] || [ "$only" = srtp ] || for sys in latchkey rtpengine; do
+	run "$sys" "srtp=a rate=150" 1000 150 --srtp
+done
+
 # 1. Sessions at 50 packets/s per direction (G.711, 20 ms).
+[ -z "$only" ] || session_points= rate_points=
 for n in $session_points; do
 	for sys in ceiling latchkey rtpengine; do
 		run "$sys" "sessions=$n" "$n" 50
@@ -496,7 +529,7 @@ for n in $session_points; do
 done
 # 1b. The same 100,000 packets/s spread over more or fewer sessions: what
 #     the number of sessions costs by itself (1,000 x 50 pps is above).
-if [ "$quick" = 0 ]; then
+if [ "$quick" = 0 ] && [ -z "$only" ]; then
 	for n in 100 "$top_sessions"; do
 		r=$(awk -v n="$n" 'BEGIN { printf "%.4f", 100000 / (2 * n) }')
 		for sys in ceiling latchkey rtpengine; do
@@ -513,9 +546,11 @@ done
 # 3. Multiplexed legs (latchkeyd only: H.460.19 on its mux ports).
 #    mux=b: the traversal leg (B) multiplexed both ways, A plain;
 #    mux=ab: both legs multiplexed: what one multiplexed leg costs.
-run latchkey "mux=b" 1000 50 --mux b
-run latchkey "mux=ab" 1000 50 --mux ab
-[ "$quick" = 1 ] || run latchkey "mux=ab rate=150" 1000 150 --mux ab
+if [ -z "$only" ]; then
+	run latchkey "mux=b" 1000 50 --mux b
+	run latchkey "mux=ab" 1000 50 --mux ab
+	[ "$quick" = 1 ] || run latchkey "mux=ab rate=150" 1000 150 --mux ab
+fi
 
 
 # ---- results ----

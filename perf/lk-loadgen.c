@@ -15,9 +15,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <srtp2/srtp.h>
 
 #include "bencode.h"
 #include "ngframe.h"
@@ -74,6 +77,15 @@
  * A generator that polls instead of sleeping is never woken, so the
  * relay's figure is its own work.  Its core shows 100 % busy; what the
  * generator can sustain shows as packets "skipped".
+ *
+ * --srtp (docs/srtp.md, docs/performance.md).  Side A speaks RTP/SAVP
+ * with an SDES key of its own (AES_CM_128_HMAC_SHA1_80), and the offer
+ * asks the relay for RTP/AVP towards B ("transport-protocol"): the relay
+ * decrypts A -> B and encrypts B -> A.  The generator encrypts what A
+ * sends after the send time is stamped, and decrypts what A receives with
+ * the key of the relay's answer, through libsrtp2 of its own (not the
+ * relay's code).  A flow's SSRC is its index + 1, which finds the
+ * session of an encrypted packet.
  */
 
 #define LG_MAGIC	0x4c4b4c47u	/* "LKLG" */
@@ -146,7 +158,11 @@ struct opts {
 	double wait_ready;
 	const char *flags[16];
 	unsigned nflags;
+	bool srtp;			/* side A encrypts (SDES) */
 };
+
+#define SRTP_KEY_LEN	30		/* AES_CM_128: key 16 + salt 14 */
+#define SRTP_ROOM	(SRTP_MAX_TRAILER_LEN + 4)
 
 /* Where one side sends, as the relay's reply SDP told it. */
 struct remote {
@@ -156,6 +172,7 @@ struct remote {
 	bool rtcp_mux;
 	bool has_mux_id;
 	uint32_t mux_id;
+	char crypto[128];		/* the first a=crypto value, or "" */
 	bool ok;
 };
 
@@ -190,6 +207,9 @@ struct flow {
 
 struct session {
 	struct remote to_relay[2];	/* [side]: where that side sends */
+	/* --srtp: A's key, A's outbound and inbound contexts. */
+	uint8_t a_key[SRTP_KEY_LEN];
+	srtp_t a_tx, a_rx;
 	int state;
 	bool known;			/* the relay has the call: delete it */
 	bool ready;			/* offer and answer went through */
@@ -256,6 +276,7 @@ struct lg {
 	uint64_t tx_total, tx_errors, tx_window_rtcp;
 	uint64_t rx_total, rx_window, rx_bad, rx_foreign, rx_misdelivered;
 	uint64_t rx_mux_mismatch, rx_dup, rx_reord, rx_late, rx_trunc;
+	uint64_t rx_srtp_fail, tx_srtp_fail;
 	uint64_t rx_no_ts;
 	uint64_t hist[HIST_N];
 	uint64_t hist_n, lat_max;
@@ -463,6 +484,66 @@ static uint16_t get_port(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
+/* ---- SDES (RFC 4568) for --srtp: base64 of key || salt ---- */
+
+static const char b64chars[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void b64_enc(char *out, const uint8_t *in, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 |
+			(i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
+			(i + 2 < n ? in[i + 2] : 0);
+
+		out[o++] = b64chars[v >> 18 & 63];
+		out[o++] = b64chars[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64chars[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? b64chars[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+/* Exactly `n` octets from base64 text; false if it is anything else. */
+static bool b64_dec(uint8_t *out, size_t n, const char *in, size_t len)
+{
+	uint32_t acc = 0;
+	size_t i, o = 0, bits = 0;
+
+	for (i = 0; i < len && in[i] != '='; i++) {
+		const char *c = memchr(b64chars, in[i], 64);
+
+		if (!c || !in[i])
+			return false;
+		acc = acc << 6 | (uint32_t)(c - b64chars);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == n)
+				return false;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return o == n;
+}
+
+/* An AES_CM_128_HMAC_SHA1_80 context for `key`, either way; NULL: failed. */
+static srtp_t srtp_ctx(uint8_t *key, bool outbound)
+{
+	srtp_policy_t p;
+	srtp_t s;
+
+	memset(&p, 0, sizeof(p));
+	srtp_crypto_policy_set_rtp_default(&p.rtp);
+	srtp_crypto_policy_set_rtcp_default(&p.rtcp);
+	p.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
+	p.key = key;
+	p.window_size = 1024;
+	return srtp_create(&s, &p) == srtp_err_status_ok ? s : NULL;
+}
+
 /* ---- SDP: what we offer, and what the relay's reply tells us ---- */
 
 static uint32_t our_mux_id(unsigned s, enum side side)
@@ -485,14 +566,23 @@ static int sdp_build(const struct lg *g, char *buf, size_t size, unsigned s,
 		     "s=lk-loadgen\r\n"
 		     "c=IN %s %s\r\n"
 		     "t=0 0\r\n"
-		     "m=audio %u RTP/AVP %u\r\n"
+		     "m=audio %u %s %u\r\n"
 		     "a=rtpmap:%u %s/8000\r\n"
 		     "a=sendrecv\r\n",
 		     2 * s + (unsigned)side + 1, ipv, o->local, ipv, o->local,
-		     port, o->pt, o->pt, o->pt == 8 ? "PCMA" : "PCMU");
+		     port, o->srtp && side == SIDE_A ? "RTP/SAVP" : "RTP/AVP",
+		     o->pt, o->pt, o->pt == 8 ? "PCMA" : "PCMU");
 	if (r < 0 || (size_t)r >= size)
 		return ENOSPC;
 	n = (size_t)r;
+	if (o->srtp && side == SIDE_A) {
+		char k[64];
+
+		b64_enc(k, g->sess[s].a_key, SRTP_KEY_LEN);
+		n += (size_t)snprintf(buf + n, size - n, "a=crypto:1 "
+				      "AES_CM_128_HMAC_SHA1_80 inline:%s\r\n",
+				      k);
+	}
 	/*
 	 * RTCP leaves from and comes back to the RTP socket: say so, so that
 	 * a relay that sends to the SDP address (the reflector) finds it.
@@ -582,6 +672,11 @@ static int sdp_parse(struct remote *r, const char *sdp, size_t len)
 				sdp_conn_addr(rtcp_addr, sizeof(rtcp_addr),
 					      e + 1, ll - (size_t)(e + 1 - p));
 		}
+		else if (in_media && line_has(p, ll, "a=crypto:") &&
+			 !r->crypto[0]) {
+			snprintf(r->crypto, sizeof(r->crypto), "%.*s",
+				 (int)(ll - 9), p + 9);
+		}
 		else if (in_media && line_has(p, ll, "a=x-latchkey-muxid:")) {
 			r->mux_id = (uint32_t)strtoul(p + 19, NULL, 10);
 			r->has_mux_id = true;
@@ -670,6 +765,9 @@ static int ng_encode(struct lg *g, struct ngjob *j, const uint16_t *ports)
 			lk_bencode_enc_list_end(&e);
 		}
 		lk_bencode_enc_pair_str(&e, "sdp", sdp);
+		if (g->o.srtp)
+			lk_bencode_enc_pair_str(&e, "transport-protocol",
+						"RTP/AVP");
 		break;
 	case NG_ANSWER:
 		err = sdp_build(g, sdp, sizeof(sdp), j->session, SIDE_B,
@@ -835,6 +933,29 @@ static void ng_failed(struct lg *g, struct ngjob *j, const char *why)
 	g->setup_failed++;
 }
 
+/*
+ * --srtp: A's contexts, its own key out and the key of the relay's answer
+ * in.  "1 AES_CM_128_HMAC_SHA1_80 inline:<40 base64>[|...]".
+ */
+static bool srtp_answer(struct session *s, const struct remote *rem)
+{
+	static const char want[] = "1 AES_CM_128_HMAC_SHA1_80 inline:";
+	uint8_t key[SRTP_KEY_LEN];
+	const char *k = rem->crypto;
+
+	if (strncmp(k, want, sizeof(want) - 1))
+		return false;
+	k += sizeof(want) - 1;
+	if (!b64_dec(key, sizeof(key), k, strcspn(k, "| ")))
+		return false;
+	if (!s->a_tx)
+		s->a_tx = srtp_ctx(s->a_key, true);
+	if (s->a_rx)
+		srtp_dealloc(s->a_rx);
+	s->a_rx = srtp_ctx(key, false);
+	return s->a_tx && s->a_rx;
+}
+
 /* A successful reply: an offer makes the session's answer due. */
 static void ng_done(struct lg *g, struct ngjob *j, const struct remote *rem,
 		    unsigned *ready, unsigned *nready)
@@ -850,6 +971,11 @@ static void ng_done(struct lg *g, struct ngjob *j, const struct remote *rem,
 		break;
 	case NG_ANSWER:
 		s->to_relay[SIDE_A] = *rem;
+		if (g->o.srtp && !srtp_answer(s, rem)) {
+			ng_failed(g, j, "no usable a=crypto:1 "
+				  "AES_CM_128_HMAC_SHA1_80 in the answer");
+			break;
+		}
 		s->state = SS_READY;
 		s->ready = true;
 		g->setup_ok++;
@@ -1114,7 +1240,8 @@ static void flows_ready(struct lg *g)
 			0;
 		f->rx_mux_id = g->o.mux[1 - side] && g->o.mux_rx ?
 			our_mux_id(i / 2, (enum side)(1 - side)) : 0;
-		f->ssrc = (uint32_t)random();
+		/* --srtp: the SSRC finds the flow of an encrypted packet. */
+		f->ssrc = g->o.srtp ? i + 1 : (uint32_t)random();
 		g->order[n++] = i;
 	}
 	order_g = g;
@@ -1165,6 +1292,24 @@ static void stamp_put(uint8_t *p, const struct lg *g, uint32_t flow,
 	p[27] = 0;
 }
 
+/* --srtp: A's packets leave encrypted, stamp and all (SLOT has room). */
+static void tx_protect(struct lg *g)
+{
+	unsigned i;
+
+	for (i = 0; i < txq.n; i++) {
+		int len = (int)txq.iov[i].iov_len;
+
+		if (txq.meta[i].flow % 2 != SIDE_A)
+			continue;
+		if (srtp_protect(g->sess[txq.meta[i].flow / 2].a_tx,
+				 txq.buf[i], &len) != srtp_err_status_ok)
+			g->tx_srtp_fail++;
+		else
+			txq.iov[i].iov_len = (size_t)len;
+	}
+}
+
 static void tx_flush(struct lg *g)
 {
 	unsigned i, sent = 0;
@@ -1175,6 +1320,8 @@ static void tx_flush(struct lg *g)
 	now = real_ns();
 	for (i = 0; i < txq.n; i++)
 		put_be64(txq.buf[i] + txq.meta[i].soff + 16, now);
+	if (g->o.srtp)
+		tx_protect(g);
 	while (sent < txq.n) {
 		int r = sendmmsg(txq.fd, txq.msgs + sent, txq.n - sent,
 				 MSG_DONTWAIT);
@@ -1376,7 +1523,7 @@ static const uint8_t *rtcp_stamp(const uint8_t *p, size_t len)
 	return NULL;
 }
 
-static void rx_packet(struct lg *g, struct ep *ep, const uint8_t *p,
+static void rx_packet(struct lg *g, struct ep *ep, uint8_t *p,
 		      size_t len, uint64_t rx_ns, uint64_t now)
 {
 	uint32_t mux = 0, fi, seq;
@@ -1397,6 +1544,20 @@ static void rx_packet(struct lg *g, struct ep *ep, const uint8_t *p,
 	}
 	if (len < 8 || (p[0] & 0xc0) != 0x80)
 		goto bad;
+	/* --srtp: what A receives is the relay's SRTP; SSRC = flow + 1. */
+	if (g->o.srtp && ep->side == SIDE_A) {
+		uint32_t ssrc = len >= RTP_HDR ? get_be32(p + 8) : 0;
+		int l = (int)len;
+
+		if (ssrc < 1 || ssrc > g->nflows || (ssrc - 1) % 2 != SIDE_B ||
+		    !g->sess[(ssrc - 1) / 2].a_rx ||
+		    srtp_unprotect(g->sess[(ssrc - 1) / 2].a_rx, p, &l) !=
+		    srtp_err_status_ok) {
+			g->rx_srtp_fail++;
+			goto bad;
+		}
+		len = (size_t)l;
+	}
 	if (p[1] >= 200 && p[1] <= 204) {
 		st = rtcp_stamp(p, len);
 		if (!st)
@@ -1883,6 +2044,10 @@ static void report_text(const struct lg *g, const struct report *r, FILE *f)
 			" wrong multiplexID, %" PRIu64 " truncated\n",
 			g->rx_bad, g->rx_foreign, g->rx_misdelivered,
 			g->rx_mux_mismatch, g->rx_trunc);
+	if (o->srtp)
+		fprintf(f, "  srtp         %" PRIu64 " received failed to "
+			"decrypt (of the malformed), %" PRIu64 " not "
+			"encrypted\n", g->rx_srtp_fail, g->tx_srtp_fail);
 	if (r->cpu_ok)
 		fprintf(f, "  relay CPU    %.3f s = %.1f%% of a core: %.3f us "
 			"per forwarded packet (pid %d)\n", r->relay_cpu_s,
@@ -2009,6 +2174,8 @@ static void usage(FILE *f)
 "                          in front of each packet to the mux ports\n"
 "      --no-mux-rx         multiplexed sides receive plain packets\n"
 "      --flag NAME         add an ng flag to offer and answer (repeatable)\n"
+"      --srtp              side A speaks SRTP (SDES), B clear: the relay\n"
+"                          decrypts and encrypts (transport-protocol)\n"
 "  -c, --cpu N             pin the generator to CPU N\n"
 "      --relay-pid PID     read the relay's CPU time over the window\n"
 "      --relay-cpu N       also read CPU N's busy time from /proc/stat\n"
@@ -2043,7 +2210,7 @@ enum {
 	OPT_DRAIN = 256, OPT_TICK, OPT_SOCKETS, OPT_RTCP, OPT_RTCP_INT,
 	OPT_RTCP_MUX, OPT_MUX, OPT_NO_MUX_RX, OPT_FLAG, OPT_RELAY_PID,
 	OPT_RELAY_CPU, OPT_LABEL, OPT_NG_WINDOW, OPT_NG_TIMEOUT, OPT_KEEP,
-	OPT_PING, OPT_SPIN,
+	OPT_PING, OPT_SPIN, OPT_SRTP,
 };
 
 static int parse_opts(struct opts *o, int argc, char **argv)
@@ -2065,6 +2232,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{"mux", required_argument, NULL, OPT_MUX},
 		{"no-mux-rx", no_argument, NULL, OPT_NO_MUX_RX},
 		{"flag", required_argument, NULL, OPT_FLAG},
+		{"srtp", no_argument, NULL, OPT_SRTP},
 		{"cpu", required_argument, NULL, 'c'},
 		{"relay-pid", required_argument, NULL, OPT_RELAY_PID},
 		{"relay-cpu", required_argument, NULL, OPT_RELAY_CPU},
@@ -2176,6 +2344,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 				goto bad;
 			o->flags[o->nflags++] = optarg;
 			break;
+		case OPT_SRTP:
+			o->srtp = true;
+			break;
 		case 'c':
 			if (!num(&v, optarg, 0, CPU_SETSIZE - 1))
 				goto bad;
@@ -2254,6 +2425,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			return EINVAL;
 		}
 	}
+	if (o->srtp && (o->rtcp || o->mux[SIDE_A] || o->mux[SIDE_B])) {
+		fprintf(stderr, "lk-loadgen: --srtp is RTP only, without "
+			"--rtcp or --mux\n");
+		return EINVAL;
+	}
 	return 0;
 }
 
@@ -2315,6 +2491,21 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	memset(txq.buf, 0xff, sizeof(txq.buf));	/* PCMU silence */
+	if (g->o.srtp) {
+		unsigned i;
+
+		if (srtp_init() != srtp_err_status_ok) {
+			fprintf(stderr, "lk-loadgen: libsrtp2 init failed\n");
+			return 3;
+		}
+		for (i = 0; i < g->o.sessions; i++)
+			if (getrandom(g->sess[i].a_key, SRTP_KEY_LEN, 0) !=
+			    SRTP_KEY_LEN) {
+				fprintf(stderr, "lk-loadgen: getrandom: %s\n",
+					strerror(errno));
+				return 3;
+			}
+	}
 	if (setup_endpoints(g))
 		return 3;
 

@@ -33,6 +33,13 @@ bool lk_kfwd_eligible(const struct lk_leg *from)
 	/* RFC 3264 s.6.1: nothing to a sendonly or inactive side. */
 	if (to->no_rtp)
 		return false;
+	/*
+	 * SRTP terminated by the relay (relay/srtp.h): each packet is
+	 * decrypted or encrypted on the worker, so it never takes the
+	 * kernel's path.  Pass-through SRTP (no contexts) may.
+	 */
+	if (from->srtp_in || from->srtp_out || to->srtp_in || to->srtp_out)
+		return false;
 	if ((from->latch[0].flags | to->latch[0].flags) & no_kernel)
 		return false;
 	if (!lk_latch_is_latched(&from->latch[0]) ||

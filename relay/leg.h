@@ -8,6 +8,7 @@
 
 #include "bpf/kfwd.h"
 #include "latch.h"
+#include "sdes.h"
 
 /*
  * Ownership.  The control thread (relay/media.c) allocates a stream, binds
@@ -53,6 +54,9 @@ struct lk_leg_stats {
 	uint64_t dropped_direction;	/* RTP to a side that takes none */
 	uint64_t keepalives;
 	uint64_t stun;
+	uint64_t srtp_auth_failed;	/* SRTP/SRTCP that failed to verify */
+	uint64_t srtp_replayed;		/* ... replayed or too old */
+	uint64_t srtp_errors;		/* could not be encrypted to it */
 	uint64_t last_rx_ms;		/* CLOCK_MONOTONIC, 0: never */
 };
 
@@ -72,6 +76,14 @@ struct lk_leg {
 	bool mux_tx;			/* send to this side multiplexed */
 	uint32_t mux_tx_id;		/* ... with this multiplexID */
 	int keepalive_pt;		/* H.460.19 keep-alive PT, -1: any */
+	/*
+	 * SRTP termination (relay/srtp.h): decrypt what this side sends,
+	 * encrypt what goes to it; NULL: media passes as it is.  Installed
+	 * and replaced by lk_worker_call() handlers, freed on the control
+	 * thread after.
+	 */
+	struct lk_srtp *srtp_in, *srtp_out;
+	const char *srtp_suite;		/* for query; NULL: none */
 	struct lk_leg_stats st;
 	/*
 	 * Its entry in the kernel fast path (relay/kfwd.c): media from this
@@ -92,6 +104,8 @@ struct lk_stream {
 	struct lk_worker *w;
 	struct lk_call *call;
 	struct lk_stream *next;		/* in the call */
+	/* SDES state per side: the control thread's only (relay/sdes.h). */
+	struct lk_sdes_side sdes[2];
 };
 
 /* Relaxed atomics for the single-writer counters. */

@@ -19,6 +19,8 @@
 #include "media.h"
 #include "netaddr.h"
 #include "portalloc.h"
+#include "sdes.h"
+#include "srtp.h"
 #include "worker.h"
 
 #define CALLID_MAX	256
@@ -55,6 +57,7 @@ struct lk_media {
 	struct event *timer;
 	struct lk_kfwd *kf;		/* kernel fast path, or NULL */
 	uint64_t timeouts, final_timeouts;
+	uint64_t srtp_ended[2];		/* auth failed, replayed: ended legs */
 	uint64_t exhausted;
 };
 
@@ -162,6 +165,16 @@ static void stream_destructor(void *arg)
 		}
 		if (leg->sock[0].fd >= 0 && leg->port[0])
 			lk_portalloc_give(s->call->m->pa, leg->port[0]);
+		lk_srtp_free(leg->srtp_in);
+		lk_srtp_free(leg->srtp_out);
+		lk_sdes_side_wipe(&s->sdes[i]);
+		/* Totals outlive the leg (statistics). */
+		if (s->call) {
+			s->call->m->srtp_ended[0] +=
+				LK_STAT_GET(leg->st.srtp_auth_failed);
+			s->call->m->srtp_ended[1] +=
+				LK_STAT_GET(leg->st.srtp_replayed);
+		}
 	}
 }
 
@@ -246,6 +259,13 @@ struct media_plan {
 		bool out_mux;
 		uint32_t out_mux_id;
 		int err;
+		/*
+		 * SRTP (relay/sdes.h): the stream's SDES state as this
+		 * request leaves it, and the contexts to install; after
+		 * apply_h the step holds the ones they replaced.
+		 */
+		struct lk_sdes_side sdes[2];
+		struct lk_sdes_step step;
 	} s[LK_SDP_MAX_MEDIA];
 	struct lk_call *call;
 	unsigned sender, receiver;		/* SIDE_A or SIDE_B */
@@ -304,6 +324,28 @@ static void rtcp_sockets(struct lk_worker *w, struct lk_stream *s,
 	}
 }
 
+/*
+ * Install a step's SRTP contexts on the legs it sets; the step keeps the
+ * ones they replace, for the control thread to free (relay/srtp.h).
+ */
+static void srtp_swap(struct lk_stream *s, struct lk_sdes_step *st)
+{
+	unsigned side;
+
+	for (side = 0; side < 2; side++) {
+		struct lk_leg *leg = &s->leg[side];
+		struct lk_srtp *in = leg->srtp_in, *out = leg->srtp_out;
+
+		if (!st->set[side])
+			continue;
+		leg->srtp_in = st->in[side];
+		leg->srtp_out = st->out[side];
+		leg->srtp_suite = st->suite[side];
+		st->in[side] = in;
+		st->out[side] = out;
+	}
+}
+
 static void apply_h(struct lk_worker *w, void *arg)
 {
 	struct media_plan *mp = arg;
@@ -328,6 +370,7 @@ static void apply_h(struct lk_worker *w, void *arg)
 		snd = &s->leg[mp->sender];
 		rcv = &s->leg[mp->receiver];
 		snprintf(s->media, sizeof(s->media), "%s", mp->s[i].media);
+		srtp_swap(s, &mp->s[i].step);
 
 		/* The sender's side: what its SDP says about it. */
 		for (c = 0; c < 2; c++) {
@@ -620,7 +663,49 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 		if (mp->s[i].port[0] && !mp->s[i].consumed)
 			lk_portalloc_give(m->pa, mp->s[i].port[0]);
 		mp->s[i].fresh = mem_deref(mp->s[i].fresh);
+		lk_sdes_step_release(&mp->s[i].step);
+		lk_sdes_side_wipe(&mp->s[i].sdes[0]);
+		lk_sdes_side_wipe(&mp->s[i].sdes[1]);
 	}
+}
+
+/* A zone's media encryption mode as SDES sees it (docs/srtp.md). */
+static enum lk_sdes_want enc_want(enum lk_media_encryption e)
+{
+	switch (e) {
+	case LK_MEDIA_ENC_FORCE_ENCRYPTED:	return LK_SDES_ENCRYPTED;
+	case LK_MEDIA_ENC_FORCE_UNENCRYPTED:	return LK_SDES_CLEAR;
+	case LK_MEDIA_ENC_BEST_EFFORT:		return LK_SDES_BEST_EFFORT;
+	default:				return LK_SDES_ANY;
+	}
+}
+
+/*
+ * SRTP for stream i (docs/srtp.md): what relay/sdes.c makes of this SDP,
+ * worked out on a copy of the stream's SDES state that replaces it only
+ * when the request succeeds.
+ */
+static int media_sdes(struct media_plan *mp, unsigned i,
+		      const struct lk_stream *s, const struct lk_sdp_media *sm,
+		      const struct lk_media_req *req, struct lk_media_reply *r)
+{
+	struct lk_sdes_opts o = {req->transport, req->sdes_off,
+		enc_want(req->enc_receiver), enc_want(req->enc_sender)};
+	const char *why = "?";
+	int err;
+
+	memcpy(mp->s[i].sdes, s->sdes, sizeof(mp->s[i].sdes));
+	if (req->op == LK_MEDIA_OFFER)
+		err = lk_sdes_offer(mp->s[i].sdes, mp->sender, sm, &o,
+				    &mp->s[i].step, &why);
+	else
+		err = lk_sdes_answer(mp->s[i].sdes, mp->sender, sm,
+				     &mp->s[i].step, &why);
+	if (err)
+		return fail(r, LK_MEDIA_ERR_SRTP, err, "stream %u: %s", i,
+			    why);
+
+	return 0;
 }
 
 int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
@@ -818,6 +903,9 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		}
 		if (!mp->s[i].fresh)
 			rtcp_rebind(m, mp, s, i, sm->rtcp_mux);
+		err = media_sdes(mp, i, s, sm, req, r);
+		if (err)
+			goto out;
 		if (!mp->s[i].active || s->leg[mp->receiver].active)
 			continue;
 		/*
@@ -888,10 +976,20 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 		}
 	}
 	for (i = 0; i < mp->nmedia; i++) {
+		struct lk_stream *s = stream_get(call, i);
+
 		if (mp->s[i].fresh) {
 			mp->s[i].fresh = NULL;	/* linked into the call */
 			++m->nstreams;
 		}
+		/* The SDES state this request leaves (relay/sdes.h). */
+		if (s) {
+			lk_sdes_side_wipe(&s->sdes[0]);
+			lk_sdes_side_wipe(&s->sdes[1]);
+			memcpy(s->sdes, mp->s[i].sdes, sizeof(s->sdes));
+		}
+	}
+	for (i = 0; i < mp->nmedia; i++) {
 		if (mp->s[i].err) {
 			err = fail(r, LK_MEDIA_ERR_NO_PORTS, mp->s[i].err,
 				   "stream %u: %s", i, strerror(mp->s[i].err));
@@ -910,8 +1008,16 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 	plan.ice = (req->flags & LK_MF_ICE_KEEP) ? LK_SDP_ICE_KEEP :
 		LK_SDP_ICE_REMOVE;
 	for (i = 0; i < mp->nmedia; i++) {
+		struct lk_sdes_step *st = &mp->s[i].step;
+		unsigned l;
+
 		plan.media[i].rtp_port = mp->s[i].out_port[0];
 		plan.media[i].rtcp_port = mp->s[i].out_port[1];
+		plan.media[i].proto = st->proto;
+		plan.media[i].strip_crypto = st->strip_crypto;
+		plan.media[i].nlines = st->nlines;
+		for (l = 0; l < st->nlines && l < LK_SDP_PLAN_LINES; l++)
+			plan.media[i].lines[l] = st->lines[l];
 	}
 	err = lk_sdp_rewrite(r->sdp, r->sdp_size, &r->sdp_len, &sdp, &plan);
 	if (!err)
@@ -927,6 +1033,12 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			"worker %u", (int)call->call_id_len, call->call_id,
 			(int)req->from_tag.len, req->from_tag.p, sdp.nmedia,
 			sdp.nmedia == 1 ? "" : "s", lk_worker_index(call->w));
+	for (i = 0; i < mp->nmedia; i++) {
+		/* The contexts the worker let go of; the copies of keys. */
+		lk_sdes_step_release(&mp->s[i].step);
+		lk_sdes_side_wipe(&mp->s[i].sdes[0]);
+		lk_sdes_side_wipe(&mp->s[i].sdes[1]);
+	}
 	free(mp);
 
 	return 0;
@@ -1016,6 +1128,7 @@ static void query_h(struct lk_worker *w, void *arg)
 			li->local_rtcp = leg->port[1];
 			li->mux_rx = leg->mux_rx;
 			li->mux_id = leg->mux_id;
+			li->srtp_suite = leg->srtp_suite;
 			li->latched = lk_latch_is_latched(&leg->latch[0]);
 			li->sending = leg_sending(leg, &since);
 			if (since)
@@ -1080,10 +1193,14 @@ int lk_media_query(struct lk_media *m, const struct lk_media_str *call_id,
 			kout.packets;
 		li->bytes_out = LK_STAT_GET(leg->st.bytes_out) +
 			kout.bytes_out;
+		li->srtp_auth_failed = LK_STAT_GET(leg->st.srtp_auth_failed);
+		li->srtp_replayed = LK_STAT_GET(leg->st.srtp_replayed);
 		li->errors = LK_STAT_GET(leg->st.malformed) +
 			LK_STAT_GET(leg->st.dropped_foreign) +
 			LK_STAT_GET(leg->st.dropped_unexpected) +
-			LK_STAT_GET(leg->st.dropped_held);
+			LK_STAT_GET(leg->st.dropped_held) +
+			li->srtp_auth_failed + li->srtp_replayed +
+			LK_STAT_GET(leg->st.srtp_errors);
 		li->dropped_unexpected =
 			LK_STAT_GET(leg->st.dropped_unexpected);
 		li->last_packet = last ? (uint64_t)now -
@@ -1129,6 +1246,26 @@ void lk_media_list(struct lk_media *m, unsigned limit, lk_media_call_h *callh,
 	hash_apply(m->calls, calls_list_h, &lc);
 }
 
+/* The SRTP drops of the live calls' legs (relaxed loads, as query). */
+static bool srtp_sum_h(struct le *le, void *arg)
+{
+	const struct lk_call *call = le->data;
+	struct lk_media_totals *t = arg;
+	const struct lk_stream *s;
+	unsigned i;
+
+	for (s = call->streams; s; s = s->next) {
+		for (i = 0; i < 2; i++) {
+			t->srtp_auth_failed +=
+				LK_STAT_GET(s->leg[i].st.srtp_auth_failed);
+			t->srtp_replayed +=
+				LK_STAT_GET(s->leg[i].st.srtp_replayed);
+		}
+	}
+
+	return false;
+}
+
 void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 {
 	struct lk_portalloc_stats ps;
@@ -1162,6 +1299,9 @@ void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 		t->packets += kc.packets;
 		t->bytes += kc.bytes;
 	}
+	t->srtp_auth_failed = m->srtp_ended[0];
+	t->srtp_replayed = m->srtp_ended[1];
+	hash_apply(m->calls, srtp_sum_h, t);
 	t->timeouts = m->timeouts;
 	t->final_timeouts = m->final_timeouts;
 	t->ports_exhausted = m->exhausted;
@@ -1312,6 +1452,11 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		return ENOMEM;
 	m->conf = *conf;
 	m->base = base;
+	err = lk_srtp_init();
+	if (err) {
+		snprintf(errbuf, errsz, "libsrtp2 failed to initialise");
+		goto out;
+	}
 	err = hash_alloc(&m->calls, 4096);
 	if (err) {
 		snprintf(errbuf, errsz, "call table: %s", strerror(err));

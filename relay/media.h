@@ -78,6 +78,19 @@ struct lk_media_req {
 	enum lk_sdp_mux rtcp_mux;
 	/* "received-from": where the signalling came from; family 0: none */
 	struct sockaddr_storage received_from;
+	/*
+	 * SRTP (docs/srtp.md): "transport-protocol" for the side this
+	 * request's reply SDP goes to, one of "RTP/AVP", "RTP/AVPF",
+	 * "RTP/SAVP", "RTP/SAVPF" (NULL: what the sender speaks), and the
+	 * SDES suites not to use, bit (1 << enum lk_srtp_suite).
+	 */
+	const char *transport;
+	unsigned sdes_off;
+	/*
+	 * The media encryption modes of the zones the sender and the
+	 * receiver are in (docs/srtp.md); auto: none.
+	 */
+	enum lk_media_encryption enc_sender, enc_receiver;
 };
 
 /* Why a request failed: rtpengine's own error strings where it has one. */
@@ -88,6 +101,7 @@ struct lk_media_req {
 #define LK_MEDIA_ERR_NO_CALLID	"No call-id in message"
 #define LK_MEDIA_ERR_NO_FROMTAG	"No from-tag in message"
 #define LK_MEDIA_ERR_NO_TOTAG	"No to-tag in message"
+#define LK_MEDIA_ERR_SRTP	"SRTP negotiation failed"
 
 struct lk_media_reply {
 	char *sdp;			/* caller's buffer */
@@ -154,6 +168,10 @@ struct lk_media_leg_info {
 	uint64_t packets_out, bytes_out;	/* sent to this side */
 	uint64_t errors;		/* malformed, foreign source, held */
 	uint64_t dropped_unexpected;	/* refused before latching */
+	/* SRTP terminated on this leg (docs/srtp.md): its suite or NULL */
+	const char *srtp_suite;
+	uint64_t srtp_auth_failed;	/* from this side, failed to verify */
+	uint64_t srtp_replayed;		/* ... replayed or too old */
 	uint64_t last_packet;		/* unix seconds, 0: never */
 	/*
 	 * Why media to this side goes where it goes ("latched on RTP",
@@ -200,6 +218,8 @@ struct lk_media_totals {
 	uint64_t send_errors;
 	uint64_t kernel_packets;	/* of `packets`: forwarded in the kernel */
 	uint64_t kernel_bytes;
+	uint64_t srtp_auth_failed;	/* SRTP/SRTCP that failed to verify */
+	uint64_t srtp_replayed;		/* ... replayed or too old */
 	uint64_t timeouts;		/* calls ended by media timeout */
 	uint64_t final_timeouts;
 	uint64_t ports_exhausted;	/* offers refused: Ran out of ports */

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "media.h"
 #include "netaddr.h"
 #include "ng.h"
+#include "srtp.h"
 #include "turn.h"
 #include "ngframe.h"
 
@@ -186,6 +188,94 @@ static const struct ng_flag {
 	{NULL, 0},
 };
 
+/* Append "; <what>" to the reply's warning (ng "warning"). */
+static void warn_add(char *warning, size_t wsz, size_t *wl, const char *what,
+		     const struct lk_bencode_str *s)
+{
+	if (*wl >= wsz)
+		return;
+	*wl += (size_t)snprintf(warning + *wl, wsz - *wl, "%s%s \"%.*s\" "
+		"ignored", *wl ? "; " : "", what, (int)(s->len > 40 ? 40 :
+		s->len), s->p);
+}
+
+static bool prefix_is(const struct lk_bencode_str *s, const char *pfx)
+{
+	size_t n = strlen(pfx);
+
+	return s->len >= n && !strncasecmp(s->p, pfx, n);
+}
+
+/*
+ * One SDES option (rtpengine's "SDES" list, or a flag "SDES-<option>"):
+ * "no-<suite>" and "only-<suite>" choose suites, "off" switches SDES off
+ * for the relay's own offers (docs/srtp.md).  Returns false for an option
+ * latchkey does not implement.
+ */
+static bool sdes_option(struct lk_media_req *mr,
+			const struct lk_bencode_str *s)
+{
+	enum lk_srtp_suite su;
+
+	if (flag_is(s, "off") || flag_is(s, "no") || flag_is(s, "disable")) {
+		mr->sdes_off = ~0u;
+		return true;
+	}
+	if (s->len > 3 && (prefix_is(s, "no-") || prefix_is(s, "no_"))) {
+		su = lk_srtp_suite_find(s->p + 3, s->len - 3);
+		if (su == LK_SRTP_SUITE_NONE)
+			return false;
+		mr->sdes_off |= 1u << su;
+		return true;
+	}
+	if (s->len > 5 && (prefix_is(s, "only-") || prefix_is(s, "only_"))) {
+		su = lk_srtp_suite_find(s->p + 5, s->len - 5);
+		if (su == LK_SRTP_SUITE_NONE)
+			return false;
+		mr->sdes_off |= ~(1u << su);
+		return true;
+	}
+
+	return false;
+}
+
+/* "transport-protocol": what latchkey converts between (docs/srtp.md). */
+static const char *const ng_transports[] = {
+	"RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", NULL,
+};
+
+static void parse_crypto(struct lk_media_req *mr,
+			 const struct lk_bencode_node *d, char *warning,
+			 size_t wsz, size_t *wl)
+{
+	const struct lk_bencode_node *list, *n;
+	struct lk_bencode_str s;
+	unsigned i;
+
+	if (!lk_bencode_dict_get_str(&s, d, "transport-protocol")) {
+		for (i = 0; ng_transports[i]; i++)
+			if (s.len == strlen(ng_transports[i]) &&
+			    !memcmp(s.p, ng_transports[i], s.len))
+				break;
+		if (ng_transports[i])
+			mr->transport = ng_transports[i];
+		else
+			warn_add(warning, wsz, wl, "transport-protocol", &s);
+	}
+	list = lk_bencode_dict_get(d, "SDES");
+	if (list && list->type == LK_BENCODE_LIST) {
+		LK_BENCODE_FOREACH(n, list) {
+			if (!lk_bencode_get_str(&s, n) &&
+			    !sdes_option(mr, &s))
+				warn_add(warning, wsz, wl, "SDES option", &s);
+		}
+	}
+	/* latchkey has no DTLS-SRTP: "off" is what it does anyway. */
+	if (!lk_bencode_dict_get_str(&s, d, "DTLS") && !flag_is(&s, "off") &&
+	    !flag_is(&s, "no") && !flag_is(&s, "disable"))
+		warn_add(warning, wsz, wl, "DTLS (not supported)", &s);
+}
+
 /* The keys of offer and answer that latchkey understands. */
 static void parse_flags(struct lk_media_req *mr, const struct lk_bencode_node *d,
 			char *warning, size_t wsz)
@@ -207,6 +297,14 @@ static void parse_flags(struct lk_media_req *mr, const struct lk_bencode_node *d
 			}
 			if (f->name)
 				mr->flags |= f->flag;
+			else if (s.len > 5 && prefix_is(&s, "SDES-")) {
+				struct lk_bencode_str o = {s.p + 5,
+							   s.len - 5};
+
+				if (!sdes_option(mr, &o))
+					warn_add(warning, wsz, &wl,
+						 "SDES option", &s);
+			}
 			else if (wl < wsz)
 				wl += (size_t)snprintf(warning + wl, wsz - wl,
 					"%sunknown flag \"%.*s\" ignored",
@@ -251,6 +349,8 @@ static void parse_flags(struct lk_media_req *mr, const struct lk_bencode_node *d
 	/* ICE: latchkey has no ICE agent; only force-relay keeps candidates. */
 	if (!lk_bencode_dict_get_str(&s, d, "ICE") && flag_is(&s, "force relay"))
 		mr->flags |= LK_MF_ICE_KEEP;
+
+	parse_crypto(mr, d, warning, wsz, &wl);
 
 	/* "received-from": [ "IP4", "192.0.2.1" ] */
 	list = lk_bencode_dict_get(d, "received-from");
@@ -419,6 +519,10 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_key(enc, "streams");
 		lk_bencode_enc_list_begin(enc);
 		lk_bencode_enc_dict_begin(enc);
+		/* The suite only: key material is never in a reply. */
+		if (l->srtp_suite)
+			pair_bstr(enc, "crypto suite", l->srtp_suite,
+				  strlen(l->srtp_suite));
 		lk_bencode_enc_key(enc, "endpoint");
 		enc_sockaddr(enc, &l->peer);
 		lk_bencode_enc_pair_int(enc, "last packet",
@@ -451,6 +555,12 @@ static void enc_tag(struct lk_bencode_enc *enc, const struct query_legs *q,
 		lk_bencode_enc_pair_int(enc, "packets", (int64_t)l->packets);
 		lk_bencode_enc_pair_int(enc, "packets out",
 					(int64_t)l->packets_out);
+		if (l->srtp_suite) {
+			lk_bencode_enc_pair_int(enc, "srtp auth failed",
+				(int64_t)l->srtp_auth_failed);
+			lk_bencode_enc_pair_int(enc, "srtp replayed",
+				(int64_t)l->srtp_replayed);
+		}
 		lk_bencode_enc_dict_end(enc);
 		lk_bencode_enc_dict_end(enc);
 		lk_bencode_enc_list_end(enc);
@@ -734,6 +844,9 @@ static int cmd_statistics(struct req *r)
 	lk_bencode_enc_pair_int(e, "portsexhausted",
 				(int64_t)t.ports_exhausted);
 	lk_bencode_enc_pair_int(e, "senderrors", (int64_t)t.send_errors);
+	lk_bencode_enc_pair_int(e, "srtpauthfailed",
+				(int64_t)t.srtp_auth_failed);
+	lk_bencode_enc_pair_int(e, "srtpreplayed", (int64_t)t.srtp_replayed);
 	lk_bencode_enc_pair_int(e, "stunanswered", (int64_t)t.stun_answered);
 	lk_bencode_enc_pair_int(e, "timeoutsessions", (int64_t)t.timeouts);
 	lk_bencode_enc_dict_end(e);

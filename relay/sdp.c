@@ -529,6 +529,10 @@ static const char *parse_attr(struct lk_sdp *s, struct lk_sdp_media *m,
 	else if (str_eq(&name, "rtpmap")) {
 		parse_rtpmap(m, &value);
 	}
+	else if (str_eq(&name, "crypto")) {
+		if (m->ncrypto < LK_SDP_MAX_CRYPTO)
+			m->crypto[m->ncrypto++] = value;
+	}
 
 	return NULL;
 }
@@ -823,6 +827,7 @@ static void section_finish(struct rw *rw)
 	const struct lk_sdp_media *m;
 	const struct lk_sdp_plan_media *pm;
 	uint16_t rtcp;
+	unsigned i;
 
 	if (rw->sec < 0 || rw->finished)
 		return;
@@ -845,6 +850,13 @@ static void section_finish(struct rw *rw)
 	if (rw->plan->rtcp_mux == LK_SDP_MUX_OFFER && !rw->had_mux) {
 		line_begin(rw);
 		put_str(&rw->o, "a=rtcp-mux");
+		line_end(rw, rw->eol, rw->eollen);
+	}
+	for (i = 0; i < pm->nlines && i < LK_SDP_PLAN_LINES; i++) {
+		if (!pm->lines[i])
+			continue;
+		line_begin(rw);
+		put_str(&rw->o, pm->lines[i]);
 		line_end(rw, rw->eol, rw->eollen);
 	}
 }
@@ -872,7 +884,7 @@ static void section_start(struct rw *rw, const struct line *ln)
 static void write_media(struct rw *rw, const struct line *ln)
 {
 	const struct lk_sdp_media *m = &rw->sdp->media[rw->sec];
-	struct lk_sdp_str type, portf;
+	struct lk_sdp_str type, portf, proto;
 	const char *end;
 	struct scan sc;
 
@@ -888,6 +900,13 @@ static void write_media(struct rw *rw, const struct line *ln)
 	line_begin(rw);
 	put(&rw->o, ln->p, (size_t)(portf.p - ln->p));
 	put_port(&rw->o, rw->plan->media[rw->sec].rtp_port);
+	if (rw->plan->media[rw->sec].proto &&
+	    scan_field(&sc, &proto)) {
+		/* RTP/AVP <-> RTP/SAVP (docs/srtp.md); formats stay. */
+		put(&rw->o, end, (size_t)(proto.p - end));
+		put_str(&rw->o, rw->plan->media[rw->sec].proto);
+		end = proto.p + proto.len;
+	}
 	put(&rw->o, end, (size_t)(ln->p + ln->clen - end));
 	line_end(rw, ln->eol, ln->eollen);
 }
@@ -1000,6 +1019,9 @@ static void write_attr(struct rw *rw, const struct line *ln)
 		write_rtcp(rw, ln, &value);
 		return;
 	}
+	if (active && rw->plan->media[rw->sec].strip_crypto &&
+	    str_eq(&name, "crypto"))
+		return;
 	if (active && str_eq(&name, "rtcp-mux")) {
 		rw->had_mux = true;
 		if (rw->plan->rtcp_mux == LK_SDP_MUX_DEMUX)

@@ -22,6 +22,8 @@
 
 #define LK_SDP_MAX_MEDIA 16	/* m= sections a description may carry */
 #define LK_SDP_MAX_PT	 128	/* RTP payload types 0-127 (RFC 3551 s.3) */
+#define LK_SDP_MAX_CRYPTO 16	/* a=crypto lines kept per section */
+#define LK_SDP_PLAN_LINES 8	/* lines a plan may add per section */
 
 /* A piece of the parsed buffer; not NUL-terminated. */
 struct lk_sdp_str {
@@ -70,6 +72,9 @@ struct lk_sdp_media {
 	uint32_t dtmf_rate;		/* its clock rate */
 	int cn_pt;			/* comfort noise (RFC 3389); -1 */
 	bool ice;			/* ICE attributes in this section */
+	/* a=crypto values (RFC 4568), after "crypto:"; past 16: ignored */
+	unsigned ncrypto;
+	struct lk_sdp_str crypto[LK_SDP_MAX_CRYPTO];
 };
 
 struct lk_sdp {
@@ -133,6 +138,11 @@ struct lk_sdp_plan_media {
 	uint16_t rtcp_port;	/* 0: rtp_port + 1 (RFC 3550 s.11) */
 	const char *addr;	/* NULL: the plan's address */
 	enum lk_sdp_af af;	/* of addr, when addr is set */
+	/* SRTP termination (relay/sdes.h, docs/srtp.md): */
+	const char *proto;	/* m= proto to write; NULL: keep */
+	bool strip_crypto;	/* drop every a=crypto line */
+	unsigned nlines;	/* lines to add at the section's end */
+	const char *lines[LK_SDP_PLAN_LINES];	/* NUL-terminated, no end */
 };
 
 struct lk_sdp_plan {
@@ -169,6 +179,8 @@ struct lk_sdp_plan {
  *    RTP + 1 gets "a=rtcp:<port>" at its end (RFC 3605 s.2.1); when it is
  *    RTP + 1 nothing is added: that is RFC 3550 s.11's default.
  *  - o= (with plan->replace_origin), a=rtcp-mux and ICE per the plan.
+ *  - for SRTP termination, per section: the m= proto, the a=crypto
+ *    lines (dropped) and the relay's own lines (added at the end).
  * Added lines end like the section's m= line (CRLF if it has no end).
  */
 int lk_sdp_rewrite(char *out, size_t size, size_t *lenp,

@@ -20,6 +20,7 @@
 #include "kfwd.h"
 #include "log.h"
 #include "netaddr.h"
+#include "srtp.h"
 #include "stun.h"
 #include "worker.h"
 
@@ -360,6 +361,15 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 		return false;
 	}
 
+	/*
+	 * SRTP termination (docs/srtp.md): only what authenticates goes on,
+	 * and latches.  A 12-octet packet cannot be SRTP: it is taken as a
+	 * keep-alive below and never forwarded.
+	 */
+	if (leg->srtp_in && !(kind == LK_PKT_RTP && len == LK_DEMUX_RTP_MIN) &&
+	    lk_srtp_leg_decrypt(leg, p, &len, kind == LK_PKT_RTCP))
+		return false;
+
 	/* Latch on the socket the packet came in on (RTP or RTCP port). */
 	rcomp = ms->comp;
 	v = lk_latch_input(&leg->latch[rcomp], src, srclen, kind, now);
@@ -379,8 +389,8 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 	if (kind == LK_PKT_RTP && len == LK_DEMUX_RTP_MIN) {
 		struct lk_rtp_hdr hdr;
 
-		if (!lk_demux_rtp_parse(&hdr, p, len, 0) &&
-		    lk_demux_rtp_is_keepalive(&hdr, leg->keepalive_pt)) {
+		if (leg->srtp_in || (!lk_demux_rtp_parse(&hdr, p, len, 0) &&
+		    lk_demux_rtp_is_keepalive(&hdr, leg->keepalive_pt))) {
 			LK_STAT_ADD(leg->st.keepalives, 1);
 			LK_STAT_ADD(w->st.keepalives, 1);
 			return false;
@@ -414,6 +424,10 @@ static bool packet(struct lk_worker *w, struct lk_msock *ms, uint16_t s,
 		LK_STAT_ADD(w->st.dropped_held, 1);
 		return false;
 	}
+	if (to->srtp_out &&
+	    lk_srtp_leg_encrypt(to, p, &len, (size_t)(w->slots[s].buf +
+				SLOT_SIZE - p), kind == LK_PKT_RTCP))
+		return false;
 	fd = to->mux_rx ? w->mux[2 * to->mux_pair + ocomp].fd :
 		to->sock[ocomp].fd;
 	if (to->mux_tx &&

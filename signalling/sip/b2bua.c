@@ -438,6 +438,22 @@ static unsigned media_flags(const struct b2bcall *call, int from)
 	return flags;
 }
 
+/*
+ * The media encryption mode of the zone a side is in (docs/srtp.md): its
+ * traversal zone's, else the local zone's (registered endpoints, hosts).
+ */
+static enum lk_media_encryption side_encryption(const struct b2bcall *call,
+						int side)
+{
+	const struct lk_conf *conf = call->b->conf;
+	const struct side *s = &call->s[side];
+
+	if (s->zone && s->flow.zone >= 1 && s->flow.zone <= LK_ZONES_MAX)
+		return conf->zones[s->flow.zone - 1].media_encryption;
+
+	return conf->local_media_encryption;
+}
+
 /* Offer or answer through the media core; on failure a SIP status. */
 static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 		     const struct sip_msg *msg, size_t *lenp,
@@ -485,14 +501,21 @@ static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 		memcpy(&mr.received_from, &in->flow.remote.u,
 		       in->flow.remote.len);
 	mr.rtcp_mux = LK_SDP_MUX_ACCEPT;
+	mr.enc_sender = side_encryption(call, from);
+	mr.enc_receiver = side_encryption(call, !from);
 	rep.sdp = b->sdpbuf;
 	rep.sdp_size = SDP_MAX;
 	err = lk_media_offer_answer(b->media, &mr, &rep);
 	if (err) {
+		/* RFC 3261 s.20.43: 302 is "Incompatible transport protocol". */
+		bool srtp = rep.error_reason &&
+			!strcmp(rep.error_reason, LK_MEDIA_ERR_SRTP);
+
 		++b->st.media_errors;
-		snprintf(warn, wsz, "Warning: 399 latchkey \"media: %s%s%s\""
-			 "\r\n", rep.error_reason ? rep.error_reason : "?",
-			 rep.detail[0] ? ": " : "", rep.detail);
+		snprintf(warn, wsz, "Warning: %u latchkey \"media: %s%s%s\""
+			 "\r\n", srtp ? 302 : 399, rep.error_reason ?
+			 rep.error_reason : "?", rep.detail[0] ? ": " : "",
+			 rep.detail);
 		lk_warn("call %u (%s): the media core refused the %s from %s:"
 			" %s%s%s", call->id, call->what, op == LK_MEDIA_OFFER ?
 			"offer" : "answer", side_name(from),
@@ -502,7 +525,7 @@ static int media_sdp(struct b2bcall *call, enum lk_media_op op, int from,
 			*scodep = 503;
 			*reasonp = "Service Unavailable";
 		}
-		else if (err == EBADMSG || err == EINVAL) {
+		else if (err == EBADMSG || err == EINVAL || srtp) {
 			*scodep = 488;
 			*reasonp = "Not Acceptable Here";
 		}

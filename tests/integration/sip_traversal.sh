@@ -52,6 +52,17 @@
 # LK_TRAVERSAL_ZONE_DROP=firewall cuts the zone with tcp resets from the
 # firewall instead of ss -K.  LK_TRAVERSAL_LIMIT (170) bounds the run.
 # LK_TRAVERSAL_LOGS=DIR keeps every log.
+# LK_TRAVERSAL_SRTP (docs/srtp.md; sip_traversal_srtp.sh sets it):
+# "terminate": alice encrypts (baresip mediaenc=srtp-mand), bob does not;
+# the Control's local zone is "force encrypted", the Expressway's "force
+# unencrypted", so a call bob -> alice is encrypted by the Control and
+# one alice -> bob decrypted by the Expressway.  "through": both encrypt,
+# every mode auto, both relays pass SRTP through.  "best-effort": as
+# "terminate", but bob is baresip's best-effort SRTP (mediaenc=srtp:
+# RTP/AVP with a=crypto) and the Expressway's local zone "best effort":
+# alice -> bob is encrypted on bob's leg too, bob -> alice is clear there.  tshark then checks
+# each leg's RTP: SRTP (an authentication tag after the 160 octets of
+# PCMU) or clear.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/netns.sh"	# lk_skip, lk_ns_start, lk_ns_stop, lk_ngq, lk_jget, lk_legs
@@ -62,7 +73,13 @@ for tool in ip nft ss baresip python3 openssl; do
 	command -v "$tool" >/dev/null ||
 		lk_skip "$tool is not installed (./bootstrap.sh deps installs it)"
 done
-for m in g711 ausine aubridge rtcpsummary account menu ctrl_tcp; do
+SRTP=${LK_TRAVERSAL_SRTP:-}
+case $SRTP in "" | terminate | through | best-effort) ;; *) echo "LK_TRAVERSAL_SRTP: terminate, through or best-effort"; exit 2 ;; esac
+mods="g711 ausine aubridge rtcpsummary account menu ctrl_tcp"
+[ -z "$SRTP" ] || mods="$mods srtp"
+[ -z "$SRTP" ] || command -v tshark >/dev/null ||
+	lk_skip "tshark is not installed (./bootstrap.sh deps installs it)"
+for m in $mods; do
 	[ -f "/usr/lib/baresip/modules/$m.so" ] ||
 		lk_skip "baresip module $m.so is missing (apt-get install baresip-core)"
 done
@@ -130,7 +147,7 @@ lkt_cleanup() {
 	if [ -n "${LK_TRAVERSAL_LOGS:-}" ]; then
 		mkdir -p "$LK_TRAVERSAL_LOGS"
 		cp "$LK_TMP"/*.log "$LK_TMP"/*.json "$LK_TMP"/*.facts \
-			"$LK_TMP"/*.conf "$LK_TMP"/*.txt "$LK_TMP"/legs-* \
+			"$LK_TMP"/*.conf "$LK_TMP"/*.txt "$LK_TMP"/legs-* "$LK_TMP"/*.pcapng \
 			"$LK_TRAVERSAL_LOGS"/ 2>/dev/null || true
 	fi
 	lk_cleanup	# and the namespaces
@@ -300,6 +317,7 @@ CONF
 	cat <<CONF
 [Registrar]
 Domain = internal.example
+$(case $SRTP in terminate | best-effort) printf '[Local Zone]\nMedia encryption mode = force encrypted\n' ;; esac)
 [Zones > Traversal Zone 1]
 Peer address = $exp_ip
 Username = ctl-zone
@@ -321,6 +339,8 @@ CONF
 	cat <<CONF
 [Registrar]
 Domain = external.example
+$([ "$SRTP" = terminate ] && printf '[Local Zone]\nMedia encryption mode = force unencrypted\n')
+$([ "$SRTP" = best-effort ] && printf '[Local Zone]\nMedia encryption mode = best effort\n')
 [Zones > Traversal Zone 1]
 Username = ctl-zone
 Password = zone-secret
@@ -414,11 +434,28 @@ fi
 # alice: TLS to the Control.  baresip 1.0 loads sip_cafile but does not
 # refuse a server certificate it cannot verify (libre 1.1 accepts any):
 # the verification above is openssl's, not baresip's.
+# With SRTP: the srtp module; "mediaenc=srtp-mand" makes an endpoint
+# offer RTP/SAVP with a=crypto and refuse anything else.
+alice_enc= bob_enc= srtp_mod=()
+if [ -n "$SRTP" ]; then
+	srtp_mod=("module			srtp.so")
+	alice_enc=";mediaenc=srtp-mand"
+	[ "$SRTP" = through ] && bob_enc=";mediaenc=srtp-mand"
+	[ "$SRTP" = best-effort ] && bob_enc=";mediaenc=srtp"
+fi
 ua_config alice "$alice_ip" "$alice_rtp_lo-$alice_rtp_hi" \
-	"<sip:alice@internal.example;transport=tls>;outbound=\"sip:$ctl_ip:5061;transport=tls\";regint=60;answermode=auto;audio_codecs=PCMU" \
-	"sip_cafile		$pki/ca.pem"
+	"<sip:alice@internal.example;transport=tls>;outbound=\"sip:$ctl_ip:5061;transport=tls\";regint=60;answermode=auto;audio_codecs=PCMU$alice_enc" \
+	"sip_cafile		$pki/ca.pem" "${srtp_mod[@]}"
 ua_config bob "$bob_ip" "$bob_rtp_lo-$bob_rtp_hi" \
-	"<sip:bob@external.example;transport=udp>;outbound=\"sip:$exp_ip:5060;transport=udp\";regint=60;answermode=auto;audio_codecs=PCMU"
+	"<sip:bob@external.example;transport=udp>;outbound=\"sip:$exp_ip:5060;transport=udp\";regint=60;answermode=auto;audio_codecs=PCMU$bob_enc" \
+	"${srtp_mod[@]}"
+
+# With SRTP: every leg captured for tshark, from before the first call.
+if [ -n "$SRTP" ]; then
+	lk_ns_start cap-alice "$ns_alice" dumpcap -q -i eth0 -f udp -w "$LK_TMP/alice-leg.pcapng"
+	lk_ns_start cap-zone "$ns_fw" dumpcap -q -i dmz -f udp -w "$LK_TMP/zone-leg.pcapng"
+	lk_ns_start cap-bob "$ns_bob" dumpcap -q -i eth0 -f udp -w "$LK_TMP/bob-leg.pcapng"
+fi
 
 # -s: the SIP trace; -t: each ends by itself, should this script not.
 lk_ns_start alice "$ns_alice" baresip -s -f "$LK_TMP/alice" -t "$LIMIT"
@@ -680,6 +717,113 @@ check "a TCP connection from the Expressway to $ctl_ip:5060 does not get through
 check "... the firewall dropped it (dmz_to_private_new $(fw_counter dmz_to_private_new))" \
 	in_range "$(fw_counter dmz_to_private_new)" 1 1000000
 ip netns exec "$ns_fw" nft list ruleset >"$LK_TMP/nft-fw.txt" 2>&1 || true
+
+# --- SRTP on the wire (LK_TRAVERSAL_SRTP) --------------------------------------
+
+# The UDP lengths of a leg's PCMU packets (RTP payload type 0, decoded
+# heuristically), one per line; FILTER narrows them (a display filter).
+# PCMU at 20 ms is 160 octets: clear RTP is UDP length 180, SRTP adds its
+# tag: 184 (32-bit), 190 (80-bit) or 196 (AEAD, 128-bit).
+leg_lengths() {	# leg_lengths PCAP [FILTER]
+	tshark -r "$1" -o rtp.heuristic_rtp:TRUE \
+		-Y "rtp.version == 2 && rtp.p_type == 0 && udp.length >= 180${2:+ && $2}" \
+		-T fields -e udp.length 2>/dev/null
+}
+# How many of LENGTHS are clear RTP, how many SRTP: "CLEAR SRTP".
+split_lengths() {
+	awk '$1 == 180 { c++ } $1 == 184 || $1 == 190 || $1 == 196 { s++ }
+	     END { print c + 0, s + 0 }'
+}
+if [ -n "$SRTP" ]; then
+	for c in alice zone bob; do lk_ns_stop cap-$c; done
+	# The zone leg: what the Expressway sends from its mux port 36000
+	# (the other way carries the multiplexID in front of the RTP header).
+	read -r a_clear a_srtp < <(leg_lengths "$LK_TMP/alice-leg.pcapng" | split_lengths)
+	read -r z_clear z_srtp < <(leg_lengths "$LK_TMP/zone-leg.pcapng" \
+		"udp.srcport == $media_lo" | split_lengths)
+	read -r b_clear b_srtp < <(leg_lengths "$LK_TMP/bob-leg.pcapng" | split_lengths)
+	echo "     PCMU packets seen by tshark, clear/SRTP: alice's leg $a_clear/$a_srtp, zone leg (from $exp_ip:$media_lo) $z_clear/$z_srtp, bob's leg $b_clear/$b_srtp"
+	min=$((3 * 2 * CALL_SECS * 50 * 6 / 10))
+	check "srtp: alice's leg carries SRTP only ($a_srtp packets, $a_clear clear)" \
+		eval 'in_range "$a_srtp" $min 1000000 && [ "$a_clear" = 0 ]'
+	if [ "$SRTP" = through ]; then
+		check "srtp: the zone leg carries SRTP only, passed through ($z_srtp, $z_clear clear)" \
+			eval 'in_range "$z_srtp" $((min / 2 / 3)) 1000000 && [ "$z_clear" = 0 ]'
+		check "srtp: bob's leg carries SRTP only ($b_srtp packets, $b_clear clear)" \
+			eval 'in_range "$b_srtp" $min 1000000 && [ "$b_clear" = 0 ]'
+	elif [ "$SRTP" = best-effort ]; then
+		# Call 2 (alice -> bob): the Expressway offers bob its keys in
+		# RTP/AVP and he takes one: SRTP on the zone and on bob's leg.
+		# Calls 1 and 3 (bob -> alice): bob offers RTP/AVP with his
+		# keys, the Control answers none: clear on the zone and bob's.
+		check "srtp: the zone leg carries clear RTP (calls 1, 3: $z_clear) and SRTP (call 2: $z_srtp)" \
+			eval 'in_range "$z_clear" $((min / 6)) 1000000 &&
+			      in_range "$z_srtp" $((min / 6 / 2)) 1000000'
+		check "srtp: bob's leg carries SRTP (call 2: $b_srtp) and clear RTP (calls 1, 3: $b_clear)" \
+			eval 'in_range "$b_srtp" $((min / 6)) 1000000 &&
+			      in_range "$b_clear" $((min / 6)) 1000000'
+		check "srtp: the Expressway terminated SRTP on bob's leg of call 2 (best effort taken)" \
+			eval '[ "$(grep -o "crypto suite" "$LK_TMP/query-exp-2.json" | wc -l)" = 2 ]'
+	else
+		# Calls 1 and 3 (bob -> alice): clear on the zone, the Control
+		# encrypts; call 2 (alice -> bob): SRTP on the zone, the
+		# Expressway decrypts.
+		check "srtp: the zone leg carries clear RTP (calls 1, 3: $z_clear) and SRTP (call 2: $z_srtp)" \
+			eval 'in_range "$z_clear" $((min / 6)) 1000000 &&
+			      in_range "$z_srtp" $((min / 6 / 2)) 1000000'
+		check "srtp: bob's leg carries clear RTP only ($b_clear packets, $b_srtp SRTP)" \
+			eval 'in_range "$b_clear" $min 1000000 && [ "$b_srtp" = 0 ]'
+		check "srtp: the Control terminated SRTP on alice's leg (query: crypto suite)" \
+			grep -q "crypto suite" "$LK_TMP/query-ctl-1.json"
+		check "srtp: the Expressway terminated SRTP on the zone leg of call 2" \
+			grep -q "crypto suite" "$LK_TMP/query-exp-2.json"
+	fi
+	# baresip sends one RTCP APP "PING" in the clear when a stream
+	# starts, before its SRTP is keyed: a terminating relay drops it
+	# and counts it.  Nothing else fails to authenticate, nothing is
+	# replayed.
+	fails=$(cat "$LK_TMP"/query-*.json | grep -Eo '"srtp (auth failed|replayed)": *[0-9]+' |
+		sed 's/.*: *//' | sort -n | tail -n 1 || true)
+	if [ "$SRTP" = terminate ]; then
+		# A clear offer from the Control's own zone, which forces
+		# encryption: 488, and a Warning that says why.
+		ip netns exec "$ns_alice" timeout 10 python3 - "$alice_ip" "$ctl_ip" \
+			>"$LK_TMP/clear-invite.txt" 2>&1 <<'PY' || true
+import socket, sys
+me, relay = sys.argv[1], sys.argv[2]
+sdp = ("v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+       "m=audio 10030 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n") % (me, me)
+inv = ("INVITE sip:bob@external.example SIP/2.0\r\n"
+       "Via: SIP/2.0/UDP %s:5070;branch=z9hG4bK-clear-1;rport\r\n"
+       "Max-Forwards: 70\r\nFrom: <sip:carol@internal.example>;tag=c1\r\n"
+       "To: <sip:bob@external.example>\r\nCall-ID: clear-offer-1\r\n"
+       "CSeq: 1 INVITE\r\nContact: <sip:carol@%s:5070>\r\n"
+       "Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s"
+       ) % (me, me, len(sdp), sdp)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((me, 5070)); s.settimeout(5)
+s.sendto(inv.encode(), (relay, 5060))
+while True:
+    r = s.recv(65535).decode(errors="replace")
+    if not r.startswith("SIP/2.0 1"):
+        print(r)
+        break
+PY
+		check "srtp: a clear offer from the Control's force-encrypted zone gets 488 ($(head -n 1 "$LK_TMP/clear-invite.txt" | tr -d '\r'))" \
+			grep -q "^SIP/2.0 488" "$LK_TMP/clear-invite.txt"
+		check "srtp: ... with Warning: 302 saying the offer is not encrypted" \
+			grep -q '^Warning: 302 latchkey ".*force encrypted, and the offer is not encrypted' \
+			"$LK_TMP/clear-invite.txt"
+	fi
+	# Both relays log at debug level; the endpoints' SIP traces show
+	# the keys, the relays' logs never do (docs/srtp.md).
+	check "srtp: no SDES key (inline:) in either relay's debug log" \
+		bash -c "! grep -q 'inline:' '$LK_TMP/ctl.log' '$LK_TMP/exp.log'"
+	check "srtp: ... while the endpoints' own SIP traces carry them" \
+		grep -q "inline:" "$LK_TMP/alice.log"
+	check "srtp: at most baresip's one clear RTCP PING failed to authenticate per leg, none replayed (max ${fails:-0})" \
+		bash -c "! grep -Eq '\"srtp (auth failed\": *([2-9]|[1-9][0-9])|replayed\": *[1-9])' '$LK_TMP'/query-*.json"
+fi
 
 # --- the relays' totals and the end ------------------------------------------
 

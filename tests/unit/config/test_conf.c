@@ -215,6 +215,34 @@ static void zones_number_from_7001_and_6001(void **state)
 					   LK_KEY_ZONE_FIRST]);
 }
 
+/* docs/srtp.md: the Expressway's four modes, per zone and for the local zone. */
+static void media_encryption_modes(void **state)
+{
+	struct lk_conf_diag diag;
+	struct lk_conf c;
+
+	assert_int_equal(0, parse(&c, &diag, ""));
+	assert_int_equal(LK_MEDIA_ENC_AUTO, c.local_media_encryption);
+	assert_int_equal(LK_MEDIA_ENC_AUTO, c.zones[0].media_encryption);
+	assert_int_equal(0, parse(&c, &diag,
+		"[Local Zone]\nMedia encryption mode = Force encrypted\n"
+		"[Zones]\nTraversal zone count = 2\n"
+		"[Zones > Traversal Zone 1]\n"
+		"Media encryption mode = force unencrypted\n"
+		"[Zones > Traversal Zone 2]\n"
+		"Media encryption mode = best effort\n"));
+	assert_int_equal(LK_MEDIA_ENC_FORCE_ENCRYPTED,
+			 c.local_media_encryption);
+	assert_int_equal(LK_MEDIA_ENC_FORCE_UNENCRYPTED,
+			 c.zones[0].media_encryption);
+	assert_int_equal(LK_MEDIA_ENC_BEST_EFFORT,
+			 c.zones[1].media_encryption);
+	assert_int_not_equal(0, parse(&c, &diag,
+		"[Local Zone]\nMedia encryption mode = always\n"));
+	assert_true(diag_has(&diag, "auto, force encrypted, force "
+			     "unencrypted or best effort"));
+}
+
 /*
  * The seed's own defaults put the UDP TURN relay range 24000-29999 beside
  * the TCP outbound range 25000-29999: different transports, no conflict.
@@ -1142,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(misspelt_section_is_one_error_with_a_suggestion),
 		cmocka_unit_test(errors_come_in_order_of_line),
 		cmocka_unit_test(turn_keys_parse_and_secrets_stay_hidden),
+		cmocka_unit_test(media_encryption_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

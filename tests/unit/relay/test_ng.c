@@ -126,6 +126,46 @@ static void offer_answer_query_list_delete(void **state)
 			       "Unknown call-id"));
 }
 
+/*
+ * SRTP (docs/srtp.md): "transport-protocol" converts, SDES options choose
+ * the suites, as a list or as Kamailio's "SDES-" flags.
+ */
+static void sdes_options_choose_the_suites(void **state)
+{
+	struct fixture *f = *state;
+	const char *p;
+	unsigned n = 0;
+
+	ng(f, "p", "s1 d4:SDESl28:only-AES_CM_128_HMAC_SHA1_32e"
+	   "7:call-id2:s17:command5:offer8:from-tag2:fa3:sdp87:" SDP
+	   "18:transport-protocol8:RTP/SAVPe");
+	assert_non_null(strstr(f->out, "6:result2:ok"));
+	assert_non_null(strstr(f->out, "RTP/SAVP 0"));
+	for (p = f->out; (p = strstr(p, "a=crypto:")); p++)
+		++n;
+	assert_int_equal(1, n);
+	assert_non_null(strstr(f->out, "a=crypto:1 AES_CM_128_HMAC_SHA1_32 "));
+
+	/* "SDES-no-..." in flags; an unknown suite is a warning. */
+	ng(f, "p", "s2 d7:call-id2:s27:command5:offer5:flagsl"
+	   "31:SDES-no-AES_CM_128_HMAC_SHA1_80"
+	   "24:SDES-no-NOT_A_REAL_SUITEe8:from-tag2:fa3:sdp87:" SDP
+	   "18:transport-protocol9:RTP/SAVPFe");
+	assert_non_null(strstr(f->out, "6:result2:ok"));
+	assert_non_null(strstr(f->out, "RTP/SAVPF 0"));
+	assert_null(strstr(f->out, "AES_CM_128_HMAC_SHA1_80"));
+	assert_non_null(strstr(f->out, "AES_CM_128_HMAC_SHA1_32"));
+	assert_non_null(strstr(f->out, "7:warning"));
+	assert_non_null(strstr(f->out, "SDES-no-NOT_A_REAL_SUITE"));
+
+	/* Every suite off: the relay cannot encrypt for B. */
+	ng(f, "p", "s3 d4:SDESl3:offe7:call-id2:s37:command5:offer"
+	   "8:from-tag2:fa3:sdp87:" SDP "18:transport-protocol8:RTP/SAVPe");
+	assert_non_null(strstr(f->out, "SRTP negotiation failed"));
+	ng(f, "p", "d1 d7:call-id2:s17:command6:deletee");
+	ng(f, "p", "d2 d7:call-id2:s27:command6:deletee");
+}
+
 /* rtpengine's own error strings, which Kamailio's module logs. */
 static void bad_commands_get_rtpengine_error_strings(void **state)
 {
@@ -179,6 +219,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			statistics_counts_pairs_and_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			sdes_options_choose_the_suites, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

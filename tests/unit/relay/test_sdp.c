@@ -1122,6 +1122,53 @@ static void expect_output(const char *in, const struct lk_sdp_plan *plan,
 	assert_int_equal(0, lk_sdp_parse(&sdp, NULL, out, len));
 }
 
+/*
+ * SRTP termination (docs/srtp.md): the m= proto changes, the sender's
+ * a=crypto lines go and the relay's are added at the section's end; a
+ * section without these plan fields keeps its crypto lines.
+ */
+static void swaps_proto_and_crypto_lines(void **state)
+{
+	static const char in[] =
+		"v=0\r\n"
+		"o=- 1 1 IN IP4 192.0.2.1\r\n"
+		"s=-\r\n"
+		"c=IN IP4 192.0.2.1\r\n"
+		"t=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0 8\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n"
+		"a=sendrecv\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:BBBB\r\n"
+		"m=video 4002 RTP/SAVPF 96\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:CCCC\r\n";
+	static const char want[] =
+		"v=0\r\n"
+		"o=- 1 1 IN IP4 192.0.2.1\r\n"
+		"s=-\r\n"
+		"c=IN IP4 203.0.113.10\r\n"
+		"t=0 0\r\n"
+		"m=audio 40000 RTP/AVP 0 8\r\n"
+		"a=sendrecv\r\n"
+		"a=crypto:9 X inline:RELAY\r\n"
+		"m=video 40002 RTP/SAVPF 96\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:CCCC\r\n";
+	struct lk_sdp_plan plan;
+	struct lk_sdp sdp;
+
+	assert_int_equal(0, lk_sdp_parse(&sdp, NULL, in, strlen(in)));
+	assert_int_equal(2, sdp.media[0].ncrypto);
+	assert_int_equal(0, strncmp(sdp.media[0].crypto[1].p,
+				    "2 AES_CM_128_HMAC_SHA1_32 inline:BBBB",
+				    sdp.media[0].crypto[1].len));
+	assert_int_equal(1, sdp.media[1].ncrypto);
+	plan_init(&plan, RELAY4, LK_SDP_AF_IP4);
+	plan.media[0].proto = "RTP/AVP";
+	plan.media[0].strip_crypto = true;
+	plan.media[0].nlines = 1;
+	plan.media[0].lines[0] = "a=crypto:9 X inline:RELAY";
+	expect_output(in, &plan, want);
+}
+
 /* Each line keeps its own end; a line only gets one when something is
  * added after the last line, which had none. */
 static void keeps_sloppy_lines(void **state)
@@ -1324,6 +1371,7 @@ int main(void)
 		cmocka_unit_test(strips_every_ice_attribute),
 		cmocka_unit_test(keeps_sloppy_lines),
 		cmocka_unit_test(small_buffers_give_enospc),
+		cmocka_unit_test(swaps_proto_and_crypto_lines),
 		cmocka_unit_test(refuses_bad_plans),
 		cmocka_unit_test(names_directions),
 	};
