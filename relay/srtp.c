@@ -8,7 +8,6 @@
 
 #include <srtp2/srtp.h>
 
-#include "leg.h"
 #include "srtp.h"
 
 struct lk_srtp {
@@ -285,28 +284,4 @@ int lk_srtp_unprotect(struct lk_srtp *s, uint8_t *p, size_t *lenp, bool rtcp)
 		/* auth_fail, bad_param, parse_err, no_ctx, cipher_fail */
 		return EBADMSG;
 	}
-}
-
-int lk_srtp_leg_decrypt(struct lk_leg *leg, uint8_t *p, size_t *lenp,
-			bool rtcp)
-{
-	int err = lk_srtp_unprotect(leg->srtp_in, p, lenp, rtcp);
-
-	if (err == EALREADY)
-		LK_STAT_ADD(leg->st.srtp_replayed, 1);
-	else if (err)
-		LK_STAT_ADD(leg->st.srtp_auth_failed, 1);
-
-	return err;
-}
-
-int lk_srtp_leg_encrypt(struct lk_leg *leg, uint8_t *p, size_t *lenp,
-			size_t room, bool rtcp)
-{
-	int err = lk_srtp_protect(leg->srtp_out, p, lenp, room, rtcp);
-
-	if (err)
-		LK_STAT_ADD(leg->st.srtp_errors, 1);
-
-	return err;
 }

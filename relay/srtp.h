@@ -108,17 +108,4 @@ int lk_srtp_protect(struct lk_srtp *s, uint8_t *p, size_t *lenp, size_t room,
  */
 int lk_srtp_unprotect(struct lk_srtp *s, uint8_t *p, size_t *lenp, bool rtcp);
 
-/*
- * The packet path's two hooks (relay/worker.c), counting in the leg's
- * stats: decrypt what `leg`'s side sent (a failure is counted in
- * srtp_auth_failed or srtp_replayed and the packet must be dropped), and
- * encrypt what goes to `leg`'s side (a failure in srtp_errors).  Return 0
- * or the errno of lk_srtp_unprotect() / lk_srtp_protect().
- */
-struct lk_leg;
-int lk_srtp_leg_decrypt(struct lk_leg *leg, uint8_t *p, size_t *lenp,
-			bool rtcp);
-int lk_srtp_leg_encrypt(struct lk_leg *leg, uint8_t *p, size_t *lenp,
-			size_t room, bool rtcp);
-
 #endif

@@ -20,6 +20,7 @@
 #include "kfwd.h"
 #include "log.h"
 #include "netaddr.h"
+#include "legsrtp.h"
 #include "srtp.h"
 #include "stun.h"
 #include "worker.h"

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "leg.h"
+#include "legsrtp.h"
 #include "srtp.h"
 
 /*
