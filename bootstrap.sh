@@ -26,10 +26,11 @@ build_pkgs=(build-essential cmake pkg-config libevent-dev libssl-dev
 # graphviz for `latchkey lab`'s picture; curl, prometheus's promtool and
 # chromium (a real browser, headless, for the status page) for the
 # management listener, systemd's systemd-analyze for the unit of the
-# Debian package (docs/management.md).
+# Debian package and file, which CPack's dpkg-shlibdeps step needs
+# (docs/management.md).
 test_pkgs=(clang libclang-rt-14-dev python3 iproute2 procps nftables iptables kamailio
 	baresip-core sip-tester openssl coturn tshark linphone-cli graphviz curl
-	prometheus chromium systemd)
+	prometheus chromium systemd file)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
