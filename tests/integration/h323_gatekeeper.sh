@@ -99,7 +99,7 @@ tshark -r "$LK_TMP/ras.pcap" -d "udp.port==$RAS,h225" \
 cat "$LK_TMP/replies.txt"
 check "no Malformed in any reply" bash -c "! tshark -r '$LK_TMP/ras.pcap' \
 	-d 'udp.port==$RAS,h225' -Y 'udp.srcport==$RAS' -V 2>/dev/null |
-	grep -qE 'Malformed|Expert Info'"
+	grep -qE 'Malformed|Expert Info \((Warning|Error)'"
 want="1|||latchkey|
 4||300|latchkey|
 4||300|latchkey|
