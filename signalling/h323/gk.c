@@ -796,8 +796,18 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 		out = on_grq(gk, &ar, body, seq);
 	else if (!strcmp(kind, "registrationRequest"))
 		out = on_rrq(gk, &ar, body, seq, from, now_ms);
-	else if (!strcmp(kind, "unregistrationRequest"))
+	else if (!strcmp(kind, "unregistrationRequest")) {
 		out = on_urq(gk, &ar, body, seq, now_ms);
+		/*
+		 * Every later request from there is a new one, even one
+		 * octet for octet like a cached request (an endpoint that
+		 * restarts its requestSeqNum at 1): no stale RCF for a
+		 * registration that is gone.
+		 */
+		for (i = 0; i < RETX_SLOTS; i++)
+			if (same_addr(&gk->retx[i].from, from))
+				gk->retx[i].used = false;
+	}
 	else if (!strcmp(kind, "admissionRequest"))
 		out = on_arq(gk, &ar, body, seq, now_ms);
 	else if (!strcmp(kind, "disengageRequest"))

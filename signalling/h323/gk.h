@@ -26,7 +26,8 @@
  * with needResponse -> IACK/INAK.  GCF and RCF echo H.460.18 (featureSet
  * standard 18) when the request offers it.  A retransmitted request (same
  * source, kind and requestSeqNum within LK_H323_GK_RETX_MS) gets the same
- * reply octets and changes nothing.  Anything else is counted and not
+ * reply octets and changes nothing; a URQ forgets the replies cached for
+ * its source.  Anything else is counted and not
  * answered.
  *
  * Messages the gatekeeper starts itself (URQ) wait in an outbox that

@@ -271,6 +271,39 @@ static void test_keepalive_ttl_urq(void **state)
 	assert_string_equal(lk_ras_kind(f->msg), "registrationConfirm");
 }
 
+/*
+ * An endpoint that unregisters and starts again from requestSeqNum 1
+ * sends an RRQ octet for octet like its first: that is a new request
+ * (registered again), not a retransmission answered from the cache.
+ */
+static void test_restart_after_urq(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t req[1024];
+	size_t len;
+	char epid[64];
+
+	len = rrq(req, 1, "alice", NULL, 1720, false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 4000, 0), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "registrationConfirm");
+	epid_of(f, epid, sizeof(epid));
+	len = urq(req, 2, epid);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 4000, 1000), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "unregistrationConfirm");
+	assert_int_equal(lk_h323_gk_count(f->gk, 1000), 0);
+
+	len = rrq(req, 1, "alice", NULL, 1720, false);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 4000, 2000), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "registrationConfirm");
+	assert_int_equal(lk_h323_gk_count(f->gk, 2000), 1);
+	/* Its URQ 2 again is a new one too: confirmed, and gone. */
+	epid_of(f, epid, sizeof(epid));
+	len = urq(req, 2, epid);
+	assert_int_equal(ask(f, req, len, "127.0.0.1", 4000, 3000), 0);
+	assert_string_equal(lk_ras_kind(f->msg), "unregistrationConfirm");
+	assert_int_equal(lk_h323_gk_count(f->gk, 3000), 0);
+}
+
 /* A full table: resourceUnavailable, not an overwrite. */
 static void test_table_full(void **state)
 {
@@ -784,6 +817,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_capture_grq_rrq, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_ttl_urq, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_restart_after_urq, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_table_full, setup,
 						teardown),
