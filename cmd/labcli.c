@@ -15,7 +15,9 @@
  * on a packet path.  This command finds the script (LK_LAB_SCRIPT in the
  * environment, else the source tree's copy for a build tree, else the
  * installed one) and runs it with the latchkeyd and latchkey that sit
- * beside this program, so a lab always tests the build it came with.
+ * beside this program, so a lab always tests the build it came with; the
+ * scripted H.323 endpoint (lab/lk-h323ep.c) likewise: LK_H323EP, else the
+ * build tree's, else the installed one.
  */
 
 void lk_labcli_usage(FILE *f)
@@ -25,13 +27,14 @@ void lk_labcli_usage(FILE *f)
 	      "                    [--limit SECONDS] [--keep]\n\n"
 	      "Builds the seed's topology in network namespaces (a private network\n"
 	      "with an endpoint, a Control and a management PC; a DMZ with an\n"
-	      "Expressway; the internet with a public endpoint and one behind a\n"
-	      "port-changing NAT), loads `latchkey firewall`'s rules on the router\n"
-	      "between them, runs each served row's flow for real (registrations,\n"
-	      "the traversal zone, calls with media both ways, TURN, probes and\n"
-	      "negative probes) and prints every seed row's verdict: verified (its\n"
-	      "rule counted packets), blocked as expected, FAILED (why), not\n"
-	      "exercised, not served by latchkeyd, or inside one network.  Needs\n"
+	      "Expressway; the internet with a public endpoint, two H.323\n"
+	      "endpoints and one behind a port-changing NAT), loads `latchkey\n"
+	      "firewall`'s rules on the router between them, runs each served row's\n"
+	      "flow for real (registrations, the traversal zone, SIP and H.323 calls\n"
+	      "with media both ways, TURN, probes and negative probes) and prints\n"
+	      "every seed row's verdict: verified (its rule counted packets),\n"
+	      "blocked as expected, FAILED (why), not exercised, not served by\n"
+	      "latchkeyd, or inside one network.  Needs\n"
 	      "root; everything it creates is removed on exit, Ctrl-C included.\n\n"
 	      "  --break RULE     remove the firewall rules whose comment contains\n"
 	      "                   RULE (or whose handle is RULE) first; repeatable\n"
@@ -54,6 +57,17 @@ static const char *script_path(void)
 	if (!access(LK_LAB_SCRIPT_SOURCE, R_OK))
 		return LK_LAB_SCRIPT_SOURCE;
 	return LK_LAB_SCRIPT_INSTALLED;
+}
+
+static const char *h323ep_path(void)
+{
+	const char *env = getenv("LK_H323EP");
+
+	if (env && *env)
+		return env;
+	if (!access(LK_H323EP_BUILD, X_OK))
+		return LK_H323EP_BUILD;
+	return LK_H323EP_INSTALLED;
 }
 
 int lk_labcli_run(int argc, char **argv)
@@ -87,7 +101,7 @@ int lk_labcli_run(int argc, char **argv)
 			"(set LK_LAB_SCRIPT)\n", script, strerror(errno));
 		return 2;
 	}
-	args = calloc((size_t)argc + 8, sizeof(*args));
+	args = calloc((size_t)argc + 10, sizeof(*args));
 	if (!args)
 		return 2;
 	args[k++] = "python3";
@@ -96,6 +110,8 @@ int lk_labcli_run(int argc, char **argv)
 	args[k++] = daemon;
 	args[k++] = "--latchkey";
 	args[k++] = cli;
+	args[k++] = "--h323ep";
+	args[k++] = (char *)h323ep_path();
 	for (i = 1; i < argc; i++)
 		args[k++] = argv[i];
 	args[k] = NULL;

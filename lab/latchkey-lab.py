@@ -26,6 +26,8 @@ import time
 #
 #   private 192.0.2.0/25            DMZ 198.51.100.0/25        internet 198.51.100.128/25
 #   ctl   192.0.2.2  (Control)      exp 198.51.100.2           carol 198.51.100.140 (public)
+#                                                              dave  198.51.100.150 (H.323, public)
+#                                                              erin  198.51.100.151 (H.323, public)
 #   alice 192.0.2.10 (endpoint)     (Expressway)               nat   198.51.100.130 (non SIP-aware
 #   mgmt  192.0.2.100 (management)                                   NAT, snat to 40000-40999)
 #          \                           |                        /    bob 203.0.113.10 behind it
@@ -40,8 +42,9 @@ ADDR = {
     "mgmt": "192.0.2.100", "fw_dmz": "198.51.100.1", "exp": "198.51.100.2",
     "fw_out": "198.51.100.129", "nat": "198.51.100.130",
     "carol": "198.51.100.140", "nat_lan": "203.0.113.1", "bob": "203.0.113.10",
+    "dave": "198.51.100.150", "erin": "198.51.100.151",
 }
-HOSTS = ("fw", "ctl", "alice", "mgmt", "exp", "nat", "bob", "carol")
+HOSTS = ("fw", "ctl", "alice", "mgmt", "exp", "nat", "bob", "carol", "dave", "erin")
 NG = "127.0.0.1:2223"	# each relay's, on its own namespace's loopback
 ZONE_USER, ZONE_PASS = "lab-zone", "lab-zone-secret"
 MGMT_TOKEN = "lab-mgmt-token"
@@ -185,7 +188,8 @@ class Lab:
                    "ip -n %s link set %s up" % (fw, br)]
             addr("fw", a, br)
         for h, br in (("ctl", "lan"), ("alice", "lan"), ("mgmt", "lan"),
-                      ("nat", "out"), ("carol", "out")):
+                      ("nat", "out"), ("carol", "out"), ("dave", "out"),
+                      ("erin", "out")):
             veth("fw", "p-" + h, h, "eth0" if h != "nat" else "wan")
             sh.append("ip -n %s link set p-%s master %s" % (fw, h, br))
         veth("fw", "dmz", "exp", "eth0")
@@ -195,8 +199,9 @@ class Lab:
             route(h, ADDR["fw_lan"])
         addr("exp", ADDR["exp"], "eth0")
         route("exp", ADDR["fw_dmz"])
-        addr("carol", ADDR["carol"], "eth0")
-        route("carol", ADDR["fw_out"])
+        for h in ("carol", "dave", "erin"):
+            addr(h, ADDR[h], "eth0")
+            route(h, ADDR["fw_out"])
         addr("nat", ADDR["nat"], "wan")
         route("nat", ADDR["fw_out"])
         veth("nat", "lan", "bob", "eth0")
@@ -460,6 +465,53 @@ Route 2 = *@public.example host {carol}:5060 udp
             r"non SIP-aware firewall, row 2 (N \(DMZ to Internet\)|Y_E \(Internet to DMZ\)): RTP"],
             ("alice", "ctl", "exp", "carol"), "call alice -> carol, SIP UDP (F), RTP")
 
+    def f_h323(self):
+        """dave and erin, H.323 endpoints on the internet (lk-h323ep: no
+        H.323 endpoint is packaged), register with the Expressway's
+        gatekeeper; dave calls erin, routed through it (seed: "H.323 call
+        with registered endpoint with public IP address")."""
+        ep = [self.a.h323ep, "--gk", ADDR["exp"], "--json", "--timeout", "20"]
+        self.start("erin", "erin", ep + ["--addr", ADDR["erin"], "--alias", "erin",
+                                         "--answer", "--media-port", "52000"])
+        end = time.time() + 15
+        while time.time() < end and self.procs["erin"].poll() is None and \
+                "waiting for a call" not in self.logtext("erin"):
+            time.sleep(0.1)
+        waiting = "waiting for a call" in self.logtext("erin")
+        r = self.run(ep + ["--addr", ADDR["dave"], "--alias", "dave", "--call", "erin",
+                           "--media-port", "52010", "--seconds", str(CALL_SECS)],
+                     host="dave", check=False, timeout=60)
+        with open(os.path.join(self.tmp, "dave.log"), "w") as f:
+            f.write(r.stdout + r.stderr)
+        p = self.procs.get("erin")
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.stop("erin")
+        res = {}
+        for h, text in (("dave", r.stdout), ("erin", self.logtext("erin"))):
+            m = re.findall(r"^\{.*\}$", text, re.M)
+            res[h] = json.loads(m[-1]) if m else {"ok": False, "why": "no summary; %s" % (
+                text.strip().splitlines() or ["no output"])[-1]}
+        need = CALL_SECS * 50 * 6 // 10
+        bad = ["%s: %s" % (h, v.get("why") or "received %d RTP packets (< %d)" % (
+            v.get("rtp_received", 0), need)) for h, v in res.items()
+            if not v.get("ok") or v.get("rtp_received", 0) < need]
+        if not waiting:
+            bad.insert(0, "erin did not register")
+        self.flow("dave calls erin (H.323, both registered with the Expressway's gatekeeper)",
+                  not bad, "; ".join(bad), [
+                      r"registered endpoint with public IP address, row 1 R_E \(Internet to DMZ\)",
+                      r"registered endpoint with public IP address, row 2 M \(Internet to DMZ\)",
+                      r"registered endpoint with public IP address, row 2 G \(DMZ to Internet\)",
+                      r"registered endpoint with public IP address, row 4 (E \(DMZ to Internet\)|"
+                      r"Y_E \(Internet to DMZ\)): RTP",
+                      r"registered endpoint with public IP address, row 5 (E \(DMZ to Internet\)|"
+                      r"Y_E \(Internet to DMZ\)): RTCP"],
+                  ("dave", "exp", "erin"), "H.323 call dave -> erin: RAS 1719 (R_E), "
+                  "Q.931 1720 (M, G), RTP/RTCP (Y_E)")
+
     def f_turn(self):
         self.start("turnpeer", "carol", ["turnutils_peer", "-L", ADDR["carol"], "-p", "3480"])
         time.sleep(0.5)
@@ -681,10 +733,11 @@ with urllib.request.urlopen(req, timeout=5, context=ctx) as r:
                  "; --break " + ", ".join(self.a.breaks) if self.a.breaks else "")]
         nets = (("private", "private network 192.0.2.0/25", ("alice", "mgmt", "ctl")),
                 ("dmz", "DMZ 198.51.100.0/25", ("exp",)),
-                ("internet", "internet", ("carol", "nat", "bob")))
+                ("internet", "internet", ("carol", "dave", "erin", "nat", "bob")))
         label = {"alice": "alice\\nbaresip, TLS", "mgmt": "management PC",
-                 "ctl": "Control\\nlatchkeyd", "exp": "Expressway\\nlatchkeyd + TURN",
+                 "ctl": "Control\\nlatchkeyd", "exp": "Expressway\\nlatchkeyd, TURN,\\ngatekeeper",
                  "carol": "carol\\nbaresip, public", "nat": "NAT\\n(port-changing)",
+                 "dave": "dave\\nH.323 (lk-h323ep)", "erin": "erin\\nH.323 (lk-h323ep)",
                  "bob": "bob\\nbaresip, behind NAT"}
         for key, title, hosts in nets:
             g.append(' subgraph cluster_%s { label="%s"; style=dashed;' % (key, title))
@@ -720,6 +773,7 @@ with urllib.request.urlopen(req, timeout=5, context=ctx) as r:
         self.f_registrations()
         self.f_zone()
         self.f_calls()
+        self.f_h323()
         self.f_turn()
         self.f_management()
         self.f_probes()
@@ -736,14 +790,17 @@ def main():
         prog="latchkey lab",
         description="Builds the seed's topology in network namespaces (a private network "
         "with an endpoint, a Control and a management PC; a DMZ with an Expressway; the "
-        "internet with a public endpoint and one behind a port-changing NAT), loads "
+        "internet with a public endpoint, two H.323 endpoints and one behind a "
+        "port-changing NAT), loads "
         "`latchkey firewall`'s rules on the router between them, runs each served row's "
-        "flow for real (registrations, the traversal zone, calls with media both ways, "
+        "flow for real (registrations, the traversal zone, SIP and H.323 calls with media "
+        "both ways, "
         "TURN, probes and negative probes) and prints every seed row's verdict: verified "
         "(its rule counted packets), blocked as expected, FAILED (why), not exercised, or "
         "not served by latchkeyd.  Needs root.  Exit status 0 when nothing failed.")
     ap.add_argument("--latchkeyd", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--latchkey", required=True, help=argparse.SUPPRESS)
+    ap.add_argument("--h323ep", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--break", dest="breaks", action="append", default=[], metavar="RULE",
                     help="remove the firewall rules whose comment contains RULE (or whose "
                     "handle is RULE) before the flows run; repeatable")
@@ -760,6 +817,8 @@ def main():
         return 2
     missing = [t for t in ("ip", "nft", "baresip", "turnutils_uclient", "turnutils_peer",
                            "openssl") if not shutil.which(t)]
+    if not os.access(a.h323ep, os.X_OK):
+        missing.append(a.h323ep)
     if missing:
         print("latchkey lab: missing %s (./bootstrap.sh deps installs them)" %
               ", ".join(missing), file=sys.stderr)

@@ -48,16 +48,18 @@ for r in "SIP traversal call|1|Private to DMZ" "SIP traversal call|2|Private to 
 	"SIP – additional ports for ICE|1|Internet to DMZ" \
 	"SIP – additional ports for ICE|2|DMZ to Internet" \
 	"H.323 call with registered endpoint with public IP address|1|Internet to DMZ" \
+	"H.323 call with registered endpoint with public IP address|2|Internet to DMZ" \
+	"H.323 call with registered endpoint with public IP address|2|DMZ to Internet" \
+	"H.323 call with registered endpoint with public IP address|4|Internet to DMZ" \
+	"H.323 call with registered endpoint with public IP address|5|Internet to DMZ" \
 	"Administration: Cisco VCS Expressway|1|Private to DMZ" \
 	"Administration: Cisco VCS Expressway|2|Private to DMZ"; do
 	IFS='|' read -r t n d <<<"$r"
 	check "verified by its counters: $t, row $n ($d)" \
 		test "$(verdict "$LK_TMP/lab.json" "$t" "$n" "$d")" = verified
 done
-check "H.323 call signalling on 1720: verified by the internet probe's connection" test \
-	"$(verdict "$LK_TMP/lab.json" "H.323 call with registered endpoint with public IP address" 2 "Internet to DMZ")" = verified
-check "... and the Expressway's calls out to an endpoint's 1720: no H.323 call in the lab" test \
-	"$(verdict "$LK_TMP/lab.json" "H.323 call with registered endpoint with public IP address" 2 "DMZ to Internet")" = "not exercised"
+check "the H.323 call (lk-h323ep to lk-h323ep through the Expressway) carried RTP both ways" \
+	grep -q "flow ok *dave calls erin" "$LK_TMP/lab.txt"
 check "33 negative probes (three vantage points), all blocked" \
 	test "$(count "$LK_TMP/lab.json" "blocked as expected")" = 33
 check "the default drop counted them" eval \
@@ -69,15 +71,18 @@ check "nothing of the lab is left: no lklab namespace" eval \
 	'! ip netns list 2>/dev/null | grep -q "^lklab-"'
 
 rc=0
-"$LK_LATCHKEY" lab --break "SIP traversal call, row 1 B" --json "$LK_TMP/broken.json" \
+"$LK_LATCHKEY" lab --break "SIP traversal call, row 1 B" \
+	--break "row 1 R_E (Internet to DMZ)" --json "$LK_TMP/broken.json" \
 	>"$LK_TMP/broken.txt" 2>"$LK_TMP/broken.err" || rc=$?
 grep -E "^(FAILED|# )" "$LK_TMP/broken.txt" | sed 's/^/     /' || true
 check "--break: the lab fails (exit 1)" test "$rc" = 1
 check "--break: the zone's row is failed" test \
 	"$(verdict "$LK_TMP/broken.json" "SIP traversal call" 1 "Private to DMZ")" = failed
-check "--break: the zone and both calls failed; registrations, TURN and management did not" test \
+check "--break: the zone, both SIP calls and the H.323 call (no RAS) failed; registrations, TURN and management did not" test \
 	"$(python3 -c 'import json,sys; print(" ".join(str(f["ok"]) for f in json.load(open(sys.argv[1]))["flows"]))' "$LK_TMP/broken.json")" \
-	= "True True True False False False True True True True True"
+	= "True True True False False False False True True True True True"
+check "--break: the H.323 RAS row is failed" test \
+	"$(verdict "$LK_TMP/broken.json" "H.323 call with registered endpoint with public IP address" 1 "Internet to DMZ")" = failed
 check "--break: TURN's rows are still verified" test \
 	"$(verdict "$LK_TMP/broken.json" "SIP – additional ports for ICE" 1 "Internet to DMZ")" = verified
 check "--break with a rule that does not exist: exit 1, said so" eval \

@@ -69,6 +69,15 @@ lk_start() {	# lk_start NAME latchkeyd-args...
 	pid[$name]=$!
 }
 
+# Any other program in the background, stdout and stderr to $LK_TMP/NAME.log.
+lk_start_prog() {	# lk_start_prog NAME CMD...
+	local name=$1
+	shift
+	"$@" >"$LK_TMP/$name.log" 2>&1 </dev/null &
+	LK_PIDS+=($!)
+	pid[$name]=$!
+}
+
 lk_alive() { kill -0 "${pid[$1]:-none}" 2>/dev/null; }	# lk_alive NAME
 
 lk_has_log() { grep -Eq -- "$2" "$LK_TMP/$1.log" 2>/dev/null; }	# NAME ERE
