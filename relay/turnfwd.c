@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "leg.h"
 #include "log.h"
+#include "stun.h"
 #include "turnfwd.h"
 #include "worker.h"
 
@@ -47,6 +48,7 @@ struct lk_turnfwd_alloc {
 	int fd;				/* relay socket */
 	struct event *ev;
 	struct sa client;
+	int relay_af;			/* the relayed address's family */
 	lk_turnfwd_out_h *outh;		/* TCP client; NULL: request socket */
 	void *out_arg;
 	struct lk_turnfwd_state st;
@@ -495,12 +497,136 @@ static void handoff_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* RFC 8656 s.12: first bits 0b01 ChannelData, anything else the server's. */
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+int lk_turnfwd_send_parse(const uint8_t *p, size_t len, struct sa *peer,
+			  const uint8_t **data, size_t *dlen)
+{
+	bool have_peer = false, have_data = false;
+	size_t off;
+
+	if (!p || !peer || !data || !dlen)
+		return EINVAL;
+	/* RFC 8656 s.11.1: method Send (0x006), class indication. */
+	if (len < 20 || rd16(p) != 0x0016 || rd32(p + 4) != STUN_MAGIC)
+		return ENOENT;
+	if ((rd16(p + 2) & 3) || (size_t)rd16(p + 2) != len - 20)
+		return EBADMSG;
+	for (off = 20; off < len;) {
+		uint16_t atype, alen;
+		const uint8_t *v;
+		size_t padded;
+
+		if (len - off < 4)
+			return EBADMSG;
+		atype = rd16(p + off);
+		alen = rd16(p + off + 2);
+		padded = ((size_t)alen + 3) & ~(size_t)3;
+		if (len - off - 4 < padded)
+			return EBADMSG;
+		v = p + off + 4;
+		switch (atype) {
+
+		case 0x0012:	/* XOR-PEER-ADDRESS, RFC 8489 s.14.2 */
+			if (have_peer)
+				return EBADMSG;
+			if (alen == 8 && v[1] == 1) {
+				sa_set_in(peer, rd32(v + 4) ^ STUN_MAGIC,
+					  rd16(v + 2) ^ 0x2112);
+			}
+			else if (alen == 20 && v[1] == 2) {
+				uint8_t a6[16];
+				unsigned k;
+
+				/* The cookie and the transaction ID. */
+				for (k = 0; k < 16; k++)
+					a6[k] = v[4 + k] ^ p[4 + k];
+				sa_set_in6(peer, a6, rd16(v + 2) ^ 0x2112);
+			}
+			else {
+				return EBADMSG;
+			}
+			have_peer = true;
+			break;
+		case 0x0013:	/* DATA */
+			if (have_data)
+				return EBADMSG;
+			*data = v;
+			*dlen = alen;
+			have_data = true;
+			break;
+		case 0x8028:	/* FINGERPRINT, RFC 8489 s.14.7: last */
+			if (alen != 4 || off + 8 != len ||
+			    rd32(v) != (lk_stun_crc32(p, off) ^ 0x5354554eu))
+				return EBADMSG;
+			break;
+		default:
+			return EBADMSG;
+		}
+		off += 4 + padded;
+	}
+
+	return have_peer && have_data ? 0 : EBADMSG;
+}
+
+/*
+ * RFC 8656 s.11.2: a Send indication from the client of `fa`; every
+ * failure is a silent drop, counted.  The checks of relay/turn.c's
+ * on_send() (peer policy, family, permission), here on the copy.
+ */
+static void send_indication(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
+			    const struct sa *peer, const uint8_t *d,
+			    size_t dlen, uint64_t now)
+{
+	enum lk_turnpeer_verdict v;
+
+	if (!fa)
+		return;
+	v = lk_turnpeer_check(f->peers, peer);
+	if (v != LK_TURNPEER_OK || sa_af(peer) != fa->relay_af) {
+		char pt[64] = "?", ct[64] = "?";
+
+		LK_STAT_ADD(f->st.denied_peers, 1);
+		if (v == LK_TURNPEER_OK || v == LK_TURNPEER_BAD)
+			return;
+		(void)re_snprintf(pt, sizeof(pt), "%J", peer);
+		(void)re_snprintf(ct, sizeof(ct), "%J", &fa->client);
+		lk_warn_limited("TURN: peer %s refused for %s: %s", pt, ct,
+				lk_turnpeer_verdict_name(v));
+		return;
+	}
+	if (!lk_turnfwd_perm_find(&fa->st, peer, now)) {
+		LK_STAT_ADD(f->st.no_permission, 1);
+		return;
+	}
+	queue(f, fa->fd, peer, d, dlen);
+	LK_STAT_ADD(f->st.to_peer, 1);
+}
+
+/*
+ * RFC 8656 s.12: first bits 0b01 ChannelData; a Send indication in the
+ * plain form lk_turnfwd_send_parse() takes; anything else the server's.
+ */
 static void request_datagram(struct lk_turnfwd *f, const struct sa *src,
 			     const uint8_t *p, size_t len, uint64_t now)
 {
+	const uint8_t *d;
+	struct sa peer;
+	size_t dlen;
+
 	if (len >= 1 && (p[0] & 0xc0) == 0x40)
 		channeldata(f, alloc_find(f, src), p, len, now);
+	else if (!lk_turnfwd_send_parse(p, len, &peer, &d, &dlen))
+		send_indication(f, alloc_find(f, src), &peer, d, dlen, now);
 	else
 		handoff(f, src, p, len);
 }
@@ -572,6 +698,13 @@ int lk_turnfwd_add(struct lk_turnfwd *f, struct lk_turnfwd_alloc **fap,
 	a.fa->f = f;
 	a.fa->fd = relay_fd;
 	a.fa->client = *client;
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		a.fa->relay_af = getsockname(relay_fd, (struct sockaddr *)&ss,
+					     &sl) ? AF_UNSPEC : ss.ss_family;
+	}
 	a.fa->outh = outh;
 	a.fa->out_arg = out_arg;
 	run_on(f, add_h, &a);
@@ -663,6 +796,11 @@ void lk_turnfwd_input(struct lk_turnfwd *f, const struct sa *src,
 
 	if (!f || !src || !p)
 		return;
+	/* As a socket would: longer is cut short, so dropped and counted. */
+	if (len > LK_TURNFWD_DATA_MAX) {
+		LK_STAT_ADD(f->st.malformed, 1);
+		return;
+	}
 	run_on(f, input_h, &in);
 }
 

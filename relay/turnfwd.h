@@ -29,9 +29,9 @@
  * knows.  Expiry times are in the TURN clock (lk_turn_conf.clockh), and
  * the data path checks them per packet as the control path does.
  *
- * Every datagram of the request socket that is not ChannelData of a known
- * allocation (requests, indications, garbage, ChannelData of nobody) goes
- * to the control thread's handler: called directly without a worker, else
+ * Every datagram of the request socket that is not ChannelData or a plain
+ * Send indication (lk_turnfwd_send_parse()) goes to the control thread's
+ * handler (requests, other indications, garbage): called directly without a worker, else
  * copied to a bounded queue (LK_TURNFWD_HANDOFF_MAX; more: dropped and
  * counted) that an eventfd on the control thread's base drains.
  */
@@ -76,6 +76,18 @@ struct lk_turnfwd_chan *lk_turnfwd_chan_by_num(struct lk_turnfwd_state *s,
 struct lk_turnfwd_chan *lk_turnfwd_chan_by_peer(struct lk_turnfwd_state *s,
 						const struct sa *peer,
 						uint64_t now);
+
+/*
+ * A Send indication (RFC 8656 s.11.2) in the plain form the data path
+ * relays itself: the header, then only XOR-PEER-ADDRESS and DATA, once
+ * each, and FINGERPRINT (checked) last if at all.  Returns 0 with the
+ * peer and the data (pointing into `p`); ENOENT when `p` is not a Send
+ * indication; EBADMSG for one in any other form, which the control
+ * thread's STUN decoder then takes as before (other attributes, bad
+ * lengths, a wrong FINGERPRINT: relay/turn.c, on_send()).
+ */
+int lk_turnfwd_send_parse(const uint8_t *p, size_t len, struct sa *peer,
+			  const uint8_t **data, size_t *dlen);
 
 /* Counters since start; single writer (the data path), relaxed atomics. */
 struct lk_turnfwd_stats {

@@ -407,6 +407,129 @@ static void test_deleted_not_relayed(void **state)
 	close(o);
 }
 
+/* A Send indication to `peer` with `text`, FINGERPRINT if `fp`, and a
+ * SOFTWARE attribute if `software`, from the client. */
+static void send_ind(struct ctx *c, const struct sa *peer, const char *text,
+		     bool fp, bool software)
+{
+	struct mbuf *mb = mbuf_alloc(256), *data = mbuf_alloc(64);
+	uint8_t tid[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+
+	assert_non_null(mb);
+	assert_non_null(data);
+	assert_int_equal(0, mbuf_write_str(data, text));
+	data->pos = 0;
+	if (software)
+		assert_int_equal(0, stun_msg_encode(mb, STUN_METHOD_SEND,
+			STUN_CLASS_INDICATION, tid, NULL, NULL, 0, fp, 0, 3,
+			STUN_ATTR_XOR_PEER_ADDR, peer, STUN_ATTR_DATA, data,
+			STUN_ATTR_SOFTWARE, "test"));
+	else
+		assert_int_equal(0, stun_msg_encode(mb, STUN_METHOD_SEND,
+			STUN_CLASS_INDICATION, tid, NULL, NULL, 0, fp, 0, 2,
+			STUN_ATTR_XOR_PEER_ADDR, peer, STUN_ATTR_DATA, data));
+	send_to(c->cli, &c->req_addr, mb->buf, mb->end);
+	mem_deref(mb);
+	mem_deref(data);
+}
+
+/*
+ * Send indications (s.11.2) in the plain form are relayed on the worker,
+ * with FINGERPRINT too; with a permission only; never to a denied peer.
+ */
+static void test_send_indication_on_worker(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t buf[64];
+	struct sa from;
+
+	send_ind(c, &c->peer_addr, "nope", false, false);
+	WAIT_STAT(c, no_permission, 1);
+	grant(c, &c->peer_addr, false, 300000);
+	send_ind(c, &c->peer_addr, "one", false, false);
+	assert_int_equal(3, recv_wait(c->peer, buf, sizeof(buf), &from));
+	assert_memory_equal("one", buf, 3);
+	assert_true(sa_cmp(&from, &c->relay_addr, SA_ALL));
+	send_ind(c, &c->peer_addr, "two", true, false);
+	assert_int_equal(3, recv_wait(c->peer, buf, sizeof(buf), NULL));
+	assert_memory_equal("two", buf, 3);
+	assert_int_equal(2, stats(c).to_peer);
+
+	grant(c, &c->bad_addr, false, 300000);
+	send_ind(c, &c->bad_addr, "bad", false, false);
+	WAIT_STAT(c, denied_peers, 1);
+	assert_true(nothing_queued(c->bad));
+	/* None of them went to the control thread: a request after them,
+	 * from the same socket, is the first it is handed. */
+	{
+		uint8_t req[20] = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4,
+				   0x42};
+
+		send_to(c->cli, &c->req_addr, req, sizeof(req));
+		wait_handed(c, 1);
+		assert_int_equal(1, c->handed);
+		assert_memory_equal(req, c->hbuf, sizeof(req));
+	}
+}
+
+/* Any other form goes to the control thread's decoder, untouched. */
+static void test_send_indication_other_form_handed(void **state)
+{
+	struct ctx *c = *state;
+
+	grant(c, &c->peer_addr, false, 300000);
+	send_ind(c, &c->peer_addr, "sw", false, true);
+	wait_handed(c, 1);
+	assert_int_equal(1, c->handed);
+	assert_true(nothing_queued(c->peer));
+	assert_int_equal(0, stats(c).to_peer);
+}
+
+/* The parser against the forms it must refuse. */
+static void test_send_parse(void **state)
+{
+	struct mbuf *mb = mbuf_alloc(256), *data = mbuf_alloc(16);
+	uint8_t tid[12] = {0}, m[256];
+	const uint8_t *d;
+	struct sa peer, got;
+	size_t dlen, n;
+
+	(void)state;
+	assert_int_equal(0, sa_set_str(&peer, "192.0.2.7", 4242));
+	assert_int_equal(0, mbuf_write_str(data, "abc"));
+	data->pos = 0;
+	assert_int_equal(0, stun_msg_encode(mb, STUN_METHOD_SEND,
+		STUN_CLASS_INDICATION, tid, NULL, NULL, 0, true, 0, 2,
+		STUN_ATTR_XOR_PEER_ADDR, &peer, STUN_ATTR_DATA, data));
+	n = mb->end;
+	memcpy(m, mb->buf, n);
+	assert_int_equal(0, lk_turnfwd_send_parse(m, n, &got, &d, &dlen));
+	assert_true(sa_cmp(&got, &peer, SA_ALL));
+	assert_int_equal(3, dlen);
+	assert_memory_equal("abc", d, 3);
+	/* A flipped bit in the data: FINGERPRINT fails. */
+	m[n - 10] ^= 1;
+	assert_int_equal(EBADMSG, lk_turnfwd_send_parse(m, n, &got, &d,
+							&dlen));
+	m[n - 10] ^= 1;
+	/* One octet short, a Binding request, no magic cookie. */
+	assert_int_equal(EBADMSG, lk_turnfwd_send_parse(m, n - 1, &got, &d,
+							&dlen));
+	m[1] = 0x01;
+	assert_int_equal(ENOENT, lk_turnfwd_send_parse(m, n, &got, &d,
+						       &dlen));
+	m[1] = 0x16;
+	m[4] ^= 0xff;
+	assert_int_equal(ENOENT, lk_turnfwd_send_parse(m, n, &got, &d,
+						       &dlen));
+	m[4] ^= 0xff;
+	/* Without FINGERPRINT (header length shortened): still taken. */
+	m[3] = (uint8_t)(m[3] - 8);
+	assert_int_equal(0, lk_turnfwd_send_parse(m, n - 8, &got, &d, &dlen));
+	mem_deref(mb);
+	mem_deref(data);
+}
+
 /*
  * The hand-off queue is bounded: with the control thread not running,
  * LK_TURNFWD_HANDOFF_MAX requests wait and the rest are counted.
@@ -446,6 +569,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handoff_bounded, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_send_indication_on_worker,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_send_indication_other_form_handed, setup,
+			teardown),
+		cmocka_unit_test(test_send_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
