@@ -472,6 +472,8 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 
 		errbuf[0] = '\0';
 		lk_turn_conf_init(&tc, conf);
+		/* The relayed data path on the media workers (turnfwd.h). */
+		tc.nworkers = lk_media_workers(media, &tc.workers);
 		err = lk_turn_alloc(&turn, base, &tc, errbuf, sizeof(errbuf));
 		while (!err && (fd = lk_listen_take_fd(listeners,
 				LK_KEY_TURN_PORT_START)) >= 0)

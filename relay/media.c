@@ -1266,6 +1266,14 @@ static bool srtp_sum_h(struct le *le, void *arg)
 	return false;
 }
 
+unsigned lk_media_workers(const struct lk_media *m,
+			  struct lk_worker *const **wp)
+{
+	*wp = m->workers;
+
+	return m->nworkers;
+}
+
 void lk_media_totals(struct lk_media *m, struct lk_media_totals *t)
 {
 	struct lk_portalloc_stats ps;

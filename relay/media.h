@@ -122,6 +122,15 @@ struct lk_media_reply {
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz);
 
+/*
+ * The media workers (relay/worker.h), for TURN's data path
+ * (relay/turnfwd.h): `*wp` gets the array, the count is returned.  They
+ * live until lk_media_free().
+ */
+struct lk_worker;
+unsigned lk_media_workers(const struct lk_media *m,
+			  struct lk_worker *const **wp);
+
 /* Stop the workers and free every call; nothing is sent after it. */
 void lk_media_free(struct lk_media *m);
 

@@ -761,6 +761,7 @@ static void turn_statistics(struct lk_bencode_enc *e,
 				(int64_t)st.allocations_made);
 	lk_bencode_enc_pair_int(e, "authfailures", (int64_t)st.auth_failures);
 	lk_bencode_enc_pair_int(e, "bindings", (int64_t)st.bindings);
+	lk_bencode_enc_pair_int(e, "busydropped", (int64_t)st.busy_dropped);
 	lk_bencode_enc_pair_int(e, "challenges", (int64_t)st.challenges);
 	lk_bencode_enc_pair_int(e, "challengeslimited",
 				(int64_t)st.challenges_limited);
@@ -769,6 +770,7 @@ static void turn_statistics(struct lk_bencode_enc *e,
 	lk_bencode_enc_pair_int(e, "malformed", (int64_t)st.malformed);
 	lk_bencode_enc_pair_int(e, "nopermission", (int64_t)st.no_permission);
 	lk_bencode_enc_pair_int(e, "quota", (int64_t)st.quota);
+	lk_bencode_enc_pair_int(e, "senderrors", (int64_t)st.send_errors);
 	lk_bencode_enc_pair_int(e, "stalenonces", (int64_t)st.stale_nonces);
 	/* TURN over TCP (keys in bencode order, as everywhere). */
 	lk_bencode_enc_pair_int(e, "tcpclosedmalformed",

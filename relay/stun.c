@@ -66,7 +66,7 @@ static const uint32_t crc32_nibble[16] = {
 	0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
 };
 
-static uint32_t crc32_ieee(const uint8_t *p, size_t len)
+uint32_t lk_stun_crc32(const uint8_t *p, size_t len)
 {
 	uint32_t crc = 0xffffffffu;
 	size_t i;
@@ -116,7 +116,7 @@ enum lk_stun_msg lk_stun_classify(struct lk_stun_req *req, const uint8_t *p,
 			if (alen != 4 || off + 8 != len)
 				return LK_STUN_MALFORMED;
 			if (rd32(p + off + 4) !=
-			    (crc32_ieee(p, off) ^ STUN_FP_XOR))
+			    (lk_stun_crc32(p, off) ^ STUN_FP_XOR))
 				return LK_STUN_MALFORMED;
 			fingerprint = true;
 		}
@@ -228,7 +228,7 @@ int lk_stun_binding_response(uint8_t *buf, size_t size, size_t *lenp,
 		 * as s.15.5 requires before the CRC is taken. */
 		wr16(buf + off, ATTR_FINGERPRINT);
 		wr16(buf + off + 2, 4);
-		wr32(buf + off + 4, crc32_ieee(buf, off) ^ STUN_FP_XOR);
+		wr32(buf + off + 4, lk_stun_crc32(buf, off) ^ STUN_FP_XOR);
 		off += 8;
 	}
 

@@ -89,4 +89,10 @@ int lk_stun_binding_response(uint8_t *buf, size_t size, size_t *lenp,
 /* A short fixed name for a verdict, for statistics. */
 const char *lk_stun_msg_name(enum lk_stun_msg msg);
 
+/*
+ * CRC-32 (ISO-HDLC, as zlib's) of `len` octets: FINGERPRINT is this of the
+ * message before it, XOR 0x5354554e (RFC 8489 s.14.7).
+ */
+uint32_t lk_stun_crc32(const uint8_t *p, size_t len);
+
 #endif

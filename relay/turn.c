@@ -24,23 +24,20 @@
 #include "portalloc.h"
 #include "turn.h"
 #include "turnauth.h"
+#include "turnfwd.h"
 #include "turnpeer.h"
 
 #define LISTENERS_MAX	16
-#define PERMS_MAX	64
-#define CHANS_MAX	64
+#define PERMS_MAX	LK_TURNFWD_PERMS_MAX
+#define CHANS_MAX	LK_TURNFWD_CHANS_MAX
 #define RESERVATIONS_MAX 256
-#define STUN_MAGIC	0x2112a442
-/* The largest datagram relayed from a peer: far above any media packet,
- * and with a Data indication's 44 octets still inside one datagram. */
-#define PEER_DATA_MAX	8192
 /*
  * Channel numbers: RFC 8656 s.12 allows 0x4000-0x4FFF; RFC 5766 s.11
  * allowed 0x4000-0x7FFE, and coturn's turnutils_uclient (4.6) still picks
  * from there (0x75c2 was seen), as do other RFC 5766 clients.  On a TURN
  * request port nothing else is multiplexed (no DTLS or SRTP, RFC 7983),
  * so the older range is accepted too; below 0x4000 and 0x7FFF-0xFFFF get
- * 400 (docs/turn.md, "Deviations").
+ * 400 (docs/turn.md, "Deviations").  relay/turnfwd.c takes the same.
  */
 #define CHAN_MIN	0x4000
 #define CHAN_MAX	0x7ffe
@@ -68,7 +65,7 @@ struct pair {
 struct listener {
 	struct lk_turn *turn;
 	int fd;
-	struct event *ev;
+	struct lk_turnfwd *fwd;		/* UDP: its data path (turnfwd.h) */
 	struct sa local;
 	struct bufferevent *bev;
 };
@@ -88,17 +85,6 @@ struct conn {
 /* Bytes queued towards a slow TCP client before data to it is dropped. */
 #define CONN_OUTQ_MAX	(256 * 1024)
 
-struct perm {
-	struct sa addr;			/* the peer's IP; port ignored */
-	uint64_t expires;		/* ms */
-};
-
-struct chan {
-	uint16_t num;
-	struct sa peer;
-	uint64_t expires;
-};
-
 struct alloc {
 	struct le le;			/* turn->allocs */
 	struct le he;			/* turn->tuples, by 5-tuple */
@@ -111,14 +97,12 @@ struct alloc {
 	uint8_t key[LK_TURNAUTH_KEY_LEN];
 	uint16_t port;
 	int fd;
-	struct event *ev;
+	struct lk_turnfwd *fwd;		/* its data path ... */
+	struct lk_turnfwd_alloc *fa;	/* ... and its part of it */
 	struct sa relay;		/* XOR-RELAYED-ADDRESS */
 	uint64_t token;			/* RESERVATION-TOKEN given, or 0 */
 	uint64_t expires;
-	struct perm perms[PERMS_MAX];
-	unsigned nperms;
-	struct chan chans[CHANS_MAX];
-	unsigned nchans;
+	struct lk_turnfwd_state st;	/* permissions, channels */
 };
 
 struct reservation {
@@ -127,19 +111,6 @@ struct reservation {
 	uint64_t expires;
 };
 
-/* One receive batch (rx_batch()), shared by every socket of the server:
- * all run on one thread, and no callback reads while another one does. */
-#define RX_BATCH 16
-
-struct rx {
-	struct mmsghdr mh[RX_BATCH];
-	struct iovec iov[RX_BATCH];
-	struct sockaddr_storage from[RX_BATCH];
-	uint8_t buf[RX_BATCH][64 + PEER_DATA_MAX + 4];
-};
-
-_Static_assert(LK_TURN_TCP_FRAME_MAX <= PEER_DATA_MAX + 64 + 4,
-	       "a TCP frame fits one receive buffer");
 
 /*
  * Amplification (docs/turn.md, "Challenges per source"): at most
@@ -161,7 +132,8 @@ struct challenge_slot {
 
 struct lk_turn {
 	struct event_base *base;
-	struct rx *rx;
+	uint8_t *frame;			/* one TCP frame, LK_TURN_TCP_FRAME_MAX */
+	struct lk_turnfwd *fwd_tcp;	/* TCP clients' data path, here */
 	struct lk_turn_conf cfg;
 	char address[64];
 	struct sa bindaddr;		/* relay sockets bind here */
@@ -453,14 +425,50 @@ static struct alloc *alloc_find(struct lk_turn *t, const struct listener *l,
 
 static void conn_unallocated(struct conn *c);
 
+static struct lk_turnfwd_perm *perm_find(struct alloc *a,
+					 const struct sa *peer, uint64_t now)
+{
+	return lk_turnfwd_perm_find(&a->st, peer, now);
+}
+
+static struct lk_turnfwd_chan *chan_by_num(struct alloc *a, uint16_t num,
+					   uint64_t now)
+{
+	return lk_turnfwd_chan_by_num(&a->st, num, now);
+}
+
+static struct lk_turnfwd_chan *chan_by_peer(struct alloc *a,
+					    const struct sa *peer,
+					    uint64_t now)
+{
+	return lk_turnfwd_chan_by_peer(&a->st, peer, now);
+}
+
+/* The data path takes the allocation's permissions and channels now. */
+static void alloc_push(struct alloc *a)
+{
+	if (a->fa)
+		(void)lk_turnfwd_update(a->fwd, a->fa, &a->st);
+}
+
+/* To a client over TCP (turnfwd.h, lk_turnfwd_out_h). */
+static void tcp_out(void *arg, const uint8_t *p, size_t len)
+{
+	struct alloc *a = arg;
+
+	if (a->l)
+		send_to(a->l, &a->client, p, len);
+}
+
 static void alloc_destructor(void *arg)
 {
 	struct alloc *a = arg;
 
 	list_unlink(&a->le);
 	hash_unlink(&a->he);
-	if (a->ev)
-		event_free(a->ev);
+	/* The data path lets go of the socket before it is closed. */
+	if (a->fa)
+		lk_turnfwd_del(a->fwd, a->fa);
 	if (a->fd >= 0)
 		close(a->fd);
 	if (a->port)
@@ -470,199 +478,6 @@ static void alloc_destructor(void *arg)
 	if (a->l && a->l->bev)
 		conn_unallocated((struct conn *)a->l);
 	OPENSSL_cleanse(a->key, sizeof(a->key));
-}
-
-static struct perm *perm_find(struct alloc *a, const struct sa *peer,
-			      uint64_t now)
-{
-	unsigned i;
-
-	for (i = 0; i < a->nperms; i++) {
-		if (a->perms[i].expires > now &&
-		    sa_cmp(&a->perms[i].addr, peer, SA_ADDR))
-			return &a->perms[i];
-	}
-
-	return NULL;
-}
-
-static struct chan *chan_by_num(struct alloc *a, uint16_t num, uint64_t now)
-{
-	unsigned i;
-
-	for (i = 0; i < a->nchans; i++) {
-		if (a->chans[i].num == num && a->chans[i].expires > now)
-			return &a->chans[i];
-	}
-
-	return NULL;
-}
-
-static struct chan *chan_by_peer(struct alloc *a, const struct sa *peer,
-				 uint64_t now)
-{
-	unsigned i;
-
-	for (i = 0; i < a->nchans; i++) {
-		if (a->chans[i].expires > now &&
-		    sa_cmp(&a->chans[i].peer, peer, SA_ALL))
-			return &a->chans[i];
-	}
-
-	return NULL;
-}
-
-/*
- * Receive up to RX_BATCH datagrams of `fd` with one recvmmsg() into
- * t->rx, each after a 64-octet headroom (for a Data indication's or
- * ChannelData's header, built in place).  Returns how many, 0 when none.
- * One call instead of one recvfrom() per datagram plus the one that finds
- * the socket empty: perf/bench_turn.sh measured the difference
- * (docs/performance.md, "TURN relay against coturn").
- */
-static unsigned rx_batch(struct lk_turn *t, int fd)
-{
-	struct rx *rx = t->rx;
-	unsigned i;
-	int n;
-
-	for (i = 0; i < RX_BATCH; i++) {
-		rx->iov[i].iov_base = rx->buf[i] + 64;
-		rx->iov[i].iov_len = PEER_DATA_MAX;
-		memset(&rx->mh[i].msg_hdr, 0, sizeof(rx->mh[i].msg_hdr));
-		rx->mh[i].msg_hdr.msg_name = &rx->from[i];
-		rx->mh[i].msg_hdr.msg_namelen = sizeof(rx->from[i]);
-		rx->mh[i].msg_hdr.msg_iov = &rx->iov[i];
-		rx->mh[i].msg_hdr.msg_iovlen = 1;
-	}
-	n = recvmmsg(fd, rx->mh, RX_BATCH, MSG_DONTWAIT, NULL);
-
-	return n > 0 ? (unsigned)n : 0;
-}
-
-/* RFC 8656 s.11.4, s.12.4: a Data indication or ChannelData to the client.
- * `data` has 64 octets of headroom before it and 4 after it. */
-static void peer_datagram(struct alloc *a, uint8_t *data, size_t n,
-			  const struct sa *peer, uint64_t now)
-{
-	struct lk_turn *t = a->turn;
-	uint8_t *buf = data - 64;
-	struct chan *c;
-	size_t off;
-
-	if (lk_turnpeer_check(t->peers, peer) != LK_TURNPEER_OK) {
-		++t->st.denied_peers;
-		return;
-	}
-	if (!perm_find(a, peer, now)) {
-		++t->st.no_permission;
-		return;
-	}
-	c = chan_by_peer(a, peer, now);
-	if (c) {
-		/* ChannelData (s.12.4): no padding over UDP. */
-		off = 60;
-		buf[off] = (uint8_t)(c->num >> 8);
-		buf[off + 1] = (uint8_t)c->num;
-		buf[off + 2] = (uint8_t)(n >> 8);
-		buf[off + 3] = (uint8_t)n;
-		send_to(a->l, &a->client, buf + off, 4 + n);
-	}
-	else {
-		uint8_t xa[20];
-		size_t xlen, pad = (4 - (n & 3)) & 3, mlen;
-		uint32_t v4;
-		unsigned k;
-
-		/* XOR-PEER-ADDRESS (RFC 8489 s.14.2) by hand. */
-		memset(xa, 0, sizeof(xa));
-		xa[1] = sa_af(peer) == AF_INET ? 1 : 2;
-		xa[2] = (uint8_t)((sa_port(peer) ^ 0x2112) >> 8);
-		xa[3] = (uint8_t)(sa_port(peer) ^ 0x2112);
-		if (sa_af(peer) == AF_INET) {
-			v4 = htonl(sa_in(peer) ^ STUN_MAGIC);
-			memcpy(xa + 4, &v4, 4);
-			xlen = 8;
-		}
-		else {
-			sa_in6(peer, xa + 4);
-			xlen = 20;
-		}
-		off = 64 - 4 - (4 + xlen) - 20;
-		mlen = 4 + xlen + 4 + n + pad;
-		memset(data + n, 0, pad);
-		buf[off] = 0x00;
-		buf[off + 1] = 0x17;	/* Data indication */
-		buf[off + 2] = (uint8_t)(mlen >> 8);
-		buf[off + 3] = (uint8_t)mlen;
-		v4 = htonl(STUN_MAGIC);
-		memcpy(buf + off + 4, &v4, 4);
-		/* A transaction ID, unique enough for an indication. */
-		memcpy(buf + off + 8, &now, 8);
-		memcpy(buf + off + 16, &t->st.to_client, 4);
-		if (xlen == 20) {
-			for (k = 0; k < 16; k++)
-				xa[4 + k] ^= buf[off + 4 + k];
-		}
-		buf[off + 20] = 0x00;
-		buf[off + 21] = 0x12;
-		buf[off + 22] = 0x00;
-		buf[off + 23] = (uint8_t)xlen;
-		memcpy(buf + off + 24, xa, xlen);
-		buf[off + 24 + xlen] = 0x00;
-		buf[off + 25 + xlen] = 0x13;
-		buf[off + 26 + xlen] = (uint8_t)(n >> 8);
-		buf[off + 27 + xlen] = (uint8_t)n;
-		send_to(a->l, &a->client, buf + off, 20 + mlen);
-	}
-	++t->st.to_client;
-}
-
-/* What a socket's datagrams go to: data with its 64-octet headroom. */
-typedef void (rx_h)(void *arg, const struct sa *from, uint8_t *data,
-		    size_t len);
-
-/*
- * Read `fd` and hand each datagram to `h`.  A read budget per wake-up (two
- * batches: libuv's count = 32) so that one flooded socket cannot starve
- * the control loop.  A datagram longer than the buffer is dropped and
- * counted, never relayed cut short.
- */
-static void rx_each(struct lk_turn *t, int fd, rx_h *h, void *arg)
-{
-	unsigned n, i, rounds = 0;
-	struct sa from;
-
-	do {
-		n = rx_batch(t, fd);
-		for (i = 0; i < n; i++) {
-			struct msghdr *mh = &t->rx->mh[i].msg_hdr;
-
-			if (mh->msg_flags & MSG_TRUNC) {
-				++t->st.malformed;
-				continue;
-			}
-			if (sa_set_sa(&from, (struct sockaddr *)mh->msg_name))
-				continue;
-			h(arg, &from, t->rx->buf[i] + 64,
-			  t->rx->mh[i].msg_len);
-		}
-	} while (n == RX_BATCH && ++rounds < 2);
-}
-
-static void peer_rx(void *arg, const struct sa *from, uint8_t *data,
-		    size_t len)
-{
-	struct alloc *a = arg;
-
-	peer_datagram(a, data, len, from, now_ms(a->turn));
-}
-
-static void peer_recv(evutil_socket_t fd, short what, void *arg)
-{
-	struct alloc *a = arg;
-
-	rx_each(a->turn, fd, peer_rx, a);
 }
 
 /* The address the client reached us at, for XOR-RELAYED-ADDRESS. */
@@ -910,8 +725,10 @@ static void on_allocate(struct lk_turn *t, struct listener *l,
 		pair_release(t, (uint16_t)(port + 1));
 	}
 	a->expires = now + lifetime_of(t, m) * 1000ull;
-	a->ev = event_new(t->base, fd, EV_READ | EV_PERSIST, peer_recv, a);
-	if (!a->ev || event_add(a->ev, NULL) < 0) {
+	/* The data path knows it before the client hears of it. */
+	a->fwd = l->bev ? t->fwd_tcp : l->fwd;
+	if (lk_turnfwd_add(a->fwd, &a->fa, fd, &a->client,
+			   l->bev ? tcp_out : NULL, a)) {
 		mem_deref(a);
 		return;
 	}
@@ -1008,19 +825,19 @@ static uint16_t peer_verdict(struct lk_turn *t, const struct alloc *a,
 static bool perm_install(struct alloc *a, const struct sa *peer,
 			 uint64_t now)
 {
-	struct perm *p = perm_find(a, peer, now);
+	struct lk_turnfwd_perm *p = perm_find(a, peer, now);
 	unsigned i;
 
 	if (!p) {
 		/* Reuse an expired slot before taking a new one. */
-		for (i = 0; i < a->nperms && !p; i++) {
-			if (a->perms[i].expires <= now)
-				p = &a->perms[i];
+		for (i = 0; i < a->st.nperms && !p; i++) {
+			if (a->st.perms[i].expires <= now)
+				p = &a->st.perms[i];
 		}
-		if (!p && a->nperms >= a->turn->cfg.perms_max)
+		if (!p && a->st.nperms >= a->turn->cfg.perms_max)
 			return false;
 		if (!p)
-			p = &a->perms[a->nperms++];
+			p = &a->st.perms[a->st.nperms++];
 		p->addr = *peer;
 		sa_set_port(&p->addr, 0);
 	}
@@ -1084,12 +901,12 @@ static void on_createperm(struct lk_turn *t, struct listener *l,
 		if (!perm_find(a, &pr->peers[i], now))
 			++fresh;
 	}
-	if (!pr->scode && a->nperms + fresh > t->cfg.perms_max) {
+	if (!pr->scode && a->st.nperms + fresh > t->cfg.perms_max) {
 		unsigned expired = 0;
 
-		for (i = 0; i < a->nperms; i++)
-			expired += a->perms[i].expires <= now;
-		if (a->nperms - expired + fresh > t->cfg.perms_max) {
+		for (i = 0; i < a->st.nperms; i++)
+			expired += a->st.perms[i].expires <= now;
+		if (a->st.nperms - expired + fresh > t->cfg.perms_max) {
 			pr->scode = 508;
 			pr->reason = "Insufficient Capacity";
 		}
@@ -1108,6 +925,7 @@ static void on_createperm(struct lk_turn *t, struct listener *l,
 	for (i = 0; i < pr->n; i++)
 		(void)perm_install(a, &pr->peers[i], now);
 	mem_deref(pr);
+	alloc_push(a);
 	reply(l, src, m, 0, NULL, key, 0);
 }
 
@@ -1118,7 +936,7 @@ static void on_chanbind(struct lk_turn *t, struct listener *l,
 {
 	struct alloc *a = alloc_for(t, l, src, m, key, username);
 	struct stun_attr *cn, *pa;
-	struct chan *c, *byp;
+	struct lk_turnfwd_chan *c, *byp;
 	uint64_t now = now_ms(t);
 	const char *reason = NULL;
 	uint16_t scode;
@@ -1151,20 +969,20 @@ static void on_chanbind(struct lk_turn *t, struct listener *l,
 		return;
 	}
 	if (!c) {
-		for (i = 0; i < a->nchans && !c; i++) {
+		for (i = 0; i < a->st.nchans && !c; i++) {
 			/*
 			 * s.12: an expired channel's number and peer stay
 			 * unusable for 5 minutes after; reuse only a slot
 			 * whose number and peer are the same, or any slot
 			 * expired for that long.
 			 */
-			if (a->chans[i].expires + 300000 <= now ||
-			    (a->chans[i].num == cn->v.channel_number &&
-			     sa_cmp(&a->chans[i].peer, &pa->v.xor_peer_addr,
+			if (a->st.chans[i].expires + 300000 <= now ||
+			    (a->st.chans[i].num == cn->v.channel_number &&
+			     sa_cmp(&a->st.chans[i].peer, &pa->v.xor_peer_addr,
 				    SA_ALL)))
-				c = &a->chans[i];
+				c = &a->st.chans[i];
 		}
-		if (!c && a->nchans >= t->cfg.channels_max) {
+		if (!c && a->st.nchans >= t->cfg.channels_max) {
 			++t->st.quota;
 			reply_err(l, src, m, 508, "Insufficient Capacity", key);
 			return;
@@ -1176,12 +994,13 @@ static void on_chanbind(struct lk_turn *t, struct listener *l,
 			return;
 		}
 		if (!c)
-			c = &a->chans[a->nchans++];
+			c = &a->st.chans[a->st.nchans++];
 		c->num = cn->v.channel_number;
 		c->peer = pa->v.xor_peer_addr;
 	}
 	c->expires = now + t->cfg.channel_lifetime * 1000ull;
 	(void)perm_install(a, &pa->v.xor_peer_addr, now);
+	alloc_push(a);
 	reply(l, src, m, 0, NULL, key, 0);
 }
 
@@ -1214,35 +1033,16 @@ static void on_send(struct lk_turn *t, struct listener *l,
 	++t->st.to_peer;
 }
 
-/* RFC 8656 s.12.5: ChannelData from the client. */
+/*
+ * RFC 8656 s.12.5: ChannelData from a TCP client, relayed by the data path
+ * on this thread (over UDP the data path reads it itself, relay/turnfwd.c).
+ */
 static void on_channeldata(struct lk_turn *t, struct listener *l,
 			   const struct sa *src, const uint8_t *p, size_t len)
 {
-	struct alloc *a;
-	struct chan *c;
-	uint16_t num, dlen;
+	struct alloc *a = alloc_find(t, l, src);
 
-	if (len < 4) {
-		++t->st.malformed;
-		return;
-	}
-	num = (uint16_t)(p[0] << 8 | p[1]);
-	dlen = (uint16_t)(p[2] << 8 | p[3]);
-	/* Over UDP the datagram may carry padding past the length. */
-	if (num < CHAN_MIN || num > CHAN_MAX || (size_t)dlen + 4 > len) {
-		++t->st.malformed;
-		return;
-	}
-	a = alloc_find(t, l, src);
-	if (!a)
-		return;
-	c = chan_by_num(a, num, now_ms(t));
-	if (!c) {
-		++t->st.no_permission;
-		return;
-	}
-	(void)sendto(a->fd, p + 4, dlen, 0, &c->peer.u.sa, c->peer.len);
-	++t->st.to_peer;
+	lk_turnfwd_channeldata(t->fwd_tcp, a ? a->fa : NULL, p, len);
 }
 
 /*
@@ -1386,35 +1186,37 @@ static void input(struct lk_turn *t, struct listener *l, const struct sa *src,
 		  const uint8_t *p, size_t len)
 {
 	/* RFC 8656 s.12: 0b01 first bits ChannelData, 0b00 STUN. */
-	if (len >= 1 && (p[0] & 0xc0) == 0x40)
-		on_channeldata(t, l, src, p, len);
-	else if (len >= 20 && (p[0] & 0xc0) == 0)
+	if (len >= 1 && (p[0] & 0xc0) == 0x40) {
+		if (l->bev)
+			on_channeldata(t, l, src, p, len);
+		else
+			lk_turnfwd_input(l->fwd, src, p, len);
+	}
+	else if (len >= 20 && (p[0] & 0xc0) == 0) {
 		on_stun(t, l, src, p, len);
-	else
+	}
+	else {
 		++t->st.malformed;
+	}
 }
 
+/* What a UDP request socket's data path hands over (turnfwd.h). */
+static void ctl_input(void *arg, unsigned lidx, const struct sa *src,
+		      const uint8_t *p, size_t len)
+{
+	struct lk_turn *t = arg;
+
+	if (lidx < t->nl)
+		input(t, &t->l[lidx], src, p, len);
+}
+
+/* As if read from socket `idx`: through its data path, as a datagram. */
 void lk_turn_input(struct lk_turn *turn, unsigned idx, const struct sa *src,
 		   const uint8_t *p, size_t len)
 {
 	if (!turn || idx >= turn->nl || !src || !p)
 		return;
-	input(turn, &turn->l[idx], src, p, len);
-}
-
-static void listener_rx(void *arg, const struct sa *from, uint8_t *data,
-			size_t len)
-{
-	struct listener *l = arg;
-
-	input(l->turn, l, from, data, len);
-}
-
-static void listener_recv(evutil_socket_t fd, short what, void *arg)
-{
-	struct listener *l = arg;
-
-	rx_each(l->turn, fd, listener_rx, l);
+	lk_turnfwd_input(turn->l[idx].fwd, src, p, len);
 }
 
 /* ---- TURN over TCP (RFC 8656 s.3.1) ---- */
@@ -1494,7 +1296,7 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	struct conn *c = arg;
 	struct lk_turn *t = c->l.turn;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	uint8_t *buf = t->rx->buf[0];
+	uint8_t *buf = t->frame;
 	size_t have, n, frame;
 	const uint8_t *h;
 	int err;
@@ -1611,15 +1413,15 @@ void lk_turn_sweep(struct lk_turn *t)
 			continue;
 		}
 		/* Drop permissions and channels expired long enough. */
-		for (i = 0; i < a->nperms;) {
-			if (a->perms[i].expires <= now)
-				a->perms[i] = a->perms[--a->nperms];
+		for (i = 0; i < a->st.nperms;) {
+			if (a->st.perms[i].expires <= now)
+				a->st.perms[i] = a->st.perms[--a->st.nperms];
 			else
 				++i;
 		}
-		for (i = 0; i < a->nchans;) {
-			if (a->chans[i].expires + 300000 <= now)
-				a->chans[i] = a->chans[--a->nchans];
+		for (i = 0; i < a->st.nchans;) {
+			if (a->st.chans[i].expires + 300000 <= now)
+				a->st.chans[i] = a->st.chans[--a->st.nchans];
 			else
 				++i;
 		}
@@ -1715,14 +1517,15 @@ static void turn_destructor(void *arg)
 		evconnlistener_free(t->tcpl[i]);
 	list_flush(&t->conns);
 	list_flush(&t->allocs);
+	/* Every allocation has left its data path: the paths stop. */
 	for (i = 0; i < t->nl; i++) {
-		if (t->l[i].ev)
-			event_free(t->l[i].ev);
+		lk_turnfwd_free(t->l[i].fwd);
 		if (t->l[i].fd >= 0)
 			close(t->l[i].fd);
 	}
+	lk_turnfwd_free(t->fwd_tcp);
 	mem_deref(t->tuples);
-	mem_deref(t->rx);
+	mem_deref(t->frame);
 	mem_deref(t->pairs);
 	mem_deref(t->spares);
 	mem_deref(t->pa);
@@ -1804,12 +1607,18 @@ int lk_turn_alloc(struct lk_turn **turnp, struct event_base *base,
 	t->capacity = (unsigned)(cfg->relay.end - cfg->relay.start) + 1;
 	t->pairs = mem_zalloc(t->npairs * sizeof(*t->pairs), NULL);
 	t->spares = mem_zalloc(t->npairs * sizeof(*t->spares), NULL);
-	t->rx = mem_zalloc(sizeof(*t->rx), NULL);
+	t->frame = mem_zalloc(LK_TURN_TCP_FRAME_MAX, NULL);
 	err = hash_alloc(&t->tuples, 256);
-	if (!t->pairs || !t->spares || !t->rx || err) {
+	if (!t->pairs || !t->spares || !t->frame || err) {
 		err = ENOMEM;
 		goto out;
 	}
+	/* TCP clients' relay sockets are read here, where their
+	 * connections are (docs/turn.md, "Data path"). */
+	err = lk_turnfwd_alloc(&t->fwd_tcp, base, NULL, t->peers,
+			       cfg->clockh, cfg->clock_arg, NULL, NULL);
+	if (err)
+		goto out;
 	t->sweep = event_new(base, -1, EV_PERSIST, sweep_cb, t);
 	tv.tv_sec = t->cfg.sweep_ms / 1000;
 	tv.tv_usec = (t->cfg.sweep_ms % 1000) * 1000;
@@ -1832,6 +1641,7 @@ int lk_turn_add_socket(struct lk_turn *t, int fd)
 	struct listener *l;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
+	int err;
 
 	if (!t || fd < 0) {
 		if (fd >= 0)
@@ -1861,14 +1671,23 @@ int lk_turn_add_socket(struct lk_turn *t, int fd)
 	}
 	if (!getsockname(fd, (struct sockaddr *)&ss, &sl))
 		(void)sa_set_sa(&l->local, (struct sockaddr *)&ss);
-	l->ev = event_new(t->base, fd, EV_READ | EV_PERSIST, listener_recv, l);
-	if (!l->ev || event_add(l->ev, NULL) < 0) {
-		if (l->ev)
-			event_free(l->ev);
-		l->ev = NULL;
+	/*
+	 * The socket is read by its data path (relay/turnfwd.h): on a media
+	 * worker when there are workers, the sockets spread over them, each
+	 * with the allocations made through it; else on this thread.
+	 */
+	err = lk_turnfwd_alloc(&l->fwd, t->base, t->cfg.nworkers ?
+			       t->cfg.workers[t->nl % t->cfg.nworkers] : NULL,
+			       t->peers, t->cfg.clockh, t->cfg.clock_arg,
+			       ctl_input, t);
+	if (!err)
+		err = lk_turnfwd_listen(l->fwd, fd, t->nl);
+	if (err) {
+		lk_turnfwd_free(l->fwd);
+		l->fwd = NULL;
 		close(fd);
 		l->fd = -1;
-		return ENOMEM;
+		return err;
 	}
 	++t->nl;
 
@@ -1877,6 +1696,9 @@ int lk_turn_add_socket(struct lk_turn *t, int fd)
 
 void lk_turn_stats(const struct lk_turn *t, struct lk_turn_stats *st)
 {
+	struct lk_turnfwd_stats fs;
+	unsigned i;
+
 	if (!st)
 		return;
 	if (!t) {
@@ -1884,6 +1706,20 @@ void lk_turn_stats(const struct lk_turn *t, struct lk_turn_stats *st)
 		return;
 	}
 	*st = t->st;
+	/* The data paths' counters, summed on read. */
+	memset(&fs, 0, sizeof(fs));
+	for (i = 0; i < t->nl; i++)
+		lk_turnfwd_stats_add(t->l[i].fwd, &fs);
+	lk_turnfwd_stats_add(t->fwd_tcp, &fs);
+	st->to_peer += fs.to_peer;
+	st->to_client += fs.to_client;
+	st->denied_peers += fs.denied_peers;
+	st->no_permission += fs.no_permission;
+	st->malformed += fs.malformed;
+	st->busy_dropped = fs.handoff_dropped;
+	st->send_errors = fs.send_errors;
+	st->recv_calls = fs.recv_calls;
+	st->send_calls = fs.send_calls;
 }
 
 void lk_turn_free(struct lk_turn *t)

@@ -11,6 +11,7 @@
 #include "turnpeer.h"
 
 struct event_base;
+struct lk_worker;
 
 /*
  * The Expressway's TURN server (seed, "SIP - additional ports for ICE":
@@ -20,9 +21,11 @@ struct event_base;
  * ChannelBind, Send and Data indications, ChannelData (RFC 8656).  The
  * relayed transport is UDP.  docs/turn.md has the rules and their reasons.
  *
- * Threads: everything runs on the event base given to lk_turn_alloc(), the
- * control thread's.  That includes the relayed data path for now (see
- * docs/turn.md, "Data path"): no lock anywhere.
+ * Threads: every TURN method runs on the event base given to
+ * lk_turn_alloc(), the control thread's.  The relayed data path of UDP
+ * clients (ChannelData, and peers' datagrams) runs on the media workers
+ * given in lk_turn_conf.workers, or on that base without them
+ * (relay/turnfwd.h has the hand-off; docs/turn.md, "Data path").
  *
  * Ownership: lk_turn_alloc() returns an object freed with lk_turn_free()
  * (NULL is fine), which closes every socket it was given or opened.
@@ -53,7 +56,15 @@ struct lk_turn_conf {
 	unsigned sweep_ms;		/* expiry timer period */
 	struct sa own[LK_TURNPEER_OWN_MAX];	/* never reachable peers */
 	unsigned nown;
-	/* Monotonic milliseconds; NULL: common/clock.h.  For tests. */
+	/*
+	 * The media workers for the data path (relay/media.h,
+	 * lk_media_workers()); none: on the control thread.  They must
+	 * outlive the server.
+	 */
+	struct lk_worker *const *workers;
+	unsigned nworkers;
+	/* Monotonic milliseconds; NULL: common/clock.h.  For tests.  Called
+	 * on the data path's thread too. */
 	uint64_t (*clockh)(void *arg);
 	void *clock_arg;
 };
@@ -79,6 +90,10 @@ struct lk_turn_stats {
 	uint64_t tcp_idle_closed;	/* no allocation for 30 s */
 	uint64_t tcp_closed_malformed;	/* not STUN or ChannelData framing */
 	uint64_t tcp_dropped;		/* data for a client that does not read */
+	uint64_t busy_dropped;		/* requests over the hand-off queue */
+	uint64_t send_errors;		/* relayed, not taken by the kernel */
+	uint64_t recv_calls;		/* data path: recvmmsg() with data */
+	uint64_t send_calls;		/* data path: sendmmsg() */
 };
 
 struct lk_turn;

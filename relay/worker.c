@@ -846,6 +846,11 @@ struct lk_kfwd *lk_worker_kfwd(const struct lk_worker *w)
 	return w->kf;
 }
 
+struct event_base *lk_worker_base(struct lk_worker *w)
+{
+	return w->base;
+}
+
 unsigned lk_worker_index(const struct lk_worker *w)
 {
 	return w->index;

@@ -77,6 +77,14 @@ struct lk_kfwd;
 void lk_worker_set_kfwd(struct lk_worker *w, struct lk_kfwd *kf);
 struct lk_kfwd *lk_worker_kfwd(const struct lk_worker *w);
 
+/*
+ * The worker's event base, for another module's packet path on this
+ * worker (TURN's, relay/turnfwd.c): events on it are made, added and
+ * freed only inside lk_worker_call() handlers.
+ */
+struct event_base;
+struct event_base *lk_worker_base(struct lk_worker *w);
+
 /* From any thread. */
 void lk_worker_stats(const struct lk_worker *w, struct lk_worker_stats *st);
 unsigned lk_worker_index(const struct lk_worker *w);

@@ -31,6 +31,13 @@ Shared secret = S3cr3t-rest
 Allowed peers = 127.0.0.1
 TURN over TCP = on
 CONF
+# LK_TEST_KFWD=1 (tests/CMakeLists.txt, turn_coturn_kfwd): the same with
+# [Media] Kernel forwarding = on.  Its eBPF program on this namespace's lo
+# sees every TURN datagram, and the TURN data path shares the media
+# workers with it: everything must still arrive, and nothing else change.
+if [ "${LK_TEST_KFWD:-}" = 1 ]; then
+	printf '[Media]\nKernel forwarding = on\n' >>"$LK_TMP/exp.conf"
+fi
 
 # Secrets are never printed (issue 12).
 "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf" --check-config \
@@ -42,6 +49,10 @@ check "--check-config prints no TURN password or secret" \
 
 lk_ns_start exp "$ns" "$LK_LATCHKEYD" --config "$LK_TMP/exp.conf"
 lk_wait_log exp "running \(pid" 10 || lk_fatal "latchkeyd did not start"
+if [ "${LK_TEST_KFWD:-}" = 1 ]; then
+	check "kernel forwarding is on" grep -q "kernel forwarding on" \
+		"$LK_TMP/exp.log"
+fi
 check "TURN is served on 3478, UDP and TCP" grep -q "TURN on UDP and TCP 3478-3478" \
 	"$LK_TMP/exp.log"
 lk_ns_start peer "$ns" turnutils_peer -L 127.0.0.1 -p 3480
