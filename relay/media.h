@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "conf.h"
+#include "mdesc.h"
 #include "sdp.h"
 
 struct event_base;
@@ -134,10 +135,26 @@ void lk_media_free(struct lk_media *m);
 void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf);
 
 /*
- * An offer or an answer: create or update the call, allocate and bind the
- * ports of the side the reply SDP goes to, rewrite the SDP.  Returns 0, or
- * an errno with reply->error_reason set.  A failure leaves the other
- * calls, and this call's earlier state, untouched.
+ * An offer or an answer, described neutrally (relay/mdesc.h): create or
+ * update the call, allocate and bind the ports of the side the answer goes
+ * to (the receiver), and write the relay's side of each stream into
+ * relay[0..desc->nstreams).  Of `req` it reads everything but the SDP
+ * (sdp, sdp_len) and the flags that only rewrite SDP (replace, ICE).
+ * Returns 0, or an errno with reply->error_reason set (reply's sdp fields
+ * are not used).  A failure leaves the other calls, and this call's
+ * earlier state, untouched.  H.323 calls it with what H.245 told.
+ */
+int lk_media_negotiate(struct lk_media *m, const struct lk_media_req *req,
+		       const struct lk_mdesc *desc,
+		       struct lk_mdesc_relay *relay,
+		       struct lk_media_reply *reply);
+
+/*
+ * The same for SDP (ng, SIP): describe req->sdp (relay/sdpdesc.h),
+ * negotiate, and write the SDP for the receiver into reply->sdp: the
+ * relay's address and ports in place of the sender's, the rest as
+ * lk_sdp_rewrite() says.  Returns 0, or an errno with reply->error_reason
+ * set.
  */
 int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			  struct lk_media_reply *reply);
