@@ -94,7 +94,7 @@ static int capture_start(void)
 		dup2(null, 1);
 		dup2(null, 2);
 		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f",
-		       "tcp portrange 54000-54499", "-P", "-w",
+		       "tcp portrange 54000-54499 or udp port 54002", "-P", "-w",
 		       pcap_path, (char *)NULL);
 		_exit(127);
 	}
@@ -1146,30 +1146,42 @@ static void separate_h245_media(void **state)
 	close(lfd);
 }
 
+/* RAS messages the test endpoints and the daemon said (on 54002). */
+static unsigned ras_sent;
+
+/* One RAS request from fd to the gatekeeper, and its reply in `mem`. */
+static struct lk_asn_val *ras_ask(int fd, const struct lk_asn_val *msg,
+				  uint8_t *mem, size_t memsz)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *rep;
+	uint8_t out[1024], in[2048];
+	size_t len, errbit;
+	ssize_t n;
+
+	assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &len), 0);
+	assert_int_equal(ep_send(fd, 54002, out, len), 0);
+	n = ep_recv(fd, in, sizeof(in), 3000, NULL);
+	assert_true(n > 0);
+	ras_sent += 2;
+	lk_asn_arena_init(&ar, mem, memsz);
+	assert_int_equal(lk_ras_decode(in, (size_t)n, &ar, &rep, &errbit), 0);
+	return rep;
+}
+
 /*
- * An endpoint registers "bob-reg" (an h323-ID no dial plan route
- * matches) with the callee's call signalling address; a Setup to it is
- * routed by the registration.
+ * Register `alias` (an h323-ID) from the RAS socket fd (on `port`) with
+ * the callee's call signalling address; its endpointIdentifier, as text,
+ * into epid.
  */
-static void registered_alias(void **state)
+static void register_alias(int fd, uint16_t port, const char *alias,
+			   char *epid, size_t esz)
 {
 	static uint8_t mem[1 << 16];
 	struct sockaddr_in cs = { .sin_family = AF_INET };
 	struct lk_asn_arena ar;
 	struct lk_asn_val *msg, *body, *v, *vendor;
-	uint8_t out[1024], in[2048];
-	struct call c;
-	uint16_t port;
-	size_t len, errbit;
-	ssize_t n;
-	int fd;
 
-	(void)state;
-	/* A port of this test's block, never a kernel-chosen one that
-	 * another test's fixed range might hold. */
-	port = 54490;
-	fd = ep_open_at_port("127.0.0.1", port);
-	assert_true(fd >= 0);
 	cs.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
 	msg = lk_ras_new(&ar, "registrationRequest", 77, &body);
@@ -1190,25 +1202,120 @@ static void registered_alias(void **state)
 	v = lk_asn_set(&ar, body, "terminalAlias");
 	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
 	assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0],
-				       "h323-ID"), "bob-reg"), 0);
+				       "h323-ID"), alias), 0);
 	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
 			    "vendor");
 	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
 	lk_asn_set(&ar, vendor, "t35Extension");
 	lk_asn_set(&ar, vendor, "manufacturerCode");
-	assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &len), 0);
-	assert_int_equal(ep_send(fd, 54002, out, len), 0);
-	n = ep_recv(fd, in, sizeof(in), 3000, NULL);
-	assert_true(n > 0);
-	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	assert_int_equal(lk_ras_decode(in, (size_t)n, &ar, &msg, &errbit), 0);
+	msg = ras_ask(fd, msg, arena_mem, sizeof(arena_mem));
 	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
+	v = lk_asn_get(lk_ras_body(msg), "endpointIdentifier");
+	assert_non_null(v);
+	lk_asn_str_ascii(v, epid, esz);
+}
+
+/*
+ * An endpoint registers "bob-reg" (an h323-ID no dial plan route
+ * matches) with the callee's call signalling address; a Setup to it is
+ * routed by the registration.
+ */
+static void registered_alias(void **state)
+{
+	struct call c;
+	char epid[64];
+	int fd;
+
+	(void)state;
+	/* A port of this test's block, never a kernel-chosen one that
+	 * another test's fixed range might hold. */
+	fd = ep_open_at_port("127.0.0.1", 54490);
+	assert_true(fd >= 0);
+	register_alias(fd, 54490, "bob-reg", epid, sizeof(epid));
 
 	call_to_callee(&c, "id:bob-reg", 12);
 	pass(&c, true, LK_Q931_CONNECT, "connect");
 	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
 	both_closed(&c);
 	assert_true(log_has("to bob-reg: a registered alias"));
+	close(fd);
+}
+
+/* The Release Complete the gatekeeper itself sent to the callee. */
+static void callee_gets_release(struct call *c, uint8_t cause)
+{
+	static uint8_t buf[70000];
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	uint8_t got;
+
+	assert_int_equal(recv_msg(c->b, buf, &m, &uu, 3000),
+			 LK_Q931_RELEASE_COMPLETE);
+	++h225_sent;
+	assert_int_equal(m.crv, c->crv_b);
+	assert_false(m.crv_flag);
+	assert_int_equal(lk_q931_cause(&m, &got), 0);
+	assert_int_equal(got, cause);
+	assert_memory_equal(guid_of(uu, "releaseComplete.callIdentifier.guid"),
+			    c->ids.callid, 16);
+	assert_true(closed_within(c->b, 3000));
+	close(c->b);
+}
+
+/*
+ * A DRQ clears the call (H.225.0 7.11): the registered callee (on RAS
+ * 55010) disengages a fastStart call with media flowing; the gatekeeper
+ * answers DCF, both legs get Release Complete, the connections from the
+ * range go and the media session is deleted.  A second DRQ for the same
+ * call, a new request, is confirmed and changes nothing.
+ */
+static void drq_clears_call(void **state)
+{
+	static uint8_t mem[1 << 16], rmem[1 << 16];
+	struct seen to_b, to_a;
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body, *v;
+	struct call c;
+	char epid[64];
+	int fd, a, b;
+	uint16_t seq;
+
+	(void)state;
+	fd = ep_open_at_port("127.0.0.1", 55010);
+	assert_true(fd >= 0);
+	register_alias(fd, 55010, "drq-callee", epid, sizeof(epid));
+	fast_start_call(&c, 14, 55020, 55030, &a, &b, &to_a, &to_b);
+	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
+				     0x6666), 20);
+	assert_int_equal(relay_packets(c.mid), 20);
+
+	for (seq = 200; seq < 202; seq++) {
+		lk_asn_arena_init(&ar, mem, sizeof(mem));
+		msg = lk_ras_new(&ar, "disengageRequest", seq, &body);
+		assert_non_null(msg);
+		assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, body,
+					"endpointIdentifier"), epid), 0);
+		set_guid(&ar, body, "conferenceID", c.ids.confid);
+		lk_asn_set(&ar, body, "callReferenceValue")->u.i = c.crv_b;
+		assert_non_null(lk_asn_set(&ar, lk_asn_set(&ar, body,
+					   "disengageReason"), "normalDrop"));
+		set_guid(&ar, body, "callIdentifier", c.ids.callid);
+		v = lk_asn_set(&ar, body, "answeredCall");
+		assert_non_null(v);
+		v->u.i = 1;
+		msg = ras_ask(fd, msg, rmem, sizeof(rmem));
+		assert_string_equal(lk_ras_kind(msg), "disengageConfirm");
+		if (seq > 200)
+			break;
+		caller_gets_release(&c, "undefinedReason",
+				    LK_Q931_CAUSE_NORMAL);
+		callee_gets_release(&c, LK_Q931_CAUSE_NORMAL);
+		out_conns_gone();
+		assert_int_equal(relay_packets(c.mid), -1);
+	}
+	assert_true(log_has("ended: DRQ (normalDrop) from 127.0.0.1"));
+	close(a);
+	close(b);
 	close(fd);
 }
 
@@ -1301,7 +1408,8 @@ static unsigned count_values(const char *cmd)
 }
 
 /* The separate H.245 connection's fixed ends, decoded as H.245. */
-#define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245"
+#define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245 " \
+	"-d udp.port==54002,h225"
 
 static void tshark_verdict(void **state)
 {
@@ -1331,6 +1439,14 @@ static void tshark_verdict(void **state)
 	print_message("tshark: %u H.225.0 messages in the capture, %u said\n",
 		      nmsg, h225_sent);
 	assert_int_equal(nmsg, h225_sent);
+
+	/* RAS: every request and reply of the test endpoints. */
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h225.RasMessage' "
+		 "-T fields -e h225.RasMessage 2>/dev/null", pcap_path,
+		 H245_AS);
+	nmsg = count_values(cmd);
+	print_message("tshark: %u RAS messages, %u said\n", nmsg, ras_sent);
+	assert_int_equal(nmsg, ras_sent);
 
 	/* The separate H.245 connection: 4 messages each way, as H.245. */
 	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && tcp.port in "
@@ -1371,6 +1487,7 @@ int main(void)
 		cmocka_unit_test(separate_h245_media),
 		cmocka_unit_test(registered_alias),
 		cmocka_unit_test(media_cleared_on_drop),
+		cmocka_unit_test(drq_clears_call),
 		cmocka_unit_test(tshark_verdict),
 	};
 
