@@ -41,6 +41,7 @@ struct cm_sess {
 struct lk_h323_callmedia {
 	struct lk_h323_callmedia_conf cfg;
 	char mid[40];			/* the media core's call-id */
+	enum lk_sigcall_side offerer;	/* who told addresses first */
 	bool offered, answered;
 	unsigned nsess, noffer;
 	struct cm_sess sess[CM_SESS_MAX];
@@ -222,13 +223,15 @@ static int media_sdp(const struct lk_h323_callmedia *cm,
 }
 
 /*
- * One ng request for what `from` told: the caller's as an offer, the
- * callee's as the answer.  The reply's ports are the relay's for the other
- * side.
+ * One ng request for what `from` told, as an offer or an answer (the
+ * offer's from-tag is its sender's, the answer's to-tag the answerer's:
+ * A for the caller, B for the callee).  The reply's ports are the relay's
+ * for the other side.
  */
 static int media_request(struct lk_h323_callmedia *cm,
-			 enum lk_sigcall_side from)
+			 enum lk_sigcall_side from, enum lk_media_op op)
 {
+	static const char *const tag[2] = { "A", "B" };
 	char sdp_in[2048], sdp_out[4096];
 	struct lk_media_req req;
 	struct lk_media_reply rep;
@@ -238,18 +241,18 @@ static int media_request(struct lk_h323_callmedia *cm,
 	size_t len;
 	int err;
 
-	n = from == LK_SIGCALL_A ? cm->nsess : cm->noffer;
+	n = op == LK_MEDIA_OFFER ? cm->nsess : cm->noffer;
 	err = media_sdp(cm, from, n, sdp_in, sizeof(sdp_in), &len);
 	if (err)
 		return err;
 	memset(&req, 0, sizeof(req));
 	memset(&rep, 0, sizeof(rep));
-	req.op = from == LK_SIGCALL_A ? LK_MEDIA_OFFER : LK_MEDIA_ANSWER;
+	req.op = op;
 	req.call_id.p = cm->mid;
 	req.call_id.len = strlen(cm->mid);
-	req.from_tag.p = "A";
+	req.from_tag.p = tag[op == LK_MEDIA_OFFER ? from : other(from)];
 	req.from_tag.len = 1;
-	req.to_tag.p = "B";
+	req.to_tag.p = tag[op == LK_MEDIA_OFFER ? other(from) : from];
 	req.to_tag.len = 1;
 	req.sdp = sdp_in;
 	req.sdp_len = len;
@@ -267,7 +270,7 @@ static int media_request(struct lk_h323_callmedia *cm,
 				rep.detail);
 		return err;
 	}
-	if (from == LK_SIGCALL_A) {
+	if (op == LK_MEDIA_OFFER) {
 		cm->offered = true;
 		cm->noffer = n;
 	}
@@ -283,24 +286,30 @@ static int media_request(struct lk_h323_callmedia *cm,
 }
 
 /*
- * What `from` told goes to the media core.  The callee's before any
- * offer is not taken (its addresses go out unchanged: docs/h323.md).
- * The caller's after the answer (slow start: its OpenLogicalChannelAck
- * comes last) is a new offer, answered again at once with what the
- * callee told, as a SIP re-INVITE is; the streams keep their ports.
+ * What `from` told goes to the media core.  The first side to tell any
+ * address is the offerer: usually the caller (fastStart, or its
+ * OpenLogicalChannel first), but a callee may open its channel first
+ * (H.245 8.4: either side opens its own channels once capabilities are
+ * exchanged).  The other side's addresses are the answer, and again the
+ * answer when they change.  The offerer's after the answer (slow start:
+ * its OpenLogicalChannelAck comes last) are a new offer, answered again
+ * at once with what the answerer told, as a SIP re-INVITE is; the
+ * streams keep their ports.
  */
 static int media_update(struct lk_h323_callmedia *cm,
 			enum lk_sigcall_side from)
 {
 	int err;
 
-	if (from == LK_SIGCALL_B && !cm->offered)
-		return ENOENT;
-	err = media_request(cm, from);
-	if (err || from != LK_SIGCALL_A || !cm->answered)
+	if (!cm->offered)
+		cm->offerer = from;
+	if (from != cm->offerer)
+		return media_request(cm, from, LK_MEDIA_ANSWER);
+	err = media_request(cm, from, LK_MEDIA_OFFER);
+	if (err || !cm->answered)
 		return err;
 
-	return media_request(cm, LK_SIGCALL_B);
+	return media_request(cm, other(from), LK_MEDIA_ANSWER);
 }
 
 int lk_h323_callmedia_alloc(struct lk_h323_callmedia **cmp,

@@ -94,7 +94,8 @@ static int capture_start(void)
 		dup2(null, 1);
 		dup2(null, 2);
 		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f",
-		       "tcp portrange 54000-54499 or udp port 54002", "-P", "-w",
+		       "tcp portrange 54000-54499 or tcp portrange 55040-55041 "
+		       "or udp port 54002", "-P", "-w",
 		       pcap_path, (char *)NULL);
 		_exit(127);
 	}
@@ -1072,78 +1073,153 @@ static void media_cleared_on_drop(void **state)
 	close(b);
 }
 
+/* The ends of a separate H.245 connection a test opened. */
+struct h245c {
+	int lfd;		/* the callee's H.245 listener */
+	int ha, hb;		/* the caller's and the callee's ends */
+};
+
 /*
- * A separate H.245 connection (H.323 8.2): the callee's Connect gives its
- * h245Address (54440); the caller is told a listener of the gatekeeper
- * in the call signalling range, connects there (from 54441), and the
- * gatekeeper connects on to the callee from the range.  OLC, OLCAck both
- * ways arrive with relay addresses only, RTP flows both ways, and the
- * release closes the H.245 connections too.
+ * A separate H.245 connection (H.323 8.2): the callee gives its
+ * h245Address (127.0.0.1:`hport`) in `kind` (Alerting or Connect); the
+ * caller is told a listener of the gatekeeper in the call signalling
+ * range and connects there (from hport + 1), and the gatekeeper connects
+ * on to the callee from the range.
  */
-static void separate_h245_media(void **state)
+static void h245_connection(struct call *c, uint8_t type, const char *kind,
+			    uint16_t hport, struct h245c *h)
 {
-	static uint8_t buf[70000], h[256];
-	struct seen to_b, to_a, ack_to_a, ack_to_b;
+	static uint8_t buf[70000];
 	struct sockaddr_in ga, from;
 	struct lk_asn_val *uu;
 	struct lk_q931 m;
 	socklen_t sl = sizeof(from);
 	struct pollfd pf;
-	struct call c;
-	int a, b, lfd, ha, hb, one = 1;
+	char path[128];
+	int one = 1;
+
+	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&ga, 0, sizeof(ga));
+	ga.sin_family = AF_INET;
+	ga.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ga.sin_port = htons(hport);
+	setsockopt(h->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(h->lfd, (struct sockaddr *)&ga, sizeof(ga)), 0);
+	assert_int_equal(listen(h->lfd, 4), 0);
+
+	h245addr_port = hport;
+	send_msg(c->b, type, kind, c->crv_b, true, &c->ids, NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), type);
+	snprintf(path, sizeof(path), "h323-uu-pdu.h323-message-body.%s"
+		 ".h245Address", kind);
+	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, path), &ga), 0);
+	assert_int_equal(ga.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	assert_in_range(ntohs(ga.sin_port), OUT_LO, OUT_HI);
+
+	h->ha = tcp_connect(ntohs(ga.sin_port), (uint16_t)(hport + 1));
+	pf = (struct pollfd){ h->lfd, POLLIN, 0 };
+	assert_int_equal(poll(&pf, 1, 3000), 1);
+	h->hb = accept(h->lfd, (struct sockaddr *)&from, &sl);
+	assert_true(h->hb >= 0);
+	assert_in_range(ntohs(from.sin_port), OUT_LO, OUT_HI);
+}
+
+/*
+ * The logical channels over a separate H.245 connection, the opener
+ * first: its OLC (its RTCP: RTP port + 1), the other's OLCAck (its RTP
+ * and RTCP), the other's OLC, the opener's OLCAck.  Everything that
+ * arrives holds relay addresses only; *ack_to_a and *ack_to_b say where
+ * each side is to send RTP.
+ */
+static void h245_channels(struct h245c *h, bool callee_first, uint16_t pa,
+			  uint16_t pb, struct seen *ack_to_a,
+			  struct seen *ack_to_b)
+{
+	int first = callee_first ? h->hb : h->ha;
+	int second = callee_first ? h->ha : h->hb;
+	uint16_t p1 = callee_first ? pb : pa, p2 = callee_first ? pa : pb;
+	struct seen olc1, olc2, *ack1, *ack2;
+	uint8_t b[256];
 	size_t n;
+
+	ack1 = callee_first ? ack_to_b : ack_to_a;	/* to the opener */
+	ack2 = callee_first ? ack_to_a : ack_to_b;
+	n = h245_build(b, sizeof(b), false, 1, 0, (uint16_t)(p1 + 1));
+	h245_send(first, b, n);
+	h245_recv(second, &olc1);
+	n = h245_build(b, sizeof(b), true, 1, p2, (uint16_t)(p2 + 1));
+	h245_send(second, b, n);
+	h245_recv(first, ack1);
+	n = h245_build(b, sizeof(b), false, 2, 0, (uint16_t)(p2 + 1));
+	h245_send(second, b, n);
+	h245_recv(first, &olc2);
+	n = h245_build(b, sizeof(b), true, 2, p1, (uint16_t)(p1 + 1));
+	h245_send(first, b, n);
+	h245_recv(second, ack2);
+	assert_int_equal(olc1.media.sin_port, 0);	/* OLCs: RTCP only */
+	assert_int_equal(olc2.media.sin_port, 0);
+}
+
+static void h245c_closed(struct h245c *h)
+{
+	assert_true(closed_within(h->ha, 3000));
+	assert_true(closed_within(h->hb, 3000));
+	close(h->ha);
+	close(h->hb);
+	close(h->lfd);
+}
+
+/*
+ * A separate H.245 connection (H.323 8.2): the callee's Connect gives its
+ * h245Address (54440); the caller connects to the gatekeeper's listener
+ * (from 54441).  OLC, OLCAck both ways arrive with relay addresses only,
+ * RTP flows both ways, and the release closes the H.245 connections too.
+ */
+static void separate_h245_media(void **state)
+{
+	struct seen ack_to_a, ack_to_b;
+	struct h245c h;
+	struct call c;
+	int a, b;
 
 	(void)state;
 	a = ep_open_at_port("127.0.0.1", 54450);
 	b = ep_open_at_port("127.0.0.1", 54460);
 	assert_true(a >= 0 && b >= 0);
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&ga, 0, sizeof(ga));
-	ga.sin_family = AF_INET;
-	ga.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ga.sin_port = htons(54440);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	assert_int_equal(bind(lfd, (struct sockaddr *)&ga, sizeof(ga)), 0);
-	assert_int_equal(listen(lfd, 4), 0);
-
 	call_to_callee(&c, "2000", 11);
-	h245addr_port = 54440;
-	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
-		 NULL);
-	++h225_sent;
-	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
-	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, "h323-uu-pdu"
-		".h323-message-body.connect.h245Address"), &ga), 0);
-	assert_int_equal(ga.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
-	assert_in_range(ntohs(ga.sin_port), OUT_LO, OUT_HI);
-
-	ha = tcp_connect(ntohs(ga.sin_port), 54441);
-	pf = (struct pollfd){ lfd, POLLIN, 0 };
-	assert_int_equal(poll(&pf, 1, 3000), 1);
-	hb = accept(lfd, (struct sockaddr *)&from, &sl);
-	assert_true(hb >= 0);
-	assert_in_range(ntohs(from.sin_port), OUT_LO, OUT_HI);
-
-	n = h245_build(h, sizeof(h), false, 1, 0, 54451);
-	h245_send(ha, h, n);
-	h245_recv(hb, &to_b);
-	n = h245_build(h, sizeof(h), true, 1, 54460, 54461);
-	h245_send(hb, h, n);
-	h245_recv(ha, &ack_to_a);
-	n = h245_build(h, sizeof(h), false, 2, 0, 54461);
-	h245_send(hb, h, n);
-	h245_recv(ha, &to_a);
-	n = h245_build(h, sizeof(h), true, 2, 54450, 54451);
-	h245_send(ha, h, n);
-	h245_recv(hb, &ack_to_b);
-	assert_int_equal(to_a.media.sin_port, 0);	/* OLCs: RTCP only */
-	assert_int_equal(to_b.media.sin_port, 0);
+	h245_connection(&c, LK_Q931_CONNECT, "connect", 54440, &h);
+	h245_channels(&h, false, 54450, 54460, &ack_to_a, &ack_to_b);
 	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, false);
-	assert_true(closed_within(ha, 3000));
-	assert_true(closed_within(hb, 3000));
-	close(ha);
-	close(hb);
-	close(lfd);
+	h245c_closed(&h);
+}
+
+/*
+ * The callee opens H.245 first: its h245Address comes in its Alerting
+ * (55040; the caller connects from 55041), and it opens its logical
+ * channel before the caller told any media address.  Its addresses are
+ * then the offer to the media core and the caller's the answer; every
+ * address either side sees is still the relay's, RTP flows both ways
+ * through it, the callee's Connect comes after, and the release closes
+ * the H.245 connections.
+ */
+static void callee_opens_h245_first(void **state)
+{
+	struct seen ack_to_a, ack_to_b;
+	struct h245c h;
+	struct call c;
+	int a, b;
+
+	(void)state;
+	a = ep_open_at_port("127.0.0.1", 55050);
+	b = ep_open_at_port("127.0.0.1", 55060);
+	assert_true(a >= 0 && b >= 0);
+	call_to_callee(&c, "2000", 15);
+	h245_connection(&c, LK_Q931_ALERTING, "alerting", 55040, &h);
+	h245_channels(&h, true, 55050, 55060, &ack_to_a, &ack_to_b);
+	pass(&c, true, LK_Q931_CONNECT, "connect");
+	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, true);
+	h245c_closed(&h);
 }
 
 /* RAS messages the test endpoints and the daemon said (on 54002). */
@@ -1409,6 +1485,7 @@ static unsigned count_values(const char *cmd)
 
 /* The separate H.245 connection's fixed ends, decoded as H.245. */
 #define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245 " \
+	"-d tcp.port==55040,h245 -d tcp.port==55041,h245 " \
 	"-d udp.port==54002,h225"
 
 static void tshark_verdict(void **state)
@@ -1456,6 +1533,13 @@ static void tshark_verdict(void **state)
 	print_message("tshark: %u H.245 messages on the separate "
 		      "connection\n", nmsg);
 	assert_int_equal(nmsg, 8);
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && tcp.port in "
+		 "{55040, 55041}' -T fields -e tpkt.length 2>/dev/null",
+		 pcap_path, H245_AS);
+	nmsg = count_values(cmd);
+	print_message("tshark: %u H.245 messages on the callee-first "
+		      "connection\n", nmsg);
+	assert_int_equal(nmsg, 8);
 
 	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y '%s' -V 2>&1 | grep "
 		 "-E 'Malformed|UNKNOWN PER|Expert Info \\((Warning|Error)'",
@@ -1485,6 +1569,7 @@ int main(void)
 		cmocka_unit_test(fast_start_media),
 		cmocka_unit_test(tunnelled_h245_media),
 		cmocka_unit_test(separate_h245_media),
+		cmocka_unit_test(callee_opens_h245_first),
 		cmocka_unit_test(registered_alias),
 		cmocka_unit_test(media_cleared_on_drop),
 		cmocka_unit_test(drq_clears_call),
