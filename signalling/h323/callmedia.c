@@ -3,13 +3,13 @@
 /*
  * This file owns the media glue of H.323 call signalling, and nothing
  * else: the media sessions of one call (H.225.0 sessionID) as fastStart
- * and H.245 told them, the synthesis of a per-session SDP for each side
- * from those addresses, the media core's offer/answer (relay/media.h)
- * that allocates and latches relay ports for them exactly as for a SIP
- * leg, the rewriting of the addresses with the relay's ports, and the
+ * and H.245 told them, each side's media description built from those
+ * addresses (relay/mdesc.h, no SDP), the media core's offer/answer
+ * (relay/media.h) that allocates and latches relay ports for them exactly
+ * as for a SIP leg, the rewriting of the addresses with the relay's ports, and the
  * session's deletion.  Q.931, the calls' state and the H.245 connections
  * are call signalling's (callsig.c, h245proxy.c): they hand this module
- * decoded messages and know nothing of SDP.
+ * decoded messages and know nothing of the media core.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,8 +21,8 @@
 #include "h323/callmedia.h"
 #include "h323/h245.h"
 #include "log.h"
+#include "mdesc.h"
 #include "media.h"
-#include "sdp.h"
 
 /*
  * One media session of a call (H.225.0 sessionID: 1 audio, 2 video, 3
@@ -37,6 +37,8 @@ struct cm_sess {
 };
 
 #define CM_SESS_MAX 4
+_Static_assert(CM_SESS_MAX <= LK_MDESC_MAX_STREAMS,
+	       "every session of a call is one stream of its description");
 
 struct lk_h323_callmedia {
 	struct lk_h323_callmedia_conf cfg;
@@ -174,77 +176,71 @@ static int media_addr(struct lk_h245_addr *a, void *arg)
 	return 0;
 }
 
-/* Side `side`'s receive addresses as SDP, the first `n` sessions. */
-static int media_sdp(const struct lk_h323_callmedia *cm,
-		     enum lk_sigcall_side side, unsigned n, char *sdp,
-		     size_t cap, size_t *lenp)
+/*
+ * Side `side`'s receive addresses, the first `n` sessions, as the media
+ * core's description (relay/mdesc.h): per session the RTP address (else
+ * the RTCP one, its port - 1: H.323's usual pair), RTCP where it was told
+ * if not RTP + 1.  H.245 addresses carry no codec the relay needs, so the
+ * payload types are left unknown; a session nothing was told of is an
+ * inactive stream (port 0).
+ */
+static void media_describe(struct lk_mdesc *d,
+			   const struct lk_h323_callmedia *cm,
+			   enum lk_sigcall_side side, unsigned n)
 {
-	char ip[INET_ADDRSTRLEN];
-	size_t o;
 	unsigned i;
-	int w;
 
-	inet_ntop(AF_INET, &cm->cfg.local.sin_addr, ip, sizeof(ip));
-	w = snprintf(sdp, cap, "v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\n"
-		     "t=0 0\r\n", ip);
-	if (w < 0 || (size_t)w >= cap)
-		return ENOSPC;
-	o = (size_t)w;
+	memset(d, 0, sizeof(*d));
+	d->nstreams = n;
 	for (i = 0; i < n; i++) {
 		const struct cm_sess *ss = &cm->sess[i];
 		const struct sockaddr_in *rtp = &ss->rtp[side];
 		const struct sockaddr_in *rtcp = &ss->rtcp[side];
 		const struct sockaddr_in *at = rtp->sin_family ? rtp : rtcp;
-		unsigned port = 0;
+		struct lk_mdesc_stream *s = &d->s[i];
+		struct sockaddr_in *sa = (struct sockaddr_in *)&s->addr;
+		struct sockaddr_in *sc = (struct sockaddr_in *)&s->rtcp_addr;
 
+		s->media.p = ss->media;
+		s->media.len = strlen(ss->media);
+		s->proto.p = "RTP/AVP";
+		s->proto.len = strlen("RTP/AVP");
+		s->rtp = true;
+		s->dir = LK_MDESC_SENDRECV;
 		if (rtp->sin_family)
-			port = ntohs(rtp->sin_port);
+			s->port = ntohs(rtp->sin_port);
 		else if (rtcp->sin_family && ntohs(rtcp->sin_port) > 1)
-			port = ntohs(rtcp->sin_port) - 1u;
-		if (at->sin_family)
-			inet_ntop(AF_INET, &at->sin_addr, ip, sizeof(ip));
-		w = snprintf(sdp + o, cap - o, "m=%s %u RTP/AVP 0\r\n"
-			     "c=IN IP4 %s\r\n", ss->media, port, ip);
-		if (w < 0 || (size_t)w >= cap - o)
-			return ENOSPC;
-		o += (size_t)w;
-		if (port && rtcp->sin_family &&
-		    ntohs(rtcp->sin_port) != port + 1) {
-			w = snprintf(sdp + o, cap - o, "a=rtcp:%u\r\n",
-				     ntohs(rtcp->sin_port));
-			if (w < 0 || (size_t)w >= cap - o)
-				return ENOSPC;
-			o += (size_t)w;
-		}
+			s->port = (uint16_t)(ntohs(rtcp->sin_port) - 1u);
+		if (!s->port)
+			continue;
+		s->rtcp_port = rtcp->sin_family ? ntohs(rtcp->sin_port) :
+			(uint16_t)(s->port + 1);
+		/* Both at the RTP address, as SDP's c= and a=rtcp: say. */
+		sa->sin_family = sc->sin_family = AF_INET;
+		sa->sin_addr = sc->sin_addr = at->sin_addr;
+		sa->sin_port = htons(s->port);
+		sc->sin_port = htons(s->rtcp_port);
 	}
-	*lenp = o;
-
-	return 0;
 }
 
 /*
- * One ng request for what `from` told, as an offer or an answer (the
- * offer's from-tag is its sender's, the answer's to-tag the answerer's:
- * A for the caller, B for the callee).  The reply's ports are the relay's
- * for the other side.
+ * One offer or answer for what `from` told (the offer's from-tag is its
+ * sender's, the answer's to-tag the answerer's: A for the caller, B for
+ * the callee).  The answer's ports are the relay's for the other side.
  */
 static int media_request(struct lk_h323_callmedia *cm,
 			 enum lk_sigcall_side from, enum lk_media_op op)
 {
 	static const char *const tag[2] = { "A", "B" };
-	char sdp_in[2048], sdp_out[4096];
+	struct lk_mdesc_relay relay[CM_SESS_MAX];
 	struct lk_media_req req;
 	struct lk_media_reply rep;
-	struct lk_sdp sdp;
-	struct lk_sdp_error se;
+	struct lk_mdesc desc;
 	unsigned i, n;
-	size_t len;
 	int err;
 
 	n = op == LK_MEDIA_OFFER ? cm->nsess : cm->noffer;
-	err = media_sdp(cm, from, n, sdp_in, sizeof(sdp_in), &len);
-	if (err)
-		return err;
+	media_describe(&desc, cm, from, n);
 	memset(&req, 0, sizeof(req));
 	memset(&rep, 0, sizeof(rep));
 	req.op = op;
@@ -254,13 +250,9 @@ static int media_request(struct lk_h323_callmedia *cm,
 	req.from_tag.len = 1;
 	req.to_tag.p = tag[op == LK_MEDIA_OFFER ? other(from) : from];
 	req.to_tag.len = 1;
-	req.sdp = sdp_in;
-	req.sdp_len = len;
 	memcpy(&req.received_from, &cm->cfg.peer[from],
 	       sizeof(cm->cfg.peer[from]));
-	rep.sdp = sdp_out;
-	rep.sdp_size = sizeof(sdp_out);
-	err = lk_media_offer_answer(cm->cfg.media, &req, &rep);
+	err = lk_media_negotiate(cm->cfg.media, &req, &desc, relay, &rep);
 	if (err) {
 		lk_warn_limited("H.323 call %llu: the media core refused the "
 				"%s's fastStart: %s %s",
@@ -277,10 +269,8 @@ static int media_request(struct lk_h323_callmedia *cm,
 	else {
 		cm->answered = true;
 	}
-	if (lk_sdp_parse(&sdp, &se, rep.sdp, rep.sdp_len))
-		return EBADMSG;
-	for (i = 0; i < sdp.nmedia && i < n; i++)
-		cm->sess[i].relay[other(from)] = sdp.media[i].port;
+	for (i = 0; i < n; i++)
+		cm->sess[i].relay[other(from)] = relay[i].port;
 
 	return 0;
 }
