@@ -554,10 +554,10 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	mem_deref(callsig);
 	mem_deref(ras);
 	mem_deref(gk);
-	lk_ng_free(ng);
+	mem_deref(ng);
 	lk_turn_free(turn);
 	mem_deref(sip);
-	lk_media_free(media);
+	mem_deref(media);
 	if (sigint)
 		event_free(sigint);
 	if (sigterm)

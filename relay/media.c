@@ -1464,6 +1464,35 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 	return 0;
 }
 
+/* Stop the workers and free every call; nothing is sent after it. */
+static void media_destructor(void *arg)
+{
+	struct lk_media *m = arg;
+	uint32_t b;
+	unsigned i;
+
+	if (m->timer)
+		event_free(m->timer);
+	if (m->calls) {
+		for (b = 0; b < hash_bsize(m->calls); b++) {
+			struct le *le = list_head(hash_list(m->calls, b));
+
+			while (le) {
+				struct le *next = le->next;
+
+				mem_deref(le->data);
+				le = next;
+			}
+		}
+		mem_deref(m->calls);
+	}
+	for (i = 0; i < m->nworkers; i++)
+		mem_deref(m->workers[i]);
+	free(m->workers);
+	lk_kfwd_free(m->kf);
+	mem_deref(m->pa);
+}
+
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz)
 {
@@ -1474,7 +1503,7 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 	long ncpu;
 	int err;
 
-	m = calloc(1, sizeof(*m));
+	m = mem_zalloc(sizeof(*m), media_destructor);
 	if (!m)
 		return ENOMEM;
 	m->conf = *conf;
@@ -1549,7 +1578,7 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 
  out:
 	if (err)
-		lk_media_free(m);
+		mem_deref(m);
 	else
 		*mp = m;
 
@@ -1566,32 +1595,3 @@ void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf)
 	m->conf.latch_any_source = conf->latch_any_source;
 }
 
-void lk_media_free(struct lk_media *m)
-{
-	uint32_t b;
-	unsigned i;
-
-	if (!m)
-		return;
-	if (m->timer)
-		event_free(m->timer);
-	if (m->calls) {
-		for (b = 0; b < hash_bsize(m->calls); b++) {
-			struct le *le = list_head(hash_list(m->calls, b));
-
-			while (le) {
-				struct le *next = le->next;
-
-				mem_deref(le->data);
-				le = next;
-			}
-		}
-		mem_deref(m->calls);
-	}
-	for (i = 0; i < m->nworkers; i++)
-		lk_worker_free(m->workers[i]);
-	free(m->workers);
-	lk_kfwd_free(m->kf);
-	mem_deref(m->pa);
-	free(m);
-}

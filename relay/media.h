@@ -118,13 +118,12 @@ struct lk_media_reply {
  * multiplexed ports), the worker threads, and on the Expressway the
  * multiplexed media sockets (seed footnotes ** and ***).  `base` is the
  * control thread's event base (timeouts, acknowledgements from workers).
- * Returns 0 or an errno with `errbuf` saying what failed.
+ * Returns 0 or an errno with `errbuf` saying what failed.  The caller
+ * holds the one reference: mem_deref() stops the workers and frees every
+ * call, and nothing is sent after it.
  */
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz);
-
-/* Stop the workers and free every call; nothing is sent after it. */
-void lk_media_free(struct lk_media *m);
 
 /*
  * A reload (SIGHUP): take Media timeout and Final timeout from `conf`; the

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <event2/event.h>
+#include <re.h>
 
 #include "clock.h"
 #include "conf.h"
@@ -64,7 +65,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	lk_media_free(f->m);
+	mem_deref(f->m);
 	event_base_free(f->base);
 	free(f);
 
