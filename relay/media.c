@@ -962,7 +962,7 @@ int lk_media_negotiate(struct lk_media *m, const struct lk_media_req *req,
 	if (err)
 		return err;
 	if (lk_mdesc_check(desc, &bad, &why))
-		return fail(r, LK_MEDIA_ERR_BAD_SDP, EINVAL, "stream %u: %s",
+		return fail(r, LK_MEDIA_ERR_BAD_DESC, EINVAL, "stream %u: %s",
 			    bad, why);
 
 	call = call_find(m, &req->call_id);

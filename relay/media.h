@@ -103,6 +103,7 @@ struct lk_media_req {
 #define LK_MEDIA_ERR_NO_FROMTAG	"No from-tag in message"
 #define LK_MEDIA_ERR_NO_TOTAG	"No to-tag in message"
 #define LK_MEDIA_ERR_SRTP	"SRTP negotiation failed"
+#define LK_MEDIA_ERR_BAD_DESC	"Bad media description"	/* latchkey's */
 
 struct lk_media_reply {
 	char *sdp;			/* caller's buffer */

@@ -377,7 +377,7 @@ static void refusals_leave_no_call(void **state)
 	desc.s[0].addr.ss_family = AF_UNIX;
 	assert_int_equal(EINVAL, negotiate(f, LK_MEDIA_OFFER, "desc-3",
 					   &reason));
-	assert_string_equal(LK_MEDIA_ERR_BAD_SDP, reason);
+	assert_string_equal(LK_MEDIA_ERR_BAD_DESC, reason);
 	desc_stream(0, 45990);
 	desc.nstreams = LK_MDESC_MAX_STREAMS + 1;
 	assert_int_equal(EINVAL, negotiate(f, LK_MEDIA_OFFER, "desc-3", NULL));
