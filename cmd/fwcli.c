@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <re.h>
+
 #include "cli.h"
 #include "conf.h"
 #include "fwcli.h"
@@ -280,8 +282,8 @@ int lk_fwcli_run(int argc, char **argv)
 	ret = 0;
 
  out:
-	lk_portmodel_free(pm_ctl);
-	lk_portmodel_free(pm_exp);
+	mem_deref(pm_ctl);
+	mem_deref(pm_exp);
 	free(ctl);
 	free(exp);
 

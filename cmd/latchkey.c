@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <re.h>
+
 #include "fwcli.h"
 #include "ngcli.h"
 #include "statuscli.h"
@@ -224,7 +226,7 @@ static int ports_run(int argc, char **argv)
 	ret = 0;
 
  out:
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 	free(diag);
 	free(conf);
 

@@ -18,6 +18,10 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+/* mem_deref() only: all of re.h would clash with tcp_connect() below. */
+#include <re_types.h>
+#include <re_mem.h>
+
 #include "cli.h"
 #include "conf.h"
 #include "portmodel.h"
@@ -768,7 +772,7 @@ int lk_probecli_run(int argc, char **argv)
 	ret = p.nfail ? 1 : 0;
 
  out:
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 	free(diag);
 	free(conf);
 

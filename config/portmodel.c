@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <re.h>
+
 #include "portmodel.h"
 
 /*
@@ -1132,6 +1134,13 @@ static const char *row_off(const struct tmpl *t, const struct lk_conf *conf)
 	return NULL;
 }
 
+static void portmatrix_destructor(void *arg)
+{
+	struct lk_portmatrix *pm = arg;
+
+	free(pm->entry);
+}
+
 int lk_portmodel_resolve(struct lk_portmatrix **pmp, const struct lk_conf *conf)
 {
 	struct lk_portmatrix *pm;
@@ -1148,7 +1157,7 @@ int lk_portmodel_resolve(struct lk_portmatrix **pmp, const struct lk_conf *conf)
 		cap += zoned ? conf->nzones : 1;
 	}
 
-	pm = calloc(1, sizeof(*pm));
+	pm = mem_zalloc(sizeof(*pm), portmatrix_destructor);
 	if (!pm)
 		return ENOMEM;
 	pm->nzones = conf->nzones;
@@ -1190,20 +1199,13 @@ int lk_portmodel_resolve(struct lk_portmatrix **pmp, const struct lk_conf *conf)
 
  out:
 	if (err)
-		lk_portmodel_free(pm);
+		mem_deref(pm);
 	else
 		*pmp = pm;
 
 	return err;
 }
 
-void lk_portmodel_free(struct lk_portmatrix *pm)
-{
-	if (!pm)
-		return;
-	free(pm->entry);
-	free(pm);
-}
 
 bool lk_portmodel_same_row(const struct lk_pm_entry *a,
 			   const struct lk_pm_entry *b)

@@ -150,11 +150,11 @@ struct lk_pm_filter {
  * Resolve the seed's tables against `conf` (the effective configuration,
  * after lk_conf_load()).  Entries whose ports come from a traversal zone
  * are repeated for each configured zone.  Returns 0 or ENOMEM, EINVAL;
- * *pmp is written only on success and is freed with lk_portmodel_free().
+ * *pmp is written only on success; the caller holds its one reference
+ * (mem_deref()).
  */
 int lk_portmodel_resolve(struct lk_portmatrix **pmp,
 			 const struct lk_conf *conf);
-void lk_portmodel_free(struct lk_portmatrix *pm);
 
 /* The seed's tables, in the seed's order. */
 const struct lk_pm_section *lk_portmodel_sections(size_t *np);

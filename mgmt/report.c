@@ -348,7 +348,7 @@ int lk_mgmt_ports_json(struct lk_mgmt *m, struct evbuffer *out)
 
  out:
 	free(text);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 	return err;
 }
 

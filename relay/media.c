@@ -20,12 +20,12 @@
 #include "netaddr.h"
 #include "portalloc.h"
 #include "sdes.h"
+#include "sdpdesc.h"
 #include "srtp.h"
 #include "worker.h"
 
 #define CALLID_MAX	256
 #define TAG_MAX		128
-#define MUXID_ATTR	"a=x-latchkey-muxid:"
 
 enum { SIDE_A = 0, SIDE_B = 1 };
 
@@ -446,150 +446,15 @@ static void apply_h(struct lk_worker *w, void *arg)
 }
 
 /*
- * SDP helpers
- */
-
-static int sdp_sockaddr(union lk_latch_addr *a, const struct lk_sdp_addr *sa,
-			uint16_t port)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	if (sa->af == LK_SDP_AF_NONE || sa->addr.len >= sizeof(buf))
-		return EINVAL;
-	memcpy(buf, sa->addr.p, sa->addr.len);
-	buf[sa->addr.len] = '\0';
-	memset(a, 0, sizeof(*a));
-	if (sa->af == LK_SDP_AF_IP4 &&
-	    inet_pton(AF_INET, buf, &a->in.sin_addr) == 1) {
-		a->in.sin_family = AF_INET;
-		a->in.sin_port = htons(port);
-		return 0;
-	}
-	if (sa->af == LK_SDP_AF_IP6 &&
-	    inet_pton(AF_INET6, buf, &a->in6.sin6_addr) == 1) {
-		a->in6.sin6_family = AF_INET6;
-		a->in6.sin6_port = htons(port);
-		return 0;
-	}
-
-	return EINVAL;
-}
-
-/*
- * The multiplexID a side wants to receive with, from "a=x-latchkey-muxid:"
- * in its media section `index` (docs/architecture.md, "Multiplexed
- * media").  Returns true and the ID if present and valid.
- */
-static bool sdp_muxid(const char *sdp, size_t len, unsigned index,
-		      uint32_t *idp)
-{
-	const char *p = sdp, *end = sdp + len;
-	int section = -1;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-
-		if (e - p >= 2 && p[0] == 'm' && p[1] == '=')
-			++section;
-		if (section == (int)index &&
-		    (size_t)(e - p) > sizeof(MUXID_ATTR) - 1 &&
-		    !memcmp(p, MUXID_ATTR, sizeof(MUXID_ATTR) - 1)) {
-			const char *d = p + sizeof(MUXID_ATTR) - 1;
-			uint64_t v = 0;
-
-			while (d < e && *d >= '0' && *d <= '9' && v <= UINT32_MAX)
-				v = v * 10 + (uint64_t)(*d++ - '0');
-			while (d < e && (*d == '\r' || *d == ' '))
-				++d;
-			if (d == e && v && v <= UINT32_MAX) {
-				*idp = (uint32_t)v;
-				return true;
-			}
-			return false;
-		}
-		p = nl ? nl + 1 : end;
-	}
-
-	return false;
-}
-
-/*
- * Remove every "a=x-latchkey-muxid:" line (it was meant for the relay) and
- * add the relay's own at the end of each multiplexed section.
- */
-static int sdp_muxid_rewrite(char *buf, size_t size, size_t *lenp,
-			     const struct media_plan *mp)
-{
-	char *tmp, *o;
-	const char *p, *end;
-	int section = -1;
-	size_t len = *lenp;
-	char eol[3] = "\r\n";
-
-	tmp = malloc(len + 1);
-	if (!tmp)
-		return ENOMEM;
-	memcpy(tmp, buf, len);
-	p = tmp;
-	end = tmp + len;
-	o = buf;
-
-#define EMIT(src, n) do {						\
-	if ((size_t)(o - buf) + (n) > size) {				\
-		free(tmp);						\
-		return ENOSPC;						\
-	}								\
-	memcpy(o, (src), (n));						\
-	o += (n);							\
-} while (0)
-#define EMIT_MUXID(idx) do {						\
-	if ((idx) >= 0 && (unsigned)(idx) < mp->nmedia &&		\
-	    mp->s[(idx)].out_mux) {					\
-		char l_[48];						\
-		int n_ = snprintf(l_, sizeof(l_), MUXID_ATTR "%u%s",	\
-				  mp->s[(idx)].out_mux_id, eol);	\
-		EMIT(l_, (size_t)n_);					\
-	}								\
-} while (0)
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl + 1 : end;
-
-		if (e - p >= 2 && p[0] == 'm' && p[1] == '=') {
-			EMIT_MUXID(section);
-			++section;
-			snprintf(eol, sizeof(eol), "%s",
-				 (nl && nl > p && nl[-1] == '\r') ? "\r\n" :
-				 "\n");
-		}
-		if (!((size_t)(e - p) >= sizeof(MUXID_ATTR) - 1 &&
-		      !memcmp(p, MUXID_ATTR, sizeof(MUXID_ATTR) - 1)))
-			EMIT(p, (size_t)(e - p));
-		p = e;
-	}
-	if (end > tmp && end[-1] != '\n')
-		EMIT(eol, strlen(eol));
-	EMIT_MUXID(section);
-#undef EMIT
-#undef EMIT_MUXID
-	*lenp = (size_t)(o - buf);
-	free(tmp);
-
-	return 0;
-}
-
-/*
  * Offer and answer
  */
 
 /*
  * A side that had no RTCP socket (it multiplexed RTCP, RFC 5761) and
- * whose new SDP, or the answer it gets, has no a=rtcp-mux sends RTCP to
- * its RTP port + 1 again: bind it for apply_h to hand over.  The leg's
- * fields are the worker's, but no worker call runs while this reads them
- * (the last one returned before, the next starts after).
+ * whose new description, or the answer it gets, does not multiplex
+ * sends RTCP to its RTP port + 1 again: bind it for apply_h to hand over.
+ * The leg's fields are the worker's, but no worker call runs while this
+ * reads them (the last one returned before, the next starts after).
  */
 static void rtcp_rebind(struct lk_media *m, struct media_plan *mp,
 			const struct lk_stream *s, unsigned i, bool sdp_mux)
@@ -643,8 +508,28 @@ static int fail(struct lk_media_reply *r, const char *reason, int err,
 	return err;
 }
 
-/* Whatever the plan took and no leg kept goes back. */
-static void plan_release(struct lk_media *m, struct media_plan *mp)
+/* A plan for `nmedia` streams, nothing taken yet; NULL: out of memory. */
+static struct media_plan *plan_alloc(unsigned nmedia, bool answer)
+{
+	struct media_plan *mp;
+	unsigned i;
+
+	mp = calloc(1, sizeof(*mp));
+	if (!mp)
+		return NULL;
+	mp->nmedia = nmedia;
+	mp->answer = answer;
+	for (i = 0; i < LK_MDESC_MAX_STREAMS; i++) {
+		mp->s[i].fd[0] = mp->s[i].fd[1] = -1;
+		mp->s[i].rtcp_fd[0] = mp->s[i].rtcp_fd[1] = -1;
+		mp->s[i].rtcp_gone[0] = mp->s[i].rtcp_gone[1] = -1;
+	}
+
+	return mp;
+}
+
+/* Whatever the plan took and no leg kept goes back; the plan is freed. */
+static void plan_free(struct lk_media *m, struct media_plan *mp)
 {
 	unsigned i, c;
 
@@ -652,21 +537,20 @@ static void plan_release(struct lk_media *m, struct media_plan *mp)
 		for (c = 0; c < 2; c++) {
 			if (mp->s[i].fd[c] >= 0)
 				close(mp->s[i].fd[c]);
-			mp->s[i].fd[c] = -1;
 			if (mp->s[i].rtcp_fd[c] >= 0)
 				close(mp->s[i].rtcp_fd[c]);
-			mp->s[i].rtcp_fd[c] = -1;
 			if (mp->s[i].rtcp_gone[c] >= 0)
 				close(mp->s[i].rtcp_gone[c]);
-			mp->s[i].rtcp_gone[c] = -1;
 		}
 		if (mp->s[i].port[0] && !mp->s[i].consumed)
 			lk_portalloc_give(m->pa, mp->s[i].port[0]);
-		mp->s[i].fresh = mem_deref(mp->s[i].fresh);
+		mem_deref(mp->s[i].fresh);
+		/* The contexts the worker let go of, or never took. */
 		lk_sdes_step_release(&mp->s[i].step);
 		lk_sdes_side_wipe(&mp->s[i].sdes[0]);
 		lk_sdes_side_wipe(&mp->s[i].sdes[1]);
 	}
+	free(mp);
 }
 
 /* A zone's media encryption mode as SDES sees it (docs/srtp.md). */
@@ -681,12 +565,13 @@ static enum lk_sdes_want enc_want(enum lk_media_encryption e)
 }
 
 /*
- * SRTP for stream i (docs/srtp.md): what relay/sdes.c makes of this SDP,
- * worked out on a copy of the stream's SDES state that replaces it only
- * when the request succeeds.
+ * SRTP for stream i (docs/srtp.md): what relay/sdes.c makes of this
+ * stream, worked out on a copy of the stream's SDES state that replaces
+ * it only when the request succeeds.
  */
 static int media_sdes(struct media_plan *mp, unsigned i,
-		      const struct lk_stream *s, const struct lk_sdp_media *sm,
+		      const struct lk_stream *s,
+		      const struct lk_mdesc_stream *ds,
 		      const struct lk_media_req *req, struct lk_media_reply *r)
 {
 	struct lk_sdes_opts o = {req->transport, req->sdes_off,
@@ -696,10 +581,10 @@ static int media_sdes(struct media_plan *mp, unsigned i,
 
 	memcpy(mp->s[i].sdes, s->sdes, sizeof(mp->s[i].sdes));
 	if (req->op == LK_MEDIA_OFFER)
-		err = lk_sdes_offer(mp->s[i].sdes, mp->sender, sm, &o,
+		err = lk_sdes_offer(mp->s[i].sdes, mp->sender, ds, &o,
 				    &mp->s[i].step, &why);
 	else
-		err = lk_sdes_answer(mp->s[i].sdes, mp->sender, sm,
+		err = lk_sdes_answer(mp->s[i].sdes, mp->sender, ds,
 				     &mp->s[i].step, &why);
 	if (err)
 		return fail(r, LK_MEDIA_ERR_SRTP, err, "stream %u: %s", i,
@@ -708,99 +593,97 @@ static int media_sdes(struct media_plan *mp, unsigned i,
 	return 0;
 }
 
-int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
-			  struct lk_media_reply *r)
+/* The identifiers every request needs, in rtpengine's order of checks. */
+static int req_check(const struct lk_media_req *req, struct lk_media_reply *r)
 {
-	struct lk_sdp_error serr;
-	struct lk_sdp_plan plan;
-	struct media_plan *mp;
-	struct lk_call *call;
-	struct lk_sdp sdp;
-	bool created = false;
-	unsigned i;
-	int err;
-
-	r->warning[0] = '\0';
 	if (!req->call_id.len)
 		return fail(r, LK_MEDIA_ERR_NO_CALLID, EINVAL, NULL);
 	if (!req->from_tag.len)
 		return fail(r, LK_MEDIA_ERR_NO_FROMTAG, EINVAL, NULL);
 	if (req->op == LK_MEDIA_ANSWER && !req->to_tag.len)
 		return fail(r, LK_MEDIA_ERR_NO_TOTAG, EINVAL, NULL);
-	if (!req->sdp || !req->sdp_len)
-		return fail(r, LK_MEDIA_ERR_NO_SDP, EINVAL, NULL);
+
+	return 0;
+}
+
+static int req_check_lengths(const struct lk_media_req *req,
+			     struct lk_media_reply *r)
+{
 	if (req->call_id.len >= CALLID_MAX || req->from_tag.len >= TAG_MAX ||
 	    req->to_tag.len >= TAG_MAX)
 		return fail(r, "call-id or tag too long", EINVAL,
 			    "at most %u octets", TAG_MAX - 1);
-	if (lk_sdp_parse(&sdp, &serr, req->sdp, req->sdp_len))
-		return fail(r, LK_MEDIA_ERR_BAD_SDP, EBADMSG, "line %u: %s",
-			    serr.line, serr.reason);
 
-	call = call_find(m, &req->call_id);
-	if (!call && req->op == LK_MEDIA_ANSWER)
-		return fail(r, LK_MEDIA_ERR_UNKNOWN, ENOENT, NULL);
+	return 0;
+}
 
-	mp = calloc(1, sizeof(*mp));
-	if (!mp)
-		return fail(r, "Out of memory", ENOMEM, NULL);
-	mp->nmedia = sdp.nmedia;
-	mp->answer = req->op == LK_MEDIA_ANSWER;
-	for (i = 0; i < LK_SDP_MAX_MEDIA; i++) {
-		mp->s[i].fd[0] = mp->s[i].fd[1] = -1;
-		mp->s[i].rtcp_fd[0] = mp->s[i].rtcp_fd[1] = -1;
-		mp->s[i].rtcp_gone[0] = mp->s[i].rtcp_gone[1] = -1;
-	}
+/* A new call for an offer: its side A, its worker, in the call table. */
+static struct lk_call *call_create(struct lk_media *m,
+				   const struct lk_media_req *req)
+{
+	struct lk_call *call;
 
-	if (!call) {
-		call = mem_zalloc(sizeof(*call), call_destructor);
-		if (!call) {
-			free(mp);
-			return fail(r, "Out of memory", ENOMEM, NULL);
-		}
-		call->m = m;
-		memcpy(call->call_id, req->call_id.p, req->call_id.len);
-		call->call_id_len = req->call_id.len;
-		memcpy(call->tag[SIDE_A], req->from_tag.p, req->from_tag.len);
-		call->tag_len[SIDE_A] = req->from_tag.len;
-		call->w = pick_worker(m, req->flags);
-		call->flags = req->flags;
-		call->created_ms = lk_clock_ms();
-		call->created = time(NULL);
-		hash_append(m->calls, hash_joaat((const uint8_t *)call->call_id,
-			    call->call_id_len), &call->he, call);
-		++m->ncalls;
-		created = true;
-	}
-	mp->call = call;
+	call = mem_zalloc(sizeof(*call), call_destructor);
+	if (!call)
+		return NULL;
+	call->m = m;
+	memcpy(call->call_id, req->call_id.p, req->call_id.len);
+	call->call_id_len = req->call_id.len;
+	memcpy(call->tag[SIDE_A], req->from_tag.p, req->from_tag.len);
+	call->tag_len[SIDE_A] = req->from_tag.len;
+	call->w = pick_worker(m, req->flags);
+	call->flags = req->flags;
+	call->created_ms = lk_clock_ms();
+	call->created = time(NULL);
+	hash_append(m->calls, hash_joaat((const uint8_t *)call->call_id,
+		    call->call_id_len), &call->he, call);
+	++m->ncalls;
 
-	/* Who sends this SDP, and who is told the relay's ports. */
+	return call;
+}
+
+static void tag_set(struct lk_call *call, unsigned side,
+		    const struct lk_media_str *tag)
+{
+	memcpy(call->tag[side], tag->p, tag->len);
+	call->tag_len[side] = tag->len;
+}
+
+/*
+ * Who sends this description, and who is told the relay's ports: an
+ * offer comes from A unless from-tag is B's (a re-offer from B), an
+ * answer from B unless to-tag is A's (A answers B's re-offer).
+ */
+static void plan_sides(struct media_plan *mp, struct lk_call *call,
+		       const struct lk_media_req *req)
+{
 	if (req->op == LK_MEDIA_OFFER) {
 		if (str_eq(call->tag[SIDE_B], call->tag_len[SIDE_B],
 			   &req->from_tag))
-			mp->sender = SIDE_B;	/* a re-offer from B */
+			mp->sender = SIDE_B;
 		else {
 			mp->sender = SIDE_A;
 			if (!str_eq(call->tag[SIDE_A], call->tag_len[SIDE_A],
-				    &req->from_tag)) {
-				memcpy(call->tag[SIDE_A], req->from_tag.p,
-				       req->from_tag.len);
-				call->tag_len[SIDE_A] = req->from_tag.len;
-			}
+				    &req->from_tag))
+				tag_set(call, SIDE_A, &req->from_tag);
 		}
 	}
 	else {
 		if (str_eq(call->tag[SIDE_A], call->tag_len[SIDE_A],
 			   &req->to_tag))
-			mp->sender = SIDE_A;	/* A answers B's re-offer */
+			mp->sender = SIDE_A;
 		else {
 			mp->sender = SIDE_B;
-			memcpy(call->tag[SIDE_B], req->to_tag.p,
-			       req->to_tag.len);
-			call->tag_len[SIDE_B] = req->to_tag.len;
+			tag_set(call, SIDE_B, &req->to_tag);
 		}
 	}
 	mp->receiver = !mp->sender;
+}
+
+/* The latching rule for the sender's legs (docs/architecture.md). */
+static void plan_latch(struct media_plan *mp, const struct lk_media *m,
+		       const struct lk_media_req *req, bool created)
+{
 	mp->reset_latch = !created;
 	mp->latch_flags = 0;
 	if (req->flags & LK_MF_TRUST_ADDRESS)
@@ -817,155 +700,185 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 	else if (req->received_from.ss_family == AF_INET6)
 		memcpy(&mp->sig.in6, &req->received_from,
 		       sizeof(mp->sig.in6));
-	if ((req->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
-	    !(call->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
-	    call->w != m->workers[0])
-		snprintf(r->warning, sizeof(r->warning), "multiplexed media "
-			 "must be asked for in the call's first offer; "
-			 "ignored");
+}
 
-	/* Per m= section: the sender's addresses, the receiver's ports. */
-	for (i = 0; i < sdp.nmedia; i++) {
-		const struct lk_sdp_media *sm = &sdp.media[i];
-		const struct lk_sdp_addr *ca = sm->conn.af ? &sm->conn :
-			&sdp.conn;
-		struct lk_stream *s = stream_get(call, i);
-		enum lk_sdp_dir dir;
-		bool mux_for_receiver;
+static void latch_addr(union lk_latch_addr *a,
+		       const struct sockaddr_storage *ss)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET)
+		memcpy(&a->in, ss, sizeof(a->in));
+	else if (ss->ss_family == AF_INET6)
+		memcpy(&a->in6, ss, sizeof(a->in6));
+}
 
-		snprintf(mp->s[i].media, sizeof(mp->s[i].media), "%.*s",
-			 (int)sm->type.len, sm->type.p);
-		mp->s[i].active = sm->port != 0;
-		mp->s[i].rtcp_mux = sm->rtcp_mux;
-		/* The media-level direction, else the session's (RFC 4566). */
-		dir = sm->dir != LK_SDP_DIR_NONE ? sm->dir : sdp.dir;
-		mp->s[i].no_rtp = dir == LK_SDP_DIR_SENDONLY ||
-			dir == LK_SDP_DIR_INACTIVE;
-		mp->s[i].mux_tx = sdp_muxid(req->sdp, req->sdp_len, i,
-					    &mp->s[i].mux_tx_id);
-		if (!sdp_sockaddr(&mp->s[i].sdp_rtp, ca, sm->port) &&
-		    !sdp_sockaddr(&mp->s[i].sdp_rtcp, sm->rtcp_addr.af ?
-				  &sm->rtcp_addr : ca, sm->rtcp_port ?
-				  sm->rtcp_port : (uint16_t)(sm->port + 1)))
-			mp->s[i].has_sdp = sm->port != 0;
-		/*
-		 * The signalling source instead of the SDP's IP, with the
-		 * SDP's ports: asymmetric without trust address, and
-		 * rtpengine's "SIP source address".
-		 */
-		if ((((req->flags & LK_MF_ASYMMETRIC) &&
-		      !(req->flags & LK_MF_TRUST_ADDRESS)) ||
-		     (req->flags & LK_MF_SIP_SOURCE)) &&
-		    req->received_from.ss_family) {
-			uint16_t pr = sm->port, pc = sm->rtcp_port ?
-				sm->rtcp_port : (uint16_t)(sm->port + 1);
-
-			memcpy(&mp->s[i].sdp_rtp, &req->received_from,
-			       sizeof(mp->s[i].sdp_rtp));
-			mp->s[i].sdp_rtcp = mp->s[i].sdp_rtp;
-			mp->s[i].sdp_rtp.in.sin_port = htons(pr);
-			mp->s[i].sdp_rtcp.in.sin_port = htons(pc);
-			mp->s[i].has_sdp = sm->port != 0;
-		}
-		/*
-		 * Seed, "SIP call to endpoint with public IP address": where
-		 * the SDP's address is the one its signalling came from, no
-		 * NAT sits between the endpoint and the relay, and the relay
-		 * sends to the SDP's address from the start (N from the SDP),
-		 * so an endpoint that is silent until it hears something
-		 * (recvonly, muted, RFC 6263 STUN keep-alives only) still gets
-		 * media; its own packets latch and re-latch as usual.  Not on
-		 * a multiplexed (traversal) side: there the seed has the far
-		 * relay send first and the Expressway answer where it came
-		 * from.  Elsewhere the "endpoint behind non SIP-aware
-		 * firewall" rule waits for media.
-		 */
-		mp->s[i].no_nat = mp->s[i].has_sdp && mp->sig.sa.sa_family &&
-			!mp->s[i].mux_tx &&
-			!(mp->sender == SIDE_B &&
-			  (call->flags & LK_MF_MUX_OFFER)) &&
-			!(mp->sender == SIDE_A &&
-			  (call->flags & LK_MF_MUX_ANSWER)) &&
-			lk_latch_same_ip(&mp->s[i].sdp_rtp.sa,
-					 sizeof(mp->s[i].sdp_rtp),
-					 &mp->sig.sa, sizeof(mp->sig));
-
-		if (!s) {
-			s = mem_zalloc(sizeof(*s), stream_destructor);
-			if (!s) {
-				err = fail(r, "Out of memory", ENOMEM, NULL);
-				goto out;
-			}
-			s->index = i;
-			leg_init(&s->leg[0], s, &s->leg[1]);
-			leg_init(&s->leg[1], s, &s->leg[0]);
-			mp->s[i].fresh = s;
-		}
-		if (!mp->s[i].fresh)
-			rtcp_rebind(m, mp, s, i, sm->rtcp_mux);
-		err = media_sdes(mp, i, s, sm, req, r);
-		if (err)
-			goto out;
-		if (!mp->s[i].active || s->leg[mp->receiver].active)
-			continue;
-		/*
-		 * The call's first offer says which side sends multiplexed:
-		 * "mux offer" the answerer (B), "mux answer" the offerer (A).
-		 */
-		mux_for_receiver = call->w == m->workers[0] &&
-			((mp->receiver == SIDE_B &&
-			  (call->flags & LK_MF_MUX_OFFER)) ||
-			 (mp->receiver == SIDE_A &&
-			  (call->flags & LK_MF_MUX_ANSWER)));
-		if (mux_for_receiver) {
-			mp->s[i].want_mux = true;
-			continue;
-		}
-		{
-			struct pair_bind pb = {m->conf.address, {-1, -1},
-				false};
-			uint16_t port;
-
-			/*
-			 * An answer that keeps the offerer's a=rtcp-mux, passed
-			 * on as it is: the offerer multiplexes RTCP (RFC 5761
-			 * s.5.1.1) and its RTCP port is never used.
-			 */
-			pb.rtp_only = mp->answer && sm->rtcp_mux &&
-				s->leg[mp->receiver].rtcp_mux &&
-				req->rtcp_mux == LK_SDP_MUX_ACCEPT;
-			err = lk_portalloc_take_bound(m->pa, pair_bind_h, &pb,
-						      &port);
-			if (err) {
-				++m->exhausted;
-				if (err == ENOSPC)
-					err = fail(r, LK_MEDIA_ERR_NO_PORTS,
-						   ENOSPC, "media range %u-%u",
-						   m->conf.media.start,
-						   m->conf.media.end);
-				else
-					err = fail(r, LK_MEDIA_ERR_NO_PORTS,
-						   err, "bind: %s",
-						   strerror(err));
-				lk_warn("call %.*s: %s (%s)",
-					(int)req->call_id.len, req->call_id.p,
-					r->error_reason, r->detail);
-				goto out;
-			}
-			mp->s[i].fd[0] = pb.fd[0];
-			mp->s[i].fd[1] = pb.fd[1];
-			mp->s[i].port[0] = port;
-			mp->s[i].port[1] = (uint16_t)(port + 1);
-		}
+/* What stream i's description says of its sender. */
+static void stream_sender(struct media_plan *mp, unsigned i,
+			  const struct lk_mdesc_stream *ds,
+			  const struct lk_media_req *req,
+			  const struct lk_call *call)
+{
+	snprintf(mp->s[i].media, sizeof(mp->s[i].media), "%.*s",
+		 (int)ds->media.len, ds->media.p);
+	mp->s[i].active = ds->port != 0;
+	mp->s[i].rtcp_mux = ds->rtcp_mux;
+	mp->s[i].no_rtp = !lk_mdesc_receives_rtp(ds->dir);
+	mp->s[i].mux_tx = ds->mux_id != 0;
+	mp->s[i].mux_tx_id = ds->mux_id;
+	latch_addr(&mp->s[i].sdp_rtp, &ds->addr);
+	latch_addr(&mp->s[i].sdp_rtcp, &ds->rtcp_addr);
+	mp->s[i].has_sdp = ds->port && ds->addr.ss_family &&
+		ds->rtcp_addr.ss_family;
+	/*
+	 * The signalling source instead of the described IP, with the
+	 * described ports: asymmetric without trust address, and
+	 * rtpengine's "SIP source address".
+	 */
+	if ((((req->flags & LK_MF_ASYMMETRIC) &&
+	      !(req->flags & LK_MF_TRUST_ADDRESS)) ||
+	     (req->flags & LK_MF_SIP_SOURCE)) &&
+	    req->received_from.ss_family) {
+		latch_addr(&mp->s[i].sdp_rtp, &req->received_from);
+		mp->s[i].sdp_rtcp = mp->s[i].sdp_rtp;
+		mp->s[i].sdp_rtp.in.sin_port = htons(ds->port);
+		mp->s[i].sdp_rtcp.in.sin_port = htons(ds->rtcp_port);
+		mp->s[i].has_sdp = ds->port != 0;
 	}
+	/*
+	 * Seed, "SIP call to endpoint with public IP address": where the
+	 * described address is the one its signalling came from, no NAT
+	 * sits between the endpoint and the relay, and the relay sends to
+	 * that address from the start (N from the SDP), so an endpoint that
+	 * is silent until it hears something (recvonly, muted, RFC 6263
+	 * STUN keep-alives only) still gets media; its own packets latch and
+	 * re-latch as usual.  Not on a multiplexed (traversal) side: there
+	 * the seed has the far relay send first and the Expressway answer
+	 * where it came from.  Elsewhere the "endpoint behind non SIP-aware
+	 * firewall" rule waits for media.
+	 */
+	mp->s[i].no_nat = mp->s[i].has_sdp && mp->sig.sa.sa_family &&
+		!mp->s[i].mux_tx &&
+		!(mp->sender == SIDE_B && (call->flags & LK_MF_MUX_OFFER)) &&
+		!(mp->sender == SIDE_A && (call->flags & LK_MF_MUX_ANSWER)) &&
+		lk_latch_same_ip(&mp->s[i].sdp_rtp.sa,
+				 sizeof(mp->s[i].sdp_rtp),
+				 &mp->sig.sa, sizeof(mp->sig));
+}
 
-	err = lk_worker_call(call->w, apply_h, mp);
+/* Stream i of the call, or a fresh one the plan holds until applied. */
+static int stream_take(struct lk_stream **sp, struct media_plan *mp,
+		       unsigned i)
+{
+	struct lk_stream *s = stream_get(mp->call, i);
+
+	if (!s) {
+		s = mem_zalloc(sizeof(*s), stream_destructor);
+		if (!s)
+			return ENOMEM;
+		s->index = i;
+		leg_init(&s->leg[0], s, &s->leg[1]);
+		leg_init(&s->leg[1], s, &s->leg[0]);
+		mp->s[i].fresh = s;
+	}
+	*sp = s;
+
+	return 0;
+}
+
+/*
+ * The receiver's ports for stream i, if it has none yet: the multiplexed
+ * ports on the side the call's first offer named ("mux offer" the
+ * answerer B, "mux answer" the offerer A), else a pair from the media
+ * range, bound here.
+ */
+static int stream_ports(struct lk_media *m, struct media_plan *mp,
+			unsigned i, const struct lk_stream *s,
+			const struct lk_mdesc_stream *ds,
+			const struct lk_media_req *req,
+			struct lk_media_reply *r)
+{
+	const struct lk_call *call = mp->call;
+	struct pair_bind pb = {m->conf.address, {-1, -1}, false};
+	uint16_t port;
+	int err;
+
+	if (!mp->s[i].active || s->leg[mp->receiver].active)
+		return 0;
+	if (call->w == m->workers[0] &&
+	    ((mp->receiver == SIDE_B && (call->flags & LK_MF_MUX_OFFER)) ||
+	     (mp->receiver == SIDE_A && (call->flags & LK_MF_MUX_ANSWER)))) {
+		mp->s[i].want_mux = true;
+		return 0;
+	}
+	/*
+	 * An answer that keeps the offerer's a=rtcp-mux, passed on as it
+	 * is: the offerer multiplexes RTCP (RFC 5761 s.5.1.1) and its RTCP
+	 * port is never used.
+	 */
+	pb.rtp_only = mp->answer && ds->rtcp_mux &&
+		s->leg[mp->receiver].rtcp_mux &&
+		req->rtcp_mux == LK_SDP_MUX_ACCEPT;
+	err = lk_portalloc_take_bound(m->pa, pair_bind_h, &pb, &port);
 	if (err) {
-		fail(r, "Media worker stopped", err, NULL);
-		goto out;
+		++m->exhausted;
+		if (err == ENOSPC)
+			fail(r, LK_MEDIA_ERR_NO_PORTS, ENOSPC,
+			     "media range %u-%u", m->conf.media.start,
+			     m->conf.media.end);
+		else
+			fail(r, LK_MEDIA_ERR_NO_PORTS, err, "bind: %s",
+			     strerror(err));
+		lk_warn("call %.*s: %s (%s)", (int)req->call_id.len,
+			req->call_id.p, r->error_reason, r->detail);
+		return err;
 	}
+	mp->s[i].fd[0] = pb.fd[0];
+	mp->s[i].fd[1] = pb.fd[1];
+	mp->s[i].port[0] = port;
+	mp->s[i].port[1] = (uint16_t)(port + 1);
+
+	return 0;
+}
+
+/* Everything stream i needs before the worker applies the plan. */
+static int stream_plan(struct lk_media *m, struct media_plan *mp,
+		       unsigned i, const struct lk_mdesc_stream *ds,
+		       const struct lk_media_req *req,
+		       struct lk_media_reply *r)
+{
+	struct lk_stream *s;
+	int err;
+
+	stream_sender(mp, i, ds, req, mp->call);
+	err = stream_take(&s, mp, i);
+	if (err)
+		return fail(r, "Out of memory", err, NULL);
+	if (!mp->s[i].fresh)
+		rtcp_rebind(m, mp, s, i, ds->rtcp_mux);
+	err = media_sdes(mp, i, s, ds, req, r);
+	if (err)
+		return err;
+
+	return stream_ports(m, mp, i, s, ds, req, r);
+}
+
+/*
+ * The worker applies the plan (apply_h); then what it gave back is
+ * closed, fresh streams are counted as the call's, and each stream keeps
+ * the SDES state this request leaves (relay/sdes.h).  An error after the
+ * worker ran leaves the call as applied: usable, if not as asked.
+ */
+static int plan_apply(struct lk_media *m, struct media_plan *mp,
+		      struct lk_media_reply *r)
+{
+	unsigned i, x;
+	int err;
+
+	err = lk_worker_call(mp->call->w, apply_h, mp);
+	if (err)
+		return fail(r, "Media worker stopped", err, NULL);
 	for (i = 0; i < mp->nmedia; i++) {
-		unsigned x;
+		struct lk_stream *s = stream_get(mp->call, i);
 
 		for (x = 0; x < 2; x++) {
 			if (mp->s[i].rtcp_gone[x] >= 0)
@@ -974,82 +887,196 @@ int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 				close(mp->s[i].rtcp_fd[x]);
 			mp->s[i].rtcp_gone[x] = mp->s[i].rtcp_fd[x] = -1;
 		}
-	}
-	for (i = 0; i < mp->nmedia; i++) {
-		struct lk_stream *s = stream_get(call, i);
-
 		if (mp->s[i].fresh) {
 			mp->s[i].fresh = NULL;	/* linked into the call */
 			++m->nstreams;
 		}
-		/* The SDES state this request leaves (relay/sdes.h). */
 		if (s) {
 			lk_sdes_side_wipe(&s->sdes[0]);
 			lk_sdes_side_wipe(&s->sdes[1]);
+			/* The plan's copy stays: the step points into it. */
 			memcpy(s->sdes, mp->s[i].sdes, sizeof(s->sdes));
 		}
 	}
 	for (i = 0; i < mp->nmedia; i++) {
-		if (mp->s[i].err) {
-			err = fail(r, LK_MEDIA_ERR_NO_PORTS, mp->s[i].err,
-				   "stream %u: %s", i, strerror(mp->s[i].err));
-			goto out_rewrite_failed;
-		}
+		if (mp->s[i].err)
+			return fail(r, LK_MEDIA_ERR_NO_PORTS, mp->s[i].err,
+				    "stream %u: %s", i,
+				    strerror(mp->s[i].err));
 	}
 
-	/* The reply SDP: the receiver's ports in place of the sender's. */
-	memset(&plan, 0, sizeof(plan));
-	plan.addr = m->conf.address;
-	plan.af = strchr(m->conf.address, ':') ? LK_SDP_AF_IP6 :
-		LK_SDP_AF_IP4;
-	plan.replace_origin = req->flags & LK_MF_REPLACE_ORIGIN;
-	plan.replace_session_conn = req->flags & LK_MF_REPLACE_SESS_CONN;
-	plan.rtcp_mux = req->rtcp_mux;
-	plan.ice = (req->flags & LK_MF_ICE_KEEP) ? LK_SDP_ICE_KEEP :
-		LK_SDP_ICE_REMOVE;
-	for (i = 0; i < mp->nmedia; i++) {
-		struct lk_sdes_step *st = &mp->s[i].step;
-		unsigned l;
+	return 0;
+}
 
-		plan.media[i].rtp_port = mp->s[i].out_port[0];
-		plan.media[i].rtcp_port = mp->s[i].out_port[1];
-		plan.media[i].proto = st->proto;
-		plan.media[i].strip_crypto = st->strip_crypto;
-		plan.media[i].nlines = st->nlines;
-		for (l = 0; l < st->nlines && l < LK_SDP_PLAN_LINES; l++)
-			plan.media[i].lines[l] = st->lines[l];
+_Static_assert(LK_SDES_LINE_MAX - (sizeof("a=crypto:") - 1) <=
+	       LK_MDESC_CRYPTO_LEN &&
+	       LK_SRTP_SUITE_COUNT <= LK_MDESC_RELAY_CRYPTO,
+	       "every key of a SDES step fits the relay's description");
+
+/* The relay's side of stream i, for the receiver. */
+static void relay_out(struct lk_mdesc_relay *out, const struct media_plan *mp,
+		      unsigned i, const struct lk_mdesc_stream *ds,
+		      const struct lk_media_req *req)
+{
+	const struct lk_sdes_step *st = &mp->s[i].step;
+	const size_t plen = sizeof("a=crypto:") - 1;
+	unsigned l;
+
+	memset(out, 0, sizeof(*out));
+	out->port = mp->s[i].out_port[0];
+	out->rtcp_port = mp->s[i].out_port[1];
+	out->mux = mp->s[i].out_mux;
+	out->mux_id = mp->s[i].out_mux_id;
+	switch (req->rtcp_mux) {
+	case LK_SDP_MUX_OFFER:	out->rtcp_mux = ds->rtp; break;
+	case LK_SDP_MUX_DEMUX:	out->rtcp_mux = false; break;
+	default:		out->rtcp_mux = ds->rtcp_mux; break;
 	}
-	err = lk_sdp_rewrite(r->sdp, r->sdp_size, &r->sdp_len, &sdp, &plan);
+	if (st->proto)
+		snprintf(out->proto, sizeof(out->proto), "%s", st->proto);
+	out->own_crypto = st->strip_crypto;
+	for (l = 0; l < st->nlines && l < LK_MDESC_RELAY_CRYPTO; l++) {
+		/* relay/sdes.c writes whole SDP lines; the value follows. */
+		if (strncmp(st->lines[l], "a=crypto:", plen))
+			continue;
+		snprintf(out->crypto[out->ncrypto++], LK_MDESC_CRYPTO_LEN,
+			 "%s", st->lines[l] + plen);
+	}
+}
+
+int lk_media_negotiate(struct lk_media *m, const struct lk_media_req *req,
+		       const struct lk_mdesc *desc,
+		       struct lk_mdesc_relay *relay, struct lk_media_reply *r)
+{
+	struct media_plan *mp = NULL;
+	struct lk_call *call;
+	const char *why = NULL;
+	bool created = false;
+	unsigned i, bad = 0;
+	int err;
+
+	r->warning[0] = '\0';
+	err = req_check(req, r);
 	if (!err)
-		err = sdp_muxid_rewrite(r->sdp, r->sdp_size, &r->sdp_len, mp);
-	if (err) {
-		fail(r, "Failed to rewrite SDP", err, "%s", strerror(err));
-		goto out_rewrite_failed;
+		err = req_check_lengths(req, r);
+	if (err)
+		return err;
+	if (lk_mdesc_check(desc, &bad, &why))
+		return fail(r, LK_MEDIA_ERR_BAD_DESC, EINVAL, "stream %u: %s",
+			    bad, why);
+
+	call = call_find(m, &req->call_id);
+	if (!call && req->op == LK_MEDIA_ANSWER)
+		return fail(r, LK_MEDIA_ERR_UNKNOWN, ENOENT, NULL);
+	mp = plan_alloc(desc->nstreams, req->op == LK_MEDIA_ANSWER);
+	if (!mp)
+		return fail(r, "Out of memory", ENOMEM, NULL);
+	if (!call) {
+		call = call_create(m, req);
+		if (!call) {
+			err = fail(r, "Out of memory", ENOMEM, NULL);
+			goto out;
+		}
+		created = true;
 	}
+	mp->call = call;
+	plan_sides(mp, call, req);
+	plan_latch(mp, m, req, created);
+	if ((req->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
+	    !(call->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
+	    call->w != m->workers[0])
+		snprintf(r->warning, sizeof(r->warning), "multiplexed media "
+			 "must be asked for in the call's first offer; "
+			 "ignored");
+
+	for (i = 0; i < desc->nstreams; i++) {
+		err = stream_plan(m, mp, i, &desc->s[i], req, r);
+		if (err)
+			goto out;
+	}
+	err = plan_apply(m, mp, r);
+	if (err)
+		goto out;
+	for (i = 0; i < desc->nstreams; i++)
+		relay_out(&relay[i], mp, i, &desc->s[i], req);
 	call->last_signal_ms = lk_clock_ms();
 	call->last_signal = time(NULL);
 	if (created)
 		lk_info("call %.*s: created by offer from %.*s: %u stream%s on "
 			"worker %u", (int)call->call_id_len, call->call_id,
-			(int)req->from_tag.len, req->from_tag.p, sdp.nmedia,
-			sdp.nmedia == 1 ? "" : "s", lk_worker_index(call->w));
-	for (i = 0; i < mp->nmedia; i++) {
-		/* The contexts the worker let go of; the copies of keys. */
-		lk_sdes_step_release(&mp->s[i].step);
-		lk_sdes_side_wipe(&mp->s[i].sdes[0]);
-		lk_sdes_side_wipe(&mp->s[i].sdes[1]);
-	}
-	free(mp);
+			(int)req->from_tag.len, req->from_tag.p,
+			desc->nstreams, desc->nstreams == 1 ? "" : "s",
+			lk_worker_index(call->w));
 
-	return 0;
-
- out_rewrite_failed:
-	/* The state is applied; a failed reply still leaves a usable call. */
  out:
-	plan_release(m, mp);
-	free(mp);
-	if (created && !call->nstreams)
+	plan_free(m, mp);
+	if (err && created && !call->nstreams)
 		mem_deref(call);
+
+	return err;
+}
+
+/* The SDP edge: ng and SIP (relay/sdpdesc.h). */
+struct sdp_exchange {
+	struct lk_sdp sdp;
+	struct lk_mdesc desc;
+	struct lk_mdesc_relay relay[LK_MDESC_MAX_STREAMS];
+	struct lk_sdp_plan plan;
+};
+
+/* The reply SDP's options from ng's flags. */
+static void sdp_plan(struct lk_sdp_plan *plan, const struct lk_media *m,
+		     const struct lk_media_req *req)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->addr = m->conf.address;
+	plan->af = strchr(m->conf.address, ':') ? LK_SDP_AF_IP6 :
+		LK_SDP_AF_IP4;
+	plan->replace_origin = req->flags & LK_MF_REPLACE_ORIGIN;
+	plan->replace_session_conn = req->flags & LK_MF_REPLACE_SESS_CONN;
+	plan->rtcp_mux = req->rtcp_mux;
+	plan->ice = (req->flags & LK_MF_ICE_KEEP) ? LK_SDP_ICE_KEEP :
+		LK_SDP_ICE_REMOVE;
+}
+
+int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
+			  struct lk_media_reply *r)
+{
+	struct sdp_exchange *x;
+	struct lk_sdp_error serr;
+	int err;
+
+	r->warning[0] = '\0';
+	err = req_check(req, r);
+	if (err)
+		return err;
+	if (!req->sdp || !req->sdp_len)
+		return fail(r, LK_MEDIA_ERR_NO_SDP, EINVAL, NULL);
+	err = req_check_lengths(req, r);
+	if (err)
+		return err;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return fail(r, "Out of memory", ENOMEM, NULL);
+	if (lk_sdp_parse(&x->sdp, &serr, req->sdp, req->sdp_len)) {
+		err = fail(r, LK_MEDIA_ERR_BAD_SDP, EBADMSG, "line %u: %s",
+			   serr.line, serr.reason);
+		goto out;
+	}
+	lk_sdp_describe(&x->desc, &x->sdp);
+	err = lk_media_negotiate(m, req, &x->desc, x->relay, r);
+	if (err)
+		goto out;
+	/* The reply SDP: the receiver's ports in place of the sender's. */
+	sdp_plan(&x->plan, m, req);
+	err = lk_sdp_answer(r->sdp, r->sdp_size, &r->sdp_len, &x->sdp,
+			    &x->plan, x->relay);
+	if (err)
+		fail(r, "Failed to rewrite SDP", err, "%s", strerror(err));
+
+ out:
+	explicit_bzero(x->relay, sizeof(x->relay));
+	free(x);
 
 	return err;
 }
@@ -1445,6 +1472,35 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 	return 0;
 }
 
+/* Stop the workers and free every call; nothing is sent after it. */
+static void media_destructor(void *arg)
+{
+	struct lk_media *m = arg;
+	uint32_t b;
+	unsigned i;
+
+	if (m->timer)
+		event_free(m->timer);
+	if (m->calls) {
+		for (b = 0; b < hash_bsize(m->calls); b++) {
+			struct le *le = list_head(hash_list(m->calls, b));
+
+			while (le) {
+				struct le *next = le->next;
+
+				mem_deref(le->data);
+				le = next;
+			}
+		}
+		mem_deref(m->calls);
+	}
+	for (i = 0; i < m->nworkers; i++)
+		mem_deref(m->workers[i]);
+	free(m->workers);
+	lk_kfwd_free(m->kf);
+	mem_deref(m->pa);
+}
+
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz)
 {
@@ -1455,7 +1511,7 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 	long ncpu;
 	int err;
 
-	m = calloc(1, sizeof(*m));
+	m = mem_zalloc(sizeof(*m), media_destructor);
 	if (!m)
 		return ENOMEM;
 	m->conf = *conf;
@@ -1530,7 +1586,7 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 
  out:
 	if (err)
-		lk_media_free(m);
+		mem_deref(m);
 	else
 		*mp = m;
 
@@ -1547,32 +1603,3 @@ void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf)
 	m->conf.latch_any_source = conf->latch_any_source;
 }
 
-void lk_media_free(struct lk_media *m)
-{
-	uint32_t b;
-	unsigned i;
-
-	if (!m)
-		return;
-	if (m->timer)
-		event_free(m->timer);
-	if (m->calls) {
-		for (b = 0; b < hash_bsize(m->calls); b++) {
-			struct le *le = list_head(hash_list(m->calls, b));
-
-			while (le) {
-				struct le *next = le->next;
-
-				mem_deref(le->data);
-				le = next;
-			}
-		}
-		mem_deref(m->calls);
-	}
-	for (i = 0; i < m->nworkers; i++)
-		lk_worker_free(m->workers[i]);
-	free(m->workers);
-	lk_kfwd_free(m->kf);
-	mem_deref(m->pa);
-	free(m);
-}

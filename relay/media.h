@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "conf.h"
+#include "mdesc.h"
 #include "sdp.h"
 
 struct event_base;
@@ -102,6 +103,7 @@ struct lk_media_req {
 #define LK_MEDIA_ERR_NO_FROMTAG	"No from-tag in message"
 #define LK_MEDIA_ERR_NO_TOTAG	"No to-tag in message"
 #define LK_MEDIA_ERR_SRTP	"SRTP negotiation failed"
+#define LK_MEDIA_ERR_BAD_DESC	"Bad media description"	/* latchkey's */
 
 struct lk_media_reply {
 	char *sdp;			/* caller's buffer */
@@ -117,7 +119,9 @@ struct lk_media_reply {
  * multiplexed ports), the worker threads, and on the Expressway the
  * multiplexed media sockets (seed footnotes ** and ***).  `base` is the
  * control thread's event base (timeouts, acknowledgements from workers).
- * Returns 0 or an errno with `errbuf` saying what failed.
+ * Returns 0 or an errno with `errbuf` saying what failed.  The caller
+ * holds the one reference: mem_deref() stops the workers and frees every
+ * call, and nothing is sent after it.
  */
 int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz);
@@ -125,14 +129,11 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 /*
  * The media workers (relay/worker.h), for TURN's data path
  * (relay/turnfwd.h): `*wp` gets the array, the count is returned.  They
- * live until lk_media_free().
+ * live until the media core's mem_deref().
  */
 struct lk_worker;
 unsigned lk_media_workers(const struct lk_media *m,
 			  struct lk_worker *const **wp);
-
-/* Stop the workers and free every call; nothing is sent after it. */
-void lk_media_free(struct lk_media *m);
 
 /*
  * A reload (SIGHUP): take Media timeout and Final timeout from `conf`; the
@@ -143,10 +144,26 @@ void lk_media_free(struct lk_media *m);
 void lk_media_reconf(struct lk_media *m, const struct lk_conf *conf);
 
 /*
- * An offer or an answer: create or update the call, allocate and bind the
- * ports of the side the reply SDP goes to, rewrite the SDP.  Returns 0, or
- * an errno with reply->error_reason set.  A failure leaves the other
- * calls, and this call's earlier state, untouched.
+ * An offer or an answer, described neutrally (relay/mdesc.h): create or
+ * update the call, allocate and bind the ports of the side the answer goes
+ * to (the receiver), and write the relay's side of each stream into
+ * relay[0..desc->nstreams).  Of `req` it reads everything but the SDP
+ * (sdp, sdp_len) and the flags that only rewrite SDP (replace, ICE).
+ * Returns 0, or an errno with reply->error_reason set (reply's sdp fields
+ * are not used).  A failure leaves the other calls, and this call's
+ * earlier state, untouched.  H.323 calls it with what H.245 told.
+ */
+int lk_media_negotiate(struct lk_media *m, const struct lk_media_req *req,
+		       const struct lk_mdesc *desc,
+		       struct lk_mdesc_relay *relay,
+		       struct lk_media_reply *reply);
+
+/*
+ * The same for SDP (ng, SIP): describe req->sdp (relay/sdpdesc.h),
+ * negotiate, and write the SDP for the receiver into reply->sdp: the
+ * relay's address and ports in place of the sender's, the rest as
+ * lk_sdp_rewrite() says.  Returns 0, or an errno with reply->error_reason
+ * set.
  */
 int lk_media_offer_answer(struct lk_media *m, const struct lk_media_req *req,
 			  struct lk_media_reply *reply);

@@ -1011,6 +1011,25 @@ static void ng_recv(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* A half-built server tears down here too: each field may be unset. */
+static void ng_destructor(void *arg)
+{
+	struct lk_ng *ng = arg;
+	unsigned i;
+
+	if (ng->ev)
+		event_free(ng->ev);
+	if (ng->fd >= 0)
+		close(ng->fd);
+	for (i = 0; i < CACHE_MAX; i++) {
+		hash_unlink(&ng->cache[i].he);
+		free(ng->cache[i].reply);
+	}
+	mem_deref(ng->cache_hash);
+	free(ng->nodes);
+	free(ng->reply);
+}
+
 int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
 		const struct lk_conf *conf, struct lk_media *media,
 		char *errbuf, size_t errsz)
@@ -1020,7 +1039,7 @@ int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
 	socklen_t sl = 0;
 	int err = 0;
 
-	ng = calloc(1, sizeof(*ng));
+	ng = mem_zalloc(sizeof(*ng), ng_destructor);
 	if (!ng)
 		return ENOMEM;
 	ng->fd = -1;
@@ -1057,32 +1076,13 @@ int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
 
  out:
 	if (err)
-		lk_ng_free(ng);
+		mem_deref(ng);
 	else
 		*ngp = ng;
 
 	return err;
 }
 
-void lk_ng_free(struct lk_ng *ng)
-{
-	unsigned i;
-
-	if (!ng)
-		return;
-	if (ng->ev)
-		event_free(ng->ev);
-	if (ng->fd >= 0)
-		close(ng->fd);
-	for (i = 0; i < CACHE_MAX; i++) {
-		hash_unlink(&ng->cache[i].he);
-		free(ng->cache[i].reply);
-	}
-	mem_deref(ng->cache_hash);
-	free(ng->nodes);
-	free(ng->reply);
-	free(ng);
-}
 
 void lk_ng_stats(const struct lk_ng *ng, struct lk_ng_stats *st)
 {

@@ -15,12 +15,12 @@ struct lk_ng;
  * Listen for ng requests on the configured UDP address (Session control >
  * Listen, default 127.0.0.1:2223) on the control thread's `base`, and
  * drive `media` with them.  Returns 0 or an errno, with `errbuf` naming
- * the address and the reason.
+ * the address and the reason.  mem_deref() closes the socket and frees
+ * the server; `media` must outlive it.
  */
 int lk_ng_alloc(struct lk_ng **ngp, struct event_base *base,
 		const struct lk_conf *conf, struct lk_media *media,
 		char *errbuf, size_t errsz);
-void lk_ng_free(struct lk_ng *ng);
 
 /*
  * Handle one request datagram and write the reply datagram (cookie, space,

@@ -369,7 +369,7 @@ static int offer_keys(struct lk_sdes_side *side, unsigned off,
 }
 
 /* Whether a proto encrypts at all: SDES's, or DTLS-SRTP's (RFC 5764 s.8). */
-static bool proto_encrypted(const struct lk_sdp_str *p)
+static bool proto_encrypted(const struct lk_mdesc_str *p)
 {
 	size_t i;
 
@@ -385,7 +385,7 @@ static bool proto_encrypted(const struct lk_sdp_str *p)
  * NULL, the receiver's transport in *tp and in *bep whether it gets the
  * relay's keys in RTP/AVP (best effort), or why the offer is refused.
  */
-static const char *policy(const struct lk_sdp_media *m,
+static const char *policy(const struct lk_mdesc_stream *m,
 			  const struct lk_sdes_opts *o, const char **tp,
 			  bool *bep)
 {
@@ -418,7 +418,7 @@ static const char *policy(const struct lk_sdp_media *m,
 }
 
 int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
-		  const struct lk_sdp_media *m, const struct lk_sdes_opts *o,
+		  const struct lk_mdesc_stream *m, const struct lk_sdes_opts *o,
 		  struct lk_sdes_step *st, const char **whyp)
 {
 	struct lk_sdes_side s[2];
@@ -559,7 +559,7 @@ int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
 }
 
 int lk_sdes_answer(struct lk_sdes_side sides[2], unsigned sender,
-		   const struct lk_sdp_media *m, struct lk_sdes_step *st,
+		   const struct lk_mdesc_stream *m, struct lk_sdes_step *st,
 		   const char **whyp)
 {
 	struct lk_sdes_side *snd = &sides[sender], *rcv = &sides[!sender];

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sdp.h"
+#include "mdesc.h"
 #include "srtp.h"
 
 /*
@@ -107,17 +107,17 @@ struct lk_sdes_step {
 };
 
 /*
- * An offer from `sender` (0 or 1) for media section `m`, to go to the
- * other side; `sides` is the stream's state, updated.  An answer from
+ * An offer from `sender` (0 or 1) for stream `m` (its profile, port and
+ * SDES keys: relay/mdesc.h), to go to the other side; `sides` is the stream's state, updated.  An answer from
  * `sender` to the offer that went to it.  Both return 0 and fill *st, or
  * an errno with *whyp saying why (no usable a=crypto line, an answer that
  * matches nothing offered), the state then unchanged.
  */
 int lk_sdes_offer(struct lk_sdes_side sides[2], unsigned sender,
-		  const struct lk_sdp_media *m, const struct lk_sdes_opts *o,
+		  const struct lk_mdesc_stream *m, const struct lk_sdes_opts *o,
 		  struct lk_sdes_step *st, const char **whyp);
 int lk_sdes_answer(struct lk_sdes_side sides[2], unsigned sender,
-		   const struct lk_sdp_media *m, struct lk_sdes_step *st,
+		   const struct lk_mdesc_stream *m, struct lk_sdes_step *st,
 		   const char **whyp);
 
 /* Free the contexts of a step not installed; wipe its lines. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <re.h>
 
 #include "conf.h"
 #include "demux.h"
@@ -731,12 +732,12 @@ static void stop_h(struct lk_worker *w, void *arg)
 	event_base_loopbreak(w->base);
 }
 
-void lk_worker_free(struct lk_worker *w)
+/* Stop the thread, then free: a half-built worker tears down here too. */
+static void worker_destructor(void *arg)
 {
+	struct lk_worker *w = arg;
 	unsigned i;
 
-	if (!w)
-		return;
 	if (w->running) {
 		lk_worker_call(w, stop_h, NULL);
 		pthread_join(w->thread, NULL);
@@ -763,7 +764,6 @@ void lk_worker_free(struct lk_worker *w)
 	pthread_cond_destroy(&w->cond);
 	free(w->mux_table);
 	free(w->slots);
-	free(w);
 }
 
 int lk_worker_alloc(struct lk_worker **wp, unsigned index)
@@ -772,7 +772,7 @@ int lk_worker_alloc(struct lk_worker **wp, unsigned index)
 	unsigned i;
 	int err;
 
-	w = calloc(1, sizeof(*w));
+	w = mem_zalloc(sizeof(*w), worker_destructor);
 	if (!w)
 		return ENOMEM;
 	w->index = index;
@@ -811,7 +811,7 @@ int lk_worker_alloc(struct lk_worker **wp, unsigned index)
 
  out:
 	if (err)
-		lk_worker_free(w);
+		mem_deref(w);
 	else
 		*wp = w;
 

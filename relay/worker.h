@@ -28,12 +28,10 @@ struct lk_worker_stats {
 
 /*
  * Start worker `index`: its event base and its thread.  The thread runs
- * until lk_worker_free().  Returns 0 or an errno.
+ * until the last reference goes (mem_deref(): the thread finishes the
+ * loop pass it is in, then everything is freed).  Returns 0 or an errno.
  */
 int lk_worker_alloc(struct lk_worker **wp, unsigned index);
-
-/* Stop the thread (it finishes the loop pass it is in) and free. */
-void lk_worker_free(struct lk_worker *w);
 
 typedef void (lk_worker_call_h)(struct lk_worker *w, void *arg);
 

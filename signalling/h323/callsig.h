@@ -29,8 +29,8 @@
  * A call is a protocol-neutral struct lk_sigcall (signalling/call/call.h)
  * with the two connections as its legs: Call Proceeding, Alerting,
  * Progress and Connect move it on; Release Complete from either side, or
- * either connection lost, releases the other side and ends the call (and
- * both connections).  Facility, Information, Notify, Status and the rest
+ * either connection lost, or a DRQ (lk_h323_callsig_disengage()), releases
+ * the other side and ends the call (and both connections).  Facility, Information, Notify, Status and the rest
  * pass through.  The user-user IEs, with callIdentifier and conferenceID,
  * are passed on as they came, but for their media: with `media` set, the
  * mediaChannel / mediaControlChannel addresses of fastStart and tunnelled
@@ -89,6 +89,7 @@ struct lk_h323_callsig_stats {
 	uint64_t not_found;		/* calledPartyNotRegistered */
 	uint64_t unreachable;		/* unreachableDestination */
 	uint64_t connected;		/* Connect passed on */
+	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;
 };
@@ -115,5 +116,20 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
  */
 int lk_h323_callsig_routable(const struct lk_conf *conf,
 			     const struct lk_asn_val *aliases);
+
+/*
+ * A DRQ (H.225.0 7.11) from `from` disengaged the call whose
+ * callIdentifier is `callid` (16 octets): both legs get Release Complete
+ * (undefinedReason, cause 16 normal call clearing), the media session
+ * and the call end, logged with `reason` (the DRQ's disengageReason).
+ * Only a party to the call may clear it: `from`'s address must be one of
+ * its legs' (the DRQ's source and the call signalling connection share
+ * the endpoint's address, NAT or not).  0, or ENOENT when no such call
+ * is up (it was released already, the usual order of H.323 8.5).
+ */
+int lk_h323_callsig_disengage(struct lk_h323_callsig *cs,
+			      const uint8_t *callid,
+			      const struct sockaddr_in *from,
+			      const char *reason);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "sdes.h"
 #include "sdp.h"
+#include "sdpdesc.h"
 #include "srtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -14,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * Offer from A with `transport` and zone modes, then the same description
  * as B's answer.
  */
-static void negotiate(const struct lk_sdp *sdp, const char *transport,
+static void negotiate(const struct lk_mdesc *d, const char *transport,
 		      enum lk_sdes_want receiver, enum lk_sdes_want sender)
 {
 	struct lk_sdes_opts o = {transport, 0, receiver, sender};
@@ -22,11 +23,11 @@ static void negotiate(const struct lk_sdp *sdp, const char *transport,
 	struct lk_sdes_step st, ans;
 	unsigned i;
 
-	for (i = 0; i < sdp->nmedia; i++) {
+	for (i = 0; i < d->nstreams; i++) {
 		memset(sides, 0, sizeof(sides));
-		if (lk_sdes_offer(sides, 0, &sdp->media[i], &o, &st, NULL))
+		if (lk_sdes_offer(sides, 0, &d->s[i], &o, &st, NULL))
 			continue;
-		if (!lk_sdes_answer(sides, 1, &sdp->media[i], &ans, NULL))
+		if (!lk_sdes_answer(sides, 1, &d->s[i], &ans, NULL))
 			lk_sdes_step_release(&ans);
 		lk_sdes_step_release(&st);
 		lk_sdes_side_wipe(&sides[0]);
@@ -38,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lk_sdes_crypto c, again;
 	char line[LK_SDES_LINE_MAX];
+	static struct lk_mdesc d;
 	struct lk_sdp sdp;
 
 	if (lk_srtp_init())
@@ -55,11 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The input as a description: the relay's SDES both ways. */
 	if (!lk_sdp_parse(&sdp, NULL, (const char *)data, size)) {
-		negotiate(&sdp, "RTP/AVP", LK_SDES_ANY, LK_SDES_ANY);
-		negotiate(&sdp, "RTP/SAVP", LK_SDES_ANY, LK_SDES_ANY);
-		negotiate(&sdp, NULL, LK_SDES_ANY, LK_SDES_ANY);
-		negotiate(&sdp, NULL, LK_SDES_ENCRYPTED, LK_SDES_CLEAR);
-		negotiate(&sdp, NULL, LK_SDES_CLEAR, LK_SDES_ENCRYPTED);
+		lk_sdp_describe(&d, &sdp);
+		negotiate(&d, "RTP/AVP", LK_SDES_ANY, LK_SDES_ANY);
+		negotiate(&d, "RTP/SAVP", LK_SDES_ANY, LK_SDES_ANY);
+		negotiate(&d, NULL, LK_SDES_ANY, LK_SDES_ANY);
+		negotiate(&d, NULL, LK_SDES_ENCRYPTED, LK_SDES_CLEAR);
+		negotiate(&d, NULL, LK_SDES_CLEAR, LK_SDES_ENCRYPTED);
 	}
 
 	return 0;

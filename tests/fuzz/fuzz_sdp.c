@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_sdp.c  libFuzzer driver: SDP parse, rewrite, parse again. */
+/* tests/fuzz/fuzz_sdp.c  libFuzzer driver: SDP parse, rewrite, parse again; SDP as a media description and the relay's answer (relay/sdpdesc.h). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sdp.h"
+#include "sdpdesc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -139,6 +140,65 @@ static void run(const struct lk_sdp *sdp, const struct lk_sdp_plan *plan,
 	free(out);
 }
 
+/*
+ * The input described, answered by a relay that multiplexes odd streams
+ * and terminates SDES on even ones; described again, the answer carries
+ * the relay's ports, mux IDs and keys and no mux ID of the input's.
+ */
+static void describe_answer(const struct lk_sdp *sdp, size_t bound)
+{
+	static struct lk_mdesc d, again;
+	static struct lk_mdesc_relay relay[LK_MDESC_MAX_STREAMS];
+	struct lk_sdp_plan plan;
+	struct lk_sdp out;
+	unsigned i;
+	size_t len;
+	char *buf;
+
+	lk_sdp_describe(&d, sdp);
+	if (lk_mdesc_check(&d, NULL, NULL) || d.nstreams != sdp->nmedia)
+		abort();
+	memset(relay, 0, sizeof(relay));
+	for (i = 0; i < d.nstreams; i++) {
+		if (!d.s[i].port)
+			continue;
+		relay[i].port = (uint16_t)(36000 + 2 * i);
+		relay[i].rtcp_port = (uint16_t)(relay[i].port + 1);
+		relay[i].mux = i % 2;
+		relay[i].mux_id = 1000 + i;
+		relay[i].own_crypto = i % 2 == 0;
+		if (relay[i].own_crypto && d.s[i].rtp) {
+			memcpy(relay[i].crypto[0], "1 AES_CM_128_HMAC_SHA1_80 "
+			       "inline:4fl6DT4Bi+DWT6MsBt5BOQ7Gda1Jiv7rtpYLOqvm",
+			       74);
+			relay[i].ncrypto = 1;
+		}
+	}
+	plan_fill(&plan, false);
+	buf = malloc(bound);
+	if (!buf)
+		return;
+	if (lk_sdp_answer(buf, bound, &len, sdp, &plan, relay) ||
+	    lk_sdp_parse(&out, NULL, buf, len)) {
+		free(buf);
+		return;		/* ENOSPC, EINVAL: as lk_sdp_rewrite() */
+	}
+	lk_sdp_describe(&again, &out);
+	if (again.nstreams != d.nstreams)
+		abort();
+	for (i = 0; i < d.nstreams; i++) {
+		if (again.s[i].port != relay[i].port)
+			abort();
+		if (again.s[i].mux_id != (relay[i].mux && relay[i].port ?
+					  relay[i].mux_id : 0))
+			abort();
+		if (relay[i].own_crypto &&
+		    again.s[i].ncrypto != relay[i].ncrypto)
+			abort();
+	}
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lk_sdp_error err;
@@ -156,6 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(&sdp, &plan, size / 2);
 	plan_fill(&plan, false);
 	run(&sdp, &plan, size + 512);
+	describe_answer(&sdp, size + 1024);
 
 	return 0;
 }

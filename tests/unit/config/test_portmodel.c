@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <re.h>
 
 #include "conf.h"
 #include "portmodel.h"
@@ -427,7 +428,7 @@ static void matrix_equals_the_transcription(void **state)
 	}
 
 	tsv_free(t);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /*
@@ -730,7 +731,7 @@ static void letters_come_from_the_seed_keys(void **state)
 	 * them the http/https rows that management serves).
 	 */
 	assert_int_equal(156, nchecked);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /*
@@ -845,7 +846,7 @@ static void media_range_change_flows_through(void **state)
 	assert_int_equal(NMUX_RTP, check_kind(pm, LK_PM_MUX_RTCP, 40001, 40001,
 					      1));
 	assert_int_equal(NMUX, check_kind(pm, LK_PM_MUX, 40000, 40001, 1));
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 
 	pm = resolve_text("[Protocols > SIP]\n"
 			  "TCP outbound port start = 26000\n"
@@ -861,7 +862,7 @@ static void media_range_change_flows_through(void **state)
 	assert_int_equal(15, check_key(pm, LK_KEY_H323_CALLSIG_START, 15500,
 				       19999));
 	assert_int_equal(4, check_key(pm, LK_KEY_ASSENT_PORT, 2786, 2786));
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /* Seed footnotes *, ** and *1..*4: the "upgraded to X8.1" defaults. */
@@ -891,12 +892,12 @@ static void upgraded_release_defaults(void **state)
 	e = find(pm, "jg-ctl-exp", 1, 1, LK_PM_TCP, 0);
 	assert_range(&e->src, 40000, 49999, 1);
 	assert_non_null(e->src.deviation);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 
 	pm = resolve_defaults();
 	e = find(pm, "jg-ctl-exp", 1, 1, LK_PM_TCP, 0);
 	assert_null(e->src.deviation);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /* Footnote ** and ICE R: 12 multiplexed ports, TURN on 3478 to 3483. */
@@ -915,7 +916,7 @@ static void large_system(void **state)
 	assert_int_equal(NMEDIA_RTP, check_kind(pm, LK_PM_MEDIA_RTP, 36012,
 						59998, 2));
 	assert_int_equal(NMEDIA, check_kind(pm, LK_PM_MEDIA, 36012, 59999, 1));
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /* Footnote ***: pre-X8 systems multiplex on 2776/2777. */
@@ -943,7 +944,7 @@ static void pre_x8_release(void **state)
 	/* So the H.323 public tables' "from the first port" is right. */
 	e = find(pm, "h323-public-reg", 4, 1, LK_PM_UDP, 0);
 	assert_null(e->src.deviation);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /* Seed B and D: 7001/6001 for the first zone, 7002/6002 for the second. */
@@ -970,7 +971,7 @@ static void traversal_zones(void **state)
 	assert_range(&e->dst, 7002, 7002, 1);
 	/* Per-zone: 2 SIP traversal, 2 UC, 3 RAS, 1 Jabber Guest. */
 	assert_int_equal(one->n + 8, pm->n);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 
 	pm = resolve_text("[Zones]\nTraversal zone count = 2\n"
 			  "[Zones > Traversal Zone 2]\nSIP port = 7010\n"
@@ -979,8 +980,8 @@ static void traversal_zones(void **state)
 	assert_range(&e->dst, 7010, 7010, 1);
 	e = find(pm, "h323-h46018", 1, 1, LK_PM_UDP, 2);
 	assert_range(&e->dst, 6010, 6010, 1);
-	lk_portmodel_free(pm);
-	lk_portmodel_free(one);
+	mem_deref(pm);
+	mem_deref(one);
 }
 
 static void role_filter(void **state)
@@ -1015,7 +1016,7 @@ static void role_filter(void **state)
 	assert_false(lk_portmodel_has_role(
 		find(pm, "admin-ep-mgmt", 1, 1, LK_PM_TCP, 0),
 		LK_ROLE_CONTROL));
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /* "UDP C 5060 / TCP & TLS A" is three entries of one seed row. */
@@ -1034,7 +1035,7 @@ static void entries_group_into_seed_rows(void **state)
 	assert_false(lk_portmodel_same_row(udp,
 		find(pm, "sip-public", 2, 1, LK_PM_UDP, 0)));
 	assert_false(lk_portmodel_same_row(udp, NULL));
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /* TURN rows of an Expressway configured without TURN are marked off. */
@@ -1057,13 +1058,13 @@ static void turn_off_marks_its_rows(void **state)
 		noff += turn;
 	}
 	assert_int_equal(9, noff);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 
 	/* A Control's file says nothing about its Expressway's TURN. */
 	pm = resolve_text("[System]\nRole = control\n");
 	for (i = 0; i < pm->n; i++)
 		assert_null(pm->entry[i].off);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 static void ports_text_reads_like_the_seed(void **state)
@@ -1092,7 +1093,7 @@ static void ports_text_reads_like_the_seed(void **state)
 	assert_int_equal(ENOSPC, lk_portmodel_ports_text(buf, 6,
 		&find(pm, "sip-public", 2, 1, LK_PM_UDP, 0)->src));
 	assert_int_equal(EINVAL, lk_portmodel_ports_text(NULL, 6, NULL));
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 static char *print_to_string(const struct lk_portmatrix *pm,
@@ -1148,7 +1149,7 @@ static void text_output(void **state)
 	assert_non_null(strstr(out, "[admin-ep-services]"));
 	assert_null(strstr(out, "[admin-ep-mgmt]"));
 	free(out);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 }
 
 /*
@@ -1293,7 +1294,7 @@ static void json_output(void **state)
 	assert_int_equal(nexp, count(out, "{\"section\":"));
 	assert_null(strstr(out, "\"sip-internal\""));
 	free(out);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 
 	/* No traversal zones: no per-zone rows, still valid JSON. */
 	pm = resolve_text("[Zones]\nTraversal zone count = 0\n");
@@ -1304,7 +1305,7 @@ static void json_output(void **state)
 	assert_null(strstr(out, "\"sip-traversal\",\"title\":\"SIP "
 			    "traversal call\",\"row\":1,"));
 	free(out);
-	lk_portmodel_free(pm);
+	mem_deref(pm);
 
 	/* An empty selection is still a JSON array. */
 	{
@@ -1332,7 +1333,7 @@ static void bad_arguments(void **state)
 	assert_int_equal(EINVAL, lk_portmodel_resolve(&pm, &conf));
 	assert_ptr_equal(&pm, pm);
 
-	lk_portmodel_free(NULL);
+	mem_deref(NULL);
 	assert_int_equal(EINVAL, lk_portmodel_print_text(NULL, NULL, stdout));
 	assert_int_equal(EINVAL, lk_portmodel_print_json(NULL, NULL, stdout));
 }

@@ -1,4 +1,5 @@
-/* tests/unit/relay/test_media.c  The media core's timeout sweep, against real workers and sockets on loopback. */
+/* tests/unit/relay/test_media.c  The media core's timeout sweep and its call and stream bookkeeping through media descriptions (lk_media_negotiate), against real workers and sockets on loopback. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include <event2/event.h>
+#include <re.h>
 
 #include "clock.h"
 #include "conf.h"
@@ -64,7 +66,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	lk_media_free(f->m);
+	mem_deref(f->m);
 	event_base_free(f->base);
 	free(f);
 
@@ -224,6 +226,202 @@ static void a_call_older_than_the_final_timeout_is_deleted(void **state)
 	assert_int_equal(0, t.timeouts);
 }
 
+/*
+ * Media descriptions (relay/mdesc.h), as H.323 gives them: no SDP.
+ */
+
+static struct lk_mdesc desc;
+static struct lk_mdesc_relay relay[LK_MDESC_MAX_STREAMS];
+
+/* Stream i: audio at 127.0.0.1:port, or port 0 (inactive). */
+static void desc_stream(unsigned i, uint16_t port)
+{
+	struct lk_mdesc_stream *s = &desc.s[i];
+	struct sockaddr_in *a = (struct sockaddr_in *)&s->addr;
+	struct sockaddr_in *c = (struct sockaddr_in *)&s->rtcp_addr;
+
+	memset(s, 0, sizeof(*s));
+	s->media.p = "audio";
+	s->media.len = 5;
+	s->proto.p = "RTP/AVP";
+	s->proto.len = 7;
+	s->rtp = true;
+	s->port = port;
+	if (!port)
+		return;
+	s->rtcp_port = (uint16_t)(port + 1);
+	a->sin_family = c->sin_family = AF_INET;
+	inet_pton(AF_INET, "127.0.0.1", &a->sin_addr);
+	c->sin_addr = a->sin_addr;
+	a->sin_port = htons(port);
+	c->sin_port = htons(s->rtcp_port);
+	if (desc.nstreams <= i)
+		desc.nstreams = i + 1;
+}
+
+static int negotiate(struct fixture *f, enum lk_media_op op,
+		     const char *call_id, const char **reasonp)
+{
+	struct lk_media_req req;
+	struct lk_media_reply rep;
+	int err;
+
+	memset(&req, 0, sizeof(req));
+	memset(&rep, 0, sizeof(rep));
+	memset(relay, 0xa5, sizeof(relay));
+	req.op = op;
+	req.call_id = str(call_id);
+	req.from_tag = str("A");
+	req.to_tag = str("B");
+	err = lk_media_negotiate(f->m, &req, &desc, relay, &rep);
+	if (reasonp)
+		*reasonp = rep.error_reason;
+
+	return err;
+}
+
+static bool in_range(uint16_t port)
+{
+	return port >= 45800 && port <= 45899;
+}
+
+/*
+ * An offer creates the call with one stream per description stream; the
+ * answerer's side gets a pair from the range (RTP even, RTCP + 1), an
+ * inactive stream none.  The answer gives the offerer a pair of its own;
+ * a re-offer keeps both.  Deleting the call gives the pairs back.
+ */
+static void offer_answer_reoffer_delete_keep_the_books(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_media_totals t0, t;
+	struct lk_media_str id = str("desc-1");
+	const char *reason = NULL;
+	uint16_t to_b, to_a;
+
+	lk_media_totals(f->m, &t0);
+	memset(&desc, 0, sizeof(desc));
+	desc_stream(0, 45990);
+	desc_stream(1, 0);
+	desc.nstreams = 2;
+	assert_int_equal(0, negotiate(f, LK_MEDIA_OFFER, "desc-1", NULL));
+	to_b = relay[0].port;
+	assert_true(in_range(to_b));
+	assert_int_equal(0, to_b % 2);
+	assert_int_equal(to_b + 1, relay[0].rtcp_port);
+	assert_false(relay[0].mux);
+	assert_false(relay[0].own_crypto);
+	assert_int_equal(0, relay[0].ncrypto);
+	assert_string_equal("", relay[0].proto);
+	assert_int_equal(0, relay[1].port);
+	lk_media_totals(f->m, &t);
+	assert_int_equal(t0.calls + 1, t.calls);
+	assert_int_equal(t0.streams + 2, t.streams);
+	assert_int_equal(t0.ports_free - 1, t.ports_free);
+
+	desc_stream(0, 45994);
+	assert_int_equal(0, negotiate(f, LK_MEDIA_ANSWER, "desc-1", NULL));
+	to_a = relay[0].port;
+	assert_true(in_range(to_a));
+	assert_int_not_equal(to_b, to_a);
+	lk_media_totals(f->m, &t);
+	assert_int_equal(t0.ports_free - 2, t.ports_free);
+
+	/* A re-offer: the same ports, nothing more taken. */
+	desc_stream(0, 45996);
+	assert_int_equal(0, negotiate(f, LK_MEDIA_OFFER, "desc-1", NULL));
+	assert_int_equal(to_b, relay[0].port);
+	assert_int_equal(0, negotiate(f, LK_MEDIA_ANSWER, "desc-1", NULL));
+	assert_int_equal(to_a, relay[0].port);
+	lk_media_totals(f->m, &t);
+	assert_int_equal(t0.calls + 1, t.calls);
+	assert_int_equal(t0.ports_free - 2, t.ports_free);
+
+	assert_int_equal(0, lk_media_delete(f->m, &id, &reason));
+	lk_media_totals(f->m, &t);
+	assert_int_equal(t0.calls, t.calls);
+	assert_int_equal(t0.streams, t.streams);
+	assert_int_equal(t0.ports_free, t.ports_free);
+}
+
+/* A stream whose address is not known still gets ports; it latches. */
+static void an_unknown_address_still_gets_ports(void **state)
+{
+	struct fixture *f = *state;
+
+	memset(&desc, 0, sizeof(desc));
+	desc_stream(0, 45990);
+	memset(&desc.s[0].addr, 0, sizeof(desc.s[0].addr));
+	memset(&desc.s[0].rtcp_addr, 0, sizeof(desc.s[0].rtcp_addr));
+	assert_int_equal(0, negotiate(f, LK_MEDIA_OFFER, "desc-2", NULL));
+	assert_true(in_range(relay[0].port));
+}
+
+/*
+ * Refusals take nothing: an answer for no call, a description the media
+ * core cannot take, a missing tag.  No call is left behind.
+ */
+static void refusals_leave_no_call(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_media_totals t0, t;
+	const char *reason = NULL;
+
+	lk_media_totals(f->m, &t0);
+	memset(&desc, 0, sizeof(desc));
+	desc_stream(0, 45990);
+	assert_int_equal(ENOENT, negotiate(f, LK_MEDIA_ANSWER, "desc-3",
+					   &reason));
+	assert_string_equal(LK_MEDIA_ERR_UNKNOWN, reason);
+
+	desc.s[0].addr.ss_family = AF_UNIX;
+	assert_int_equal(EINVAL, negotiate(f, LK_MEDIA_OFFER, "desc-3",
+					   &reason));
+	assert_string_equal(LK_MEDIA_ERR_BAD_DESC, reason);
+	desc_stream(0, 45990);
+	desc.nstreams = LK_MDESC_MAX_STREAMS + 1;
+	assert_int_equal(EINVAL, negotiate(f, LK_MEDIA_OFFER, "desc-3", NULL));
+	desc.nstreams = 1;
+	assert_int_equal(EINVAL, negotiate(f, LK_MEDIA_OFFER, "", &reason));
+	assert_string_equal(LK_MEDIA_ERR_NO_CALLID, reason);
+
+	lk_media_totals(f->m, &t);
+	assert_int_equal(t0.calls, t.calls);
+	assert_int_equal(t0.ports_free, t.ports_free);
+}
+
+/*
+ * The range is 50 pairs: the 51st stream is refused with rtpengine's
+ * "Ran out of ports", its call is not created, and the calls before it
+ * keep theirs.
+ */
+static void ran_out_of_ports_creates_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_media_totals t0, t;
+	const char *reason = NULL;
+	char id[32];
+	unsigned i, made = 0;
+	int err = 0;
+
+	lk_media_totals(f->m, &t0);
+	memset(&desc, 0, sizeof(desc));
+	desc_stream(0, 45990);
+	for (i = 0; i < 200 && !err; i++) {
+		snprintf(id, sizeof(id), "full-%u", i);
+		err = negotiate(f, LK_MEDIA_OFFER, id, &reason);
+		if (!err)
+			++made;
+	}
+	assert_int_equal(ENOSPC, err);
+	assert_string_equal(LK_MEDIA_ERR_NO_PORTS, reason);
+	assert_int_equal(t0.ports_free, made);
+	lk_media_totals(f->m, &t);
+	assert_int_equal(t0.calls + made, t.calls);
+	assert_int_equal(0, t.ports_free);
+	assert_int_equal(1, t.ports_exhausted);
+}
+
 static void elapsed_time_saturates_at_zero(void **state)
 {
 	(void)state;
@@ -249,6 +447,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_call_older_than_the_final_timeout_is_deleted, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			offer_answer_reoffer_delete_keep_the_books, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			an_unknown_address_still_gets_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(refusals_leave_no_call, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			ran_out_of_ports_creates_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <event2/event.h>
+#include <re.h>
 
 #include "conf.h"
 #include "media.h"
@@ -57,8 +58,8 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	lk_ng_free(f->ng);
-	lk_media_free(f->m);
+	mem_deref(f->ng);
+	mem_deref(f->m);
 	event_base_free(f->base);
 	free(f);
 

@@ -12,6 +12,7 @@
 
 #include "sdes.h"
 #include "sdp.h"
+#include "sdpdesc.h"
 #include "srtp.h"
 
 /* libsrtp2's reference key (test_srtp.c), base64 as SDES carries it. */
@@ -150,9 +151,13 @@ static const char sdp_avp[] =
 	"v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\ns=-\r\nc=IN IP4 192.0.2.2\r\n"
 	"t=0 0\r\nm=audio 5000 RTP/AVP 0\r\n";
 
-static void parse_sdp(struct lk_sdp *sdp, const char *text)
+/* `text` as the media core sees it (its strings point into `text`). */
+static void parse_sdp(struct lk_mdesc *d, const char *text)
 {
-	assert_int_equal(0, lk_sdp_parse(sdp, NULL, text, strlen(text)));
+	struct lk_sdp sdp;
+
+	assert_int_equal(0, lk_sdp_parse(&sdp, NULL, text, strlen(text)));
+	lk_sdp_describe(d, &sdp);
 }
 
 /* `tx` (an endpoint's outbound context) to `rx`: one packet through. */
@@ -197,12 +202,12 @@ static void savp_offerer_to_a_clear_answerer(void **state)
 	struct lk_sdes_step st, ans;
 	struct lk_srtp *a_tx, *a_rx;
 	struct lk_srtp_key ka = {LK_SRTP_AES_CM_128_HMAC_SHA1_80, {0}, 30};
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 	const char *why = NULL;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  &why));
 	/* A's leg terminated: the unusable F8 line skipped, tag 2 taken. */
 	assert_true(st.set[0] && st.set[1]);
@@ -221,7 +226,7 @@ static void savp_offerer_to_a_clear_answerer(void **state)
 
 	/* B answers in the clear; A gets RTP/SAVP and the relay's key. */
 	parse_sdp(&sdp, sdp_avp);
-	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.s[0], &ans,
 					   &why));
 	assert_string_equal("RTP/SAVP", ans.proto);
 	assert_int_equal(1, ans.nlines);
@@ -250,14 +255,14 @@ static void clear_offerer_to_an_encrypted_answerer(void **state)
 	struct lk_sdes_step st, ans;
 	struct lk_sdes_crypto c32;
 	struct lk_srtp *b_rx, *b_tx;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 	char answer[512];
 	const char *why = NULL;
 	unsigned i;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_avp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  &why));
 	assert_string_equal("RTP/SAVP", st.proto);
 	assert_true(st.set[0]);
@@ -282,7 +287,7 @@ static void clear_offerer_to_an_encrypted_answerer(void **state)
 			 "m=audio 5000 RTP/SAVP 0\r\n%s\r\n", line);
 	}
 	parse_sdp(&sdp, answer);
-	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.s[0], &ans,
 					   &why));
 	assert_string_equal("RTP/AVP", ans.proto);
 	assert_true(ans.strip_crypto);
@@ -305,21 +310,21 @@ static void an_answer_that_matches_no_offer_is_refused(void **state)
 	struct lk_sdes_opts o = {"RTP/SAVP", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 	const char *why = NULL;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_avp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  &why));
 	/* Tag 2 is offered as _32, not _80 with this key. */
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(EPROTO, lk_sdes_answer(sides, 1, &sdp.media[0],
+	assert_int_equal(EPROTO, lk_sdes_answer(sides, 1, &sdp.s[0],
 						&ans, &why));
 	assert_non_null(why);
 	/* A clear answer to an RTP/SAVP offer. */
 	parse_sdp(&sdp, sdp_avp);
-	assert_int_equal(EPROTO, lk_sdes_answer(sides, 1, &sdp.media[0],
+	assert_int_equal(EPROTO, lk_sdes_answer(sides, 1, &sdp.s[0],
 						&ans, &why));
 	lk_sdes_step_release(&st);
 }
@@ -328,18 +333,18 @@ static void same_transport_both_sides_passes_through(void **state)
 {
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st, ans;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], NULL, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], NULL, &st,
 					  NULL));
 	assert_null(st.proto);
 	assert_false(st.strip_crypto);
 	assert_null(st.in[0]);
 	assert_null(st.out[0]);
 	assert_int_equal(0, st.nlines);
-	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.s[0], &ans,
 					   NULL));
 	assert_false(ans.strip_crypto);
 	assert_int_equal(0, ans.nlines);
@@ -358,11 +363,11 @@ static void a_re_offer_rekeys(void **state)
 	_Alignas(4) uint8_t b[256] = {0x80, 0, 0, 7, 0, 0, 0, 1,
 				      1, 2, 3, 4, 9, 9, 9, 9};
 	size_t len = 16;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &s1,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &s1,
 					  NULL));
 	/* The re-INVITE brings a new key. */
 	assert_int_equal(0, lk_srtp_key_generate(&c.key,
@@ -372,7 +377,7 @@ static void a_re_offer_rekeys(void **state)
 		 "s=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
 		 "m=audio 4000 RTP/SAVP 0\r\n%s\r\n", line);
 	parse_sdp(&sdp, offer2);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &s2,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &s2,
 					  NULL));
 	assert_non_null(s2.in[0]);
 	/* The old key no longer gets through the new context. */
@@ -399,12 +404,12 @@ static void an_offer_without_a_usable_line_is_refused(void **state)
 	struct lk_sdes_opts o = {"RTP/AVP", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 	const char *why = NULL;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_f8);
-	assert_int_equal(ENOTSUP, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+	assert_int_equal(ENOTSUP, lk_sdes_offer(sides, 0, &sdp.s[0], &o,
 						&st, &why));
 	assert_non_null(why);
 	assert_null(st.in[0]);
@@ -427,12 +432,12 @@ static void best_effort_offers_keys_in_avp(void **state)
 	struct lk_srtp_key kb;
 	struct lk_srtp *b_tx, *b_rx;
 	char line[LK_SDES_LINE_MAX], answer[512];
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 
 	/* A encrypts: A's leg terminated, B offered keys in RTP/AVP. */
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_string_equal("RTP/AVP", st.proto);
 	assert_true(st.strip_crypto);
@@ -445,7 +450,7 @@ static void best_effort_offers_keys_in_avp(void **state)
 	assert_int_equal(0, lk_sdes_format(line, sizeof(line), 1, &kb));
 	snprintf(answer, sizeof(answer), "%s%s\r\n", ans_plain, line);
 	parse_sdp(&sdp, answer);
-	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.s[0], &ans,
 					   NULL));
 	assert_string_equal("RTP/SAVP", ans.proto);
 	assert_non_null(ans.in[1]);
@@ -463,14 +468,14 @@ static void best_effort_offers_keys_in_avp(void **state)
 	/* A clear, B declines (no a=crypto): both legs clear. */
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_avp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_null(st.proto);
 	assert_true(st.nlines >= 4);
 	assert_true(st.set[0]);
 	assert_null(st.in[0]);
 	parse_sdp(&sdp, ans_plain);
-	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &ans,
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.s[0], &ans,
 					   NULL));
 	assert_true(ans.set[1]);
 	assert_null(ans.in[1]);
@@ -490,17 +495,17 @@ static void a_profile_change_passes_through(void **state)
 	struct lk_sdes_opts o = {"RTP/SAVPF", 0, LK_SDES_ANY, LK_SDES_ANY};
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_string_equal("RTP/SAVPF", st.proto);
 	assert_false(st.strip_crypto);
 	assert_null(st.in[0]);
 	parse_sdp(&sdp, sdp_savpf);
-	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.media[0], &st,
+	assert_int_equal(0, lk_sdes_answer(sides, 1, &sdp.s[0], &st,
 					   NULL));
 	assert_string_equal("RTP/SAVP", st.proto);
 	assert_false(st.strip_crypto);
@@ -520,14 +525,14 @@ static void zone_modes_convert_or_refuse(void **state)
 	struct lk_sdes_opts o;
 	struct lk_sdes_side sides[2];
 	struct lk_sdes_step st;
-	struct lk_sdp sdp;
+	struct lk_mdesc sdp;
 	const char *why;
 
 	/* Force encrypted towards B: a clear offer is converted. */
 	memset(sides, 0, sizeof(sides));
 	o = (struct lk_sdes_opts){NULL, 0, LK_SDES_ENCRYPTED, LK_SDES_ANY};
 	parse_sdp(&sdp, sdp_avp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_string_equal("RTP/SAVP", st.proto);
 	assert_true(st.nlines >= 4);
@@ -535,14 +540,14 @@ static void zone_modes_convert_or_refuse(void **state)
 	/* ... keeping the feedback profile. */
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_avpf);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_string_equal("RTP/SAVPF", st.proto);
 	lk_sdes_step_release(&st);
 	/* ... and DTLS-SRTP, encrypted already, passes as it is. */
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_dtls);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_null(st.proto);
 	assert_false(st.strip_crypto);
@@ -551,7 +556,7 @@ static void zone_modes_convert_or_refuse(void **state)
 	memset(sides, 0, sizeof(sides));
 	o = (struct lk_sdes_opts){"RTP/SAVP", 0, LK_SDES_CLEAR, LK_SDES_ANY};
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	assert_string_equal("RTP/AVP", st.proto);
 	assert_non_null(st.in[0]);
@@ -560,7 +565,7 @@ static void zone_modes_convert_or_refuse(void **state)
 	memset(sides, 0, sizeof(sides));
 	parse_sdp(&sdp, sdp_dtls);
 	why = NULL;
-	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.s[0], &o,
 					       &st, &why));
 	assert_non_null(strstr(why, "DTLS"));
 
@@ -568,16 +573,16 @@ static void zone_modes_convert_or_refuse(void **state)
 	o = (struct lk_sdes_opts){NULL, 0, LK_SDES_ANY, LK_SDES_ENCRYPTED};
 	parse_sdp(&sdp, sdp_avp);
 	why = NULL;
-	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.s[0], &o,
 					       &st, &why));
 	assert_non_null(strstr(why, "force encrypted"));
 	parse_sdp(&sdp, sdp_savp);
-	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.media[0], &o, &st,
+	assert_int_equal(0, lk_sdes_offer(sides, 0, &sdp.s[0], &o, &st,
 					  NULL));
 	/* ... force unencrypted an encrypted one. */
 	o = (struct lk_sdes_opts){NULL, 0, LK_SDES_ANY, LK_SDES_CLEAR};
 	why = NULL;
-	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.media[0], &o,
+	assert_int_equal(EPROTO, lk_sdes_offer(sides, 0, &sdp.s[0], &o,
 					       &st, &why));
 	assert_non_null(strstr(why, "force unencrypted"));
 }

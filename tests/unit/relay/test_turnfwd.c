@@ -120,7 +120,7 @@ static int teardown(void **state)
 
 	lk_turnfwd_del(c->f, c->fa);
 	lk_turnfwd_free(c->f);
-	lk_worker_free(c->w);
+	mem_deref(c->w);
 	close(c->req);
 	close(c->relay);
 	close(c->cli);
