@@ -50,6 +50,17 @@
  * thread only.
  */
 
+/*
+ * Seconds a call may take from our Setup to the callee until its Connect
+ * (H.225.0 routed calls; no Expressway setting bounds it, so this is
+ * Q.931's T301, "Alerting received" to Connect, whose minimum is 3 min,
+ * Q.931 Table 9-1; SIP's Timer C is 181 s).  A call not connected by
+ * then is released on both sides: the caller gets Release Complete cause
+ * 19 "no answer from user" (18 "no user responding" when the callee did
+ * not even alert), the callee cause 102 "recovery on timer expiry".
+ */
+#define LK_H323_ANSWER_TIMEOUT 180
+
 struct event_base;
 struct lk_h323_callsig;
 struct lk_media;
@@ -71,6 +82,8 @@ struct lk_h323_callsig_conf {
 	unsigned max_conns;		/* 0: 4096 */
 	unsigned setup_timeout;		/* s for a Setup, and to connect: 0
 					 * means 30 */
+	unsigned answer_timeout;	/* s from Setup to Connect: 0 means
+					 * LK_H323_ANSWER_TIMEOUT */
 };
 
 struct lk_h323_callsig_stats {
@@ -83,6 +96,7 @@ struct lk_h323_callsig_stats {
 	uint64_t malformed;		/* framing, Q.931 or UU-PDU errors */
 	uint64_t unexpected;		/* wrong call reference, no call */
 	uint64_t timeouts;		/* no Setup, or no connection, in time */
+	uint64_t no_answer;		/* not connected within answer_timeout */
 	uint64_t calls;			/* Setups taken */
 	uint64_t routed_registered;	/* ... to a registered alias */
 	uint64_t routed_dialplan;	/* ... by a dial plan route */
