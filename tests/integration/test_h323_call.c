@@ -1389,36 +1389,17 @@ static void register_alias(int fd, uint16_t port, const char *alias,
 			   char *epid, size_t esz)
 {
 	static uint8_t mem[1 << 16];
-	struct sockaddr_in cs = { .sin_family = AF_INET };
+	struct sockaddr_in cs = { .sin_family = AF_INET }, ras;
 	struct lk_asn_arena ar;
-	struct lk_asn_val *msg, *body, *v, *vendor;
+	struct lk_asn_val *msg, *v;
 
 	cs.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	msg = lk_ras_new(&ar, "registrationRequest", 77, &body);
-	assert_non_null(msg);
-	lk_asn_set(&ar, body, "discoveryComplete");
-	v = lk_asn_set(&ar, body, "callSignalAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+	ras = cs;
 	cs.sin_port = htons(CALLEE_PORT);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "rasAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	cs.sin_port = htons(port);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "terminalType");
-	lk_asn_set(&ar, v, "mc");
-	lk_asn_set(&ar, v, "undefinedNode");
-	lk_asn_set(&ar, v, "terminal");
-	v = lk_asn_set(&ar, body, "terminalAlias");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0],
-				       "h323-ID"), alias), 0);
-	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
-			    "vendor");
-	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
-	lk_asn_set(&ar, vendor, "t35Extension");
-	lk_asn_set(&ar, vendor, "manufacturerCode");
+	ras.sin_port = htons(port);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_ras_rrq_new(&ar, 77, &cs, &ras, alias, NULL, NULL);
+	assert_non_null(msg);
 	msg = ras_ask(fd, msg, arena_mem, sizeof(arena_mem));
 	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
 	v = lk_asn_get(lk_ras_body(msg), "endpointIdentifier");
