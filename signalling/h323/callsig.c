@@ -13,6 +13,7 @@
 #include <re.h>
 
 #include "call/call.h"
+#include "clock.h"
 #include "call/route.h"
 #include "h323/callsig.h"
 #include "h323/callmedia.h"
@@ -75,6 +76,7 @@ struct cs_call {
 	const struct lk_q931 *cur;
 	enum lk_sigcall_side cur_from;
 	char dest[160];			/* what was dialled, for the log */
+	uint64_t started_ms;		/* the Setup taken, lk_clock_ms() */
 	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
 	struct event *answer_tmr;	/* Setup sent to Connect */
 	bool alerted;			/* the callee sent Alerting */
@@ -288,6 +290,8 @@ static int op_answer(struct lk_sigcall *c, enum lk_sigcall_side side)
 	if (m)
 		call_forward(call, side, m);
 	++call->cs->st.connected;
+	lk_hist_observe(&call->cs->st.setup, (double)lk_clock_since(
+		lk_clock_ms(), call->started_ms) / 1000.0);
 
 	return 0;
 }
@@ -675,6 +679,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 	mem_ref(call);			/* this function's, the list has one */
 	call->cs = cs;
 	call->id = ++cs->next_id;
+	call->started_ms = lk_clock_ms();
 	memcpy(call->callid, v->u.str.p, 16);
 	call->crv[LK_SIGCALL_A] = m->crv;
 	/* Q.931 4.3: our own reference towards the callee, never 0. */
@@ -1173,6 +1178,8 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 		cs->cfg.answer_timeout = LK_H323_ANSWER_TIMEOUT;
 	list_init(&cs->conns);
 	list_init(&cs->calls);
+	lk_hist_init(&cs->st.setup, lk_h323_setup_bounds,
+		     lk_h323_setup_nbounds);
 	/* Over IPv6 (not served yet) no callee can be called: family 0. */
 	if (inet_pton(AF_INET, cfg->conf->address, &cs->local.sin_addr) == 1)
 		cs->local.sin_family = AF_INET;
@@ -1199,6 +1206,13 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 
 	return err;
 }
+
+/* The same bounds as SIP's, so the two histograms compare bucket by
+ * bucket: 50 ms (machines answering) to a minute (people). */
+const double lk_h323_setup_bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+	30, 60};
+const size_t lk_h323_setup_nbounds = sizeof(lk_h323_setup_bounds) /
+	sizeof(lk_h323_setup_bounds[0]);
 
 void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 			   struct lk_h323_callsig_stats *st)

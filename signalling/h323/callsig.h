@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "h323/asn.h"
+#include "hist.h"
 
 /*
  * The gatekeeper's routed call signalling (H.225.0 7.3, 8.1.3 "gatekeeper
@@ -106,7 +107,14 @@ struct lk_h323_callsig_stats {
 	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;
+	/* Set-up time of connected calls: Setup taken to Connect passed
+	 * on, seconds (lk_h323_setup_bounds). */
+	struct lk_hist setup;
 };
+
+/* The histogram's bucket bounds, as SIP's (lk_b2bua_setup_bounds). */
+extern const double lk_h323_setup_bounds[];
+extern const size_t lk_h323_setup_nbounds;
 
 /*
  * Serve call signalling on `fd` (a bound, listening TCP socket, which it
