@@ -27,8 +27,10 @@
  * lk_h323_callsig on its own event loop, with the answer timer shortened
  * to 1 s (the daemon's is LK_H323_ANSWER_TIMEOUT): the test plays caller
  * and callee on loopback sockets of this test's block (Q.931 55200, the
- * callee 55201, calls out from 55210-55219) and turns the loop between
- * its reads.  The Release Complete built here is the same function's
+ * callee 55201, calls out from 55210-55299) and turns the loop between
+ * its reads.  Each call leaves its port of the range in TIME_WAIT for a
+ * minute (the gatekeeper closes first): 90 ports let the test run again
+ * and again.  The Release Complete built here is the same function's
  * that test_h323_call has tshark judge (unknown alias, unreachable).
  */
 #define Q931_PORT 55200
@@ -38,7 +40,7 @@ static const char config[] =
 	"[System]\nAddress = 127.0.0.1\n"
 	"[Protocols > H.323 > Gatekeeper]\n"
 	"Call signaling port range start = 55210\n"
-	"Call signaling port range end = 55219\n"
+	"Call signaling port range end = 55299\n"
 	"[Dial plan]\nRoute 1 = 2000@* host 127.0.0.1:55201 h323\n";
 
 struct fixture {
