@@ -56,6 +56,8 @@ static const char config[] =
 	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 54200\n"
 	"Traversal Media port end = 54399\n"
 	"[Media]\nPort cool-down = 0\n"
+	"[Management]\nAddress = 127.0.0.1\nHTTP port = 55480\n"
+	"HTTPS port = 55481\n"
 	"[Dial plan]\n"
 	"Route 1 = 2000@* host 127.0.0.1:54050 h323\n"
 	"Route 2 = 3000@* host 127.0.0.1:54051 h323\n"
@@ -67,6 +69,7 @@ static pid_t cap_pid = -1;
 static char pcap_path[64];
 static int callee_lfd = -1;
 static unsigned h225_sent;	/* messages the endpoints and daemon said */
+static unsigned connected;	/* Connects that reached the caller */
 
 static uint8_t arena_mem[1 << 18];
 
@@ -94,7 +97,7 @@ static int capture_start(void)
 		dup2(null, 1);
 		dup2(null, 2);
 		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f",
-		       "tcp portrange 54000-54499 or tcp portrange 55040-55041 "
+		       "tcp portrange 54000-54499 or tcp portrange 55040-55071 "
 		       "or udp port 54002", "-P", "-w",
 		       pcap_path, (char *)NULL);
 		_exit(127);
@@ -482,6 +485,8 @@ static void pass(struct call *c, bool from_b, uint8_t type, const char *kind)
 	++h225_sent;		/* and the daemon passes it on */
 	assert_int_equal(recv_msg(from_b ? c->a : c->b, buf, &m, &uu, 3000),
 			 type);
+	if (type == LK_Q931_CONNECT)
+		++connected;
 	/* The receiver's own call reference; flag set towards the caller. */
 	assert_int_equal(m.crv, from_b ? c->crv_a : c->crv_b);
 	assert_int_equal(m.crv_flag, from_b);
@@ -936,6 +941,7 @@ static void fast_start_call(struct call *c, uint8_t seed, uint16_t pa,
 		 NULL);
 	++h225_sent;
 	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
+	++connected;
 	media_seen(uu, to_a);
 }
 
@@ -1111,6 +1117,8 @@ static void h245_connection(struct call *c, uint8_t type, const char *kind,
 	send_msg(c->b, type, kind, c->crv_b, true, &c->ids, NULL);
 	++h225_sent;
 	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), type);
+	if (type == LK_Q931_CONNECT)
+		++connected;
 	snprintf(path, sizeof(path), "h323-uu-pdu.h323-message-body.%s"
 		 ".h245Address", kind);
 	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, path), &ga), 0);
@@ -1222,6 +1230,141 @@ static void callee_opens_h245_first(void **state)
 	h245c_closed(&h);
 }
 
+/* A CloseLogicalChannel (user), its Ack, or an EndSessionCommand. */
+static size_t h245_end_build(uint8_t *out, size_t cap, const char *what,
+			     uint16_t lcn)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *p, *v;
+	size_t len;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_asn_new(&ar, &lk_h245_message);
+	if (!strcmp(what, "endSessionCommand")) {
+		p = lk_asn_set(&ar, lk_asn_set(&ar, msg, "command"), what);
+		assert_non_null(lk_asn_set(&ar, p, "disconnect"));
+	}
+	else {
+		p = lk_asn_set(&ar, lk_asn_set(&ar, msg, strcmp(what,
+			"closeLogicalChannel") ? "response" : "request"),
+			what);
+		v = lk_asn_set(&ar, p, "forwardLogicalChannelNumber");
+		assert_non_null(v);
+		v->u.i = lcn;
+		if (!strcmp(what, "closeLogicalChannel"))
+			assert_non_null(lk_asn_set(&ar, lk_asn_set(&ar, p,
+						   "source"), "user"));
+	}
+	assert_int_equal(lk_h245_encode(msg, out, cap, &len), 0);
+	return len;
+}
+
+/* `what` from fd `from` on the H.245 connection arrives at `to`. */
+static void h245_end_pass(int from, int to, const char *what, uint16_t lcn)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	uint8_t b[64], in[300];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *v;
+	size_t n, errbit;
+
+	n = h245_end_build(b, sizeof(b), what, lcn);
+	h245_send(from, b, n);
+	assert_int_equal(read_n(to, in, 4, 3000), 0);
+	assert_int_equal((size_t)in[2] << 8 | in[3], n + 4);
+	assert_int_equal(read_n(to, in + 4, n, 3000), 0);
+	/* Passed as it came. */
+	assert_memory_equal(in + 4, b, n);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_h245_decode(in + 4, n, &ar, &v, &errbit), 0);
+	assert_string_equal(lk_h245_kind(v), what);
+}
+
+/*
+ * H.245 ends media before the call ends (H.245 8.5, H.323 8.5): on a
+ * separate H.245 connection (the callee's, 55070; the caller from
+ * 55071) with a channel each way and RTP flowing, the caller closes its
+ * channel (CloseLogicalChannel, Ack): the media session stays for the
+ * callee's; the callee closes its own: the session is gone (ng query)
+ * and its ports are back.  Then EndSessionCommand both ways: the
+ * gatekeeper closes both H.245 connections, and the caller's Release
+ * Complete ends the call on both sides.
+ */
+static void h245_close_and_end_session(void **state)
+{
+	struct seen ack_to_a, ack_to_b;
+	struct h245c h;
+	struct call c;
+	int64_t free_before;
+	int a, b;
+
+	(void)state;
+	free_before = lkd_stat(&d, "pairsavailable");
+	a = ep_open_at_port("127.0.0.1", 55080);
+	b = ep_open_at_port("127.0.0.1", 55090);
+	assert_true(a >= 0 && b >= 0);
+	call_to_callee(&c, "2000", 16);
+	h245_connection(&c, LK_Q931_CONNECT, "connect", 55070, &h);
+	h245_channels(&h, false, 55080, 55090, &ack_to_a, &ack_to_b);
+	assert_int_equal(rtp_through(a, ntohs(ack_to_a.media.sin_port), b,
+				     0x7777), 20);
+	assert_int_equal(rtp_through(b, ntohs(ack_to_b.media.sin_port), a,
+				     0x8888), 20);
+	assert_int_equal(relay_packets(c.mid), 40);
+
+	h245_end_pass(h.ha, h.hb, "closeLogicalChannel", 1);
+	h245_end_pass(h.hb, h.ha, "closeLogicalChannelAck", 1);
+	assert_int_equal(relay_packets(c.mid), 40);
+	h245_end_pass(h.hb, h.ha, "closeLogicalChannel", 2);
+	assert_int_equal(relay_packets(c.mid), -1);
+	assert_int_equal(lkd_stat(&d, "pairsavailable"), free_before);
+	h245_end_pass(h.ha, h.hb, "closeLogicalChannelAck", 2);
+
+	h245_end_pass(h.ha, h.hb, "endSessionCommand", 0);
+	h245_end_pass(h.hb, h.ha, "endSessionCommand", 0);
+	h245c_closed(&h);
+	assert_true(log_has("media ended: its last logical channel closed"));
+	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(&c);
+	close(a);
+	close(b);
+}
+
+/*
+ * A tunnelled EndSessionCommand (in a Facility) ends a fastStart call's
+ * media at once: the session is gone before the Release Complete.
+ */
+static void tunnelled_end_session(void **state)
+{
+	static uint8_t buf[70000], e[64];
+	struct seen to_b, to_a;
+	struct lk_asn_val *uu, *v;
+	struct lk_q931 m;
+	struct call c;
+	int a, b;
+
+	(void)state;
+	fast_start_call(&c, 17, 55100, 55110, &a, &b, &to_a, &to_b);
+	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
+				     0x9999), 20);
+	hc_len = h245_end_build(e, sizeof(e), "endSessionCommand", 0);
+	hc_msg = e;
+	send_msg(c.b, LK_Q931_FACILITY, "facility", c.crv_b, true, &c.ids,
+		 NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_FACILITY);
+	v = lk_asn_get(uu, "h323-uu-pdu.h245Control");
+	assert_non_null(v);
+	assert_int_equal(v->u.list.n, 1);
+	assert_int_equal(relay_packets(c.mid), -1);
+	assert_true(log_has("media ended: EndSessionCommand from the callee"));
+	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(&c);
+	close(a);
+	close(b);
+}
+
 /* RAS messages the test endpoints and the daemon said (on 54002). */
 static unsigned ras_sent;
 
@@ -1254,36 +1397,17 @@ static void register_alias(int fd, uint16_t port, const char *alias,
 			   char *epid, size_t esz)
 {
 	static uint8_t mem[1 << 16];
-	struct sockaddr_in cs = { .sin_family = AF_INET };
+	struct sockaddr_in cs = { .sin_family = AF_INET }, ras;
 	struct lk_asn_arena ar;
-	struct lk_asn_val *msg, *body, *v, *vendor;
+	struct lk_asn_val *msg, *v;
 
 	cs.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	msg = lk_ras_new(&ar, "registrationRequest", 77, &body);
-	assert_non_null(msg);
-	lk_asn_set(&ar, body, "discoveryComplete");
-	v = lk_asn_set(&ar, body, "callSignalAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+	ras = cs;
 	cs.sin_port = htons(CALLEE_PORT);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "rasAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	cs.sin_port = htons(port);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "terminalType");
-	lk_asn_set(&ar, v, "mc");
-	lk_asn_set(&ar, v, "undefinedNode");
-	lk_asn_set(&ar, v, "terminal");
-	v = lk_asn_set(&ar, body, "terminalAlias");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0],
-				       "h323-ID"), alias), 0);
-	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
-			    "vendor");
-	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
-	lk_asn_set(&ar, vendor, "t35Extension");
-	lk_asn_set(&ar, vendor, "manufacturerCode");
+	ras.sin_port = htons(port);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_ras_rrq_new(&ar, 77, &cs, &ras, alias, NULL, NULL);
+	assert_non_null(msg);
 	msg = ras_ask(fd, msg, arena_mem, sizeof(arena_mem));
 	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
 	v = lk_asn_get(lk_ras_body(msg), "endpointIdentifier");
@@ -1395,6 +1519,55 @@ static void drq_clears_call(void **state)
 	close(fd);
 }
 
+/*
+ * Management's /metrics (HTTP 55480): latchkey_h323_call_setup_seconds
+ * counted every call that connected, its buckets are cumulative and all
+ * of them took less than a minute.
+ */
+static void setup_histogram(void **state)
+{
+	static char text[1 << 18];
+	const char *req = "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n";
+	unsigned long long v, prev = 0, count = 0, inf = 0;
+	char *p, *line;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	(void)state;
+	fd = tcp_connect(55480, 0);
+	write_all(fd, (const uint8_t *)req, strlen(req));
+	while (n < sizeof(text) - 1 &&
+	       (r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "200 OK"));
+	for (line = strtok_r(text, "\n", &p); line;
+	     line = strtok_r(NULL, "\n", &p)) {
+		if (sscanf(line, "latchkey_h323_call_setup_seconds_bucket"
+			   "{le=\"+Inf\"} %llu", &v) == 1) {
+			inf = v;
+			assert_true(v >= prev);
+		}
+		else if (strstr(line, "latchkey_h323_call_setup_seconds_"
+				"bucket{le=") && sscanf(strchr(line, '}') + 1,
+							"%llu", &v) == 1) {
+			assert_true(v >= prev);
+			prev = v;
+		}
+		else if (sscanf(line, "latchkey_h323_call_setup_seconds_count "
+				"%llu", &v) == 1) {
+			count = v;
+		}
+	}
+	print_message("set-up histogram: %llu calls, %llu within 60 s; %u "
+		      "connected\n", count, prev, connected);
+	assert_int_equal(count, connected);
+	assert_int_equal(inf, connected);
+	assert_int_equal(prev, connected);
+}
+
 /* Client ports of the garbage connections: tshark leaves them out. */
 static uint16_t junk_ports[8];
 static unsigned njunk;
@@ -1486,7 +1659,22 @@ static unsigned count_values(const char *cmd)
 /* The separate H.245 connection's fixed ends, decoded as H.245. */
 #define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245 " \
 	"-d tcp.port==55040,h245 -d tcp.port==55041,h245 " \
+	"-d tcp.port==55070,h245 -d tcp.port==55071,h245 " \
 	"-d udp.port==54002,h225"
+
+/* How many H.245 messages tshark finds that match `filter`. */
+static unsigned h245_count(const char *filter, const char *what)
+{
+	char cmd[768];
+	unsigned n;
+
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && (%s)' -T "
+		 "fields -e tpkt.length 2>/dev/null", pcap_path, H245_AS,
+		 filter);
+	n = count_values(cmd);
+	print_message("tshark: %u H.245 messages on %s\n", n, what);
+	return n;
+}
 
 static void tshark_verdict(void **state)
 {
@@ -1526,20 +1714,18 @@ static void tshark_verdict(void **state)
 	assert_int_equal(nmsg, ras_sent);
 
 	/* The separate H.245 connection: 4 messages each way, as H.245. */
-	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && tcp.port in "
-		 "{54440, 54441}' -T fields -e tpkt.length 2>/dev/null",
-		 pcap_path, H245_AS);
-	nmsg = count_values(cmd);
-	print_message("tshark: %u H.245 messages on the separate "
-		      "connection\n", nmsg);
-	assert_int_equal(nmsg, 8);
-	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && tcp.port in "
-		 "{55040, 55041}' -T fields -e tpkt.length 2>/dev/null",
-		 pcap_path, H245_AS);
-	nmsg = count_values(cmd);
-	print_message("tshark: %u H.245 messages on the callee-first "
-		      "connection\n", nmsg);
-	assert_int_equal(nmsg, 8);
+	/* Each H.245 message is seen on both legs of its connection. */
+	assert_int_equal(h245_count("tcp.port in {54440, 54441}",
+				    "the separate connection"), 8);
+	assert_int_equal(h245_count("tcp.port in {55040, 55041}",
+				    "the callee-first connection"), 8);
+	/* OLC, OLCAck x2, CLC and CLCAck x2, ESC x2. */
+	assert_int_equal(h245_count("tcp.port in {55070, 55071}",
+				    "the connection that ends"), 20);
+	/* 2 CLC + 2 ESC there, and the tunnelled ESC. */
+	assert_int_equal(h245_count("h245.endSessionCommand || "
+				    "h245.closeLogicalChannel_element",
+				    "CloseLogicalChannel or EndSession"), 10);
 
 	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y '%s' -V 2>&1 | grep "
 		 "-E 'Malformed|UNKNOWN PER|Expert Info \\((Warning|Error)'",
@@ -1570,9 +1756,12 @@ int main(void)
 		cmocka_unit_test(tunnelled_h245_media),
 		cmocka_unit_test(separate_h245_media),
 		cmocka_unit_test(callee_opens_h245_first),
+		cmocka_unit_test(h245_close_and_end_session),
+		cmocka_unit_test(tunnelled_end_session),
 		cmocka_unit_test(registered_alias),
 		cmocka_unit_test(media_cleared_on_drop),
 		cmocka_unit_test(drq_clears_call),
+		cmocka_unit_test(setup_histogram),
 		cmocka_unit_test(tshark_verdict),
 	};
 
