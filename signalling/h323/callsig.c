@@ -15,16 +15,22 @@
 #include "call/call.h"
 #include "call/route.h"
 #include "h323/callsig.h"
+#include "h323/callmedia.h"
 #include "h323/h225.h"
-#include "h323/h245.h"
+#include "h323/h245proxy.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
 #include "log.h"
-#include "media.h"
 #include "portalloc.h"
-#include "sdp.h"
 
 /*
+ * This file owns Q.931 call signalling of routed calls: the connections
+ * on 1720 and ours to callees, TPKT framing, routing a Setup, the two
+ * call references, the call's state in the call layer and its release.
+ * A call's media glue (callmedia.c) and its separate H.245 connections
+ * (h245proxy.c) are objects the call holds; this file wires them to
+ * each other and hands them its messages.
+ *
  * One struct cs_conn per TCP connection (the caller's, accepted on 1720:
  * side A; ours to the callee: side B) and one struct cs_call per call,
  * which holds its two connections as legs and a struct lk_sigcall for
@@ -56,36 +62,6 @@ struct cs_conn {
 	struct sockaddr_in peer;
 };
 
-/*
- * One media session of a call (H.225.0 sessionID: 1 audio, 2 video, 3
- * data), as fastStart told it: where each side receives RTP and RTCP,
- * and the relay's RTP port each side is to send to (RTCP: + 1).
- */
-struct cs_sess {
-	uint8_t id;
-	const char *media;		/* "audio", "video", "application" */
-	struct sockaddr_in rtp[2], rtcp[2];	/* family 0: not told */
-	uint16_t relay[2];
-};
-
-#define CS_SESS_MAX 4
-
-/*
- * A separate H.245 connection of a call (H.225.0 / H.323 8.2): `owner`
- * gave an h245Address, which the other side was told is ours (a
- * listener from the call signalling range); the other side's connection
- * to it is relayed to the owner's address over a connection of ours.
- */
-struct cs_h245 {
-	struct cs_call *call;
-	enum lk_sigcall_side owner;
-	struct sockaddr_in target;	/* the owner's own h245Address */
-	struct evconnlistener *lev;
-	uint16_t lport;			/* the listener's port */
-	uint16_t out_port;		/* ours towards the owner */
-	struct bufferevent *bev[2];	/* per side: its connection */
-};
-
 struct cs_call {
 	struct le le;
 	struct lk_h323_callsig *cs;
@@ -99,12 +75,8 @@ struct cs_call {
 	const struct lk_q931 *cur;
 	enum lk_sigcall_side cur_from;
 	char dest[160];			/* what was dialled, for the log */
-	/* Media through the relay (fastStart), named by the callIdentifier. */
-	char mid[40];
-	bool offered, answered;
-	unsigned nsess, noffer;
-	struct cs_h245 *h245[2];	/* by owner */
-	struct cs_sess sess[CS_SESS_MAX];
+	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
+	struct lk_h323_h245proxy *h245[2];	/* by owner */
 };
 
 struct lk_h323_callsig {
@@ -122,12 +94,12 @@ struct lk_h323_callsig {
 	uint8_t out[OUT_BYTES];
 	uint8_t uu[OUT_BYTES];
 	uint8_t uu_fw[OUT_BYTES];	/* a passed-on UU-PDU, rewritten */
-	uint8_t h245_out[OUT_BYTES];	/* a passed-on H.245 TPKT */
-	char sdp[2048], sdp_reply[4096];
+	uint8_t h245_out[OUT_BYTES];	/* a passed-on H.245 message */
 };
 
 static void conn_close(struct cs_conn *conn, const char *why);
 static void conn_read(struct bufferevent *bev, void *arg);
+static bool call_media_alloc(struct cs_call *call);
 static const struct lk_q931 *media_msg(struct cs_call *call,
 				       enum lk_sigcall_side from,
 				       const struct lk_q931 *m,
@@ -176,6 +148,7 @@ static void call_destructor(void *arg)
 	list_unlink(&call->le);
 	mem_deref(call->h245[0]);
 	mem_deref(call->h245[1]);
+	mem_deref(call->media);
 }
 
 /* Queue one Q.931 message on `conn`; false when it could not be. */
@@ -359,12 +332,8 @@ static void op_ended(struct lk_sigcall *c, const char *why)
 	}
 	call->h245[0] = mem_deref(call->h245[0]);
 	call->h245[1] = mem_deref(call->h245[1]);
-	if (call->offered) {
-		struct lk_media_str id = { call->mid, strlen(call->mid) };
-		const char *reason = NULL;
-
-		(void)lk_media_delete(call->cs->cfg.media, &id, &reason);
-	}
+	lk_h323_callmedia_end(call->media);
+	call->media = mem_deref(call->media);
 	if (call->cs->st.active_calls)
 		--call->cs->st.active_calls;
 	list_unlink(&call->le);
@@ -589,37 +558,12 @@ static int conn_alloc(struct cs_conn **connp, struct lk_h323_callsig *cs,
 	return 0;
 }
 
-struct outbind {
-	const struct sockaddr_in *local;
-	int fd;
-};
-
-static int outbound_bind(uint16_t port, void *arg)
-{
-	struct outbind *ob = arg;
-	struct sockaddr_in a = *ob->local;
-	int fd, err;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return errno;
-	a.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		err = errno;
-		close(fd);
-		return err;
-	}
-	ob->fd = fd;
-
-	return 0;
-}
-
 /* Open the callee's leg from the Call signaling port range (seed P). */
 static int call_connect(struct cs_call *call, const struct sockaddr_in *dst)
 {
 	struct lk_h323_callsig *cs = call->cs;
 	struct timeval tv = { cs->cfg.setup_timeout, 0 };
-	struct outbind ob = { &cs->local, -1 };
+	struct lk_h323_tcp_bind ob = { &cs->local, -1 };
 	struct bufferevent *bev;
 	struct cs_conn *conn;
 	uint16_t port;
@@ -627,7 +571,7 @@ static int call_connect(struct cs_call *call, const struct sockaddr_in *dst)
 
 	if (cs->local.sin_family != AF_INET)
 		return EAFNOSUPPORT;
-	err = lk_portalloc_take_bound(cs->outports, outbound_bind, &ob, &port);
+	err = lk_portalloc_take_bound(cs->outports, lk_h323_tcp_bind, &ob, &port);
 	if (err)
 		return err;
 	bev = bufferevent_socket_new(cs->base, ob.fd, BEV_OPT_CLOSE_ON_FREE);
@@ -690,8 +634,6 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 	call->cs = cs;
 	call->id = ++cs->next_id;
 	memcpy(call->callid, v->u.str.p, 16);
-	for (size_t i = 0; i < 16; i++)
-		snprintf(call->mid + 2 * i, 3, "%02x", call->callid[i]);
 	call->crv[LK_SIGCALL_A] = m->crv;
 	/* Q.931 4.3: our own reference towards the callee, never 0. */
 	cs->next_crv = (uint16_t)((cs->next_crv % 0x7fff) + 1);
@@ -731,6 +673,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 		addr_str(&conn->peer, a, sizeof(a)), call->dest, how,
 		addr_str(&dst, b, sizeof(b)),
 		call->leg[LK_SIGCALL_B]->out_port);
+	(void)call_media_alloc(call);
 	fw = *media_msg(call, LK_SIGCALL_A, m, ar, uu, &fw);
 	fw.crv = call->crv[LK_SIGCALL_B];
 	fw.crv_flag = false;
@@ -746,265 +689,113 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 }
 
 /*
- * Media through the relay (docs/h323.md, "Media"): the fastStart
- * OpenLogicalChannels of a call are its offer (the caller's, in its
- * Setup) and answer (the callee's first message that holds fastStart).
- * Each side's receive addresses go to the media core as the SDP of an
- * ng offer or answer, exactly as a SIP leg's do, and the other side is
- * told the relay's ports instead: the media core allocates, binds and
- * latches them as it does for SIP (relay/media.h).
+ * Media through the relay (docs/h323.md, "Media") is callmedia.c's: a
+ * call's messages go to it as they come, and it rewrites their media
+ * addresses.  Its h245Addresses come back here (call_control()): each
+ * becomes a listener of ours (h245proxy.c) whose connection is relayed
+ * to the real one, each message through callmedia.c again.
  */
 
-/* One of the relay's own addresses, as a side echoes it back? */
-static bool is_relay(const struct cs_call *call, const struct sockaddr_in *a)
+/* lk_h323_h245proxy_msg_h: one message on a separate H.245 connection. */
+static const uint8_t *call_h245_msg(enum lk_sigcall_side from,
+				    const uint8_t *pdu, size_t len,
+				    size_t *olen, void *arg)
 {
-	uint16_t port = ntohs(a->sin_port);
-	unsigned i, s;
+	struct cs_call *call = arg;
+	struct lk_h323_callsig *cs = call->cs;
+	struct lk_asn_arena ar;
 
-	if (a->sin_addr.s_addr != call->cs->local.sin_addr.s_addr)
-		return false;
-	for (i = 0; i < call->nsess; i++) {
-		for (s = 0; s < 2; s++) {
-			uint16_t r = call->sess[i].relay[s];
-
-			if (r && (port == r || port == r + 1))
-				return true;
-		}
+	lk_asn_arena_init(&ar, cs->arena, sizeof(cs->arena));
+	if (lk_h323_callmedia_h245(call->media, from, &ar, pdu, len,
+				   cs->h245_out, sizeof(cs->h245_out), olen)) {
+		/* Not transcribed (H.245 8.x of other systems): as it came. */
+		*olen = len;
+		return pdu;
 	}
 
-	return false;
+	return cs->h245_out;
 }
 
-/* The session an address belongs to (H.225.0 sessionID, else by kind). */
-static struct cs_sess *sess_of(struct cs_call *call,
-			       const struct lk_h245_addr *a, bool create)
-{
-	const char *media = "audio";
-	struct cs_sess *ss;
-	uint8_t id = a->session;
-	unsigned i;
-
-	if (a->media && !strcmp(a->media, "video"))
-		media = "video";
-	else if (a->media && !strcmp(a->media, "data"))
-		media = "application";
-	if (!id)
-		id = media[0] == 'v' ? 2 : media[0] == 'a' &&
-		     media[1] == 'p' ? 3 : 1;
-	for (i = 0; i < call->nsess; i++)
-		if (call->sess[i].id == id)
-			return &call->sess[i];
-	if (!create || call->nsess == CS_SESS_MAX)
-		return NULL;
-	ss = &call->sess[call->nsess++];
-	memset(ss, 0, sizeof(*ss));
-	ss->id = id;
-	ss->media = media;
-
-	return ss;
-}
-
-struct media_walk {
-	struct cs_call *call;
-	enum lk_sigcall_side from;
-	bool rewrite;			/* else learn */
-	unsigned learned;		/* addresses new or changed */
-	unsigned control;		/* h245Addresses seen */
-};
-
-static bool same_sin(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_family == b->sin_family &&
-	       a->sin_addr.s_addr == b->sin_addr.s_addr &&
-	       a->sin_port == b->sin_port;
-}
-
+/*
+ * `owner` gave `target` as its h245Address: a listener of ours for the
+ * other side to be told instead (one per owner; a new target replaces
+ * the old one for the next connection).
+ */
 static int h245_listen(struct cs_call *call, enum lk_sigcall_side owner,
-		       const struct sockaddr_in *target);
-
-/*
- * lk_h245_addr_h: learn where `from` receives, or write the relay's port
- * for the other side over it: media addresses of fastStart, tunnelled
- * H.245 and separate H.245 connections alike.  An h245Address is
- * replaced by a listener of ours (h245_listen()).
- */
-static int media_addr(struct lk_h245_addr *a, void *arg)
-{
-	struct media_walk *w = arg;
-	struct cs_call *call = w->call;
-	enum lk_sigcall_side to = other(w->from);
-	struct sockaddr_in *slot, sin;
-	struct cs_h245 *h;
-	struct cs_sess *ss;
-
-	sin = a->addr;
-	sin.sin_family = AF_INET;
-	if (a->kind == LK_H245_CONTROL) {
-		h = call->h245[w->from];
-		if (h && sin.sin_addr.s_addr == call->cs->local.sin_addr.s_addr
-		    && ntohs(sin.sin_port) == h->lport)
-			return 0;	/* ours, echoed */
-		if (!w->rewrite) {
-			w->control++;
-			return 0;
-		}
-		if (h245_listen(call, w->from, &sin))
-			return 0;	/* left as it is: said in the log */
-		h = call->h245[w->from];
-		a->addr.sin_addr = call->cs->local.sin_addr;
-		a->addr.sin_port = htons(h->lport);
-		return 0;
-	}
-	if (is_relay(call, &sin))
-		return 0;
-	ss = sess_of(call, a, !w->rewrite);
-	if (!ss)
-		return 0;
-	if (!w->rewrite) {
-		slot = a->kind == LK_H245_MEDIA ? &ss->rtp[w->from]
-						: &ss->rtcp[w->from];
-		if (!same_sin(slot, &sin)) {
-			*slot = sin;
-			w->learned++;
-		}
-		return 0;
-	}
-	if (!ss->relay[to])
-		return 0;
-	a->addr.sin_addr = call->cs->local.sin_addr;
-	a->addr.sin_port = htons((uint16_t)(ss->relay[to] +
-				 (a->kind == LK_H245_MEDIA_CONTROL)));
-
-	return 0;
-}
-
-/* Side `side`'s receive addresses as SDP, the first `n` sessions. */
-static int media_sdp(struct cs_call *call, enum lk_sigcall_side side,
-		     unsigned n, size_t *lenp)
+		       const struct sockaddr_in *target)
 {
 	struct lk_h323_callsig *cs = call->cs;
-	char ip[INET_ADDRSTRLEN];
-	size_t o, cap = sizeof(cs->sdp);
-	unsigned i;
-	int w;
-
-	inet_ntop(AF_INET, &cs->local.sin_addr, ip, sizeof(ip));
-	w = snprintf(cs->sdp, cap, "v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\n"
-		     "t=0 0\r\n", ip);
-	o = (size_t)w;
-	for (i = 0; i < n; i++) {
-		const struct cs_sess *ss = &call->sess[i];
-		const struct sockaddr_in *rtp = &ss->rtp[side];
-		const struct sockaddr_in *rtcp = &ss->rtcp[side];
-		const struct sockaddr_in *at = rtp->sin_family ? rtp : rtcp;
-		unsigned port = 0;
-
-		if (rtp->sin_family)
-			port = ntohs(rtp->sin_port);
-		else if (rtcp->sin_family && ntohs(rtcp->sin_port) > 1)
-			port = ntohs(rtcp->sin_port) - 1u;
-		if (at->sin_family)
-			inet_ntop(AF_INET, &at->sin_addr, ip, sizeof(ip));
-		w = snprintf(cs->sdp + o, cap - o, "m=%s %u RTP/AVP 0\r\n"
-			     "c=IN IP4 %s\r\n", ss->media, port, ip);
-		if (w < 0 || (size_t)w >= cap - o)
-			return ENOSPC;
-		o += (size_t)w;
-		if (port && rtcp->sin_family &&
-		    ntohs(rtcp->sin_port) != port + 1) {
-			w = snprintf(cs->sdp + o, cap - o, "a=rtcp:%u\r\n",
-				     ntohs(rtcp->sin_port));
-			if (w < 0 || (size_t)w >= cap - o)
-				return ENOSPC;
-			o += (size_t)w;
-		}
-	}
-	*lenp = o;
-
-	return 0;
-}
-
-/*
- * One ng request for what `from` told: the caller's as an offer, the
- * callee's as the answer.  The reply's ports are the relay's for the other
- * side.
- */
-static int media_request(struct cs_call *call, enum lk_sigcall_side from)
-{
-	struct lk_h323_callsig *cs = call->cs;
-	struct lk_media_req req;
-	struct lk_media_reply rep;
-	struct lk_sdp sdp;
-	struct lk_sdp_error se;
-	unsigned i, n;
-	size_t len;
+	struct lk_h323_h245proxy_conf hc = {
+		.base = cs->base, .ports = cs->outports, .local = cs->local,
+		.call = call->id, .owner = owner, .msgh = call_h245_msg,
+		.arg = call, .malformed = &cs->st.malformed,
+	};
 	int err;
 
-	n = from == LK_SIGCALL_A ? call->nsess : call->noffer;
-	err = media_sdp(call, from, n, &len);
+	if (call->h245[owner]) {
+		lk_h323_h245proxy_retarget(call->h245[owner], target);
+		return 0;
+	}
+	err = lk_h323_h245proxy_alloc(&call->h245[owner], &hc, target);
 	if (err)
-		return err;
-	memset(&req, 0, sizeof(req));
-	memset(&rep, 0, sizeof(rep));
-	req.op = from == LK_SIGCALL_A ? LK_MEDIA_OFFER : LK_MEDIA_ANSWER;
-	req.call_id.p = call->mid;
-	req.call_id.len = strlen(call->mid);
-	req.from_tag.p = "A";
-	req.from_tag.len = 1;
-	req.to_tag.p = "B";
-	req.to_tag.len = 1;
-	req.sdp = cs->sdp;
-	req.sdp_len = len;
-	memcpy(&req.received_from, &call->leg[from]->peer,
-	       sizeof(call->leg[from]->peer));
-	rep.sdp = cs->sdp_reply;
-	rep.sdp_size = sizeof(cs->sdp_reply);
-	err = lk_media_offer_answer(cs->cfg.media, &req, &rep);
-	if (err) {
-		lk_warn_limited("H.323 call %llu: the media core refused the "
-				"%s's fastStart: %s %s",
-				(unsigned long long)call->id, side_name(from),
-				rep.error_reason ? rep.error_reason : "",
-				rep.detail);
-		return err;
-	}
-	if (from == LK_SIGCALL_A) {
-		call->offered = true;
-		call->noffer = n;
-	}
-	else {
-		call->answered = true;
-	}
-	if (lk_sdp_parse(&sdp, &se, rep.sdp, rep.sdp_len))
-		return EBADMSG;
-	for (i = 0; i < sdp.nmedia && i < n; i++)
-		call->sess[i].relay[other(from)] = sdp.media[i].port;
+		lk_warn_limited("H.323 call %llu: no H.245 listener for the "
+				"%s: %s; its h245Address goes on unchanged",
+				(unsigned long long)call->id,
+				side_name(owner), strerror(err));
 
-	return 0;
+	return err;
 }
 
 /*
- * What `from` told goes to the media core.  The callee's before any
- * offer is not taken (its addresses go out unchanged: docs/h323.md).
- * The caller's after the answer (slow start: its OpenLogicalChannelAck
- * comes last) is a new offer, answered again at once with what the
- * callee told, as a SIP re-INVITE is; the streams keep their ports.
+ * lk_h323_callmedia_control_h: an h245Address from `from` is replaced by
+ * a listener of ours, unless it is ours already (echoed back).
  */
-static int media_update(struct cs_call *call, enum lk_sigcall_side from)
+static bool call_control(enum lk_sigcall_side from, struct sockaddr_in *addr,
+			 bool rewrite, void *arg)
 {
+	struct cs_call *call = arg;
+	struct lk_h323_callsig *cs = call->cs;
+	struct lk_h323_h245proxy *h = call->h245[from];
+
+	if (h && addr->sin_addr.s_addr == cs->local.sin_addr.s_addr &&
+	    ntohs(addr->sin_port) == lk_h323_h245proxy_port(h))
+		return false;
+	if (!rewrite)
+		return true;
+	if (h245_listen(call, from, addr))
+		return false;	/* left as it is: said in the log */
+	addr->sin_addr = cs->local.sin_addr;
+	addr->sin_port = htons(lk_h323_h245proxy_port(call->h245[from]));
+
+	return true;
+}
+
+/* The call's media glue, once both legs are known; false without one. */
+static bool call_media_alloc(struct cs_call *call)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	struct lk_h323_callmedia_conf mc = {
+		.media = cs->cfg.media, .local = cs->local,
+		.callid = call->callid, .call = call->id,
+		.controlh = call_control, .arg = call,
+	};
 	int err;
 
-	if (from == LK_SIGCALL_B && !call->offered)
-		return ENOENT;
-	err = media_request(call, from);
-	if (err || from != LK_SIGCALL_A || !call->answered)
-		return err;
+	if (!cs->cfg.media || cs->local.sin_family != AF_INET)
+		return false;
+	mc.peer[LK_SIGCALL_A] = call->leg[LK_SIGCALL_A]->peer;
+	mc.peer[LK_SIGCALL_B] = call->leg[LK_SIGCALL_B]->peer;
+	err = lk_h323_callmedia_alloc(&call->media, &mc);
+	if (err)
+		lk_warn_limited("H.323 call %llu: media not through the "
+				"relay: %s", (unsigned long long)call->id,
+				strerror(err));
 
-	return media_request(call, LK_SIGCALL_B);
+	return !err;
 }
 
 /*
- * The UU-PDU `uu` from `from`, its fastStart addresses through the relay:
+ * The UU-PDU `uu` from `from`, its media addresses through the relay:
  * true with the new H323-UserInformation (its protocol discriminator
  * first) in cs->uu_fw[0..*lenp), false to pass the message as it came.
  */
@@ -1013,22 +804,12 @@ static bool media_pass(struct cs_call *call, enum lk_sigcall_side from,
 		       size_t *lenp)
 {
 	struct lk_h323_callsig *cs = call->cs;
-	struct media_walk w = { call, from, false, 0, 0 };
-	unsigned changed = 0;
+	bool changed = false;
 	size_t len;
 
-	if (!cs->cfg.media || !uu)
+	if (!call->media || !uu)
 		return false;
-	if (lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &changed))
-		return false;
-	if (w.learned && media_update(call, from) == 0)
-		lk_debug("H.323 call %llu: the %s's media addresses through "
-			 "the relay", (unsigned long long)call->id,
-			 side_name(from));
-	if (!call->offered && !w.control)
-		return false;
-	w.rewrite = true;
-	if (lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &changed) ||
+	if (lk_h323_callmedia_uu(call->media, from, ar, uu, &changed) ||
 	    !changed)
 		return false;
 	cs->uu_fw[0] = LK_Q931_UU_PD;
@@ -1057,253 +838,6 @@ static const struct lk_q931 *media_msg(struct cs_call *call,
 		return m;
 
 	return fw;
-}
-
-/*
- * Separate H.245 connections (H.323 8.2; seed P: the gatekeeper's H.245
- * ports are in the call signalling range).  Each TPKT is one H.245
- * message: its media addresses go through media_addr() as tunnelled ones
- * do, everything else passes as it came.
- */
-
-static void h245_free_bev(struct cs_h245 *h, enum lk_sigcall_side s)
-{
-	if (!h->bev[s])
-		return;
-	bufferevent_free(h->bev[s]);
-	h->bev[s] = NULL;
-	if (s == h->owner && h->out_port) {
-		(void)lk_portalloc_give(h->call->cs->outports, h->out_port);
-		h->out_port = 0;
-	}
-}
-
-/* Both connections closed: the H.245 session is over (the call goes on). */
-static void h245_shut(struct cs_h245 *h, const char *why)
-{
-	lk_debug("H.323 call %llu: H.245 connection closed: %s",
-		 (unsigned long long)h->call->id, why);
-	h245_free_bev(h, LK_SIGCALL_A);
-	h245_free_bev(h, LK_SIGCALL_B);
-}
-
-static void h245_destructor(void *arg)
-{
-	struct cs_h245 *h = arg;
-
-	h245_free_bev(h, LK_SIGCALL_A);
-	h245_free_bev(h, LK_SIGCALL_B);
-	if (h->lev)
-		evconnlistener_free(h->lev);
-	if (h->lport)
-		(void)lk_portalloc_give(h->call->cs->outports, h->lport);
-}
-
-/* One H.245 message from side `from`, rewritten, to the other side. */
-static void h245_pass(struct cs_h245 *h, enum lk_sigcall_side from,
-		      const uint8_t *pdu, size_t len)
-{
-	struct cs_call *call = h->call;
-	struct lk_h323_callsig *cs = call->cs;
-	struct media_walk w = { call, from, false, 0, 0 };
-	struct lk_asn_arena ar;
-	uint8_t *out = cs->h245_out + LK_TPKT_HDR;
-	size_t cap = sizeof(cs->h245_out) - LK_TPKT_HDR, olen = len;
-	struct bufferevent *to = h->bev[other(from)];
-	int err;
-
-	lk_asn_arena_init(&ar, cs->arena, sizeof(cs->arena));
-	err = lk_h245_media_addrs(&ar, false, pdu, len, media_addr, &w, out,
-				  cap, &olen);
-	if (!err && w.learned)
-		(void)media_update(call, from);
-	if (!err) {
-		w.rewrite = true;
-		lk_asn_arena_init(&ar, cs->arena, sizeof(cs->arena));
-		err = lk_h245_media_addrs(&ar, false, pdu, len, media_addr,
-					  &w, out, cap, &olen);
-	}
-	if (err) {
-		/* Not transcribed (H.245 8.x of other systems): as it came. */
-		if (len > cap)
-			return;
-		memcpy(out, pdu, len);
-		olen = len;
-	}
-	if (!to || lk_tpkt_header(cs->h245_out, olen))
-		return;
-	(void)bufferevent_write(to, cs->h245_out, olen + LK_TPKT_HDR);
-}
-
-static void h245_read(struct cs_h245 *h, enum lk_sigcall_side s)
-{
-	struct evbuffer *in = bufferevent_get_input(h->bev[s]);
-
-	while (h->bev[s]) {
-		size_t n = evbuffer_get_length(in), pdu;
-		uint8_t hdr[LK_TPKT_HDR], *p;
-
-		if (n < LK_TPKT_HDR ||
-		    evbuffer_copyout(in, hdr, sizeof(hdr)) < 0)
-			break;
-		pdu = (size_t)hdr[2] << 8 | hdr[3];
-		if (hdr[0] != LK_TPKT_VERSION || pdu < LK_TPKT_HDR) {
-			++h->call->cs->st.malformed;
-			h245_shut(h, "not a TPKT");
-			break;
-		}
-		if (n < pdu)
-			break;
-		p = evbuffer_pullup(in, (ev_ssize_t)pdu);
-		if (!p)
-			break;
-		if (pdu > LK_TPKT_HDR)
-			h245_pass(h, s, p + LK_TPKT_HDR, pdu - LK_TPKT_HDR);
-		evbuffer_drain(in, pdu);
-	}
-}
-
-static void h245_read_owner(struct bufferevent *bev, void *arg)
-{
-	struct cs_h245 *h = arg;
-
-	(void)bev;
-	h245_read(h, h->owner);
-}
-
-static void h245_read_peer(struct bufferevent *bev, void *arg)
-{
-	struct cs_h245 *h = arg;
-
-	(void)bev;
-	h245_read(h, other(h->owner));
-}
-
-static void h245_event(struct bufferevent *bev, short what, void *arg)
-{
-	struct cs_h245 *h = arg;
-
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	h245_shut(h, what & BEV_EVENT_EOF ? "closed by a peer" :
-		  "connection lost");
-}
-
-/* The other side connected to our listener: connect on to the owner. */
-static void h245_accept(struct evconnlistener *lev, evutil_socket_t fd,
-			struct sockaddr *sa, int salen, void *arg)
-{
-	struct cs_h245 *h = arg;
-	struct lk_h323_callsig *cs = h->call->cs;
-	struct outbind ob = { &cs->local, -1 };
-	enum lk_sigcall_side peer = other(h->owner);
-	uint16_t port;
-
-	(void)lev;
-	(void)sa;
-	(void)salen;
-	/* One H.245 session per call (H.245 8.1). */
-	if (h->bev[peer] || h->bev[h->owner] ||
-	    lk_portalloc_take_bound(cs->outports, outbound_bind, &ob, &port)) {
-		evutil_closesocket(fd);
-		return;
-	}
-	h->bev[peer] = bufferevent_socket_new(cs->base, fd,
-					      BEV_OPT_CLOSE_ON_FREE);
-	h->bev[h->owner] = bufferevent_socket_new(cs->base, ob.fd,
-						  BEV_OPT_CLOSE_ON_FREE);
-	h->out_port = port;
-	if (!h->bev[peer] || !h->bev[h->owner]) {
-		if (!h->bev[peer])
-			evutil_closesocket(fd);
-		if (!h->bev[h->owner])
-			close(ob.fd);
-		h245_shut(h, "out of memory");
-		return;
-	}
-	bufferevent_setcb(h->bev[peer], h245_read_peer, NULL, h245_event, h);
-	bufferevent_setcb(h->bev[h->owner], h245_read_owner, NULL, h245_event,
-			  h);
-	bufferevent_setwatermark(h->bev[peer], EV_READ, 0, READ_HIGH);
-	bufferevent_setwatermark(h->bev[h->owner], EV_READ, 0, READ_HIGH);
-	if (bufferevent_socket_connect(h->bev[h->owner],
-				       (struct sockaddr *)&h->target,
-				       sizeof(h->target)) < 0) {
-		h245_shut(h, "connect failed");
-		return;
-	}
-	bufferevent_enable(h->bev[peer], EV_READ);
-	bufferevent_enable(h->bev[h->owner], EV_READ);
-}
-
-static int h245_listen_bind(uint16_t port, void *arg)
-{
-	struct outbind *ob = arg;
-	int err = outbound_bind(port, ob);
-
-	if (err)
-		return err;
-	if (listen(ob->fd, 4) < 0) {
-		err = errno;
-		close(ob->fd);
-		ob->fd = -1;
-		return err;
-	}
-
-	return 0;
-}
-
-/*
- * `owner` gave `target` as its h245Address: a listener of ours for the
- * other side to be told instead (one per owner; a new target replaces
- * the old one for the next connection).
- */
-static int h245_listen(struct cs_call *call, enum lk_sigcall_side owner,
-		       const struct sockaddr_in *target)
-{
-	struct lk_h323_callsig *cs = call->cs;
-	struct outbind ob = { &cs->local, -1 };
-	struct cs_h245 *h = call->h245[owner];
-	int err;
-
-	if (h) {
-		h->target = *target;
-		return 0;
-	}
-	if (cs->local.sin_family != AF_INET)
-		return EAFNOSUPPORT;
-	h = mem_zalloc(sizeof(*h), h245_destructor);
-	if (!h)
-		return ENOMEM;
-	h->call = call;
-	h->owner = owner;
-	h->target = *target;
-	err = lk_portalloc_take_bound(cs->outports, h245_listen_bind, &ob,
-				      &h->lport);
-	if (err) {
-		h->lport = 0;
-		goto out;
-	}
-	h->lev = evconnlistener_new(cs->base, h245_accept, h,
-				    LEV_OPT_CLOSE_ON_FREE, 0, ob.fd);
-	if (!h->lev) {
-		close(ob.fd);
-		err = ENOMEM;
-	}
-
- out:
-	if (err) {
-		lk_warn_limited("H.323 call %llu: no H.245 listener for the "
-				"%s: %s; its h245Address goes on unchanged",
-				(unsigned long long)call->id,
-				side_name(owner), strerror(err));
-		mem_deref(h);
-		return err;
-	}
-	call->h245[owner] = h;
-
-	return 0;
 }
 
 /* A message on a leg of `call`. */

@@ -1,0 +1,397 @@
+/* signalling/h323/callmedia.c  A routed H.323 call's media through the relay: H.245 media addresses in, relay ports out. */
+
+/*
+ * This file owns the media glue of H.323 call signalling, and nothing
+ * else: the media sessions of one call (H.225.0 sessionID) as fastStart
+ * and H.245 told them, the synthesis of a per-session SDP for each side
+ * from those addresses, the media core's offer/answer (relay/media.h)
+ * that allocates and latches relay ports for them exactly as for a SIP
+ * leg, the rewriting of the addresses with the relay's ports, and the
+ * session's deletion.  Q.931, the calls' state and the H.245 connections
+ * are call signalling's (callsig.c, h245proxy.c): they hand this module
+ * decoded messages and know nothing of SDP.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <re.h>
+
+#include "h323/callmedia.h"
+#include "h323/h245.h"
+#include "log.h"
+#include "media.h"
+#include "sdp.h"
+
+/*
+ * One media session of a call (H.225.0 sessionID: 1 audio, 2 video, 3
+ * data), as fastStart told it: where each side receives RTP and RTCP,
+ * and the relay's RTP port each side is to send to (RTCP: + 1).
+ */
+struct cm_sess {
+	uint8_t id;
+	const char *media;		/* "audio", "video", "application" */
+	struct sockaddr_in rtp[2], rtcp[2];	/* family 0: not told */
+	uint16_t relay[2];
+};
+
+#define CM_SESS_MAX 4
+
+struct lk_h323_callmedia {
+	struct lk_h323_callmedia_conf cfg;
+	char mid[40];			/* the media core's call-id */
+	bool offered, answered;
+	unsigned nsess, noffer;
+	struct cm_sess sess[CM_SESS_MAX];
+};
+
+struct media_walk {
+	struct lk_h323_callmedia *cm;
+	enum lk_sigcall_side from;
+	bool rewrite;			/* else learn */
+	unsigned learned;		/* addresses new or changed */
+	unsigned control;		/* h245Addresses to be replaced */
+};
+
+static const char *side_name(enum lk_sigcall_side side)
+{
+	return side == LK_SIGCALL_A ? "caller" : "callee";
+}
+
+static enum lk_sigcall_side other(enum lk_sigcall_side side)
+{
+	return side == LK_SIGCALL_A ? LK_SIGCALL_B : LK_SIGCALL_A;
+}
+
+static bool same_sin(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_family == b->sin_family &&
+	       a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	       a->sin_port == b->sin_port;
+}
+
+/* One of the relay's own addresses, as a side echoes it back? */
+static bool is_relay(const struct lk_h323_callmedia *cm,
+		     const struct sockaddr_in *a)
+{
+	uint16_t port = ntohs(a->sin_port);
+	unsigned i, s;
+
+	if (a->sin_addr.s_addr != cm->cfg.local.sin_addr.s_addr)
+		return false;
+	for (i = 0; i < cm->nsess; i++) {
+		for (s = 0; s < 2; s++) {
+			uint16_t r = cm->sess[i].relay[s];
+
+			if (r && (port == r || port == r + 1))
+				return true;
+		}
+	}
+
+	return false;
+}
+
+/* The session an address belongs to (H.225.0 sessionID, else by kind). */
+static struct cm_sess *sess_of(struct lk_h323_callmedia *cm,
+			       const struct lk_h245_addr *a, bool create)
+{
+	const char *media = "audio";
+	struct cm_sess *ss;
+	uint8_t id = a->session;
+	unsigned i;
+
+	if (a->media && !strcmp(a->media, "video"))
+		media = "video";
+	else if (a->media && !strcmp(a->media, "data"))
+		media = "application";
+	if (!id)
+		id = media[0] == 'v' ? 2 : media[0] == 'a' &&
+		     media[1] == 'p' ? 3 : 1;
+	for (i = 0; i < cm->nsess; i++)
+		if (cm->sess[i].id == id)
+			return &cm->sess[i];
+	if (!create || cm->nsess == CM_SESS_MAX)
+		return NULL;
+	ss = &cm->sess[cm->nsess++];
+	memset(ss, 0, sizeof(*ss));
+	ss->id = id;
+	ss->media = media;
+
+	return ss;
+}
+
+/*
+ * lk_h245_addr_h: learn where `from` receives, or write the relay's port
+ * for the other side over it: media addresses of fastStart, tunnelled
+ * H.245 and separate H.245 connections alike.  An h245Address goes to
+ * the caller's control handler.
+ */
+static int media_addr(struct lk_h245_addr *a, void *arg)
+{
+	struct media_walk *w = arg;
+	struct lk_h323_callmedia *cm = w->cm;
+	enum lk_sigcall_side to = other(w->from);
+	struct sockaddr_in *slot, sin;
+	struct cm_sess *ss;
+
+	sin = a->addr;
+	sin.sin_family = AF_INET;
+	if (a->kind == LK_H245_CONTROL) {
+		if (!cm->cfg.controlh ||
+		    !cm->cfg.controlh(w->from, &sin, w->rewrite,
+				      cm->cfg.arg))
+			return 0;
+		if (!w->rewrite) {
+			w->control++;
+			return 0;
+		}
+		a->addr.sin_addr = sin.sin_addr;
+		a->addr.sin_port = sin.sin_port;
+		return 0;
+	}
+	if (is_relay(cm, &sin))
+		return 0;
+	ss = sess_of(cm, a, !w->rewrite);
+	if (!ss)
+		return 0;
+	if (!w->rewrite) {
+		slot = a->kind == LK_H245_MEDIA ? &ss->rtp[w->from]
+						: &ss->rtcp[w->from];
+		if (!same_sin(slot, &sin)) {
+			*slot = sin;
+			w->learned++;
+		}
+		return 0;
+	}
+	if (!ss->relay[to])
+		return 0;
+	a->addr.sin_addr = cm->cfg.local.sin_addr;
+	a->addr.sin_port = htons((uint16_t)(ss->relay[to] +
+				 (a->kind == LK_H245_MEDIA_CONTROL)));
+
+	return 0;
+}
+
+/* Side `side`'s receive addresses as SDP, the first `n` sessions. */
+static int media_sdp(const struct lk_h323_callmedia *cm,
+		     enum lk_sigcall_side side, unsigned n, char *sdp,
+		     size_t cap, size_t *lenp)
+{
+	char ip[INET_ADDRSTRLEN];
+	size_t o;
+	unsigned i;
+	int w;
+
+	inet_ntop(AF_INET, &cm->cfg.local.sin_addr, ip, sizeof(ip));
+	w = snprintf(sdp, cap, "v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\n"
+		     "t=0 0\r\n", ip);
+	if (w < 0 || (size_t)w >= cap)
+		return ENOSPC;
+	o = (size_t)w;
+	for (i = 0; i < n; i++) {
+		const struct cm_sess *ss = &cm->sess[i];
+		const struct sockaddr_in *rtp = &ss->rtp[side];
+		const struct sockaddr_in *rtcp = &ss->rtcp[side];
+		const struct sockaddr_in *at = rtp->sin_family ? rtp : rtcp;
+		unsigned port = 0;
+
+		if (rtp->sin_family)
+			port = ntohs(rtp->sin_port);
+		else if (rtcp->sin_family && ntohs(rtcp->sin_port) > 1)
+			port = ntohs(rtcp->sin_port) - 1u;
+		if (at->sin_family)
+			inet_ntop(AF_INET, &at->sin_addr, ip, sizeof(ip));
+		w = snprintf(sdp + o, cap - o, "m=%s %u RTP/AVP 0\r\n"
+			     "c=IN IP4 %s\r\n", ss->media, port, ip);
+		if (w < 0 || (size_t)w >= cap - o)
+			return ENOSPC;
+		o += (size_t)w;
+		if (port && rtcp->sin_family &&
+		    ntohs(rtcp->sin_port) != port + 1) {
+			w = snprintf(sdp + o, cap - o, "a=rtcp:%u\r\n",
+				     ntohs(rtcp->sin_port));
+			if (w < 0 || (size_t)w >= cap - o)
+				return ENOSPC;
+			o += (size_t)w;
+		}
+	}
+	*lenp = o;
+
+	return 0;
+}
+
+/*
+ * One ng request for what `from` told: the caller's as an offer, the
+ * callee's as the answer.  The reply's ports are the relay's for the other
+ * side.
+ */
+static int media_request(struct lk_h323_callmedia *cm,
+			 enum lk_sigcall_side from)
+{
+	char sdp_in[2048], sdp_out[4096];
+	struct lk_media_req req;
+	struct lk_media_reply rep;
+	struct lk_sdp sdp;
+	struct lk_sdp_error se;
+	unsigned i, n;
+	size_t len;
+	int err;
+
+	n = from == LK_SIGCALL_A ? cm->nsess : cm->noffer;
+	err = media_sdp(cm, from, n, sdp_in, sizeof(sdp_in), &len);
+	if (err)
+		return err;
+	memset(&req, 0, sizeof(req));
+	memset(&rep, 0, sizeof(rep));
+	req.op = from == LK_SIGCALL_A ? LK_MEDIA_OFFER : LK_MEDIA_ANSWER;
+	req.call_id.p = cm->mid;
+	req.call_id.len = strlen(cm->mid);
+	req.from_tag.p = "A";
+	req.from_tag.len = 1;
+	req.to_tag.p = "B";
+	req.to_tag.len = 1;
+	req.sdp = sdp_in;
+	req.sdp_len = len;
+	memcpy(&req.received_from, &cm->cfg.peer[from],
+	       sizeof(cm->cfg.peer[from]));
+	rep.sdp = sdp_out;
+	rep.sdp_size = sizeof(sdp_out);
+	err = lk_media_offer_answer(cm->cfg.media, &req, &rep);
+	if (err) {
+		lk_warn_limited("H.323 call %llu: the media core refused the "
+				"%s's fastStart: %s %s",
+				(unsigned long long)cm->cfg.call,
+				side_name(from),
+				rep.error_reason ? rep.error_reason : "",
+				rep.detail);
+		return err;
+	}
+	if (from == LK_SIGCALL_A) {
+		cm->offered = true;
+		cm->noffer = n;
+	}
+	else {
+		cm->answered = true;
+	}
+	if (lk_sdp_parse(&sdp, &se, rep.sdp, rep.sdp_len))
+		return EBADMSG;
+	for (i = 0; i < sdp.nmedia && i < n; i++)
+		cm->sess[i].relay[other(from)] = sdp.media[i].port;
+
+	return 0;
+}
+
+/*
+ * What `from` told goes to the media core.  The callee's before any
+ * offer is not taken (its addresses go out unchanged: docs/h323.md).
+ * The caller's after the answer (slow start: its OpenLogicalChannelAck
+ * comes last) is a new offer, answered again at once with what the
+ * callee told, as a SIP re-INVITE is; the streams keep their ports.
+ */
+static int media_update(struct lk_h323_callmedia *cm,
+			enum lk_sigcall_side from)
+{
+	int err;
+
+	if (from == LK_SIGCALL_B && !cm->offered)
+		return ENOENT;
+	err = media_request(cm, from);
+	if (err || from != LK_SIGCALL_A || !cm->answered)
+		return err;
+
+	return media_request(cm, LK_SIGCALL_B);
+}
+
+int lk_h323_callmedia_alloc(struct lk_h323_callmedia **cmp,
+			    const struct lk_h323_callmedia_conf *cfg)
+{
+	struct lk_h323_callmedia *cm;
+	size_t i;
+
+	if (!cmp || !cfg || !cfg->media || !cfg->callid)
+		return EINVAL;
+	cm = mem_zalloc(sizeof(*cm), NULL);
+	if (!cm)
+		return ENOMEM;
+	cm->cfg = *cfg;
+	cm->cfg.callid = NULL;		/* the caller's memory */
+	/* The media core's call-id: the callIdentifier in hex. */
+	for (i = 0; i < 16; i++)
+		snprintf(cm->mid + 2 * i, 3, "%02x", cfg->callid[i]);
+	*cmp = cm;
+
+	return 0;
+}
+
+int lk_h323_callmedia_uu(struct lk_h323_callmedia *cm,
+			 enum lk_sigcall_side from, struct lk_asn_arena *ar,
+			 struct lk_asn_val *uu, bool *changed)
+{
+	struct media_walk w = { cm, from, false, 0, 0 };
+	unsigned n = 0;
+	int err;
+
+	*changed = false;
+	if (!cm || !uu)
+		return EINVAL;
+	err = lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &n);
+	if (err)
+		return err;
+	if (w.learned && media_update(cm, from) == 0)
+		lk_debug("H.323 call %llu: the %s's media addresses through "
+			 "the relay", (unsigned long long)cm->cfg.call,
+			 side_name(from));
+	if (!cm->offered && !w.control)
+		return 0;
+	w.rewrite = true;
+	err = lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &n);
+	if (err)
+		return err;
+	*changed = n > 0;
+
+	return 0;
+}
+
+int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
+			   enum lk_sigcall_side from,
+			   struct lk_asn_arena *ar, const uint8_t *pdu,
+			   size_t len, uint8_t *out, size_t cap,
+			   size_t *olen)
+{
+	struct media_walk w = { cm, from, false, 0, 0 };
+	struct lk_asn_arena mark = *ar;
+	int err;
+
+	if (!cm)
+		return EINVAL;
+	err = lk_h245_media_addrs(ar, false, pdu, len, media_addr, &w, out,
+				  cap, olen);
+	if (err)
+		return err;
+	if (w.learned)
+		(void)media_update(cm, from);
+	w.rewrite = true;
+	*ar = mark;
+
+	return lk_h245_media_addrs(ar, false, pdu, len, media_addr, &w, out,
+				   cap, olen);
+}
+
+bool lk_h323_callmedia_offered(const struct lk_h323_callmedia *cm)
+{
+	return cm && cm->offered;
+}
+
+void lk_h323_callmedia_end(struct lk_h323_callmedia *cm)
+{
+	struct lk_media_str id;
+	const char *reason = NULL;
+
+	if (!cm || !cm->offered)
+		return;
+	id.p = cm->mid;
+	id.len = strlen(cm->mid);
+	(void)lk_media_delete(cm->cfg.media, &id, &reason);
+	cm->offered = cm->answered = false;
+}
