@@ -70,6 +70,7 @@ struct lk_h323_gk {
 	unsigned nout;
 	uint16_t out_seq;
 	struct lk_h46018_scis sci;	/* H.460.18 SCIs waiting for SCR */
+	struct lk_h323_ras *ras;	/* the socket serving it, if any */
 	struct lk_h323_gk_stats st;
 	uint8_t arena[ARENA_BYTES];
 	uint8_t arena2[ARENA_BYTES / 8];	/* for what gk starts */
@@ -948,6 +949,8 @@ static void ras_destructor(void *arg)
 		event_free(ras->ev);
 	if (ras->tick)
 		event_free(ras->tick);
+	if (ras->gk && ras->gk->ras == ras)
+		ras->gk->ras = NULL;
 	if (ras->fd >= 0)
 		close(ras->fd);
 	mem_deref(ras->gk);
@@ -1024,16 +1027,21 @@ static void ras_tick(evutil_socket_t fd, short what, void *arg)
 	ras_flush(ras);
 }
 
-/* lk_h323_gk_sci() from the socket's loop, sent at once. */
-int lk_h323_ras_sci(struct lk_h323_ras *ras, const struct sockaddr_in *reg,
-		    const uint8_t callid[16], bool cancel)
+/*
+ * lk_h323_gk_sci() now, the SCI sent at once by the RAS socket serving
+ * the gatekeeper (lk_h323_sci_h of callsig.h).
+ */
+int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
+			const uint8_t callid[16], bool cancel, void *arg)
 {
+	struct lk_h323_gk *gk = arg;
 	int err;
 
-	if (!ras)
+	if (!gk)
 		return EINVAL;
-	err = lk_h323_gk_sci(ras->gk, reg, callid, cancel, now_ms());
-	ras_flush(ras);
+	err = lk_h323_gk_sci(gk, reg, callid, cancel, now_ms());
+	if (gk->ras)
+		ras_flush(gk->ras);
 	return err;
 }
 
@@ -1049,6 +1057,7 @@ int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		return ENOMEM;
 	ras->fd = fd;
 	ras->gk = mem_ref(gk);
+	gk->ras = ras;
 	ras->ev = event_new(base, fd, EV_READ | EV_PERSIST, ras_recv, ras);
 	/* SCI repeats (H.460.18) are due LK_H46018_SCI_RETRY_MS apart. */
 	ras->tick = event_new(base, -1, EV_PERSIST, ras_tick, ras);

@@ -108,8 +108,8 @@ struct lk_h323_gk *lk_h323_ras_gk(const struct lk_h323_ras *ras);
 int lk_h323_gk_sci(struct lk_h323_gk *gk, const struct sockaddr_in *reg,
 		   const uint8_t callid[16], bool cancel, uint64_t now_ms);
 void lk_h323_gk_tick(struct lk_h323_gk *gk, uint64_t now_ms);
-int lk_h323_ras_sci(struct lk_h323_ras *ras, const struct sockaddr_in *reg,
-		    const uint8_t callid[16], bool cancel);
+int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
+			const uint8_t callid[16], bool cancel, void *arg);
 void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
 			  void *arg);
 

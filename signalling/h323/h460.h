@@ -29,6 +29,15 @@
 #define LK_H460_18 18
 #define LK_H460_19 19
 
+/*
+ * The timeToLive (keep-alive period, H.460.18 7.2) an H.460.18 endpoint
+ * is given: what the VCS of shared/captures/h323-ndpi.pcap answers a
+ * Tandberg endpoint's keep-alive with (frame 72), and the least "Time to
+ * live" the Expressway accepts.  NAT bindings of UDP last 30 s to a few
+ * minutes; the endpoint refreshes before the period ends.
+ */
+#define LK_H46018_TTL 60
+
 /* IncomingCallIndication: SEQUENCE { TransportAddress, CallIdentifier, ... } */
 extern const struct lk_asn_type lk_h46018_ici;
 

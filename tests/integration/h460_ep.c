@@ -1,0 +1,483 @@
+/* tests/integration/h460_ep.c  A scripted H.323 endpoint for h460_nat.sh: an H.460.18 callee behind a NAT, or a plain caller. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "h323/h225.h"
+#include "h323/h460.h"
+#include "h323/q931.h"
+#include "h323/ras.h"
+
+/*
+ * Written on the project's codec, but not the oracle: h460_nat.sh has
+ * tshark read everything this program and latchkeyd said.  Each step is
+ * printed as one line ("ok ..." or "FAIL ..."); the first failure ends
+ * the program with status 1.
+ *
+ *   h460_ep callee GK_IP RAS_PORT ALIAS [skip-first-sci]
+ *     registers ALIAS with H.460.18 (callSignalAddress its own private
+ *     address, which nobody can reach), sends one keep-alive RRQ, waits
+ *     for an SCI (with skip-first-sci the first one is not answered, so
+ *     the gatekeeper has to repeat it), answers with SCR, connects to the
+ *     IncomingCallIndication's address, sends an empty TPKT and the
+ *     Facility with the callIdentifier, takes the Setup, answers (Call
+ *     Proceeding, Alerting, Connect, empty TPKTs in between) and waits
+ *     for Release Complete.  Then it counts the SCIs that came after
+ *     its SCR ("extra SCIs").
+ *   h460_ep caller GK_IP Q931_PORT ALIAS
+ *     sends a Setup to ALIAS, waits for Connect, releases the call.
+ */
+
+static uint8_t arena_mem[1 << 18];
+static int ras_fd = -1;
+static unsigned extra_scis;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("FAIL ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	exit(1);
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("ok   ");
+	vprintf(fmt, ap);
+	printf("\n");
+	fflush(stdout);
+	va_end(ap);
+}
+
+static struct sockaddr_in ipv4(const char *a, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_port = htons(port);
+	if (inet_pton(AF_INET, a, &sin.sin_addr) != 1)
+		fail("%s is no IPv4 address", a);
+	return sin;
+}
+
+static void write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0)
+			fail("write: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static int read_n(int fd, uint8_t *p, size_t n, int ms)
+{
+	while (n) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&pf, 1, ms) != 1)
+			return -1;
+		r = read(fd, p, n);
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* One Q.931 message (empty TPKTs skipped); -1 on close or timeout. */
+static int recv_msg(int fd, uint8_t *buf, struct lk_q931 *m,
+		    struct lk_asn_val **uup, int ms)
+{
+	struct lk_asn_arena ar;
+	const uint8_t *u;
+	size_t n, ulen, off, errbit;
+
+	do {
+		if (read_n(fd, buf, 4, ms))
+			return -1;
+		if (buf[0] != 3)
+			fail("not a TPKT from the gatekeeper");
+		n = (size_t)buf[2] << 8 | buf[3];
+		if (n < 4)
+			fail("TPKT length %zu", n);
+	} while (n == 4);
+	if (read_n(fd, buf + 4, n - 4, ms))
+		return -1;
+	if (lk_q931_decode(m, buf + 4, n - 4, &off) ||
+	    lk_q931_uu(m, &u, &ulen))
+		fail("a message that is not Q.931 with user-user");
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	if (lk_h225_uu_decode(u, ulen, &ar, uup, &errbit))
+		fail("a UU-PDU that does not decode (bit %zu)", errbit);
+	return m->type;
+}
+
+static void set_eptype(struct lk_asn_arena *ar, struct lk_asn_val *body,
+		       const char *name)
+{
+	struct lk_asn_val *ep = lk_asn_set(ar, body, name);
+
+	lk_asn_set(ar, ep, "mc");
+	lk_asn_set(ar, ep, "undefinedNode");
+	lk_asn_set(ar, ep, "terminal");
+}
+
+static void set_alias(struct lk_asn_arena *ar, struct lk_asn_val *body,
+		      const char *list, const char *text)
+{
+	struct lk_asn_val *l = lk_asn_set(ar, body, list);
+
+	if (!l || lk_asn_seqof_resize(ar, l, 1) ||
+	    lk_asn_set_str(ar, lk_asn_set(ar, &l->u.list.v[0], "h323-ID"),
+			   text))
+		fail("alias %s not built", text);
+}
+
+/* Send a Q.931 message whose UU-PDU body is `kind`. */
+static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
+		     bool flag, const uint8_t callid[16], const char *dest)
+{
+	static uint8_t ubuf[4096], out[4200];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *uu, *body, *v;
+	struct lk_q931 m;
+	size_t ulen, len;
+
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	uu = lk_h225_uu_new(&ar, kind, &body);
+	v = uu ? lk_asn_set(&ar, lk_asn_set(&ar, body, "callIdentifier"),
+			    "guid") : NULL;
+	if (!v || lk_asn_set_octets(&ar, v, callid, 16))
+		fail("%s not built", kind);
+	if (!strcmp(kind, "setup")) {
+		set_alias(&ar, body, "sourceAddress", "caller");
+		set_eptype(&ar, body, "sourceInfo");
+		set_alias(&ar, body, "destinationAddress", dest);
+		lk_asn_set(&ar, body, "activeMC");
+		lk_asn_set_octets(&ar, lk_asn_set(&ar, body, "conferenceID"),
+				  callid, 16);
+		lk_asn_set(&ar, lk_asn_set(&ar, body, "conferenceGoal"),
+			   "create");
+		lk_asn_set(&ar, lk_asn_set(&ar, body, "callType"),
+			   "pointToPoint");
+	} else if (!strcmp(kind, "callProceeding") ||
+		   !strcmp(kind, "alerting")) {
+		set_eptype(&ar, body, "destinationInfo");
+	} else if (!strcmp(kind, "connect")) {
+		set_eptype(&ar, body, "destinationInfo");
+		lk_asn_set_octets(&ar, lk_asn_set(&ar, body, "conferenceID"),
+				  callid, 16);
+	} else if (!strcmp(kind, "facility")) {
+		/* H.460.18 8.3: undefinedReason, tunnelling on. */
+		lk_asn_set(&ar, lk_asn_set(&ar, body, "reason"),
+			   "undefinedReason");
+		lk_asn_get(uu, "h323-uu-pdu.h245Tunnelling")->u.i = 1;
+	} else if (!strcmp(kind, "releaseComplete")) {
+		lk_asn_set(&ar, lk_asn_set(&ar, body, "reason"),
+			   "undefinedReason");
+	}
+	ubuf[0] = LK_Q931_UU_PD;
+	if (lk_h225_uu_encode(uu, ubuf + 1, sizeof(ubuf) - 1, &ulen))
+		fail("%s not encoded", kind);
+	lk_q931_init(&m, type, crv, flag);
+	if (type == LK_Q931_SETUP && lk_q931_set_bearer(&m))
+		fail("bearer");
+	if (type == LK_Q931_RELEASE_COMPLETE &&
+	    lk_q931_set_cause(&m, LK_Q931_CAUSE_NORMAL))
+		fail("cause");
+	if (lk_q931_set(&m, LK_Q931_IE_USER_USER, ubuf, ulen + 1) ||
+	    lk_q931_encode(&m, true, out, sizeof(out), &len))
+		fail("%s: Q.931 not encoded", kind);
+	write_all(fd, out, len);
+}
+
+/*
+ * H.460.18 8.5: an empty TPKT, the TCP keep-alive, in a segment of its
+ * own as an endpoint's timer sends it (tshark 4.0 calls an empty TPKT
+ * that shares a segment with messages a Malformed Q.931).
+ */
+static void send_keepalive(int fd)
+{
+	static const uint8_t ka[4] = { 3, 0, 0, 4 };
+
+	usleep(50000);
+	write_all(fd, ka, sizeof(ka));
+	usleep(50000);
+}
+
+/* One RAS message from the gatekeeper within ms: its kind, or NULL. */
+static const char *ras_recv(struct lk_asn_val **msgp, int ms)
+{
+	static uint8_t buf[4096];
+	struct pollfd pf = { ras_fd, POLLIN, 0 };
+	struct lk_asn_arena ar;
+	size_t errbit;
+	ssize_t n;
+
+	if (poll(&pf, 1, ms) != 1)
+		return NULL;
+	n = recv(ras_fd, buf, sizeof(buf), 0);
+	if (n <= 0)
+		fail("RAS recv: %s", strerror(errno));
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	if (lk_ras_decode(buf, (size_t)n, &ar, msgp, &errbit))
+		fail("a RAS message that does not decode (bit %zu)", errbit);
+	return lk_ras_kind(*msgp);
+}
+
+static void ras_send(struct lk_asn_val *msg)
+{
+	uint8_t buf[2048];
+	size_t len;
+
+	if (lk_ras_encode(msg, buf, sizeof(buf), &len) ||
+	    send(ras_fd, buf, len, 0) != (ssize_t)len)
+		fail("RAS send");
+}
+
+/* RRQ: full with `alias`, or a keep-alive for `epid`; H.460.18 offered. */
+static void send_rrq(uint16_t seq, const struct sockaddr_in *own,
+		     const char *alias, const char *epid)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body, *v, *vendor;
+	struct sockaddr_in csa = *own;
+
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	msg = lk_ras_new(&ar, "registrationRequest", seq, &body);
+	if (!msg)
+		fail("RRQ");
+	lk_asn_set(&ar, body, "discoveryComplete");
+	csa.sin_port = htons(1720);
+	v = lk_asn_set(&ar, body, "callSignalAddress");
+	lk_asn_seqof_resize(&ar, v, 1);
+	lk_ras_set_ipv4(&ar, &v->u.list.v[0], &csa);
+	v = lk_asn_set(&ar, body, "rasAddress");
+	lk_asn_seqof_resize(&ar, v, 1);
+	lk_ras_set_ipv4(&ar, &v->u.list.v[0], own);
+	set_eptype(&ar, body, "terminalType");
+	set_alias(&ar, body, "terminalAlias", alias);
+	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
+			    "vendor");
+	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
+	lk_asn_set(&ar, vendor, "t35Extension");
+	lk_asn_set(&ar, vendor, "manufacturerCode");
+	if (epid) {
+		lk_asn_set(&ar, body, "keepAlive")->u.i = 1;
+		lk_asn_set_str(&ar, lk_asn_set(&ar, body,
+					       "endpointIdentifier"), epid);
+	}
+	if (lk_ras_add_feature(&ar, body, "supportedFeatures", LK_H460_18))
+		fail("featureSet");
+	ras_send(msg);
+}
+
+/* The RCF to an RRQ: its endpointIdentifier and timeToLive. */
+static void want_rcf(char *epid, size_t cap, long *ttl)
+{
+	struct lk_asn_val *msg, *body, *v;
+	const char *kind = ras_recv(&msg, 5000);
+
+	if (!kind || strcmp(kind, "registrationConfirm"))
+		fail("RCF: got %s", kind ? kind : "nothing");
+	body = lk_ras_body(msg);
+	if (!lk_ras_has_feature(body, LK_H460_18))
+		fail("RCF without H.460.18");
+	lk_asn_str_ascii(lk_asn_get(body, "endpointIdentifier"), epid, cap);
+	v = lk_asn_get(body, "timeToLive");
+	*ttl = v ? (long)v->u.i : -1;
+}
+
+/* Wait for an SCI: its seq, with the indication's address and call. */
+static uint16_t want_sci(struct sockaddr_in *csa, uint8_t callid[16], int ms)
+{
+	struct lk_asn_val *msg;
+	const char *kind = ras_recv(&msg, ms);
+	uint16_t seq;
+
+	if (!kind || strcmp(kind, "serviceControlIndication"))
+		fail("SCI: got %s", kind ? kind : "nothing");
+	if (lk_h46018_sci_incoming(lk_ras_body(msg), csa, callid))
+		fail("SCI without an IncomingCallIndication");
+	lk_ras_seqnum(msg, &seq);
+	return seq;
+}
+
+static void send_scr(uint16_t seq)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body;
+
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	msg = lk_ras_new(&ar, "serviceControlResponse", seq, &body);
+	if (!msg || !lk_asn_set(&ar, lk_asn_set(&ar, body, "result"),
+				"started"))
+		fail("SCR");
+	ras_send(msg);
+}
+
+/* SCIs that come now are extras (after our SCR): counted, answered. */
+static void drain_ras(void)
+{
+	struct lk_asn_val *msg;
+	const char *kind;
+	uint16_t seq;
+
+	while ((kind = ras_recv(&msg, 0))) {
+		if (!strcmp(kind, "serviceControlIndication")) {
+			extra_scis++;
+			lk_ras_seqnum(msg, &seq);
+			send_scr(seq);
+		}
+	}
+}
+
+static int callee(const char *gk, uint16_t ras_port, const char *alias,
+		  bool skip_first)
+{
+	struct sockaddr_in g = ipv4(gk, ras_port), own, ici;
+	socklen_t sl = sizeof(own);
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	uint8_t callid[16], id2[16], buf[70000];
+	char epid[130], a[INET_ADDRSTRLEN];
+	uint16_t seq, seq2, crv;
+	long ttl;
+	int fd, t;
+
+	ras_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ras_fd < 0 || connect(ras_fd, (struct sockaddr *)&g,
+				  sizeof(g)) < 0 ||
+	    getsockname(ras_fd, (struct sockaddr *)&own, &sl) < 0)
+		fail("RAS socket: %s", strerror(errno));
+	send_rrq(1, &own, alias, NULL);
+	want_rcf(epid, sizeof(epid), &ttl);
+	say("registered %s with H.460.18 from %s:%u, timeToLive %ld", alias,
+	    inet_ntop(AF_INET, &own.sin_addr, a, sizeof(a)),
+	    ntohs(own.sin_port), ttl);
+	send_rrq(2, &own, alias, epid);
+	want_rcf(epid, sizeof(epid), &ttl);
+	say("keep-alive RRQ answered, timeToLive %ld", ttl);
+	printf("ready\n");
+	fflush(stdout);
+
+	seq = want_sci(&ici, callid, 30000);
+	say("SCI seq %u: call to be picked up at %s:%u", seq,
+	    inet_ntop(AF_INET, &ici.sin_addr, a, sizeof(a)),
+	    ntohs(ici.sin_port));
+	if (skip_first) {
+		seq2 = want_sci(&ici, id2, 5000);
+		if (seq2 != seq || memcmp(id2, callid, 16))
+			fail("the repeated SCI is another (seq %u)", seq2);
+		say("SCI repeated without SCR, same seq %u", seq2);
+	}
+	send_scr(seq);
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ici, sizeof(ici)) < 0)
+		fail("connect to the indication's address: %s",
+		     strerror(errno));
+	t = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &t, sizeof(t));
+	send_keepalive(fd);
+	send_msg(fd, LK_Q931_FACILITY, "facility", 0, false, callid, NULL);
+	say("connected out and sent Facility with the callIdentifier");
+
+	t = recv_msg(fd, buf, &m, &uu, 10000);
+	if (t != LK_Q931_SETUP)
+		fail("no Setup on our connection (got %d)", t);
+	if (lk_h46018_facility_callid(uu, id2) != ENOENT)
+		fail("Setup parsed as a Facility");
+	if (memcmp(lk_asn_get(uu, "h323-uu-pdu.h323-message-body.setup."
+			      "callIdentifier.guid")->u.str.p, callid, 16))
+		fail("the Setup is for another call");
+	crv = m.crv;
+	say("Setup for the indicated call, call reference %u", crv);
+	send_keepalive(fd);
+	send_msg(fd, LK_Q931_CALL_PROCEEDING, "callProceeding", crv, true,
+		 callid, NULL);
+	send_msg(fd, LK_Q931_ALERTING, "alerting", crv, true, callid, NULL);
+	send_keepalive(fd);
+	send_msg(fd, LK_Q931_CONNECT, "connect", crv, true, callid, NULL);
+	say("answered: Call Proceeding, Alerting, Connect (empty TPKTs "
+	    "between)");
+	drain_ras();
+	t = recv_msg(fd, buf, &m, &uu, 15000);
+	if (t != LK_Q931_RELEASE_COMPLETE)
+		fail("no Release Complete (got %d)", t);
+	say("Release Complete");
+	close(fd);
+	/* Past the gatekeeper's repeat interval: nothing more may come. */
+	usleep(LK_H46018_SCI_RETRY_MS * 1000 + 500000);
+	drain_ras();
+	say("extra SCIs after our SCR: %u", extra_scis);
+	return extra_scis ? 1 : 0;
+}
+
+static int caller(const char *gk, uint16_t port, const char *alias)
+{
+	struct sockaddr_in g = ipv4(gk, port);
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	uint8_t callid[16], buf[70000];
+	int fd, t;
+
+	for (t = 0; t < 16; t++)
+		callid[t] = (uint8_t)(0xa0 + t);
+	callid[0] = (uint8_t)getpid();
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&g, sizeof(g)) < 0)
+		fail("connect to the gatekeeper: %s", strerror(errno));
+	send_msg(fd, LK_Q931_SETUP, "setup", 77, false, callid, alias);
+	say("Setup to %s sent", alias);
+	do {
+		t = recv_msg(fd, buf, &m, &uu, 20000);
+		if (t < 0)
+			fail("no Connect");
+		if (t == LK_Q931_RELEASE_COMPLETE)
+			fail("released before Connect");
+	} while (t != LK_Q931_CONNECT);
+	say("Connect");
+	send_keepalive(fd);
+	send_msg(fd, LK_Q931_RELEASE_COMPLETE, "releaseComplete", 77, false,
+		 callid, NULL);
+	say("Release Complete sent");
+	usleep(300000);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 5 && !strcmp(argv[1], "callee"))
+		return callee(argv[2], (uint16_t)atoi(argv[3]), argv[4],
+			      argc > 5 && !strcmp(argv[5], "skip-first-sci"));
+	if (argc == 5 && !strcmp(argv[1], "caller"))
+		return caller(argv[2], (uint16_t)atoi(argv[3]), argv[4]);
+	fprintf(stderr, "usage: h460_ep callee GK RAS_PORT ALIAS "
+		"[skip-first-sci] | caller GK Q931_PORT ALIAS\n");
+	return 2;
+}
