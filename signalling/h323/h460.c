@@ -112,19 +112,24 @@ int lk_h46018_sci_incoming(const struct lk_asn_val *sci,
 
 	if (!csa || !callid)
 		return EINVAL;
-	for (i = 0; l && i < l->u.list.n; i++) {
+	/* Only a transcribed list is walked (an opaque one has no items). */
+	if (!l || !l->type || l->type->kind != LK_ASN_SEQOF)
+		return ENOENT;
+	for (i = 0; i < l->u.list.n; i++) {
 		const struct lk_asn_val *g = &l->u.list.v[i], *ps, *s, *raw;
 
 		s = lk_asn_get(g, "id.standard");
 		if (!s || s->u.i != LK_H460_18)
 			continue;
 		ps = lk_asn_get(g, "parameters");
-		for (k = 0; ps && k < ps->u.list.n; k++) {
+		if (!ps || !ps->type || ps->type->kind != LK_ASN_SEQOF)
+			continue;
+		for (k = 0; k < ps->u.list.n; k++) {
 			s = lk_asn_get(&ps->u.list.v[k], "id.standard");
 			if (!s || s->u.i != 1)
 				continue;
 			raw = lk_asn_get(&ps->u.list.v[k], "content.raw");
-			if (!raw)
+			if (!raw || raw->type->kind != LK_ASN_OCTETS)
 				return EBADMSG;
 			return lk_h46018_ici_decode(raw->u.str.p,
 						    raw->u.str.len, csa,
