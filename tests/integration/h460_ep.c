@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "h323/h225.h"
+#include "h323/h245.h"
 #include "h323/h460.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
@@ -25,7 +26,7 @@
  * printed as one line ("ok ..." or "FAIL ..."); the first failure ends
  * the program with status 1.
  *
- *   h460_ep callee GK_IP RAS_PORT ALIAS [skip-first-sci]
+ *   h460_ep callee GK_IP RAS_PORT ALIAS [skip-first-sci [THEN_CALL]]
  *     registers ALIAS with H.460.18 (callSignalAddress its own private
  *     address, which nobody can reach), sends one keep-alive RRQ, waits
  *     for an SCI (with skip-first-sci the first one is not answered, so
@@ -35,8 +36,12 @@
  *     Proceeding, Alerting, Connect, empty TPKTs in between) and waits
  *     for Release Complete.  Then it counts the SCIs that came after
  *     its SCR ("extra SCIs").
+ *     With THEN_CALL it then calls that alias itself (h460_ep caller).
  *   h460_ep caller GK_IP Q931_PORT ALIAS
  *     sends a Setup to ALIAS, waits for Connect, releases the call.
+ *   h460_ep answer ADDR PORT
+ *     answers one call on TCP ADDR:PORT (Alerting, Connect) and waits
+ *     for its Release Complete.
  */
 
 static uint8_t arena_mem[1 << 18];
@@ -155,6 +160,29 @@ static void set_alias(struct lk_asn_arena *ar, struct lk_asn_val *body,
 		fail("alias %s not built", text);
 }
 
+/* An H.245 MasterSlaveDetermination (terminalType 60, number 12345). */
+static void msd(uint8_t *out, size_t cap, size_t *len)
+{
+	static uint8_t mem[8192];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *m, *v;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_asn_new(&ar, &lk_h245_message);
+	m = msg ? lk_asn_set(&ar, lk_asn_set(&ar, msg, "request"),
+			     "masterSlaveDetermination") : NULL;
+	v = m ? lk_asn_set(&ar, m, "terminalType") : NULL;
+	if (!v)
+		fail("MasterSlaveDetermination");
+	v->u.i = 60;
+	v = lk_asn_set(&ar, m, "statusDeterminationNumber");
+	if (!v)
+		fail("MasterSlaveDetermination");
+	v->u.i = 12345;
+	if (lk_h245_encode(msg, out, cap, len))
+		fail("MasterSlaveDetermination not encoded");
+}
+
 /* Send a Q.931 message whose UU-PDU body is `kind`. */
 static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		     bool flag, const uint8_t callid[16], const char *dest)
@@ -186,9 +214,20 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		   !strcmp(kind, "alerting")) {
 		set_eptype(&ar, body, "destinationInfo");
 	} else if (!strcmp(kind, "connect")) {
+		uint8_t h245[64];
+		size_t hlen;
+
 		set_eptype(&ar, body, "destinationInfo");
 		lk_asn_set_octets(&ar, lk_asn_set(&ar, body, "conferenceID"),
 				  callid, 16);
+		/* Tunnelled H.245 on the connection we opened. */
+		msd(h245, sizeof(h245), &hlen);
+		lk_asn_get(uu, "h323-uu-pdu.h245Tunnelling")->u.i = 1;
+		v = lk_asn_set(&ar, lk_asn_get(uu, "h323-uu-pdu"),
+			       "h245Control");
+		if (!v || lk_asn_seqof_resize(&ar, v, 1) ||
+		    lk_asn_set_octets(&ar, &v->u.list.v[0], h245, hlen))
+			fail("h245Control");
 	} else if (!strcmp(kind, "facility")) {
 		/* H.460.18 8.3: undefinedReason, tunnelling on. */
 		lk_asn_set(&ar, lk_asn_set(&ar, body, "reason"),
@@ -354,8 +393,10 @@ static void drain_ras(void)
 	}
 }
 
+static int caller(const char *gk, uint16_t port, const char *alias);
+
 static int callee(const char *gk, uint16_t ras_port, const char *alias,
-		  bool skip_first)
+		  bool skip_first, const char *then_call)
 {
 	struct sockaddr_in g = ipv4(gk, ras_port), own, ici;
 	socklen_t sl = sizeof(own);
@@ -395,6 +436,19 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 	}
 	send_scr(seq);
 
+	/* A Facility naming another call gets nothing. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ici, sizeof(ici)) < 0)
+		fail("connect to the indication's address: %s",
+		     strerror(errno));
+	memcpy(id2, callid, 16);
+	id2[15] ^= 0x55;
+	send_msg(fd, LK_Q931_FACILITY, "facility", 0, false, id2, NULL);
+	if (recv_msg(fd, buf, &m, &uu, 1000) != -1)
+		fail("a Facility for another call got an answer");
+	close(fd);
+	say("a Facility naming another call: no Setup");
+
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ici, sizeof(ici)) < 0)
 		fail("connect to the indication's address: %s",
@@ -433,7 +487,48 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 	usleep(LK_H46018_SCI_RETRY_MS * 1000 + 500000);
 	drain_ras();
 	say("extra SCIs after our SCR: %u", extra_scis);
-	return extra_scis ? 1 : 0;
+	if (extra_scis)
+		return 1;
+	/* A call from behind the NAT, as any routed call (part 1). */
+	return then_call ? caller(gk, 1720, then_call) : 0;
+}
+
+/* Answer one call on TCP `port`: the Setup, then Connect; until released. */
+static int answer(const char *addr, uint16_t port)
+{
+	struct sockaddr_in sin = ipv4(addr, port);
+	struct lk_asn_val *uu, *v;
+	struct lk_q931 m;
+	uint8_t callid[16], buf[70000];
+	int lfd, fd, one = 1, t;
+
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(lfd, 4) < 0)
+		fail("listen on %s:%u: %s", addr, port, strerror(errno));
+	printf("ready\n");
+	fflush(stdout);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		fail("accept");
+	t = recv_msg(fd, buf, &m, &uu, 60000);
+	if (t != LK_Q931_SETUP)
+		fail("no Setup (got %d)", t);
+	v = lk_asn_get(uu, "h323-uu-pdu.h323-message-body.setup."
+		       "callIdentifier.guid");
+	memcpy(callid, v->u.str.p, 16);
+	say("Setup from the gatekeeper");
+	send_msg(fd, LK_Q931_ALERTING, "alerting", m.crv, true, callid, NULL);
+	send_msg(fd, LK_Q931_CONNECT, "connect", m.crv, true, callid, NULL);
+	say("Alerting, Connect");
+	t = recv_msg(fd, buf, &m, &uu, 15000);
+	if (t != LK_Q931_RELEASE_COMPLETE)
+		fail("no Release Complete (got %d)", t);
+	say("Release Complete");
+	close(fd);
+	close(lfd);
+	return 0;
 }
 
 static int caller(const char *gk, uint16_t port, const char *alias)
@@ -459,7 +554,22 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 		if (t == LK_Q931_RELEASE_COMPLETE)
 			fail("released before Connect");
 	} while (t != LK_Q931_CONNECT);
-	say("Connect");
+	{
+		struct lk_asn_val *hc = lk_asn_get(uu, "h323-uu-pdu.h245Control");
+		struct lk_asn_val *h245;
+		struct lk_asn_arena ar;
+		static uint8_t mem[1 << 14];
+		size_t errbit;
+
+		lk_asn_arena_init(&ar, mem, sizeof(mem));
+		if (!hc || hc->u.list.n != 1 ||
+		    lk_h245_decode(hc->u.list.v[0].u.str.p,
+				   hc->u.list.v[0].u.str.len, &ar, &h245,
+				   &errbit))
+			fail("Connect without the callee's tunnelled H.245");
+		say("Connect, with the callee's tunnelled H.245 %s",
+		    lk_h245_kind(h245));
+	}
 	send_keepalive(fd);
 	send_msg(fd, LK_Q931_RELEASE_COMPLETE, "releaseComplete", 77, false,
 		 callid, NULL);
@@ -474,10 +584,14 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 5 && !strcmp(argv[1], "callee"))
 		return callee(argv[2], (uint16_t)atoi(argv[3]), argv[4],
-			      argc > 5 && !strcmp(argv[5], "skip-first-sci"));
+			      argc > 5 && !strcmp(argv[5], "skip-first-sci"),
+			      argc > 6 ? argv[6] : NULL);
+	if (argc == 4 && !strcmp(argv[1], "answer"))
+		return answer(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "caller"))
 		return caller(argv[2], (uint16_t)atoi(argv[3]), argv[4]);
 	fprintf(stderr, "usage: h460_ep callee GK RAS_PORT ALIAS "
-		"[skip-first-sci] | caller GK Q931_PORT ALIAS\n");
+		"[skip-first-sci [THEN_CALL]] | caller GK Q931_PORT ALIAS | "
+		"answer ADDR PORT\n");
 	return 2;
 }

@@ -57,7 +57,7 @@ h460_cleanup() {
 	lk_watchdog_end
 	lk_ns_stop_all
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
-		for p in exp callee caller; do
+		for p in exp callee caller answer; do
 			[ -f "$LK_TMP/$p.log" ] && { echo "--- $p"; tail -n 40 "$LK_TMP/$p.log"; }
 		done
 	fi
@@ -116,6 +116,8 @@ Role = expressway
 Address = $exp_ip
 [Session control]
 Listen = 127.0.0.1:55999
+[Dial plan]
+Route 1 = dmz@* host $exp_ip:1800 h323
 CONF
 
 # Everything the Expressway sends and receives (the caller is on its lo),
@@ -129,7 +131,10 @@ lk_wait_log exp "running \(pid" 10 || lk_fatal "latchkeyd starts in $ns_exp"
 ok "latchkeyd starts in $ns_exp"
 
 # The endpoint registers, then waits for a call.
-lk_ns_start callee "$ns_ep" "$LK_H460_EP" callee "$exp_ip" 1719 nat-ep skip-first-sci
+# An endpoint in the DMZ that the NATed one calls afterwards (Route 1).
+lk_ns_start answer "$ns_exp" "$LK_H460_EP" answer "$exp_ip" 1800
+lk_wait_log answer "^ready" 10 || lk_fatal "the DMZ endpoint listens"
+lk_ns_start callee "$ns_ep" "$LK_H460_EP" callee "$exp_ip" 1719 nat-ep skip-first-sci dmz
 lk_wait_log callee "^ready" 10 || lk_fatal "the endpoint registers through the NAT"
 check "registered through the NAT with timeToLive $ttl (the keep-alive period)" \
 	lk_has_log callee "^ok   registered nat-ep with H.460.18 from $ep_ip:[0-9]+, timeToLive $ttl\$"
@@ -139,11 +144,20 @@ lk_ns_start caller "$ns_exp" "$LK_H460_EP" caller "$exp_ip" 1720 nat-ep
 wait_for 30 bash -c "! kill -0 ${pid[caller]} 2>/dev/null" || true
 lk_ns_stop caller
 check "the caller's call is connected and released" test "${status[caller]}" -eq 0
-wait_for 15 bash -c "! kill -0 ${pid[callee]} 2>/dev/null" || true
+wait_for 25 bash -c "! kill -0 ${pid[callee]} 2>/dev/null" || true
 lk_ns_stop callee
 cat "$LK_TMP/callee.log"
 check "the endpoint took the SCI, connected out, got the Setup, answered" \
 	test "${status[callee]}" -eq 0
+check "a Facility naming another call got no Setup" \
+	lk_has_log callee "^ok   a Facility naming another call: no Setup"
+check "the callee's tunnelled H.245 reached the caller" \
+	lk_has_log caller "^ok   Connect, with the callee's tunnelled H.245 masterSlaveDetermination"
+check "then its own call out through the NAT was connected and released" \
+	lk_has_log callee "^ok   Release Complete sent"
+wait_for 5 bash -c "! kill -0 ${pid[answer]} 2>/dev/null" || true
+lk_ns_stop answer
+check "... by the DMZ endpoint (Route 1)" test "${status[answer]}" -eq 0
 check "the SCI was repeated (same seq) while unanswered" \
 	lk_has_log callee "^ok   SCI repeated without SCR, same seq"
 check "no SCI after the endpoint's SCR" lk_has_log callee "^ok   extra SCIs after our SCR: 0\$"
@@ -190,6 +204,9 @@ check "the endpoint's Facility to 1720 from the NAT's address ($fac)" \
 setup=$(lk_tshark_fields "q931.message_type == 0x05 && ip.src == $exp_ip" ip.dst tcp.dstport tcp.srcport)
 check "the Setup went down the endpoint's own connection ($setup)" \
 	grep -qE "^$nat_pub\|[0-9]+\|1720$" <<<"$setup"
+msd=$(lk_tshark_fields "h245.masterSlaveDetermination_element" ip.src tcp.srcport tcp.dstport | tr '\n' ' ')
+check "tshark: the callee's tunnelled MasterSlaveDetermination on both connections ($msd)" \
+	grep -qE "^$nat_pub\|[0-9]+\|1720 $exp_ip\|1720\|[0-9]+ " <<<"$msd"
 # tshark 4.0 does not call a lone empty TPKT a TPKT: its octets.
 empty=$(lk_tshark_fields "tcp.payload == 03:00:00:04" ip.src | wc -l)
 check "the empty TPKT keep-alives were on the wire ($empty)" test "$empty" -ge 4
