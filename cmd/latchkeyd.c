@@ -398,6 +398,10 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
 	if (fd < 0)
 		return ENOENT;
+	/* H.245 of H.460.18 endpoints (seed U): callsig.c serves it. */
+	cc.h46018_fd = lk_listen_take_fd(listeners, LK_KEY_H46018_PORT);
+	if (cc.h46018_fd >= 0)
+		cc.h46018_port = conf->h46018_port;
 	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
 	if (!err)
 		lk_info("H.323 call signalling on TCP %s:%u, calls out from "

@@ -18,6 +18,7 @@
 #include "h323/callmedia.h"
 #include "h323/h225.h"
 #include "h323/h245proxy.h"
+#include "h323/h245port.h"
 #include "h323/h460.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
@@ -85,6 +86,7 @@ struct cs_call {
 	enum lk_sigcall_side cur_from;
 	char dest[160];			/* what was dialled, for the log */
 	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
+	bool h46018;			/* the callee was told by SCI */
 	struct lk_h323_h245proxy *h245[2];	/* by owner */
 };
 
@@ -104,6 +106,7 @@ struct lk_h323_callsig {
 	uint8_t uu[OUT_BYTES];
 	uint8_t uu_fw[OUT_BYTES];	/* a passed-on UU-PDU, rewritten */
 	uint8_t h245_out[OUT_BYTES];	/* a passed-on H.245 message */
+	struct lk_h323_h245port *h245port;	/* H.460.18's 2777 */
 };
 
 static void conn_close(struct cs_conn *conn, const char *why);
@@ -662,6 +665,7 @@ static int call_hold(struct cs_call *call, const struct sockaddr_in *dst)
 	}
 	conn->call = call;
 	call->leg[LK_SIGCALL_B] = conn;
+	call->h46018 = true;
 	++cs->st.h46018_held;
 
 	return 0;
@@ -895,15 +899,21 @@ static bool call_control(enum lk_sigcall_side from, struct sockaddr_in *addr,
 	struct lk_h323_callsig *cs = call->cs;
 	struct lk_h323_h245proxy *h = call->h245[from];
 
+	/* Towards an H.460.18 callee: its H.245 comes to our 2777. */
+	bool h46018 = call->h46018 && from == LK_SIGCALL_A &&
+		      cs->cfg.h46018_port;
+
 	if (h && addr->sin_addr.s_addr == cs->local.sin_addr.s_addr &&
-	    ntohs(addr->sin_port) == lk_h323_h245proxy_port(h))
+	    (ntohs(addr->sin_port) == lk_h323_h245proxy_port(h) ||
+	     (h46018 && ntohs(addr->sin_port) == cs->cfg.h46018_port)))
 		return false;
 	if (!rewrite)
 		return true;
 	if (h245_listen(call, from, addr))
 		return false;	/* left as it is: said in the log */
 	addr->sin_addr = cs->local.sin_addr;
-	addr->sin_port = htons(lk_h323_h245proxy_port(call->h245[from]));
+	addr->sin_port = htons(h46018 ? cs->cfg.h46018_port :
+			       lk_h323_h245proxy_port(call->h245[from]));
 
 	return true;
 }
@@ -1237,6 +1247,7 @@ static void cs_destructor(void *arg)
 		mem_deref(conn);
 	}
 	mem_deref(cs->outports);
+	mem_deref(cs->h245port);
 }
 
 int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
@@ -1273,6 +1284,13 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 		err = ENOMEM;
 		goto out;
 	}
+	if (cfg->h46018_port) {
+		err = lk_h323_h245port_alloc(&cs->h245port, base,
+					     cfg->h46018_fd,
+					     lk_h323_callsig_h245_target, cs);
+		if (err)
+			goto out;
+	}
 	err = lk_portalloc_conf_init(&pcfg, cfg->conf,
 				     LK_PORTALLOC_H323_CALLSIG);
 	if (!err) {
@@ -1294,6 +1312,32 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 {
 	if (cs && st)
 		*st = cs->st;
+}
+
+/*
+ * lk_h323_h245port_find_h: an H.460.18 callee's H.245 connection to our
+ * 2777 (h245port.c) goes to the listener standing for the caller's
+ * h245Address.
+ */
+int lk_h323_callsig_h245_target(const uint8_t callid[16],
+				struct sockaddr_in *to, void *arg)
+{
+	struct lk_h323_callsig *cs = arg;
+	struct le *le;
+
+	for (le = list_head(&cs->calls); le; le = le->next) {
+		struct cs_call *call = le->data;
+
+		if (!call->h46018 || memcmp(call->callid, callid, 16) ||
+		    !call->h245[LK_SIGCALL_A])
+			continue;
+		*to = cs->local;
+		to->sin_port = htons(lk_h323_h245proxy_port(
+					     call->h245[LK_SIGCALL_A]));
+		return 0;
+	}
+
+	return ENOENT;
 }
 
 int lk_h323_callsig_routable(const struct lk_conf *conf,

@@ -78,6 +78,9 @@ struct lk_h323_callsig_conf {
 	const struct lk_conf *conf;	/* address, range, dial plan; kept */
 	lk_h323_locate_h *locateh;	/* NULL: no registrations */
 	lk_h323_sci_h *scih;		/* NULL: no H.460.18 */
+	uint16_t h46018_port;		/* H.460.18 H.245 (2777); 0: none */
+	int h46018_fd;			/* its listening socket (taken, with
+					 * h46018_port set): h245port.h */
 	struct lk_media *media;		/* NULL: fastStart passes as it is */
 	void *arg;
 	unsigned max_conns;		/* 0: 4096 */
@@ -127,6 +130,15 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
  * else ENOENT: what the gatekeeper asks before it admits a call to an
  * alias nobody registered (lk_h323_gk_admit_h).
  */
+/*
+ * The listener of call `callid`'s separate H.245 (the caller's
+ * h245Address) when its callee is an H.460.18 endpoint that was told our
+ * h46018_port instead: for h245port.c (lk_h323_h245port_find_h; `arg`
+ * is the callsig object).  0 with *to, or ENOENT.
+ */
+int lk_h323_callsig_h245_target(const uint8_t callid[16],
+				struct sockaddr_in *to, void *arg);
+
 int lk_h323_callsig_routable(const struct lk_conf *conf,
 			     const struct lk_asn_val *aliases);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "h323/h225.h"
+#include "h323/h245.h"
 #include "h323/h460.h"
 #include "h323/ras.h"
 
@@ -253,4 +254,98 @@ struct lk_h46018_sci *lk_h46018_sci_due(struct lk_h46018_scis *t,
 		return e;
 	}
 	return NULL;
+}
+
+/* 0.0.8.460.18.0.1: the H.245 generic message of H.460.18. */
+static const uint32_t h46018_oid[] = { 0, 0, 8, 460, 18, 0, 1 };
+
+int lk_h46018_correlation_encode(const uint8_t callid[16], bool answer,
+				 uint8_t *buf, size_t cap, size_t *len)
+{
+	uint8_t mem[ARENA_BYTES];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *g, *v, *l, *p;
+
+	if (!callid || !buf || !len)
+		return EINVAL;
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_asn_new(&ar, &lk_h245_message);
+	g = msg ? lk_asn_set(&ar, lk_asn_set(&ar, msg, "indication"),
+			     "genericIndication") : NULL;
+	v = g ? lk_asn_set(&ar, lk_asn_set(&ar, g, "messageIdentifier"),
+			   "standard") : NULL;
+	if (!v || lk_asn_set_oid(&ar, v, h46018_oid, 7))
+		return ENOMEM;
+	v = lk_asn_set(&ar, g, "subMessageIdentifier");
+	l = v ? lk_asn_set(&ar, g, "messageContent") : NULL;
+	if (!l || lk_asn_seqof_resize(&ar, l, 2))
+		return ENOMEM;
+	v->u.i = 1;
+	p = &l->u.list.v[0];
+	v = lk_asn_set(&ar, lk_asn_set(&ar, p, "parameterIdentifier"),
+		       "standard");
+	if (!v)
+		return ENOMEM;
+	v->u.i = 1;
+	v = lk_asn_set(&ar, lk_asn_set(&ar, p, "parameterValue"),
+		       "octetString");
+	if (!v || lk_asn_set_octets(&ar, v, callid, 16))
+		return ENOMEM;
+	p = &l->u.list.v[1];
+	v = lk_asn_set(&ar, lk_asn_set(&ar, p, "parameterIdentifier"),
+		       "standard");
+	if (!v)
+		return ENOMEM;
+	v->u.i = 2;
+	/* answerCall: a "logical" parameter is there or not (H.245 Annex B). */
+	if (!lk_asn_set(&ar, lk_asn_set(&ar, p, "parameterValue"),
+			"logical"))
+		return ENOMEM;
+	if (!answer)
+		lk_asn_seqof_resize(&ar, l, 1);
+	return lk_h245_encode(msg, buf, cap, len);
+}
+
+int lk_h46018_correlation(const uint8_t *pdu, size_t len, uint8_t callid[16])
+{
+	uint8_t mem[ARENA_BYTES], want[512];
+	struct lk_asn_arena ar, war;
+	struct lk_asn_val *msg = NULL, *g, *v, *l, *oid;
+	size_t errbit = 0, i;
+
+	if (!pdu || !callid)
+		return EINVAL;
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	if (lk_h245_decode(pdu, len, &ar, &msg, &errbit))
+		return EBADMSG;
+	g = lk_asn_get(msg, "indication.genericIndication");
+	v = g ? lk_asn_get(g, "messageIdentifier.standard") : NULL;
+	if (!v || v->type->kind != LK_ASN_OID)
+		return ENOENT;
+	/* The OID as the codec keeps it, to compare octets. */
+	lk_asn_arena_init(&war, want, sizeof(want));
+	oid = lk_asn_new(&war, v->type);
+	if (!oid || lk_asn_set_oid(&war, oid, h46018_oid, 7) ||
+	    oid->u.str.len != v->u.str.len ||
+	    memcmp(oid->u.str.p, v->u.str.p, v->u.str.len))
+		return ENOENT;
+	v = lk_asn_get(g, "subMessageIdentifier");
+	if (!v || v->u.i != 1)
+		return ENOENT;
+	l = lk_asn_get(g, "messageContent");
+	if (!l || l->type->kind != LK_ASN_SEQOF)
+		return EBADMSG;
+	for (i = 0; i < l->u.list.n; i++) {
+		const struct lk_asn_val *p = &l->u.list.v[i], *s, *o;
+
+		s = lk_asn_get(p, "parameterIdentifier.standard");
+		if (!s || s->u.i != 1)
+			continue;
+		o = lk_asn_get(p, "parameterValue.octetString");
+		if (!o || o->type->kind != LK_ASN_OCTETS || o->u.str.len != 16)
+			return EBADMSG;
+		memcpy(callid, o->u.str.p, 16);
+		return 0;
+	}
+	return EBADMSG;
 }

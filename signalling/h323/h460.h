@@ -75,6 +75,22 @@ int lk_h46018_facility_callid(const struct lk_asn_val *uu,
 			      uint8_t callid[16]);
 
 /*
+ * H.460.18 8.4 / Annex A: the first message on an H.245 connection an
+ * endpoint opened to the gatekeeper's H.460.18 port (seed U, 2777) is a
+ * genericIndication {messageIdentifier standard 0.0.8.460.18.0.1,
+ * subMessageIdentifier 1 "connectionCorrelation", messageContent
+ * [{standard 1, octetString callIdentifier}, {standard 2, logical
+ * answerCall}]}, which tells which call the connection belongs to.
+ * Encoded (H.245 MultimediaSystemControlMessage) into buf; read from
+ * pdu: 0 with the callIdentifier, ENOENT for any other H.245 message,
+ * EBADMSG when it does not decode.
+ */
+int lk_h46018_correlation_encode(const uint8_t callid[16], bool answer,
+				 uint8_t *buf, size_t cap, size_t *len);
+int lk_h46018_correlation(const uint8_t *pdu, size_t len,
+			  uint8_t callid[16]);
+
+/*
  * SCIs sent and not yet answered, by callIdentifier.  H.460.18 8.2: an
  * endpoint ignores a second SCI for a call it knows, so one SCI is sent
  * per attempt and repeated (same requestSeqNum, H.225.0 7.6 "RAS

@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_h460.c  libFuzzer driver: H.460.18 IncomingCallIndication, an SCI's indication, a Facility's callIdentifier. */
+/* tests/fuzz/fuzz_h460.c  libFuzzer driver: H.460.18 IncomingCallIndication, an SCI's indication, a Facility's callIdentifier, the H.245 connectionCorrelation. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * The input as the raw octets of parameter 18/1 (what an endpoint reads
  * from an SCI), as a whole RAS message (a traversal client reads the
  * SCI's indication), and as a user-user IE (the Facility the call
- * signalling matches to a held call).  What decodes as an indication
+ * signalling matches to a held call), and as the H.245 message an
+ * endpoint's connection to 2777 starts with.  What decodes as an indication
  * must encode back to an indication with the same contents.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -40,5 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
 	if (!lk_h225_uu_decode(data, size, &ar, &msg, &errbit))
 		(void)lk_h46018_facility_callid(msg, id);
+	/* The first H.245 message on 2777 (h245port.c). */
+	(void)lk_h46018_correlation(data, size, id);
 	return 0;
 }

@@ -46,6 +46,8 @@
 
 static uint8_t arena_mem[1 << 18];
 static int ras_fd = -1;
+/* An h245Address for the next Setup (family 0: none). */
+static struct sockaddr_in setup_h245;
 static unsigned extra_scis;
 
 static void fail(const char *fmt, ...)
@@ -210,6 +212,10 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 			   "create");
 		lk_asn_set(&ar, lk_asn_set(&ar, body, "callType"),
 			   "pointToPoint");
+		if (setup_h245.sin_family &&
+		    lk_ras_set_ipv4(&ar, lk_asn_set(&ar, body, "h245Address"),
+				    &setup_h245))
+			fail("h245Address");
 	} else if (!strcmp(kind, "callProceeding") ||
 		   !strcmp(kind, "alerting")) {
 		set_eptype(&ar, body, "destinationInfo");
@@ -264,6 +270,21 @@ static void send_keepalive(int fd)
 	usleep(50000);
 	write_all(fd, ka, sizeof(ka));
 	usleep(50000);
+}
+
+/* One H.245 message in a TPKT. */
+static void send_h245(int fd, const uint8_t *pdu, size_t len)
+{
+	uint8_t out[300];
+
+	if (len + 4 > sizeof(out))
+		fail("H.245 message too long");
+	out[0] = 3;
+	out[1] = 0;
+	out[2] = (uint8_t)((len + 4) >> 8);
+	out[3] = (uint8_t)(len + 4);
+	memcpy(out + 4, pdu, len);
+	write_all(fd, out, len + 4);
 }
 
 /* One RAS message from the gatekeeper within ms: its kind, or NULL. */
@@ -406,7 +427,7 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 	char epid[130], a[INET_ADDRSTRLEN];
 	uint16_t seq, seq2, crv;
 	long ttl;
-	int fd, t;
+	int fd, t, h245_fd = -1;
 
 	ras_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ras_fd < 0 || connect(ras_fd, (struct sockaddr *)&g,
@@ -469,6 +490,39 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 		fail("the Setup is for another call");
 	crv = m.crv;
 	say("Setup for the indicated call, call reference %u", crv);
+	{
+		struct lk_asn_val *ha = lk_asn_get(uu, "h323-uu-pdu."
+			"h323-message-body.setup.h245Address");
+		struct sockaddr_in hs;
+		uint8_t pdu[256];
+		size_t plen;
+
+		if (ha && !lk_ras_get_ipv4(ha, &hs)) {
+			/* H.460.18 8.4: we connect; correlation first. */
+			h245_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+					 0);
+			if (h245_fd < 0 || connect(h245_fd,
+			    (struct sockaddr *)&hs, sizeof(hs)) < 0)
+				fail("H.245 connect to %s:%u: %s",
+				     inet_ntop(AF_INET, &hs.sin_addr, a,
+					       sizeof(a)), ntohs(hs.sin_port),
+				     strerror(errno));
+			t = 1;
+			setsockopt(h245_fd, IPPROTO_TCP, TCP_NODELAY, &t,
+				   sizeof(t));
+			send_keepalive(h245_fd);
+			if (lk_h46018_correlation_encode(callid, true, pdu,
+							 sizeof(pdu), &plen))
+				fail("correlation");
+			send_h245(h245_fd, pdu, plen);
+			usleep(50000);
+			msd(pdu, sizeof(pdu), &plen);
+			send_h245(h245_fd, pdu, plen);
+			say("H.245 to the Setup's h245Address %s:%u: "
+			    "connectionCorrelation, MasterSlaveDetermination",
+			    a, ntohs(hs.sin_port));
+		}
+	}
 	send_keepalive(fd);
 	send_msg(fd, LK_Q931_CALL_PROCEEDING, "callProceeding", crv, true,
 		 callid, NULL);
@@ -483,6 +537,8 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 		fail("no Release Complete (got %d)", t);
 	say("Release Complete");
 	close(fd);
+	if (h245_fd >= 0)
+		close(h245_fd);
 	/* Past the gatekeeper's repeat interval: nothing more may come. */
 	usleep(LK_H46018_SCI_RETRY_MS * 1000 + 500000);
 	drain_ras();
@@ -531,13 +587,53 @@ static int answer(const char *addr, uint16_t port)
 	return 0;
 }
 
+/* An H.245 connection to our listener: its first message's kind. */
+static void h245_accept(int lfd)
+{
+	static uint8_t mem[1 << 14];
+	struct pollfd pf = { lfd, POLLIN, 0 };
+	struct lk_asn_arena ar;
+	struct lk_asn_val *h245;
+	uint8_t buf[4096];
+	size_t n, errbit;
+	int fd;
+
+	if (poll(&pf, 1, 5000) != 1 || (fd = accept(lfd, NULL, NULL)) < 0)
+		fail("no H.245 connection to our h245Address");
+	do {
+		if (read_n(fd, buf, 4, 5000))
+			fail("no H.245 message");
+		n = (size_t)buf[2] << 8 | buf[3];
+		if (buf[0] != 3 || n < 4 || n > sizeof(buf) ||
+		    read_n(fd, buf + 4, n - 4, 5000))
+			fail("not a TPKT on H.245");
+	} while (n == 4);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	if (lk_h245_decode(buf + 4, n - 4, &ar, &h245, &errbit))
+		fail("an H.245 message that does not decode");
+	say("H.245 from the callee on our h245Address: %s",
+	    lk_h245_kind(h245));
+	close(fd);
+}
+
 static int caller(const char *gk, uint16_t port, const char *alias)
 {
 	struct sockaddr_in g = ipv4(gk, port);
 	struct lk_asn_val *uu;
 	struct lk_q931 m;
 	uint8_t callid[16], buf[70000];
-	int fd, t;
+	int fd, t, lfd = -1, one = 1;
+	const char *h245env = getenv("H460_EP_H245_PORT");
+
+	if (h245env) {
+		setup_h245 = ipv4(gk, (uint16_t)atoi(h245env));
+		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (lfd < 0 || bind(lfd, (struct sockaddr *)&setup_h245,
+				    sizeof(setup_h245)) < 0 ||
+		    listen(lfd, 2) < 0)
+			fail("H.245 listener: %s", strerror(errno));
+	}
 
 	for (t = 0; t < 16; t++)
 		callid[t] = (uint8_t)(0xa0 + t);
@@ -569,6 +665,11 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 			fail("Connect without the callee's tunnelled H.245");
 		say("Connect, with the callee's tunnelled H.245 %s",
 		    lk_h245_kind(h245));
+	}
+	if (lfd >= 0) {
+		h245_accept(lfd);
+		close(lfd);
+		setup_h245.sin_family = 0;
 	}
 	send_keepalive(fd);
 	send_msg(fd, LK_Q931_RELEASE_COMPLETE, "releaseComplete", 77, false,

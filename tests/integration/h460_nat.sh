@@ -140,7 +140,9 @@ check "registered through the NAT with timeToLive $ttl (the keep-alive period)" 
 	lk_has_log callee "^ok   registered nat-ep with H.460.18 from $ep_ip:[0-9]+, timeToLive $ttl\$"
 check "its keep-alive RRQ is answered" lk_has_log callee "^ok   keep-alive RRQ answered, timeToLive $ttl"
 
-lk_ns_start caller "$ns_exp" "$LK_H460_EP" caller "$exp_ip" 1720 nat-ep
+# The caller has separate H.245 (its h245Address 1801): the endpoint is
+# told our 2777 instead and connects there (seed U).
+lk_ns_start caller "$ns_exp" env H460_EP_H245_PORT=1801 "$LK_H460_EP" caller "$exp_ip" 1720 nat-ep
 wait_for 30 bash -c "! kill -0 ${pid[caller]} 2>/dev/null" || true
 lk_ns_stop caller
 check "the caller's call is connected and released" test "${status[caller]}" -eq 0
@@ -158,6 +160,12 @@ check "then its own call out through the NAT was connected and released" \
 wait_for 5 bash -c "! kill -0 ${pid[answer]} 2>/dev/null" || true
 lk_ns_stop answer
 check "... by the DMZ endpoint (Route 1)" test "${status[answer]}" -eq 0
+check "the endpoint was told our H.460.18 port 2777 as h245Address and connected there" \
+	lk_has_log callee "^ok   H.245 to the Setup's h245Address $exp_ip:2777: connectionCorrelation"
+check "its H.245 reached the caller's h245Address through 2777" \
+	lk_has_log caller "^ok   H.245 from the callee on our h245Address: masterSlaveDetermination"
+check "latchkeyd logs the correlation on 2777" \
+	lk_has_log exp "H.460.18 H.245 connection from $nat_pub:[0-9]+ joins its call's H.245"
 check "the SCI was repeated (same seq) while unanswered" \
 	lk_has_log callee "^ok   SCI repeated without SCR, same seq"
 check "no SCI after the endpoint's SCR" lk_has_log callee "^ok   extra SCIs after our SCR: 0\$"
@@ -205,8 +213,16 @@ setup=$(lk_tshark_fields "q931.message_type == 0x05 && ip.src == $exp_ip" ip.dst
 check "the Setup went down the endpoint's own connection ($setup)" \
 	grep -qE "^$nat_pub\|[0-9]+\|1720$" <<<"$setup"
 msd=$(lk_tshark_fields "h245.masterSlaveDetermination_element" ip.src tcp.srcport tcp.dstport | tr '\n' ' ')
-check "tshark: the callee's tunnelled MasterSlaveDetermination on both connections ($msd)" \
-	grep -qE "^$nat_pub\|[0-9]+\|1720 $exp_ip\|1720\|[0-9]+ " <<<"$msd"
+check "tshark: the callee's tunnelled MasterSlaveDetermination on both Q.931 connections ($msd)" \
+	bash -c "grep -qE '(^| )$nat_pub\|[0-9]+\|1720 ' <<<'$msd' && grep -qE ' $exp_ip\|1720\|[0-9]+ ' <<<'$msd'"
+check "tshark: its separate H.245 MasterSlaveDetermination to 2777, then from our range to 1801" \
+	bash -c "grep -qE '(^| )$nat_pub\|[0-9]+\|2777 ' <<<'$msd' && grep -qE ' $exp_ip\|1[5-9][0-9]{3}\|1801 ' <<<'$msd'"
+tshark -r "$pcap" -d tcp.port==2777,h245 -Y "tcp.port == 2777 && h245" -V >"$LK_TMP/decode2777.txt" 2>/dev/null || true
+check "tshark: H.245 on 2777 decodes without an error" lk_tshark_no_expert "$LK_TMP/decode2777.txt"
+check "tshark: the first is H.460.18's connectionCorrelation (Signalling Traversal, callIdentifier, answerCall)" \
+	bash -c "grep -q 'genericIndication (23): Signalling Traversal' '$LK_TMP/decode2777.txt' &&
+		 grep -q 'standard: 1 - callIdentifier' '$LK_TMP/decode2777.txt' &&
+		 grep -q 'standard: 2 - answerCall' '$LK_TMP/decode2777.txt'"
 # tshark 4.0 does not call a lone empty TPKT a TPKT: its octets.
 empty=$(lk_tshark_fields "tcp.payload == 03:00:00:04" ip.src | wc -l)
 check "the empty TPKT keep-alives were on the wire ($empty)" test "$empty" -ge 4

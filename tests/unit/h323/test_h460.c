@@ -166,6 +166,29 @@ static void test_sci_table(void **state)
 	assert_int_equal(err, 0);
 }
 
+/* The H.245 connectionCorrelation of an endpoint's 2777 connection. */
+static void test_correlation(void **state)
+{
+	uint8_t pdu[256], id[16];
+	size_t len, cut;
+
+	(void)state;
+	assert_int_equal(lk_h46018_correlation_encode(vec_guid, true, pdu,
+						      sizeof(pdu), &len), 0);
+	assert_int_equal(lk_h46018_correlation(pdu, len, id), 0);
+	assert_memory_equal(id, vec_guid, 16);
+	assert_int_equal(lk_h46018_correlation_encode(vec_guid, false, pdu,
+						      sizeof(pdu), &len), 0);
+	memset(id, 0, sizeof(id));
+	assert_int_equal(lk_h46018_correlation(pdu, len, id), 0);
+	assert_memory_equal(id, vec_guid, 16);
+	for (cut = 0; cut < len; cut++)
+		assert_int_not_equal(lk_h46018_correlation(pdu, cut, id), 0);
+	/* Another generic indication (H.460.19's OID): not ours. */
+	pdu[6] ^= 0x01;
+	assert_int_not_equal(lk_h46018_correlation(pdu, len, id), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_ici_bad),
 		cmocka_unit_test(test_facility),
 		cmocka_unit_test(test_sci_table),
+		cmocka_unit_test(test_correlation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
