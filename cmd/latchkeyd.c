@@ -378,6 +378,14 @@ static int h323_locate(const struct lk_asn_val *aliases,
 	return lk_h323_gk_route(arg, aliases, lk_clock_ms(), csa);
 }
 
+/* A DRQ the gatekeeper confirmed clears the call it names (issue 11). */
+static void h323_disengage(const uint8_t *callid,
+			   const struct sockaddr_in *from, const char *reason,
+			   void *arg)
+{
+	(void)lk_h323_callsig_disengage(arg, callid, from, reason);
+}
+
 /*
  * Routed call signalling on the Call signaling TCP port (issue 11): the
  * listening socket goes to signalling/h323/callsig.c, which routes to the
@@ -403,6 +411,8 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 	if (cc.h46018_fd >= 0)
 		cc.h46018_port = conf->h46018_port;
 	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
+	if (!err && gk)
+		lk_h323_gk_set_disengage(gk, h323_disengage, *csp);
 	if (!err)
 		lk_info("H.323 call signalling on TCP %s:%u, calls out from "
 			"%u-%u", conf->address, conf->h323_q931_port,
@@ -546,6 +556,8 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 
  out:
 	mem_deref(mgmt);
+	if (gk)
+		lk_h323_gk_set_disengage(gk, NULL, NULL);
 	mem_deref(callsig);
 	mem_deref(ras);
 	mem_deref(gk);

@@ -38,12 +38,28 @@ struct cm_sess {
 
 #define CM_SESS_MAX 4
 
+/*
+ * A logical channel opened over H.245 (tunnelled or separate) that
+ * carries media through the relay: its opener and forward number (H.245
+ * 8.4).  fastStart channels are not kept: which side opened one is not
+ * said in the message that echoes it (H.323 8.1.7.1), so they end with
+ * EndSessionCommand or the call.
+ */
+struct cm_chan {
+	uint16_t lcn;
+	enum lk_sigcall_side opener;
+};
+
+#define CM_CHAN_MAX 16
+
 struct lk_h323_callmedia {
 	struct lk_h323_callmedia_conf cfg;
 	char mid[40];			/* the media core's call-id */
+	enum lk_sigcall_side offerer;	/* who told addresses first */
 	bool offered, answered;
-	unsigned nsess, noffer;
+	unsigned nsess, noffer, nchan;
 	struct cm_sess sess[CM_SESS_MAX];
+	struct cm_chan chan[CM_CHAN_MAX];
 };
 
 struct media_walk {
@@ -121,6 +137,22 @@ static struct cm_sess *sess_of(struct lk_h323_callmedia *cm,
 	return ss;
 }
 
+/* The channel `lcn` of `opener` carries media through us (once). */
+static void chan_open(struct lk_h323_callmedia *cm,
+		      enum lk_sigcall_side opener, uint16_t lcn)
+{
+	unsigned i;
+
+	for (i = 0; i < cm->nchan; i++)
+		if (cm->chan[i].lcn == lcn && cm->chan[i].opener == opener)
+			return;
+	if (cm->nchan == CM_CHAN_MAX)
+		return;		/* never all closed: media ends with the call */
+	cm->chan[cm->nchan].lcn = lcn;
+	cm->chan[cm->nchan].opener = opener;
+	cm->nchan++;
+}
+
 /*
  * lk_h245_addr_h: learn where `from` receives, or write the relay's port
  * for the other side over it: media addresses of fastStart, tunnelled
@@ -150,6 +182,8 @@ static int media_addr(struct lk_h245_addr *a, void *arg)
 		a->addr.sin_port = sin.sin_port;
 		return 0;
 	}
+	if (!w->rewrite && a->channel && !a->fast_start)
+		chan_open(cm, a->ack ? other(w->from) : w->from, a->channel);
 	if (is_relay(cm, &sin))
 		return 0;
 	ss = sess_of(cm, a, !w->rewrite);
@@ -222,13 +256,15 @@ static int media_sdp(const struct lk_h323_callmedia *cm,
 }
 
 /*
- * One ng request for what `from` told: the caller's as an offer, the
- * callee's as the answer.  The reply's ports are the relay's for the other
- * side.
+ * One ng request for what `from` told, as an offer or an answer (the
+ * offer's from-tag is its sender's, the answer's to-tag the answerer's:
+ * A for the caller, B for the callee).  The reply's ports are the relay's
+ * for the other side.
  */
 static int media_request(struct lk_h323_callmedia *cm,
-			 enum lk_sigcall_side from)
+			 enum lk_sigcall_side from, enum lk_media_op op)
 {
+	static const char *const tag[2] = { "A", "B" };
 	char sdp_in[2048], sdp_out[4096];
 	struct lk_media_req req;
 	struct lk_media_reply rep;
@@ -238,18 +274,18 @@ static int media_request(struct lk_h323_callmedia *cm,
 	size_t len;
 	int err;
 
-	n = from == LK_SIGCALL_A ? cm->nsess : cm->noffer;
+	n = op == LK_MEDIA_OFFER ? cm->nsess : cm->noffer;
 	err = media_sdp(cm, from, n, sdp_in, sizeof(sdp_in), &len);
 	if (err)
 		return err;
 	memset(&req, 0, sizeof(req));
 	memset(&rep, 0, sizeof(rep));
-	req.op = from == LK_SIGCALL_A ? LK_MEDIA_OFFER : LK_MEDIA_ANSWER;
+	req.op = op;
 	req.call_id.p = cm->mid;
 	req.call_id.len = strlen(cm->mid);
-	req.from_tag.p = "A";
+	req.from_tag.p = tag[op == LK_MEDIA_OFFER ? from : other(from)];
 	req.from_tag.len = 1;
-	req.to_tag.p = "B";
+	req.to_tag.p = tag[op == LK_MEDIA_OFFER ? other(from) : from];
 	req.to_tag.len = 1;
 	req.sdp = sdp_in;
 	req.sdp_len = len;
@@ -267,7 +303,7 @@ static int media_request(struct lk_h323_callmedia *cm,
 				rep.detail);
 		return err;
 	}
-	if (from == LK_SIGCALL_A) {
+	if (op == LK_MEDIA_OFFER) {
 		cm->offered = true;
 		cm->noffer = n;
 	}
@@ -283,24 +319,83 @@ static int media_request(struct lk_h323_callmedia *cm,
 }
 
 /*
- * What `from` told goes to the media core.  The callee's before any
- * offer is not taken (its addresses go out unchanged: docs/h323.md).
- * The caller's after the answer (slow start: its OpenLogicalChannelAck
- * comes last) is a new offer, answered again at once with what the
- * callee told, as a SIP re-INVITE is; the streams keep their ports.
+ * What `from` told goes to the media core.  The first side to tell any
+ * address is the offerer: usually the caller (fastStart, or its
+ * OpenLogicalChannel first), but a callee may open its channel first
+ * (H.245 8.4: either side opens its own channels once capabilities are
+ * exchanged).  The other side's addresses are the answer, and again the
+ * answer when they change.  The offerer's after the answer (slow start:
+ * its OpenLogicalChannelAck comes last) are a new offer, answered again
+ * at once with what the answerer told, as a SIP re-INVITE is; the
+ * streams keep their ports.
  */
 static int media_update(struct lk_h323_callmedia *cm,
 			enum lk_sigcall_side from)
 {
 	int err;
 
-	if (from == LK_SIGCALL_B && !cm->offered)
-		return ENOENT;
-	err = media_request(cm, from);
-	if (err || from != LK_SIGCALL_A || !cm->answered)
+	if (!cm->offered)
+		cm->offerer = from;
+	if (from != cm->offerer)
+		return media_request(cm, from, LK_MEDIA_ANSWER);
+	err = media_request(cm, from, LK_MEDIA_OFFER);
+	if (err || !cm->answered)
 		return err;
 
-	return media_request(cm, LK_SIGCALL_B);
+	return media_request(cm, other(from), LK_MEDIA_ANSWER);
+}
+
+/* The media session ends now (`why` for the log); a later one is new. */
+static void media_end(struct lk_h323_callmedia *cm, const char *why)
+{
+	if (cm->offered)
+		lk_info("H.323 call %llu: media ended: %s",
+			(unsigned long long)cm->cfg.call, why);
+	lk_h323_callmedia_end(cm);
+}
+
+/*
+ * H.245 messages that end media (H.245 8.5, H.323 8.5): a
+ * CloseLogicalChannel from a channel's opener closes it, and with the
+ * last channel that was open the media session goes; an
+ * EndSessionCommand from either side ends it at once (no media may
+ * follow it).  Everything else is left alone.
+ */
+static void media_control(struct lk_h323_callmedia *cm,
+			  enum lk_sigcall_side from, const uint8_t *pdu,
+			  size_t len, struct lk_asn_arena *ar)
+{
+	const struct lk_asn_val *v;
+	struct lk_asn_arena mark = *ar;
+	struct lk_asn_val *msg;
+	const char *kind;
+	size_t errbit;
+	unsigned i;
+
+	if (lk_h245_peek(pdu, len, &kind))
+		return;
+	if (!strcmp(kind, "endSessionCommand")) {
+		media_end(cm, from == LK_SIGCALL_A ?
+			  "EndSessionCommand from the caller" :
+			  "EndSessionCommand from the callee");
+		return;
+	}
+	if (strcmp(kind, "closeLogicalChannel") ||
+	    lk_h245_decode(pdu, len, ar, &msg, &errbit))
+		goto out;
+	v = lk_asn_get(msg, "request.closeLogicalChannel"
+		       ".forwardLogicalChannelNumber");
+	for (i = 0; v && i < cm->nchan; i++) {
+		if (cm->chan[i].lcn != v->u.i || cm->chan[i].opener != from)
+			continue;
+		cm->chan[i] = cm->chan[--cm->nchan];
+		if (!cm->nchan)
+			media_end(cm, "its last logical channel closed");
+		break;
+	}
+
+ out:
+	*ar = mark;
 }
 
 int lk_h323_callmedia_alloc(struct lk_h323_callmedia **cmp,
@@ -329,12 +424,18 @@ int lk_h323_callmedia_uu(struct lk_h323_callmedia *cm,
 			 struct lk_asn_val *uu, bool *changed)
 {
 	struct media_walk w = { cm, from, false, 0, 0 };
+	const struct lk_asn_val *ctl;
 	unsigned n = 0;
+	size_t i;
 	int err;
 
 	*changed = false;
 	if (!cm || !uu)
 		return EINVAL;
+	ctl = lk_asn_get(uu, "h323-uu-pdu.h245Control");
+	for (i = 0; ctl && i < ctl->u.list.n; i++)
+		media_control(cm, from, ctl->u.list.v[i].u.str.p,
+			      ctl->u.list.v[i].u.str.len, ar);
 	err = lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &n);
 	if (err)
 		return err;
@@ -365,6 +466,7 @@ int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
 
 	if (!cm)
 		return EINVAL;
+	media_control(cm, from, pdu, len, ar);
 	err = lk_h245_media_addrs(ar, false, pdu, len, media_addr, &w, out,
 				  cap, olen);
 	if (err)
@@ -388,10 +490,13 @@ void lk_h323_callmedia_end(struct lk_h323_callmedia *cm)
 	struct lk_media_str id;
 	const char *reason = NULL;
 
-	if (!cm || !cm->offered)
+	if (!cm)
 		return;
-	id.p = cm->mid;
-	id.len = strlen(cm->mid);
-	(void)lk_media_delete(cm->cfg.media, &id, &reason);
+	if (cm->offered) {
+		id.p = cm->mid;
+		id.len = strlen(cm->mid);
+		(void)lk_media_delete(cm->cfg.media, &id, &reason);
+	}
 	cm->offered = cm->answered = false;
+	cm->nsess = cm->noffer = cm->nchan = 0;
 }

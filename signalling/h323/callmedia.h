@@ -20,6 +20,11 @@
  * side is to be told.  How the media core is asked is this module's own
  * business: nothing outside it knows the form of the request.
  *
+ * Media ends before the call does when H.245 says so (H.245 8.5, H.323
+ * 8.5): with the CloseLogicalChannel of the last logical channel that was
+ * opened over H.245, or an EndSessionCommand from either side; a channel
+ * opened after that starts a new media session.
+ *
  * The h245Addresses (LK_H245_CONTROL) it does not handle itself: each
  * goes to the caller's lk_h323_callmedia_control_h.
  *
@@ -77,7 +82,10 @@ int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
 /* Has the media core a session for the call (the caller's offer)? */
 bool lk_h323_callmedia_offered(const struct lk_h323_callmedia *cm);
 
-/* The call is over: the media core's session, if any, is deleted. */
+/*
+ * The media core's session, if any, is deleted and what was learned is
+ * forgotten: the call's end (or H.245's, above).
+ */
 void lk_h323_callmedia_end(struct lk_h323_callmedia *cm);
 
 #endif

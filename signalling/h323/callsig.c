@@ -1360,3 +1360,43 @@ int lk_h323_callsig_routable(const struct lk_conf *conf,
 
 	return ENOENT;
 }
+
+int lk_h323_callsig_disengage(struct lk_h323_callsig *cs,
+			      const uint8_t *callid,
+			      const struct sockaddr_in *from,
+			      const char *reason)
+{
+	struct le *le;
+	char why[96], a[32];
+
+	if (!cs || !callid || !from)
+		return EINVAL;
+	LIST_FOREACH(&cs->calls, le) {
+		struct cs_call *call = le->data;
+		unsigned s;
+		bool party = false;
+
+		if (memcmp(call->callid, callid, 16))
+			continue;
+		for (s = 0; s < 2; s++)
+			if (call->leg[s] && call->leg[s]->peer.sin_addr.s_addr
+			    == from->sin_addr.s_addr)
+				party = true;
+		if (!party) {
+			lk_warn_limited("H.323 call %llu: a DRQ from %s, "
+					"which is neither party: ignored",
+					(unsigned long long)call->id,
+					addr_str(from, a, sizeof(a)));
+			return ENOENT;
+		}
+		++cs->st.disengaged;
+		snprintf(why, sizeof(why), "DRQ (%s) from %s", reason ?
+			 reason : "?", addr_str(from, a, sizeof(a)));
+		mem_ref(call);
+		lk_sigcall_terminate(&call->sc, why);
+		mem_deref(call);
+		return 0;
+	}
+
+	return ENOENT;
+}

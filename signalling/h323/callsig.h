@@ -29,8 +29,8 @@
  * A call is a protocol-neutral struct lk_sigcall (signalling/call/call.h)
  * with the two connections as its legs: Call Proceeding, Alerting,
  * Progress and Connect move it on; Release Complete from either side, or
- * either connection lost, releases the other side and ends the call (and
- * both connections).  Facility, Information, Notify, Status and the rest
+ * either connection lost, or a DRQ (lk_h323_callsig_disengage()), releases
+ * the other side and ends the call (and both connections).  Facility, Information, Notify, Status and the rest
  * pass through.  The user-user IEs, with callIdentifier and conferenceID,
  * are passed on as they came, but for their media: with `media` set, the
  * mediaChannel / mediaControlChannel addresses of fastStart and tunnelled
@@ -106,6 +106,7 @@ struct lk_h323_callsig_stats {
 	uint64_t connected;		/* Connect passed on */
 	uint64_t h46018_held;		/* Setups held for an SCI's callee */
 	uint64_t h46018_picked;		/* ... which connected and got it */
+	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;
 };
@@ -125,12 +126,6 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 			   struct lk_h323_callsig_stats *st);
 
 /*
- * Does `conf`'s dial plan have an H.323 route for one of `aliases` (a
- * SEQUENCE OF AliasAddress, e.g. an ARQ's destinationInfo)?  0 if so,
- * else ENOENT: what the gatekeeper asks before it admits a call to an
- * alias nobody registered (lk_h323_gk_admit_h).
- */
-/*
  * The listener of call `callid`'s separate H.245 (the caller's
  * h245Address) when its callee is an H.460.18 endpoint that was told our
  * h46018_port instead: for h245port.c (lk_h323_h245port_find_h; `arg`
@@ -139,7 +134,28 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 int lk_h323_callsig_h245_target(const uint8_t callid[16],
 				struct sockaddr_in *to, void *arg);
 
+/*
+ * Does `conf`'s dial plan have an H.323 route for one of `aliases` (a
+ * SEQUENCE OF AliasAddress, e.g. an ARQ's destinationInfo)?  0 if so,
+ * else ENOENT: what the gatekeeper asks before it admits a call to an
+ * alias nobody registered (lk_h323_gk_admit_h).
+ */
 int lk_h323_callsig_routable(const struct lk_conf *conf,
 			     const struct lk_asn_val *aliases);
+
+/*
+ * A DRQ (H.225.0 7.11) from `from` disengaged the call whose
+ * callIdentifier is `callid` (16 octets): both legs get Release Complete
+ * (undefinedReason, cause 16 normal call clearing), the media session
+ * and the call end, logged with `reason` (the DRQ's disengageReason).
+ * Only a party to the call may clear it: `from`'s address must be one of
+ * its legs' (the DRQ's source and the call signalling connection share
+ * the endpoint's address, NAT or not).  0, or ENOENT when no such call
+ * is up (it was released already, the usual order of H.323 8.5).
+ */
+int lk_h323_callsig_disengage(struct lk_h323_callsig *cs,
+			      const uint8_t *callid,
+			      const struct sockaddr_in *from,
+			      const char *reason);
 
 #endif

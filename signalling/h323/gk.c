@@ -61,6 +61,8 @@ struct gk_out {
 
 struct lk_h323_gk {
 	struct lk_h323_gk_params p;
+	lk_h323_gk_disengage_h *disengageh;
+	void *disengage_arg;
 	char gkid[64];
 	struct gk_reg *regs;
 	unsigned next_id;
@@ -671,15 +673,31 @@ static struct lk_asn_val *on_arq(struct lk_h323_gk *gk,
 	return msg;
 }
 
+/*
+ * DRQ (H.225.0 7.11): from a registered endpoint, DCF, and the call it
+ * names is cleared by the call signalling (the hook); the hook runs once
+ * the DCF is built, so a call that is gone already changes nothing.  A
+ * retransmitted DRQ gets the cached DCF before this (no second clear).
+ */
 static struct lk_asn_val *on_drq(struct lk_h323_gk *gk,
 				 struct lk_asn_arena *ar,
 				 struct lk_asn_val *req, uint16_t seq,
-				 uint64_t now)
+				 const struct sockaddr_in *from, uint64_t now)
 {
+	const struct lk_asn_val *guid, *why;
+	struct lk_asn_val *out;
+
 	if (!reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now))
 		return reject(gk, ar, "disengageReject", seq, "notRegistered");
 	gk->st.disengages++;
-	return reply_new(ar, "disengageConfirm", seq, NULL);
+	out = reply_new(ar, "disengageConfirm", seq, NULL);
+	guid = lk_asn_get(req, "callIdentifier.guid");
+	why = lk_asn_get(req, "disengageReason");
+	if (out && gk->disengageh && guid && guid->u.str.len == 16)
+		gk->disengageh(guid->u.str.p, from,
+			       why ? lk_asn_choice_name(why) : "?",
+			       gk->disengage_arg);
+	return out;
 }
 
 /* BRQ (H.225.0 7.12): granted as asked while there is no policy. */
@@ -819,7 +837,7 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 	else if (!strcmp(kind, "admissionRequest"))
 		out = on_arq(gk, &ar, body, seq, now_ms);
 	else if (!strcmp(kind, "disengageRequest"))
-		out = on_drq(gk, &ar, body, seq, now_ms);
+		out = on_drq(gk, &ar, body, seq, from, now_ms);
 	else if (!strcmp(kind, "bandwidthRequest"))
 		out = on_brq(gk, &ar, body, seq, now_ms);
 	else if (!strcmp(kind, "locationRequest"))
@@ -1084,4 +1102,13 @@ void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
 		return;
 	gk->p.admit = admit;
 	gk->p.admit_arg = arg;
+}
+
+void lk_h323_gk_set_disengage(struct lk_h323_gk *gk,
+			      lk_h323_gk_disengage_h *h, void *arg)
+{
+	if (!gk)
+		return;
+	gk->disengageh = h;
+	gk->disengage_arg = arg;
 }

@@ -22,7 +22,7 @@
  * endpointIdentifier); URQ -> UCF/URJ; ARQ -> ACF gatekeeper-routed, with
  * destCallSignalAddress our call signalling port (1720), or ARJ
  * (callerNotRegistered, calledPartyNotRegistered); BRQ -> BCF/BRJ; DRQ
- * -> DCF/DRJ; LRQ -> LCF (routed: our 1720 and RAS address) / LRJ; IRR
+ * -> DCF/DRJ (a DCF'd call is cleared through lk_h323_gk_disengage_h); LRQ -> LCF (routed: our 1720 and RAS address) / LRJ; IRR
  * with needResponse -> IACK/INAK.  GCF and RCF echo H.460.18 (featureSet
  * standard 18) when the request offers it; such an endpoint's
  * timeToLive is capped at h46018_ttl (its keep-alive period) and it is
@@ -56,6 +56,17 @@ struct lk_asn_val;
  * (a list of H.225.0 AliasAddress), or NULL.
  */
 typedef int (lk_h323_gk_admit_h)(const struct lk_asn_val *dest, void *arg);
+
+/*
+ * A registered endpoint disengaged the call `callid` (a DRQ's
+ * callIdentifier, 16 octets) from `from` (the DRQ's UDP source), with
+ * the DisengageReason `reason` ("normalDrop", "forcedDrop"...): the call
+ * signalling clears the call if it still has it (H.225.0 7.11, 8.5).
+ * Called after the DCF is built; the gatekeeper knows nothing of calls.
+ */
+typedef void (lk_h323_gk_disengage_h)(const uint8_t *callid,
+				      const struct sockaddr_in *from,
+				      const char *reason, void *arg);
 
 struct lk_h323_gk_params {
 	struct sockaddr_in ras;		/* our RAS address, for GCF */
@@ -112,5 +123,8 @@ int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
 			const uint8_t callid[16], bool cancel, void *arg);
 void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
 			  void *arg);
+/* Install (or with NULL remove) the DRQ hook: the daemon's wiring. */
+void lk_h323_gk_set_disengage(struct lk_h323_gk *gk,
+			      lk_h323_gk_disengage_h *h, void *arg);
 
 #endif

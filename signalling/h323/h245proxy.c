@@ -19,6 +19,7 @@
 #include <event2/listener.h>
 #include <re.h>
 
+#include "h323/h245.h"
 #include "h323/h245proxy.h"
 #include "h323/q931.h"
 #include "log.h"
@@ -34,6 +35,7 @@ struct lk_h323_h245proxy {
 	uint16_t lport;			/* the listener's port */
 	uint16_t out_port;		/* ours towards the owner */
 	struct bufferevent *bev[2];	/* per side: its connection */
+	bool ended[2];			/* that side sent EndSessionCommand */
 };
 
 static enum lk_sigcall_side other(enum lk_sigcall_side side)
@@ -94,6 +96,41 @@ static void destructor(void *arg)
 		(void)lk_portalloc_give(h->cfg.ports, h->lport);
 }
 
+static void event(struct bufferevent *bev, short what, void *arg);
+
+/* Both halves written out after EndSessionCommand both ways: close. */
+static void drained(struct bufferevent *bev, void *arg)
+{
+	struct lk_h323_h245proxy *h = arg;
+	unsigned s;
+
+	(void)bev;
+	for (s = 0; s < 2; s++)
+		if (h->bev[s] &&
+		    evbuffer_get_length(bufferevent_get_output(h->bev[s])))
+			return;
+	shut(h, "EndSessionCommand both ways");
+}
+
+/*
+ * H.245 8.5 / H.323 8.5 step 3: a side that sent EndSessionCommand and
+ * got one sends nothing more on the channel, and closes it.  Once both
+ * have passed, both connections are closed as soon as what they carry
+ * is written (the call itself ends with its Release Complete).
+ */
+static void end_session(struct lk_h323_h245proxy *h)
+{
+	unsigned s;
+
+	for (s = 0; s < 2; s++) {
+		if (!h->bev[s])
+			continue;
+		bufferevent_disable(h->bev[s], EV_READ);
+		bufferevent_setcb(h->bev[s], NULL, drained, event, h);
+	}
+	drained(NULL, h);
+}
+
 /* One H.245 message from side `from`, through the handler, to the other. */
 static void pass(struct lk_h323_h245proxy *h, enum lk_sigcall_side from,
 		 const uint8_t *pdu, size_t len)
@@ -103,12 +140,18 @@ static void pass(struct lk_h323_h245proxy *h, enum lk_sigcall_side from,
 	const uint8_t *out;
 	size_t olen = len;
 
+	const char *kind;
+
+	if (!lk_h245_peek(pdu, len, &kind) &&
+	    !strcmp(kind, "endSessionCommand"))
+		h->ended[from] = true;
 	out = h->cfg.msgh ? h->cfg.msgh(from, pdu, len, &olen, h->cfg.arg)
 			  : pdu;
-	if (!out || !to || lk_tpkt_header(hdr, olen))
-		return;
-	if (bufferevent_write(to, hdr, sizeof(hdr)) == 0)
+	if (out && to && !lk_tpkt_header(hdr, olen) &&
+	    bufferevent_write(to, hdr, sizeof(hdr)) == 0)
 		(void)bufferevent_write(to, out, olen);
+	if (h->ended[LK_SIGCALL_A] && h->ended[LK_SIGCALL_B])
+		end_session(h);
 }
 
 static void read_side(struct lk_h323_h245proxy *h, enum lk_sigcall_side s)
@@ -136,6 +179,9 @@ static void read_side(struct lk_h323_h245proxy *h, enum lk_sigcall_side s)
 			break;
 		if (pdu > LK_TPKT_HDR)
 			pass(h, s, p + LK_TPKT_HDR, pdu - LK_TPKT_HDR);
+		if (!h->bev[s] ||
+		    (h->ended[LK_SIGCALL_A] && h->ended[LK_SIGCALL_B]))
+			break;	/* closed, or closing: nothing more is read */
 		evbuffer_drain(in, pdu);
 	}
 }

@@ -94,7 +94,8 @@ static int capture_start(void)
 		dup2(null, 1);
 		dup2(null, 2);
 		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f",
-		       "tcp portrange 54000-54499", "-P", "-w",
+		       "tcp portrange 54000-54499 or tcp portrange 55040-55071 "
+		       "or udp port 54002", "-P", "-w",
 		       pcap_path, (char *)NULL);
 		_exit(127);
 	}
@@ -1072,104 +1073,326 @@ static void media_cleared_on_drop(void **state)
 	close(b);
 }
 
+/* The ends of a separate H.245 connection a test opened. */
+struct h245c {
+	int lfd;		/* the callee's H.245 listener */
+	int ha, hb;		/* the caller's and the callee's ends */
+};
+
 /*
- * A separate H.245 connection (H.323 8.2): the callee's Connect gives its
- * h245Address (54440); the caller is told a listener of the gatekeeper
- * in the call signalling range, connects there (from 54441), and the
- * gatekeeper connects on to the callee from the range.  OLC, OLCAck both
- * ways arrive with relay addresses only, RTP flows both ways, and the
- * release closes the H.245 connections too.
+ * A separate H.245 connection (H.323 8.2): the callee gives its
+ * h245Address (127.0.0.1:`hport`) in `kind` (Alerting or Connect); the
+ * caller is told a listener of the gatekeeper in the call signalling
+ * range and connects there (from hport + 1), and the gatekeeper connects
+ * on to the callee from the range.
  */
-static void separate_h245_media(void **state)
+static void h245_connection(struct call *c, uint8_t type, const char *kind,
+			    uint16_t hport, struct h245c *h)
 {
-	static uint8_t buf[70000], h[256];
-	struct seen to_b, to_a, ack_to_a, ack_to_b;
+	static uint8_t buf[70000];
 	struct sockaddr_in ga, from;
 	struct lk_asn_val *uu;
 	struct lk_q931 m;
 	socklen_t sl = sizeof(from);
 	struct pollfd pf;
-	struct call c;
-	int a, b, lfd, ha, hb, one = 1;
+	char path[128];
+	int one = 1;
+
+	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&ga, 0, sizeof(ga));
+	ga.sin_family = AF_INET;
+	ga.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ga.sin_port = htons(hport);
+	setsockopt(h->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(h->lfd, (struct sockaddr *)&ga, sizeof(ga)), 0);
+	assert_int_equal(listen(h->lfd, 4), 0);
+
+	h245addr_port = hport;
+	send_msg(c->b, type, kind, c->crv_b, true, &c->ids, NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), type);
+	snprintf(path, sizeof(path), "h323-uu-pdu.h323-message-body.%s"
+		 ".h245Address", kind);
+	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, path), &ga), 0);
+	assert_int_equal(ga.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	assert_in_range(ntohs(ga.sin_port), OUT_LO, OUT_HI);
+
+	h->ha = tcp_connect(ntohs(ga.sin_port), (uint16_t)(hport + 1));
+	pf = (struct pollfd){ h->lfd, POLLIN, 0 };
+	assert_int_equal(poll(&pf, 1, 3000), 1);
+	h->hb = accept(h->lfd, (struct sockaddr *)&from, &sl);
+	assert_true(h->hb >= 0);
+	assert_in_range(ntohs(from.sin_port), OUT_LO, OUT_HI);
+}
+
+/*
+ * The logical channels over a separate H.245 connection, the opener
+ * first: its OLC (its RTCP: RTP port + 1), the other's OLCAck (its RTP
+ * and RTCP), the other's OLC, the opener's OLCAck.  Everything that
+ * arrives holds relay addresses only; *ack_to_a and *ack_to_b say where
+ * each side is to send RTP.
+ */
+static void h245_channels(struct h245c *h, bool callee_first, uint16_t pa,
+			  uint16_t pb, struct seen *ack_to_a,
+			  struct seen *ack_to_b)
+{
+	int first = callee_first ? h->hb : h->ha;
+	int second = callee_first ? h->ha : h->hb;
+	uint16_t p1 = callee_first ? pb : pa, p2 = callee_first ? pa : pb;
+	struct seen olc1, olc2, *ack1, *ack2;
+	uint8_t b[256];
 	size_t n;
+
+	ack1 = callee_first ? ack_to_b : ack_to_a;	/* to the opener */
+	ack2 = callee_first ? ack_to_a : ack_to_b;
+	n = h245_build(b, sizeof(b), false, 1, 0, (uint16_t)(p1 + 1));
+	h245_send(first, b, n);
+	h245_recv(second, &olc1);
+	n = h245_build(b, sizeof(b), true, 1, p2, (uint16_t)(p2 + 1));
+	h245_send(second, b, n);
+	h245_recv(first, ack1);
+	n = h245_build(b, sizeof(b), false, 2, 0, (uint16_t)(p2 + 1));
+	h245_send(second, b, n);
+	h245_recv(first, &olc2);
+	n = h245_build(b, sizeof(b), true, 2, p1, (uint16_t)(p1 + 1));
+	h245_send(first, b, n);
+	h245_recv(second, ack2);
+	assert_int_equal(olc1.media.sin_port, 0);	/* OLCs: RTCP only */
+	assert_int_equal(olc2.media.sin_port, 0);
+}
+
+static void h245c_closed(struct h245c *h)
+{
+	assert_true(closed_within(h->ha, 3000));
+	assert_true(closed_within(h->hb, 3000));
+	close(h->ha);
+	close(h->hb);
+	close(h->lfd);
+}
+
+/*
+ * A separate H.245 connection (H.323 8.2): the callee's Connect gives its
+ * h245Address (54440); the caller connects to the gatekeeper's listener
+ * (from 54441).  OLC, OLCAck both ways arrive with relay addresses only,
+ * RTP flows both ways, and the release closes the H.245 connections too.
+ */
+static void separate_h245_media(void **state)
+{
+	struct seen ack_to_a, ack_to_b;
+	struct h245c h;
+	struct call c;
+	int a, b;
 
 	(void)state;
 	a = ep_open_at_port("127.0.0.1", 54450);
 	b = ep_open_at_port("127.0.0.1", 54460);
 	assert_true(a >= 0 && b >= 0);
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&ga, 0, sizeof(ga));
-	ga.sin_family = AF_INET;
-	ga.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ga.sin_port = htons(54440);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	assert_int_equal(bind(lfd, (struct sockaddr *)&ga, sizeof(ga)), 0);
-	assert_int_equal(listen(lfd, 4), 0);
-
 	call_to_callee(&c, "2000", 11);
-	h245addr_port = 54440;
-	send_msg(c.b, LK_Q931_CONNECT, "connect", c.crv_b, true, &c.ids,
-		 NULL);
-	++h225_sent;
-	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
-	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, "h323-uu-pdu"
-		".h323-message-body.connect.h245Address"), &ga), 0);
-	assert_int_equal(ga.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
-	assert_in_range(ntohs(ga.sin_port), OUT_LO, OUT_HI);
-
-	ha = tcp_connect(ntohs(ga.sin_port), 54441);
-	pf = (struct pollfd){ lfd, POLLIN, 0 };
-	assert_int_equal(poll(&pf, 1, 3000), 1);
-	hb = accept(lfd, (struct sockaddr *)&from, &sl);
-	assert_true(hb >= 0);
-	assert_in_range(ntohs(from.sin_port), OUT_LO, OUT_HI);
-
-	n = h245_build(h, sizeof(h), false, 1, 0, 54451);
-	h245_send(ha, h, n);
-	h245_recv(hb, &to_b);
-	n = h245_build(h, sizeof(h), true, 1, 54460, 54461);
-	h245_send(hb, h, n);
-	h245_recv(ha, &ack_to_a);
-	n = h245_build(h, sizeof(h), false, 2, 0, 54461);
-	h245_send(hb, h, n);
-	h245_recv(ha, &to_a);
-	n = h245_build(h, sizeof(h), true, 2, 54450, 54451);
-	h245_send(ha, h, n);
-	h245_recv(hb, &ack_to_b);
-	assert_int_equal(to_a.media.sin_port, 0);	/* OLCs: RTCP only */
-	assert_int_equal(to_b.media.sin_port, 0);
+	h245_connection(&c, LK_Q931_CONNECT, "connect", 54440, &h);
+	h245_channels(&h, false, 54450, 54460, &ack_to_a, &ack_to_b);
 	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, false);
-	assert_true(closed_within(ha, 3000));
-	assert_true(closed_within(hb, 3000));
-	close(ha);
-	close(hb);
-	close(lfd);
+	h245c_closed(&h);
 }
 
 /*
- * An endpoint registers "bob-reg" (an h323-ID no dial plan route
- * matches) with the callee's call signalling address; a Setup to it is
- * routed by the registration.
+ * The callee opens H.245 first: its h245Address comes in its Alerting
+ * (55040; the caller connects from 55041), and it opens its logical
+ * channel before the caller told any media address.  Its addresses are
+ * then the offer to the media core and the caller's the answer; every
+ * address either side sees is still the relay's, RTP flows both ways
+ * through it, the callee's Connect comes after, and the release closes
+ * the H.245 connections.
  */
-static void registered_alias(void **state)
+static void callee_opens_h245_first(void **state)
+{
+	struct seen ack_to_a, ack_to_b;
+	struct h245c h;
+	struct call c;
+	int a, b;
+
+	(void)state;
+	a = ep_open_at_port("127.0.0.1", 55050);
+	b = ep_open_at_port("127.0.0.1", 55060);
+	assert_true(a >= 0 && b >= 0);
+	call_to_callee(&c, "2000", 15);
+	h245_connection(&c, LK_Q931_ALERTING, "alerting", 55040, &h);
+	h245_channels(&h, true, 55050, 55060, &ack_to_a, &ack_to_b);
+	pass(&c, true, LK_Q931_CONNECT, "connect");
+	media_then_release(&c, a, &ack_to_a, b, &ack_to_b, true);
+	h245c_closed(&h);
+}
+
+/* A CloseLogicalChannel (user), its Ack, or an EndSessionCommand. */
+static size_t h245_end_build(uint8_t *out, size_t cap, const char *what,
+			     uint16_t lcn)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *p, *v;
+	size_t len;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_asn_new(&ar, &lk_h245_message);
+	if (!strcmp(what, "endSessionCommand")) {
+		p = lk_asn_set(&ar, lk_asn_set(&ar, msg, "command"), what);
+		assert_non_null(lk_asn_set(&ar, p, "disconnect"));
+	}
+	else {
+		p = lk_asn_set(&ar, lk_asn_set(&ar, msg, strcmp(what,
+			"closeLogicalChannel") ? "response" : "request"),
+			what);
+		v = lk_asn_set(&ar, p, "forwardLogicalChannelNumber");
+		assert_non_null(v);
+		v->u.i = lcn;
+		if (!strcmp(what, "closeLogicalChannel"))
+			assert_non_null(lk_asn_set(&ar, lk_asn_set(&ar, p,
+						   "source"), "user"));
+	}
+	assert_int_equal(lk_h245_encode(msg, out, cap, &len), 0);
+	return len;
+}
+
+/* `what` from fd `from` on the H.245 connection arrives at `to`. */
+static void h245_end_pass(int from, int to, const char *what, uint16_t lcn)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	uint8_t b[64], in[300];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *v;
+	size_t n, errbit;
+
+	n = h245_end_build(b, sizeof(b), what, lcn);
+	h245_send(from, b, n);
+	assert_int_equal(read_n(to, in, 4, 3000), 0);
+	assert_int_equal((size_t)in[2] << 8 | in[3], n + 4);
+	assert_int_equal(read_n(to, in + 4, n, 3000), 0);
+	/* Passed as it came. */
+	assert_memory_equal(in + 4, b, n);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_h245_decode(in + 4, n, &ar, &v, &errbit), 0);
+	assert_string_equal(lk_h245_kind(v), what);
+}
+
+/*
+ * H.245 ends media before the call ends (H.245 8.5, H.323 8.5): on a
+ * separate H.245 connection (the callee's, 55070; the caller from
+ * 55071) with a channel each way and RTP flowing, the caller closes its
+ * channel (CloseLogicalChannel, Ack): the media session stays for the
+ * callee's; the callee closes its own: the session is gone (ng query)
+ * and its ports are back.  Then EndSessionCommand both ways: the
+ * gatekeeper closes both H.245 connections, and the caller's Release
+ * Complete ends the call on both sides.
+ */
+static void h245_close_and_end_session(void **state)
+{
+	struct seen ack_to_a, ack_to_b;
+	struct h245c h;
+	struct call c;
+	int64_t free_before;
+	int a, b;
+
+	(void)state;
+	free_before = lkd_stat(&d, "pairsavailable");
+	a = ep_open_at_port("127.0.0.1", 55080);
+	b = ep_open_at_port("127.0.0.1", 55090);
+	assert_true(a >= 0 && b >= 0);
+	call_to_callee(&c, "2000", 16);
+	h245_connection(&c, LK_Q931_CONNECT, "connect", 55070, &h);
+	h245_channels(&h, false, 55080, 55090, &ack_to_a, &ack_to_b);
+	assert_int_equal(rtp_through(a, ntohs(ack_to_a.media.sin_port), b,
+				     0x7777), 20);
+	assert_int_equal(rtp_through(b, ntohs(ack_to_b.media.sin_port), a,
+				     0x8888), 20);
+	assert_int_equal(relay_packets(c.mid), 40);
+
+	h245_end_pass(h.ha, h.hb, "closeLogicalChannel", 1);
+	h245_end_pass(h.hb, h.ha, "closeLogicalChannelAck", 1);
+	assert_int_equal(relay_packets(c.mid), 40);
+	h245_end_pass(h.hb, h.ha, "closeLogicalChannel", 2);
+	assert_int_equal(relay_packets(c.mid), -1);
+	assert_int_equal(lkd_stat(&d, "pairsavailable"), free_before);
+	h245_end_pass(h.ha, h.hb, "closeLogicalChannelAck", 2);
+
+	h245_end_pass(h.ha, h.hb, "endSessionCommand", 0);
+	h245_end_pass(h.hb, h.ha, "endSessionCommand", 0);
+	h245c_closed(&h);
+	assert_true(log_has("media ended: its last logical channel closed"));
+	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(&c);
+	close(a);
+	close(b);
+}
+
+/*
+ * A tunnelled EndSessionCommand (in a Facility) ends a fastStart call's
+ * media at once: the session is gone before the Release Complete.
+ */
+static void tunnelled_end_session(void **state)
+{
+	static uint8_t buf[70000], e[64];
+	struct seen to_b, to_a;
+	struct lk_asn_val *uu, *v;
+	struct lk_q931 m;
+	struct call c;
+	int a, b;
+
+	(void)state;
+	fast_start_call(&c, 17, 55100, 55110, &a, &b, &to_a, &to_b);
+	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
+				     0x9999), 20);
+	hc_len = h245_end_build(e, sizeof(e), "endSessionCommand", 0);
+	hc_msg = e;
+	send_msg(c.b, LK_Q931_FACILITY, "facility", c.crv_b, true, &c.ids,
+		 NULL);
+	++h225_sent;
+	assert_int_equal(recv_msg(c.a, buf, &m, &uu, 3000), LK_Q931_FACILITY);
+	v = lk_asn_get(uu, "h323-uu-pdu.h245Control");
+	assert_non_null(v);
+	assert_int_equal(v->u.list.n, 1);
+	assert_int_equal(relay_packets(c.mid), -1);
+	assert_true(log_has("media ended: EndSessionCommand from the callee"));
+	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
+	both_closed(&c);
+	close(a);
+	close(b);
+}
+
+/* RAS messages the test endpoints and the daemon said (on 54002). */
+static unsigned ras_sent;
+
+/* One RAS request from fd to the gatekeeper, and its reply in `mem`. */
+static struct lk_asn_val *ras_ask(int fd, const struct lk_asn_val *msg,
+				  uint8_t *mem, size_t memsz)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *rep;
+	uint8_t out[1024], in[2048];
+	size_t len, errbit;
+	ssize_t n;
+
+	assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &len), 0);
+	assert_int_equal(ep_send(fd, 54002, out, len), 0);
+	n = ep_recv(fd, in, sizeof(in), 3000, NULL);
+	assert_true(n > 0);
+	ras_sent += 2;
+	lk_asn_arena_init(&ar, mem, memsz);
+	assert_int_equal(lk_ras_decode(in, (size_t)n, &ar, &rep, &errbit), 0);
+	return rep;
+}
+
+/*
+ * Register `alias` (an h323-ID) from the RAS socket fd (on `port`) with
+ * the callee's call signalling address; its endpointIdentifier, as text,
+ * into epid.
+ */
+static void register_alias(int fd, uint16_t port, const char *alias,
+			   char *epid, size_t esz)
 {
 	static uint8_t mem[1 << 16];
 	struct sockaddr_in cs = { .sin_family = AF_INET };
 	struct lk_asn_arena ar;
 	struct lk_asn_val *msg, *body, *v, *vendor;
-	uint8_t out[1024], in[2048];
-	struct call c;
-	uint16_t port;
-	size_t len, errbit;
-	ssize_t n;
-	int fd;
 
-	(void)state;
-	/* A port of this test's block, never a kernel-chosen one that
-	 * another test's fixed range might hold. */
-	port = 54490;
-	fd = ep_open_at_port("127.0.0.1", port);
-	assert_true(fd >= 0);
 	cs.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
 	msg = lk_ras_new(&ar, "registrationRequest", 77, &body);
@@ -1190,25 +1413,120 @@ static void registered_alias(void **state)
 	v = lk_asn_set(&ar, body, "terminalAlias");
 	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
 	assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0],
-				       "h323-ID"), "bob-reg"), 0);
+				       "h323-ID"), alias), 0);
 	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
 			    "vendor");
 	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
 	lk_asn_set(&ar, vendor, "t35Extension");
 	lk_asn_set(&ar, vendor, "manufacturerCode");
-	assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &len), 0);
-	assert_int_equal(ep_send(fd, 54002, out, len), 0);
-	n = ep_recv(fd, in, sizeof(in), 3000, NULL);
-	assert_true(n > 0);
-	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	assert_int_equal(lk_ras_decode(in, (size_t)n, &ar, &msg, &errbit), 0);
+	msg = ras_ask(fd, msg, arena_mem, sizeof(arena_mem));
 	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
+	v = lk_asn_get(lk_ras_body(msg), "endpointIdentifier");
+	assert_non_null(v);
+	lk_asn_str_ascii(v, epid, esz);
+}
+
+/*
+ * An endpoint registers "bob-reg" (an h323-ID no dial plan route
+ * matches) with the callee's call signalling address; a Setup to it is
+ * routed by the registration.
+ */
+static void registered_alias(void **state)
+{
+	struct call c;
+	char epid[64];
+	int fd;
+
+	(void)state;
+	/* A port of this test's block, never a kernel-chosen one that
+	 * another test's fixed range might hold. */
+	fd = ep_open_at_port("127.0.0.1", 54490);
+	assert_true(fd >= 0);
+	register_alias(fd, 54490, "bob-reg", epid, sizeof(epid));
 
 	call_to_callee(&c, "id:bob-reg", 12);
 	pass(&c, true, LK_Q931_CONNECT, "connect");
 	pass(&c, false, LK_Q931_RELEASE_COMPLETE, "releaseComplete");
 	both_closed(&c);
 	assert_true(log_has("to bob-reg: a registered alias"));
+	close(fd);
+}
+
+/* The Release Complete the gatekeeper itself sent to the callee. */
+static void callee_gets_release(struct call *c, uint8_t cause)
+{
+	static uint8_t buf[70000];
+	struct lk_asn_val *uu;
+	struct lk_q931 m;
+	uint8_t got;
+
+	assert_int_equal(recv_msg(c->b, buf, &m, &uu, 3000),
+			 LK_Q931_RELEASE_COMPLETE);
+	++h225_sent;
+	assert_int_equal(m.crv, c->crv_b);
+	assert_false(m.crv_flag);
+	assert_int_equal(lk_q931_cause(&m, &got), 0);
+	assert_int_equal(got, cause);
+	assert_memory_equal(guid_of(uu, "releaseComplete.callIdentifier.guid"),
+			    c->ids.callid, 16);
+	assert_true(closed_within(c->b, 3000));
+	close(c->b);
+}
+
+/*
+ * A DRQ clears the call (H.225.0 7.11): the registered callee (on RAS
+ * 55010) disengages a fastStart call with media flowing; the gatekeeper
+ * answers DCF, both legs get Release Complete, the connections from the
+ * range go and the media session is deleted.  A second DRQ for the same
+ * call, a new request, is confirmed and changes nothing.
+ */
+static void drq_clears_call(void **state)
+{
+	static uint8_t mem[1 << 16], rmem[1 << 16];
+	struct seen to_b, to_a;
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg, *body, *v;
+	struct call c;
+	char epid[64];
+	int fd, a, b;
+	uint16_t seq;
+
+	(void)state;
+	fd = ep_open_at_port("127.0.0.1", 55010);
+	assert_true(fd >= 0);
+	register_alias(fd, 55010, "drq-callee", epid, sizeof(epid));
+	fast_start_call(&c, 14, 55020, 55030, &a, &b, &to_a, &to_b);
+	assert_int_equal(rtp_through(a, ntohs(to_a.media.sin_port), b,
+				     0x6666), 20);
+	assert_int_equal(relay_packets(c.mid), 20);
+
+	for (seq = 200; seq < 202; seq++) {
+		lk_asn_arena_init(&ar, mem, sizeof(mem));
+		msg = lk_ras_new(&ar, "disengageRequest", seq, &body);
+		assert_non_null(msg);
+		assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, body,
+					"endpointIdentifier"), epid), 0);
+		set_guid(&ar, body, "conferenceID", c.ids.confid);
+		lk_asn_set(&ar, body, "callReferenceValue")->u.i = c.crv_b;
+		assert_non_null(lk_asn_set(&ar, lk_asn_set(&ar, body,
+					   "disengageReason"), "normalDrop"));
+		set_guid(&ar, body, "callIdentifier", c.ids.callid);
+		v = lk_asn_set(&ar, body, "answeredCall");
+		assert_non_null(v);
+		v->u.i = 1;
+		msg = ras_ask(fd, msg, rmem, sizeof(rmem));
+		assert_string_equal(lk_ras_kind(msg), "disengageConfirm");
+		if (seq > 200)
+			break;
+		caller_gets_release(&c, "undefinedReason",
+				    LK_Q931_CAUSE_NORMAL);
+		callee_gets_release(&c, LK_Q931_CAUSE_NORMAL);
+		out_conns_gone();
+		assert_int_equal(relay_packets(c.mid), -1);
+	}
+	assert_true(log_has("ended: DRQ (normalDrop) from 127.0.0.1"));
+	close(a);
+	close(b);
 	close(fd);
 }
 
@@ -1301,7 +1619,24 @@ static unsigned count_values(const char *cmd)
 }
 
 /* The separate H.245 connection's fixed ends, decoded as H.245. */
-#define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245"
+#define H245_AS "-d tcp.port==54440,h245 -d tcp.port==54441,h245 " \
+	"-d tcp.port==55040,h245 -d tcp.port==55041,h245 " \
+	"-d tcp.port==55070,h245 -d tcp.port==55071,h245 " \
+	"-d udp.port==54002,h225"
+
+/* How many H.245 messages tshark finds that match `filter`. */
+static unsigned h245_count(const char *filter, const char *what)
+{
+	char cmd[768];
+	unsigned n;
+
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && (%s)' -T "
+		 "fields -e tpkt.length 2>/dev/null", pcap_path, H245_AS,
+		 filter);
+	n = count_values(cmd);
+	print_message("tshark: %u H.245 messages on %s\n", n, what);
+	return n;
+}
 
 static void tshark_verdict(void **state)
 {
@@ -1332,14 +1667,27 @@ static void tshark_verdict(void **state)
 		      nmsg, h225_sent);
 	assert_int_equal(nmsg, h225_sent);
 
-	/* The separate H.245 connection: 4 messages each way, as H.245. */
-	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h245 && tcp.port in "
-		 "{54440, 54441}' -T fields -e tpkt.length 2>/dev/null",
-		 pcap_path, H245_AS);
+	/* RAS: every request and reply of the test endpoints. */
+	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y 'h225.RasMessage' "
+		 "-T fields -e h225.RasMessage 2>/dev/null", pcap_path,
+		 H245_AS);
 	nmsg = count_values(cmd);
-	print_message("tshark: %u H.245 messages on the separate "
-		      "connection\n", nmsg);
-	assert_int_equal(nmsg, 8);
+	print_message("tshark: %u RAS messages, %u said\n", nmsg, ras_sent);
+	assert_int_equal(nmsg, ras_sent);
+
+	/* The separate H.245 connection: 4 messages each way, as H.245. */
+	/* Each H.245 message is seen on both legs of its connection. */
+	assert_int_equal(h245_count("tcp.port in {54440, 54441}",
+				    "the separate connection"), 8);
+	assert_int_equal(h245_count("tcp.port in {55040, 55041}",
+				    "the callee-first connection"), 8);
+	/* OLC, OLCAck x2, CLC and CLCAck x2, ESC x2. */
+	assert_int_equal(h245_count("tcp.port in {55070, 55071}",
+				    "the connection that ends"), 20);
+	/* 2 CLC + 2 ESC there, and the tunnelled ESC. */
+	assert_int_equal(h245_count("h245.endSessionCommand || "
+				    "h245.closeLogicalChannel_element",
+				    "CloseLogicalChannel or EndSession"), 10);
 
 	snprintf(cmd, sizeof(cmd), "tshark -r %s %s -Y '%s' -V 2>&1 | grep "
 		 "-E 'Malformed|UNKNOWN PER|Expert Info \\((Warning|Error)'",
@@ -1369,8 +1717,12 @@ int main(void)
 		cmocka_unit_test(fast_start_media),
 		cmocka_unit_test(tunnelled_h245_media),
 		cmocka_unit_test(separate_h245_media),
+		cmocka_unit_test(callee_opens_h245_first),
+		cmocka_unit_test(h245_close_and_end_session),
+		cmocka_unit_test(tunnelled_end_session),
 		cmocka_unit_test(registered_alias),
 		cmocka_unit_test(media_cleared_on_drop),
+		cmocka_unit_test(drq_clears_call),
 		cmocka_unit_test(tshark_verdict),
 	};
 
