@@ -46,8 +46,201 @@
 
 static uint8_t arena_mem[1 << 18];
 static int ras_fd = -1;
+static void fail(const char *fmt, ...);
+static int read_n(int fd, uint8_t *p, size_t n, int ms);
+
 /* An h245Address for the next Setup (family 0: none). */
 static struct sockaddr_in setup_h245;
+/* fastStart elements for the next Setup or Connect (then cleared). */
+static uint8_t fs_buf[2][256];
+static size_t fs_len[2];
+static unsigned fs_n;
+
+static void olc_addr(struct lk_asn_arena *ar, struct lk_asn_val *lcp,
+		     const char *name, const struct sockaddr_in *sin)
+{
+	struct lk_asn_val *ta = lk_asn_set(ar, lcp, name), *u, *ip, *v;
+
+	u = ta ? lk_asn_set(ar, ta, "unicastAddress") : NULL;
+	ip = u ? lk_asn_set(ar, u, "iPAddress") : NULL;
+	v = ip ? lk_asn_set(ar, ip, "network") : NULL;
+	if (!v || lk_asn_set_octets(ar, v, &sin->sin_addr, 4))
+		fail("OLC address");
+	v = lk_asn_set(ar, ip, "tsapIdentifier");
+	if (!v)
+		fail("OLC address");
+	v->u.i = ntohs(sin->sin_port);
+}
+
+/* G.711 u-law, 20 ms, session 1, with these addresses (NULL: none). */
+static void olc_audio(struct lk_asn_arena *ar, struct lk_asn_val *params,
+		      const struct sockaddr_in *rtp,
+		      const struct sockaddr_in *rtcp)
+{
+	struct lk_asn_val *v, *lcp;
+
+	v = lk_asn_set(ar, lk_asn_set(ar, params, "dataType"), "audioData");
+	v = lk_asn_set(ar, v, "g711Ulaw64k");
+	if (!v)
+		fail("OLC");
+	v->u.i = 20;
+	lcp = lk_asn_set(ar, lk_asn_set(ar, params, "multiplexParameters"),
+			 "h2250LogicalChannelParameters");
+	v = lk_asn_set(ar, lcp, "sessionID");
+	if (!v)
+		fail("OLC");
+	v->u.i = 1;
+	if (rtp)
+		olc_addr(ar, lcp, "mediaChannel", rtp);
+	if (rtcp)
+		olc_addr(ar, lcp, "mediaControlChannel", rtcp);
+}
+
+/*
+ * A fastStart OpenLogicalChannel (H.323 8.1.7) into fs_buf[fs_n]:
+ * `receive` proposes the channel the sender receives on (its RTP and
+ * RTCP in the reverse parameters); else the channel it sends.
+ */
+static void fs_add(uint16_t lcn, bool receive, const struct sockaddr_in *rtp,
+		   const struct sockaddr_in *rtcp)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *olc, *v, *fwd;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	olc = lk_asn_new(&ar, &lk_h245_olc);
+	v = olc ? lk_asn_set(&ar, olc, "forwardLogicalChannelNumber") : NULL;
+	if (!v)
+		fail("OLC");
+	v->u.i = lcn;
+	fwd = lk_asn_set(&ar, olc, "forwardLogicalChannelParameters");
+	if (receive) {
+		lk_asn_set(&ar, lk_asn_set(&ar, fwd, "dataType"), "nullData");
+		lk_asn_set(&ar, lk_asn_set(&ar, fwd, "multiplexParameters"),
+			   "none");
+		olc_audio(&ar, lk_asn_set(&ar, olc,
+			  "reverseLogicalChannelParameters"), rtp, rtcp);
+	} else {
+		olc_audio(&ar, fwd, rtp, rtcp);
+	}
+	if (lk_h245_encode(olc, fs_buf[fs_n], sizeof(fs_buf[0]),
+			   &fs_len[fs_n]))
+		fail("OLC not encoded");
+	fs_n++;
+}
+
+/*
+ * Where a fastStart element of `uu` says to send RTP: the mediaChannel
+ * of the first OLC that has one (forward or reverse parameters).
+ */
+static bool fs_rtp_dest(const struct lk_asn_val *uu, const char *body,
+			struct sockaddr_in *to)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	static const char *const paths[] = {
+		"forwardLogicalChannelParameters.multiplexParameters."
+		"h2250LogicalChannelParameters.mediaChannel.unicastAddress."
+		"iPAddress",
+		"reverseLogicalChannelParameters.multiplexParameters."
+		"h2250LogicalChannelParameters.mediaChannel.unicastAddress."
+		"iPAddress",
+	};
+	char path[96];
+	const struct lk_asn_val *l;
+	size_t i, k, errbit;
+
+	snprintf(path, sizeof(path), "h323-uu-pdu.h323-message-body.%s."
+		 "fastStart", body);
+	l = lk_asn_get(uu, path);
+	for (i = 0; l && i < l->u.list.n; i++) {
+		struct lk_asn_arena ar;
+		struct lk_asn_val *olc, *ip, *n, *p;
+
+		lk_asn_arena_init(&ar, mem, sizeof(mem));
+		if (lk_h245_olc_decode(l->u.list.v[i].u.str.p,
+				       l->u.list.v[i].u.str.len, &ar, &olc,
+				       &errbit))
+			fail("a fastStart element that does not decode");
+		for (k = 0; k < 2; k++) {
+			ip = lk_asn_get(olc, paths[k]);
+			n = ip ? lk_asn_get(ip, "network") : NULL;
+			p = ip ? lk_asn_get(ip, "tsapIdentifier") : NULL;
+			if (!n || !p || n->u.str.len != 4)
+				continue;
+			memset(to, 0, sizeof(*to));
+			to->sin_family = AF_INET;
+			memcpy(&to->sin_addr, n->u.str.p, 4);
+			to->sin_port = htons((uint16_t)p->u.i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * RTP: `n` 172-octet G.711 packets to `to` 20 ms apart (after `ka`
+ * 12-octet keep-alives of payload type 116, H.460.19), counting what
+ * comes in meanwhile and for `tail_ms` after: packets, and how many of
+ * them were 12-octet keep-alives (which the relay must not forward).
+ */
+static void rtp_run(int fd, const struct sockaddr_in *to, unsigned ka,
+		    unsigned n, int tail_ms, unsigned *got, unsigned *got_ka)
+{
+	uint8_t pkt[172], in[2048];
+	unsigned i;
+	int k;
+
+	memset(pkt, 0xff, sizeof(pkt));
+	pkt[0] = 0x80;
+	pkt[8] = pkt[9] = pkt[10] = pkt[11] = 0x11;
+	for (i = 0; i < ka + n; i++) {
+		size_t len = i < ka ? 12 : sizeof(pkt);
+		struct pollfd pf = { fd, POLLIN, 0 };
+
+		pkt[1] = i < ka ? 116 : 0;
+		pkt[2] = (uint8_t)(i >> 8);
+		pkt[3] = (uint8_t)i;
+		if (i < ka)
+			memset(pkt + 4, 0, 8);	/* ts 0, ssrc 0 */
+		else
+			pkt[7] = (uint8_t)i;
+		if (sendto(fd, pkt, len, 0, (const struct sockaddr *)to,
+			   sizeof(*to)) != (ssize_t)len)
+			fail("RTP send: %s", strerror(errno));
+		for (k = 0; k < 4 && poll(&pf, 1, 5) == 1; k++) {
+			ssize_t r = recv(fd, in, sizeof(in), 0);
+
+			if (r > 0) {
+				++*got;
+				*got_ka += r == 12;
+			}
+		}
+		usleep(i < ka ? 100000 : 20000);
+	}
+	for (;;) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&pf, 1, tail_ms) != 1)
+			break;
+		r = recv(fd, in, sizeof(in), 0);
+		if (r > 0) {
+			++*got;
+			*got_ka += r == 12;
+		}
+	}
+}
+
+static int udp_at(const struct sockaddr_in *sin)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (const struct sockaddr *)sin,
+			   sizeof(*sin)) < 0)
+		fail("UDP socket: %s", strerror(errno));
+	return fd;
+}
 static unsigned extra_scis;
 
 static void fail(const char *fmt, ...)
@@ -243,6 +436,18 @@ static void send_msg(int fd, uint8_t type, const char *kind, uint16_t crv,
 		lk_asn_set(&ar, lk_asn_set(&ar, body, "reason"),
 			   "undefinedReason");
 	}
+	if (fs_n) {
+		unsigned i;
+
+		v = lk_asn_set(&ar, body, "fastStart");
+		if (!v || lk_asn_seqof_resize(&ar, v, fs_n))
+			fail("fastStart");
+		for (i = 0; i < fs_n; i++)
+			if (lk_asn_set_octets(&ar, &v->u.list.v[i], fs_buf[i],
+					      fs_len[i]))
+				fail("fastStart");
+		fs_n = 0;
+	}
 	ubuf[0] = LK_Q931_UU_PD;
 	if (lk_h225_uu_encode(uu, ubuf + 1, sizeof(ubuf) - 1, &ulen))
 		fail("%s not encoded", kind);
@@ -427,7 +632,9 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 	char epid[130], a[INET_ADDRSTRLEN];
 	uint16_t seq, seq2, crv;
 	long ttl;
-	int fd, t, h245_fd = -1;
+	int fd, t, h245_fd = -1, rtp_fd = -1;
+	const char *rtp_env = getenv("H460_EP_RTP_PORT");
+	struct sockaddr_in rtp_to, own_rtp_kept;
 
 	ras_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ras_fd < 0 || connect(ras_fd, (struct sockaddr *)&g,
@@ -523,14 +730,40 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 			    a, ntohs(hs.sin_port));
 		}
 	}
+	if (rtp_env) {
+		struct sockaddr_in own_rtp = own;
+
+		own_rtp.sin_port = htons((uint16_t)atoi(rtp_env));
+		if (!fs_rtp_dest(uu, "setup", &rtp_to))
+			fail("no relay address in the Setup's fastStart");
+		rtp_fd = udp_at(&own_rtp);
+		own_rtp_kept = own_rtp;
+	}
 	send_keepalive(fd);
 	send_msg(fd, LK_Q931_CALL_PROCEEDING, "callProceeding", crv, true,
 		 callid, NULL);
 	send_msg(fd, LK_Q931_ALERTING, "alerting", crv, true, callid, NULL);
 	send_keepalive(fd);
+	if (rtp_fd >= 0) {
+		struct sockaddr_in own_rtcp = own_rtp_kept;
+
+		own_rtcp.sin_port = htons(ntohs(own_rtp_kept.sin_port) + 1);
+		fs_add(1, false, &own_rtp_kept, &own_rtcp);	/* in Connect */
+	}
 	send_msg(fd, LK_Q931_CONNECT, "connect", crv, true, callid, NULL);
 	say("answered: Call Proceeding, Alerting, Connect (empty TPKTs "
 	    "between)");
+	if (rtp_fd >= 0) {
+		unsigned got = 0, got_ka = 0;
+
+		/* H.460.19: keep-alives first, which latch our NAT binding. */
+		rtp_run(rtp_fd, &rtp_to, 3, 20, 1500, &got, &got_ka);
+		say("RTP to %s:%u: 3 keep-alives and 20 sent, %u received "
+		    "(%u keep-alives)", inet_ntop(AF_INET, &rtp_to.sin_addr,
+						  a, sizeof(a)),
+		    ntohs(rtp_to.sin_port), got, got_ka);
+		close(rtp_fd);
+	}
 	drain_ras();
 	t = recv_msg(fd, buf, &m, &uu, 15000);
 	if (t != LK_Q931_RELEASE_COMPLETE)
@@ -546,6 +779,7 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 	if (extra_scis)
 		return 1;
 	/* A call from behind the NAT, as any routed call (part 1). */
+	unsetenv("H460_EP_RTP_PORT");
 	return then_call ? caller(gk, 1720, then_call) : 0;
 }
 
@@ -624,6 +858,9 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 	uint8_t callid[16], buf[70000];
 	int fd, t, lfd = -1, one = 1;
 	const char *h245env = getenv("H460_EP_H245_PORT");
+	const char *rtp_env = getenv("H460_EP_RTP_PORT");
+	struct sockaddr_in rtp, rtcp, to;
+	int rtp_fd = -1;
 
 	if (h245env) {
 		setup_h245 = ipv4(gk, (uint16_t)atoi(h245env));
@@ -641,6 +878,14 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&g, sizeof(g)) < 0)
 		fail("connect to the gatekeeper: %s", strerror(errno));
+	if (rtp_env) {
+		rtp = ipv4(gk, (uint16_t)atoi(rtp_env));
+		rtcp = rtp;
+		rtcp.sin_port = htons(ntohs(rtp.sin_port) + 1);
+		rtp_fd = udp_at(&rtp);
+		fs_add(1, false, NULL, &rtcp);
+		fs_add(2, true, &rtp, &rtcp);
+	}
 	send_msg(fd, LK_Q931_SETUP, "setup", 77, false, callid, alias);
 	say("Setup to %s sent", alias);
 	do {
@@ -666,10 +911,23 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 		say("Connect, with the callee's tunnelled H.245 %s",
 		    lk_h245_kind(h245));
 	}
+	if (rtp_fd >= 0 && !fs_rtp_dest(uu, "connect", &to))
+		fail("no relay address in the Connect's fastStart");
 	if (lfd >= 0) {
 		h245_accept(lfd);
 		close(lfd);
 		setup_h245.sin_family = 0;
+	}
+	if (rtp_fd >= 0) {
+		unsigned got = 0, got_ka = 0;
+		char a[INET_ADDRSTRLEN];
+
+		usleep(300000);	/* the callee latches first */
+		rtp_run(rtp_fd, &to, 0, 20, 1000, &got, &got_ka);
+		say("RTP to %s:%u: 20 sent, %u received (%u keep-alives)",
+		    inet_ntop(AF_INET, &to.sin_addr, a, sizeof(a)),
+		    ntohs(to.sin_port), got, got_ka);
+		close(rtp_fd);
 	}
 	send_keepalive(fd);
 	send_msg(fd, LK_Q931_RELEASE_COMPLETE, "releaseComplete", 77, false,

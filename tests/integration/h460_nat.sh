@@ -134,7 +134,7 @@ ok "latchkeyd starts in $ns_exp"
 # An endpoint in the DMZ that the NATed one calls afterwards (Route 1).
 lk_ns_start answer "$ns_exp" "$LK_H460_EP" answer "$exp_ip" 1800
 lk_wait_log answer "^ready" 10 || lk_fatal "the DMZ endpoint listens"
-lk_ns_start callee "$ns_ep" "$LK_H460_EP" callee "$exp_ip" 1719 nat-ep skip-first-sci dmz
+lk_ns_start callee "$ns_ep" env H460_EP_RTP_PORT=5004 "$LK_H460_EP" callee "$exp_ip" 1719 nat-ep skip-first-sci dmz
 lk_wait_log callee "^ready" 10 || lk_fatal "the endpoint registers through the NAT"
 check "registered through the NAT with timeToLive $ttl (the keep-alive period)" \
 	lk_has_log callee "^ok   registered nat-ep with H.460.18 from $ep_ip:[0-9]+, timeToLive $ttl\$"
@@ -142,7 +142,10 @@ check "its keep-alive RRQ is answered" lk_has_log callee "^ok   keep-alive RRQ a
 
 # The caller has separate H.245 (its h245Address 1801): the endpoint is
 # told our 2777 instead and connects there (seed U).
-lk_ns_start caller "$ns_exp" env H460_EP_H245_PORT=1801 "$LK_H460_EP" caller "$exp_ip" 1720 nat-ep
+# fastStart media both ways (RTP 1802/1803 here, 5004/5005 behind the
+# NAT): the endpoint's 12-octet keep-alives latch its leg and are not
+# forwarded.
+lk_ns_start caller "$ns_exp" env H460_EP_H245_PORT=1801 H460_EP_RTP_PORT=1802 "$LK_H460_EP" caller "$exp_ip" 1720 nat-ep
 wait_for 30 bash -c "! kill -0 ${pid[caller]} 2>/dev/null" || true
 lk_ns_stop caller
 check "the caller's call is connected and released" test "${status[caller]}" -eq 0
@@ -166,6 +169,13 @@ check "its H.245 reached the caller's h245Address through 2777" \
 	lk_has_log caller "^ok   H.245 from the callee on our h245Address: masterSlaveDetermination"
 check "latchkeyd logs the correlation on 2777" \
 	lk_has_log exp "H.460.18 H.245 connection from $nat_pub:[0-9]+ joins its call's H.245"
+check "RTP from the NATed endpoint reached the caller: all 20, no keep-alive" \
+	lk_has_log caller "^ok   RTP to $exp_ip:[0-9]+: 20 sent, 20 received \(0 keep-alives\)"
+check "RTP from the caller reached the endpoint behind the NAT: all 20" \
+	lk_has_log callee "^ok   RTP to $exp_ip:[0-9]+: 3 keep-alives and 20 sent, 20 received \(0 keep-alives\)"
+in_media() { local p; p=$(grep -oE "^ok   RTP to $exp_ip:[0-9]+" "$LK_TMP/$1.log" | head -1 | sed 's/.*://'); [ "${p:-0}" -ge 36002 ] && [ "${p:-0}" -le 59999 ]; }
+check "... through relay ports of the traversal media range (36002-59999, not mux)" \
+	bash -c "$(declare -f in_media); LK_TMP=$LK_TMP exp_ip=$exp_ip in_media caller && LK_TMP=$LK_TMP exp_ip=$exp_ip in_media callee"
 check "the SCI was repeated (same seq) while unanswered" \
 	lk_has_log callee "^ok   SCI repeated without SCR, same seq"
 check "no SCI after the endpoint's SCR" lk_has_log callee "^ok   extra SCIs after our SCR: 0\$"
@@ -223,6 +233,10 @@ check "tshark: the first is H.460.18's connectionCorrelation (Signalling Travers
 	bash -c "grep -q 'genericIndication (23): Signalling Traversal' '$LK_TMP/decode2777.txt' &&
 		 grep -q 'standard: 1 - callIdentifier' '$LK_TMP/decode2777.txt' &&
 		 grep -q 'standard: 2 - answerCall' '$LK_TMP/decode2777.txt'"
+ka_out=$(lk_tshark_fields "ip.src == $exp_ip && udp.length == 20 && udp.srcport >= 36000" udp.srcport | wc -l)
+ka_in=$(lk_tshark_fields "ip.src == $nat_pub && udp.length == 20 && udp.dstport >= 36000" udp.srcport | wc -l)
+check "tshark: 3 RTP keep-alives came in from the NAT, none went out ($ka_in in, $ka_out out)" \
+	test "$ka_in" -eq 3 -a "$ka_out" -eq 0
 # tshark 4.0 does not call a lone empty TPKT a TPKT: its octets.
 empty=$(lk_tshark_fields "tcp.payload == 03:00:00:04" ip.src | wc -l)
 check "the empty TPKT keep-alives were on the wire ($empty)" test "$empty" -ge 4
