@@ -16,6 +16,7 @@
 
 #include "h323/h225.h"
 #include "h323/h245.h"
+#include "h323/h245port.h"
 #include "h323/h460.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
@@ -39,6 +40,8 @@
  *     With THEN_CALL it then calls that alias itself (h460_ep caller).
  *   h460_ep caller GK_IP Q931_PORT ALIAS
  *     sends a Setup to ALIAS, waits for Connect, releases the call.
+ *   h460_ep bad2777 ADDR PORT
+ *     bad input on the H.460.18 H.245 port: each connection must close.
  *   h460_ep answer ADDR PORT
  *     answers one call on TCP ADDR:PORT (Alerting, Connect) and waits
  *     for its Release Complete.
@@ -938,6 +941,54 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 	return 0;
 }
 
+/*
+ * Bad input on the H.460.18 H.245 port: garbage, an H.245 message that
+ * is not the correlation, a correlation naming no call, nothing at all.
+ * Each connection must be closed by the gatekeeper (EOF within `ms`).
+ */
+static int bad2777(const char *addr, uint16_t port)
+{
+	static const uint8_t garbage[] = "GET / HTTP/1.0\r\n\r\n";
+	struct sockaddr_in sin = ipv4(addr, port);
+	uint8_t pdu[256], id[16], b;
+	size_t len;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		struct pollfd pf;
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int ms = 3000;
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sin,
+				      sizeof(sin)) < 0)
+			fail("connect to %s:%u: %s", addr, port,
+			     strerror(errno));
+		memset(id, 0x5a, sizeof(id));
+		if (i == 0) {
+			write_all(fd, garbage, sizeof(garbage) - 1);
+		} else if (i == 1) {
+			msd(pdu, sizeof(pdu), &len);
+			send_h245(fd, pdu, len);
+		} else if (i == 2) {
+			if (lk_h46018_correlation_encode(id, true, pdu,
+							 sizeof(pdu), &len))
+				fail("correlation");
+			send_h245(fd, pdu, len);
+		} else {
+			ms = (LK_H323_H245PORT_TIMEOUT + 3) * 1000;
+		}
+		pf.fd = fd;
+		pf.events = POLLIN;
+		if (poll(&pf, 1, ms) != 1 || read(fd, &b, 1) > 0)
+			fail("bad input %d on %u: the connection stayed open",
+			     i, port);
+		close(fd);
+	}
+	say("garbage, another H.245 message, an unknown call, silence: "
+	    "each connection closed");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -945,6 +996,8 @@ int main(int argc, char **argv)
 		return callee(argv[2], (uint16_t)atoi(argv[3]), argv[4],
 			      argc > 5 && !strcmp(argv[5], "skip-first-sci"),
 			      argc > 6 ? argv[6] : NULL);
+	if (argc == 4 && !strcmp(argv[1], "bad2777"))
+		return bad2777(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "answer"))
 		return answer(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "caller"))

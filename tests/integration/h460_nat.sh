@@ -69,7 +69,7 @@ h460_cleanup() {
 trap h460_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-lk_watchdog 120
+lk_watchdog 150
 
 lk_ns_reap lk-wt-h460
 setup_net() {
@@ -186,6 +186,13 @@ check "latchkeyd logs the pick-up from the NAT's address" \
 in_nat() { local p=$1; [ "$p" -ge $nat_lo ] && [ "$p" -le $nat_hi ]; }
 natport=$(grep -oE "connected from $nat_pub:[0-9]+" "$LK_TMP/exp.log" | head -1 | sed 's/.*://')
 check "... from a port the NAT chose ($natport)" in_nat "${natport:-0}"
+# Bad input on 2777 from behind the NAT: each connection closed, counted.
+ip netns exec "$ns_ep" "$LK_H460_EP" bad2777 "$exp_ip" 2777 >"$LK_TMP/bad.log" 2>&1 && bad=0 || bad=$?
+cat "$LK_TMP/bad.log"
+check "bad input on 2777 (garbage, other H.245, unknown call, silence): each closed" test "$bad" -eq 0
+check "... and logged" bash -c "grep -q 'is no connectionCorrelation' '$LK_TMP/exp.log' &&
+	grep -q 'names a call with no H.245 waiting' '$LK_TMP/exp.log' &&
+	grep -q 'no correlation message in time' '$LK_TMP/exp.log'"
 check "latchkeyd is alive" lk_alive exp
 nat_new=$(ip netns exec "$ns_nat" nft list counter ip lk_nat wan_to_lan_new 2>/dev/null |
 	awk '$1 == "packets" { print $2 }')
