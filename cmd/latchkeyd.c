@@ -340,10 +340,11 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 		      const struct lk_conf *conf, const char *path,
 		      struct lk_listen_set *listeners, struct lk_media *media,
 		      struct lk_sip *sip, struct lk_turn *turn,
-		      struct lk_h323_gk *gk, struct lk_ng *ng)
+		      struct lk_h323_gk *gk, struct lk_ng *ng,
+		      struct lk_h323_callsig *callsig)
 {
 	struct lk_mgmt_src src = {conf, path, listeners, media, sip, turn, gk,
-				  ng};
+				  ng, callsig};
 	const struct lk_mgmt_meta *meta;
 	char errbuf[768];
 	int err;
@@ -529,7 +530,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 	err = mgmt_start(&mgmt, base, conf, path, listeners, media, sip, turn,
-			 gk, ng);
+			 gk, ng, callsig);
 	if (err)
 		goto out;
 	d.mgmt = mgmt;

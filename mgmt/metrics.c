@@ -13,6 +13,7 @@
 #include <event2/buffer.h>
 
 #include "clock.h"
+#include "h323/callsig.h"
 #include "h323/gk.h"
 #include "listen.h"
 #include "media.h"
@@ -285,6 +286,20 @@ static void h323_metrics(const struct lk_mgmt_src *src, struct evbuffer *b)
 		 {"malformed", gs.malformed}, {"ignored", gs.ignored});
 }
 
+static void h323_call_metrics(const struct lk_mgmt_src *src,
+			      struct evbuffer *b)
+{
+	struct lk_h323_callsig_stats cs;
+
+	if (!src->callsig)
+		return;
+	lk_h323_callsig_stats(src->callsig, &cs);
+	histogram(b, "latchkey_h323_call_setup_seconds",
+		  "Set-up time of connected routed H.323 calls: from the "
+		  "Setup taken to the Connect passed back, ringing included.",
+		  &cs.setup);
+}
+
 static void media_metrics(const struct lk_mgmt_src *src, struct evbuffer *b)
 {
 	struct lk_media_totals t;
@@ -363,6 +378,7 @@ int lk_mgmt_metrics(struct lk_mgmt *m, struct evbuffer *out)
 	sip_metrics(src, out);
 	zone_metrics(src, out);
 	h323_metrics(src, out);
+	h323_call_metrics(src, out);
 	media_metrics(src, out);
 	turn_metrics(src, out);
 

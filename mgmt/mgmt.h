@@ -22,6 +22,7 @@ struct lk_media;
 struct lk_sip;
 struct lk_turn;
 struct lk_h323_gk;
+struct lk_h323_callsig;
 struct lk_ng;
 struct lk_mgmt;
 
@@ -40,6 +41,7 @@ struct lk_mgmt_src {
 	const struct lk_turn *turn;
 	const struct lk_h323_gk *gk;
 	const struct lk_ng *ng;
+	const struct lk_h323_callsig *callsig;
 };
 
 /*

@@ -64,44 +64,15 @@ static size_t build_rrq(uint8_t *out, uint16_t seq, unsigned i,
 {
 	struct sockaddr_in cs = src_of(i);
 	struct lk_asn_arena ar;
-	struct lk_asn_val *msg, *body, *v, *vendor;
+	struct lk_asn_val *msg;
 	char alias[32];
 	size_t len;
 
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	msg = lk_ras_new(&ar, "registrationRequest", seq, &body);
+	snprintf(alias, sizeof(alias), "endpoint-%u", i);
+	msg = lk_ras_rrq_new(&ar, seq, &cs, &cs, alias, epid, NULL);
 	if (!msg)
 		return 0;
-	lk_asn_set(&ar, body, "discoveryComplete");
-	v = lk_asn_set(&ar, body, "callSignalAddress");
-	if (lk_asn_seqof_resize(&ar, v, 1) ||
-	    lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs))
-		return 0;
-	v = lk_asn_set(&ar, body, "rasAddress");
-	if (lk_asn_seqof_resize(&ar, v, 1) ||
-	    lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs))
-		return 0;
-	v = lk_asn_set(&ar, body, "terminalType");
-	lk_asn_set(&ar, v, "mc");
-	lk_asn_set(&ar, v, "undefinedNode");
-	lk_asn_set(&ar, v, "terminal");
-	snprintf(alias, sizeof(alias), "endpoint-%u", i);
-	v = lk_asn_set(&ar, body, "terminalAlias");
-	if (lk_asn_seqof_resize(&ar, v, 1) ||
-	    lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0], "h323-ID"),
-			   alias))
-		return 0;
-	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
-			    "vendor");
-	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
-	lk_asn_set(&ar, vendor, "t35Extension");
-	lk_asn_set(&ar, vendor, "manufacturerCode");
-	if (epid) {
-		lk_asn_set(&ar, body, "keepAlive")->u.i = 1;
-		if (lk_asn_set_str(&ar, lk_asn_set(&ar, body,
-				   "endpointIdentifier"), epid))
-			return 0;
-	}
 	if (lk_ras_encode(msg, out, MSG_MAX, &len))
 		return 0;
 	return len;

@@ -13,6 +13,7 @@
 #include <re.h>
 
 #include "call/call.h"
+#include "clock.h"
 #include "call/route.h"
 #include "h323/callsig.h"
 #include "h323/callmedia.h"
@@ -85,8 +86,11 @@ struct cs_call {
 	const struct lk_q931 *cur;
 	enum lk_sigcall_side cur_from;
 	char dest[160];			/* what was dialled, for the log */
+	uint64_t started_ms;		/* the Setup taken, lk_clock_ms() */
 	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
 	bool h46018;			/* the callee was told by SCI */
+	struct event *answer_tmr;	/* Setup sent to Connect */
+	bool alerted;			/* the callee sent Alerting */
 	struct lk_h323_h245proxy *h245[2];	/* by owner */
 };
 
@@ -160,6 +164,8 @@ static void call_destructor(void *arg)
 	struct cs_call *call = arg;
 
 	list_unlink(&call->le);
+	if (call->answer_tmr)
+		event_free(call->answer_tmr);
 	mem_deref(call->h245[0]);
 	mem_deref(call->h245[1]);
 	mem_deref(call->media);
@@ -218,8 +224,9 @@ static uint8_t reason_cause(const char *reason)
  * ReleaseCompleteReason name; another text is undefinedReason), and the
  * call's callIdentifier.
  */
-static void call_release(struct cs_call *call, enum lk_sigcall_side to,
-			 const char *reason)
+static void call_release_cause(struct cs_call *call,
+			       enum lk_sigcall_side to, const char *reason,
+			       uint8_t cause)
 {
 	struct lk_h323_callsig *cs = call->cs;
 	struct lk_asn_arena ar;
@@ -250,12 +257,18 @@ static void call_release(struct cs_call *call, enum lk_sigcall_side to,
 	cs->uu[0] = LK_Q931_UU_PD;
 	lk_q931_init(&m, LK_Q931_RELEASE_COMPLETE, call->crv[to],
 		     to == LK_SIGCALL_A);
-	if (lk_q931_set_cause(&m, reason_cause(reason)) ||
+	if (lk_q931_set_cause(&m, cause ? cause : reason_cause(reason)) ||
 	    lk_q931_set(&m, LK_Q931_IE_USER_USER, cs->uu, len + 1) ||
 	    !conn_send(call->leg[to], &m))
 		lk_warn_limited("H.323 call %llu: Release Complete to the %s "
 				"not sent", (unsigned long long)call->id,
 				side_name(to));
+}
+
+static void call_release(struct cs_call *call, enum lk_sigcall_side to,
+			 const char *reason)
+{
+	call_release_cause(call, to, reason, 0);
 }
 
 /* The message in hand if it came from the side other than `to`. */
@@ -291,6 +304,8 @@ static int op_answer(struct lk_sigcall *c, enum lk_sigcall_side side)
 	if (m)
 		call_forward(call, side, m);
 	++call->cs->st.connected;
+	lk_hist_observe(&call->cs->st.setup, (double)lk_clock_since(
+		lk_clock_ms(), call->started_ms) / 1000.0);
 
 	return 0;
 }
@@ -335,6 +350,8 @@ static void op_ended(struct lk_sigcall *c, const char *why)
 
 	lk_info("H.323 call %llu to %s ended: %s",
 		(unsigned long long)call->id, call->dest, why);
+	if (call->answer_tmr)
+		evtimer_del(call->answer_tmr);
 	for (s = 0; s < 2; s++) {
 		struct cs_conn *conn = call->leg[s];
 
@@ -746,11 +763,40 @@ static bool call_pickup(struct cs_conn *conn, const struct lk_asn_val *uu)
 	return true;
 }
 
+/*
+ * The callee did not connect within answer_timeout: both sides released
+ * (causes: callsig.h, LK_H323_ANSWER_TIMEOUT), the call ends.
+ */
+static void answer_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct cs_call *call = arg;
+	struct lk_h323_callsig *cs = call->cs;
+	char why[96];
+
+	(void)fd;
+	(void)what;
+	if (!lk_sigcall_pending(&call->sc))
+		return;
+	mem_ref(call);
+	++cs->st.no_answer;
+	snprintf(why, sizeof(why), "no answer within %u s (%s)",
+		 cs->cfg.answer_timeout, call->alerted ? "alerted" :
+		 "not even alerted");
+	call_release_cause(call, LK_SIGCALL_A, "undefinedReason",
+			   call->alerted ? LK_Q931_CAUSE_NO_ANSWER :
+			   LK_Q931_CAUSE_NO_USER_RESPONDING);
+	call_release_cause(call, LK_SIGCALL_B, "undefinedReason",
+			   LK_Q931_CAUSE_TIMER_EXPIRY);
+	lk_sigcall_end(&call->sc, why);
+	mem_deref(call);
+}
+
 /* A Setup on a connection with no call: route it and call the callee. */
 static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 			 struct lk_asn_arena *ar, struct lk_asn_val *uu)
 {
 	struct lk_h323_callsig *cs = conn->cs;
+	struct timeval answer_tv = { cs->cfg.answer_timeout, 0 };
 	const struct lk_asn_val *setup, *v;
 	struct sockaddr_in dst;
 	struct cs_call *call;
@@ -775,6 +821,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 	mem_ref(call);			/* this function's, the list has one */
 	call->cs = cs;
 	call->id = ++cs->next_id;
+	call->started_ms = lk_clock_ms();
 	memcpy(call->callid, v->u.str.p, 16);
 	call->crv[LK_SIGCALL_A] = m->crv;
 	/* Q.931 4.3: our own reference towards the callee, never 0. */
@@ -825,6 +872,12 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 		goto out;
 	}
 	lk_sigcall_offer_sent(&call->sc);
+	call->answer_tmr = evtimer_new(cs->base, answer_expired, call);
+	if (!call->answer_tmr || evtimer_add(call->answer_tmr, &answer_tv)) {
+		lk_sigcall_terminate(&call->sc, "no answer timer: out of "
+				     "memory");
+		goto out;
+	}
 
  out:
 	mem_deref(call);
@@ -1024,6 +1077,8 @@ static void call_msg(struct cs_call *call, enum lk_sigcall_side from,
 			call_forward(call, to, m);
 			break;
 		}
+		if (m->type == LK_Q931_ALERTING)
+			call->alerted = true;
 		/* Call Proceeding is 100: the call layer passes no 100 on. */
 		lk_sigcall_provisional(&call->sc,
 				       m->type == LK_Q931_ALERTING ? 180 :
@@ -1038,6 +1093,8 @@ static void call_msg(struct cs_call *call, enum lk_sigcall_side from,
 			++cs->st.unexpected;
 			break;
 		}
+		if (call->answer_tmr)
+			evtimer_del(call->answer_tmr);
 		lk_sigcall_answered(&call->sc);
 		break;
 
@@ -1271,8 +1328,12 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 		cs->cfg.max_conns = 4096;
 	if (!cs->cfg.setup_timeout)
 		cs->cfg.setup_timeout = 30;
+	if (!cs->cfg.answer_timeout)
+		cs->cfg.answer_timeout = LK_H323_ANSWER_TIMEOUT;
 	list_init(&cs->conns);
 	list_init(&cs->calls);
+	lk_hist_init(&cs->st.setup, lk_h323_setup_bounds,
+		     lk_h323_setup_nbounds);
 	/* Over IPv6 (not served yet) no callee can be called: family 0. */
 	if (inet_pton(AF_INET, cfg->conf->address, &cs->local.sin_addr) == 1)
 		cs->local.sin_family = AF_INET;
@@ -1306,6 +1367,13 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 
 	return err;
 }
+
+/* The same bounds as SIP's, so the two histograms compare bucket by
+ * bucket: 50 ms (machines answering) to a minute (people). */
+const double lk_h323_setup_bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+	30, 60};
+const size_t lk_h323_setup_nbounds = sizeof(lk_h323_setup_bounds) /
+	sizeof(lk_h323_setup_bounds[0]);
 
 void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 			   struct lk_h323_callsig_stats *st)

@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "h323/asn.h"
+#include "hist.h"
 
 /*
  * The gatekeeper's routed call signalling (H.225.0 7.3, 8.1.3 "gatekeeper
@@ -50,6 +51,17 @@
  * thread only.
  */
 
+/*
+ * Seconds a call may take from our Setup to the callee until its Connect
+ * (H.225.0 routed calls; no Expressway setting bounds it, so this is
+ * Q.931's T301, "Alerting received" to Connect, whose minimum is 3 min,
+ * Q.931 Table 9-1; SIP's Timer C is 181 s).  A call not connected by
+ * then is released on both sides: the caller gets Release Complete cause
+ * 19 "no answer from user" (18 "no user responding" when the callee did
+ * not even alert), the callee cause 102 "recovery on timer expiry".
+ */
+#define LK_H323_ANSWER_TIMEOUT 180
+
 struct event_base;
 struct lk_h323_callsig;
 struct lk_media;
@@ -86,6 +98,8 @@ struct lk_h323_callsig_conf {
 	unsigned max_conns;		/* 0: 4096 */
 	unsigned setup_timeout;		/* s for a Setup, and to connect: 0
 					 * means 30 */
+	unsigned answer_timeout;	/* s from Setup to Connect: 0 means
+					 * LK_H323_ANSWER_TIMEOUT */
 };
 
 struct lk_h323_callsig_stats {
@@ -98,6 +112,7 @@ struct lk_h323_callsig_stats {
 	uint64_t malformed;		/* framing, Q.931 or UU-PDU errors */
 	uint64_t unexpected;		/* wrong call reference, no call */
 	uint64_t timeouts;		/* no Setup, or no connection, in time */
+	uint64_t no_answer;		/* not connected within answer_timeout */
 	uint64_t calls;			/* Setups taken */
 	uint64_t routed_registered;	/* ... to a registered alias */
 	uint64_t routed_dialplan;	/* ... by a dial plan route */
@@ -109,7 +124,14 @@ struct lk_h323_callsig_stats {
 	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;
+	/* Set-up time of connected calls: Setup taken to Connect passed
+	 * on, seconds (lk_h323_setup_bounds). */
+	struct lk_hist setup;
 };
+
+/* The histogram's bucket bounds, as SIP's (lk_b2bua_setup_bounds). */
+extern const double lk_h323_setup_bounds[];
+extern const size_t lk_h323_setup_nbounds;
 
 /*
  * Serve call signalling on `fd` (a bound, listening TCP socket, which it

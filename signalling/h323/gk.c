@@ -10,6 +10,7 @@
 #include <event2/event.h>
 #include <re.h>
 
+#include "clock.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
 #include "h323/ras.h"
@@ -816,7 +817,7 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 		c = &gk->retx[i];
 		if (c->used && c->seq == seq && same_addr(&c->from, from) &&
 		    c->kind == msg->u.choice.idx && c->hash == hash &&
-		    now_ms - c->at < LK_H323_GK_RETX_MS) {
+		    lk_clock_since(now_ms, c->at) < LK_H323_GK_RETX_MS) {
 			if (c->len > cap)
 				return ENOSPC;
 			memcpy(reply, c->reply, c->len);
@@ -974,14 +975,6 @@ static void ras_destructor(void *arg)
 	mem_deref(ras->gk);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* What the gatekeeper started (URQs), to where each registration is. */
 static void ras_flush(struct lk_h323_ras *ras)
 {
@@ -1021,7 +1014,7 @@ static void ras_recv(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		if (!lk_h323_gk_handle(ras->gk, buf, (size_t)r,
-				       (struct sockaddr_in *)&ss, now_ms(),
+				       (struct sockaddr_in *)&ss, lk_clock_ms(),
 				       reply, sizeof(reply), &rlen)) {
 			/* Always to the source: rasAddress may be behind
 			 * NAT. */
@@ -1041,7 +1034,7 @@ static void ras_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	lk_h323_gk_tick(ras->gk, now_ms());
+	lk_h323_gk_tick(ras->gk, lk_clock_ms());
 	ras_flush(ras);
 }
 
@@ -1057,7 +1050,7 @@ int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
 
 	if (!gk)
 		return EINVAL;
-	err = lk_h323_gk_sci(gk, reg, callid, cancel, now_ms());
+	err = lk_h323_gk_sci(gk, reg, callid, cancel, lk_clock_ms());
 	if (gk->ras)
 		ras_flush(gk->ras);
 	return err;

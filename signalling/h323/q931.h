@@ -80,11 +80,14 @@ enum lk_q931_cause {
 	LK_Q931_CAUSE_NO_ROUTE = 3,		/* no route to destination */
 	LK_Q931_CAUSE_NORMAL = 16,
 	LK_Q931_CAUSE_USER_BUSY = 17,
+	LK_Q931_CAUSE_NO_USER_RESPONDING = 18,
+	LK_Q931_CAUSE_NO_ANSWER = 19,		/* user alerted, no answer */
 	LK_Q931_CAUSE_OUT_OF_ORDER = 27,	/* destination out of order */
 	LK_Q931_CAUSE_NO_CIRCUIT = 34,
 	LK_Q931_CAUSE_TEMPORARY = 41,		/* temporary failure */
 	LK_Q931_CAUSE_RESOURCES = 47,		/* resource unavailable */
 	LK_Q931_CAUSE_INVALID_MSG = 95,
+	LK_Q931_CAUSE_TIMER_EXPIRY = 102,	/* recovery on timer expiry */
 	LK_Q931_CAUSE_PROTOCOL = 111,		/* protocol error */
 };
 

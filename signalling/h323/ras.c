@@ -842,3 +842,60 @@ bool lk_ras_has_feature(const struct lk_asn_val *body, int64_t standard)
 	}
 	return false;
 }
+
+/* One TransportAddress as a SEQUENCE OF with one element: `name`. */
+static int set_one_ipv4(struct lk_asn_arena *ar, struct lk_asn_val *body,
+			const char *name, const struct sockaddr_in *sin)
+{
+	struct lk_asn_val *v = lk_asn_set(ar, body, name);
+
+	if (!v || lk_asn_seqof_resize(ar, v, 1))
+		return ENOMEM;
+
+	return lk_ras_set_ipv4(ar, &v->u.list.v[0], sin);
+}
+
+struct lk_asn_val *lk_ras_rrq_new(struct lk_asn_arena *ar, uint16_t seq,
+				  const struct sockaddr_in *csa,
+				  const struct sockaddr_in *ras,
+				  const char *alias, const char *epid,
+				  struct lk_asn_val **bodyp)
+{
+	struct lk_asn_val *msg, *body, *v, *vendor;
+
+	msg = lk_ras_new(ar, "registrationRequest", seq, &body);
+	if (!msg || !csa || !ras || !lk_asn_set(ar, body, "discoveryComplete")
+	    || set_one_ipv4(ar, body, "callSignalAddress", csa) ||
+	    set_one_ipv4(ar, body, "rasAddress", ras))
+		return NULL;
+	v = lk_asn_set(ar, body, "terminalType");
+	if (!v || !lk_asn_set(ar, v, "mc") ||
+	    !lk_asn_set(ar, v, "undefinedNode") ||
+	    !lk_asn_set(ar, v, "terminal"))
+		return NULL;
+	if (alias) {
+		v = lk_asn_set(ar, body, "terminalAlias");
+		if (!v || lk_asn_seqof_resize(ar, v, 1) ||
+		    lk_asn_set_str(ar, lk_asn_set(ar, &v->u.list.v[0],
+				   "h323-ID"), alias))
+			return NULL;
+	}
+	vendor = lk_asn_set(ar, lk_asn_set(ar, body, "endpointVendor"),
+			    "vendor");
+	v = vendor ? lk_asn_set(ar, vendor, "t35CountryCode") : NULL;
+	if (!v || !lk_asn_set(ar, vendor, "t35Extension") ||
+	    !lk_asn_set(ar, vendor, "manufacturerCode"))
+		return NULL;
+	v->u.i = 181;			/* T.35: United States */
+	if (epid) {
+		v = lk_asn_set(ar, body, "keepAlive");
+		if (!v || lk_asn_set_str(ar, lk_asn_set(ar, body,
+				   "endpointIdentifier"), epid))
+			return NULL;
+		v->u.i = 1;
+	}
+	if (bodyp)
+		*bodyp = body;
+
+	return msg;
+}

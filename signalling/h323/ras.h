@@ -36,6 +36,18 @@ int lk_ras_seqnum(const struct lk_asn_val *msg, uint16_t *seq);
 
 struct lk_asn_val *lk_ras_new(struct lk_asn_arena *ar, const char *kind,
 			      uint16_t seq, struct lk_asn_val **bodyp);
+/*
+ * A RegistrationRequest as a terminal sends it (H.225.0 7.9.1): one
+ * callSignalAddress `csa` and rasAddress `ras`, terminalType terminal,
+ * an h323-ID `alias` (NULL: none), an endpointVendor; with `epid` a
+ * lightweight keep-alive (keepAlive TRUE, endpointIdentifier `epid`).
+ * Its body in *bodyp for more members.  NULL when `ar` is too small.
+ */
+struct lk_asn_val *lk_ras_rrq_new(struct lk_asn_arena *ar, uint16_t seq,
+				  const struct sockaddr_in *csa,
+				  const struct sockaddr_in *ras,
+				  const char *alias, const char *epid,
+				  struct lk_asn_val **bodyp);
 int lk_ras_set_ipv4(struct lk_asn_arena *ar, struct lk_asn_val *ta,
 		    const struct sockaddr_in *sin);
 int lk_ras_get_ipv4(const struct lk_asn_val *ta, struct sockaddr_in *sin);

@@ -56,6 +56,8 @@ static const char config[] =
 	"[Local Zone > Traversal Subzone]\nTraversal Media port start = 54200\n"
 	"Traversal Media port end = 54399\n"
 	"[Media]\nPort cool-down = 0\n"
+	"[Management]\nAddress = 127.0.0.1\nHTTP port = 55480\n"
+	"HTTPS port = 55481\n"
 	"[Dial plan]\n"
 	"Route 1 = 2000@* host 127.0.0.1:54050 h323\n"
 	"Route 2 = 3000@* host 127.0.0.1:54051 h323\n"
@@ -67,6 +69,7 @@ static pid_t cap_pid = -1;
 static char pcap_path[64];
 static int callee_lfd = -1;
 static unsigned h225_sent;	/* messages the endpoints and daemon said */
+static unsigned connected;	/* Connects that reached the caller */
 
 static uint8_t arena_mem[1 << 18];
 
@@ -482,6 +485,8 @@ static void pass(struct call *c, bool from_b, uint8_t type, const char *kind)
 	++h225_sent;		/* and the daemon passes it on */
 	assert_int_equal(recv_msg(from_b ? c->a : c->b, buf, &m, &uu, 3000),
 			 type);
+	if (type == LK_Q931_CONNECT)
+		++connected;
 	/* The receiver's own call reference; flag set towards the caller. */
 	assert_int_equal(m.crv, from_b ? c->crv_a : c->crv_b);
 	assert_int_equal(m.crv_flag, from_b);
@@ -936,6 +941,7 @@ static void fast_start_call(struct call *c, uint8_t seed, uint16_t pa,
 		 NULL);
 	++h225_sent;
 	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), LK_Q931_CONNECT);
+	++connected;
 	media_seen(uu, to_a);
 }
 
@@ -1111,6 +1117,8 @@ static void h245_connection(struct call *c, uint8_t type, const char *kind,
 	send_msg(c->b, type, kind, c->crv_b, true, &c->ids, NULL);
 	++h225_sent;
 	assert_int_equal(recv_msg(c->a, buf, &m, &uu, 3000), type);
+	if (type == LK_Q931_CONNECT)
+		++connected;
 	snprintf(path, sizeof(path), "h323-uu-pdu.h323-message-body.%s"
 		 ".h245Address", kind);
 	assert_int_equal(lk_ras_get_ipv4(lk_asn_get(uu, path), &ga), 0);
@@ -1389,36 +1397,17 @@ static void register_alias(int fd, uint16_t port, const char *alias,
 			   char *epid, size_t esz)
 {
 	static uint8_t mem[1 << 16];
-	struct sockaddr_in cs = { .sin_family = AF_INET };
+	struct sockaddr_in cs = { .sin_family = AF_INET }, ras;
 	struct lk_asn_arena ar;
-	struct lk_asn_val *msg, *body, *v, *vendor;
+	struct lk_asn_val *msg, *v;
 
 	cs.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	msg = lk_ras_new(&ar, "registrationRequest", 77, &body);
-	assert_non_null(msg);
-	lk_asn_set(&ar, body, "discoveryComplete");
-	v = lk_asn_set(&ar, body, "callSignalAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
+	ras = cs;
 	cs.sin_port = htons(CALLEE_PORT);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "rasAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	cs.sin_port = htons(port);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "terminalType");
-	lk_asn_set(&ar, v, "mc");
-	lk_asn_set(&ar, v, "undefinedNode");
-	lk_asn_set(&ar, v, "terminal");
-	v = lk_asn_set(&ar, body, "terminalAlias");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, &v->u.list.v[0],
-				       "h323-ID"), alias), 0);
-	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
-			    "vendor");
-	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
-	lk_asn_set(&ar, vendor, "t35Extension");
-	lk_asn_set(&ar, vendor, "manufacturerCode");
+	ras.sin_port = htons(port);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	msg = lk_ras_rrq_new(&ar, 77, &cs, &ras, alias, NULL, NULL);
+	assert_non_null(msg);
 	msg = ras_ask(fd, msg, arena_mem, sizeof(arena_mem));
 	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
 	v = lk_asn_get(lk_ras_body(msg), "endpointIdentifier");
@@ -1528,6 +1517,55 @@ static void drq_clears_call(void **state)
 	close(a);
 	close(b);
 	close(fd);
+}
+
+/*
+ * Management's /metrics (HTTP 55480): latchkey_h323_call_setup_seconds
+ * counted every call that connected, its buckets are cumulative and all
+ * of them took less than a minute.
+ */
+static void setup_histogram(void **state)
+{
+	static char text[1 << 18];
+	const char *req = "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n";
+	unsigned long long v, prev = 0, count = 0, inf = 0;
+	char *p, *line;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	(void)state;
+	fd = tcp_connect(55480, 0);
+	write_all(fd, (const uint8_t *)req, strlen(req));
+	while (n < sizeof(text) - 1 &&
+	       (r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "200 OK"));
+	for (line = strtok_r(text, "\n", &p); line;
+	     line = strtok_r(NULL, "\n", &p)) {
+		if (sscanf(line, "latchkey_h323_call_setup_seconds_bucket"
+			   "{le=\"+Inf\"} %llu", &v) == 1) {
+			inf = v;
+			assert_true(v >= prev);
+		}
+		else if (strstr(line, "latchkey_h323_call_setup_seconds_"
+				"bucket{le=") && sscanf(strchr(line, '}') + 1,
+							"%llu", &v) == 1) {
+			assert_true(v >= prev);
+			prev = v;
+		}
+		else if (sscanf(line, "latchkey_h323_call_setup_seconds_count "
+				"%llu", &v) == 1) {
+			count = v;
+		}
+	}
+	print_message("set-up histogram: %llu calls, %llu within 60 s; %u "
+		      "connected\n", count, prev, connected);
+	assert_int_equal(count, connected);
+	assert_int_equal(inf, connected);
+	assert_int_equal(prev, connected);
 }
 
 /* Client ports of the garbage connections: tshark leaves them out. */
@@ -1723,6 +1761,7 @@ int main(void)
 		cmocka_unit_test(registered_alias),
 		cmocka_unit_test(media_cleared_on_drop),
 		cmocka_unit_test(drq_clears_call),
+		cmocka_unit_test(setup_histogram),
 		cmocka_unit_test(tshark_verdict),
 	};
 

@@ -89,41 +89,14 @@ static size_t rrq(uint8_t *out, uint16_t seq, const char *alias,
 {
 	static uint8_t mem[1 << 16];
 	struct sockaddr_in cs = ipv4("127.0.0.1", csport);
+	struct sockaddr_in ras = ipv4("127.0.0.1", 1719);
 	struct lk_asn_arena ar;
-	struct lk_asn_val *msg, *body, *v, *vendor;
+	struct lk_asn_val *msg, *body;
 	size_t len;
 
 	lk_asn_arena_init(&ar, mem, sizeof(mem));
-	msg = lk_ras_new(&ar, "registrationRequest", seq, &body);
+	msg = lk_ras_rrq_new(&ar, seq, &cs, &ras, alias, epid, &body);
 	assert_non_null(msg);
-	lk_asn_set(&ar, body, "discoveryComplete");
-	v = lk_asn_set(&ar, body, "callSignalAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "rasAddress");
-	assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-	cs.sin_port = htons(1719);
-	assert_int_equal(lk_ras_set_ipv4(&ar, &v->u.list.v[0], &cs), 0);
-	v = lk_asn_set(&ar, body, "terminalType");
-	lk_asn_set(&ar, v, "mc");
-	lk_asn_set(&ar, v, "undefinedNode");
-	lk_asn_set(&ar, v, "terminal");
-	if (alias) {
-		v = lk_asn_set(&ar, body, "terminalAlias");
-		assert_int_equal(lk_asn_seqof_resize(&ar, v, 1), 0);
-		assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar,
-			&v->u.list.v[0], "h323-ID"), alias), 0);
-	}
-	vendor = lk_asn_set(&ar, lk_asn_set(&ar, body, "endpointVendor"),
-			    "vendor");
-	lk_asn_set(&ar, vendor, "t35CountryCode")->u.i = 181;
-	lk_asn_set(&ar, vendor, "t35Extension");
-	lk_asn_set(&ar, vendor, "manufacturerCode");
-	if (epid) {
-		lk_asn_set(&ar, body, "keepAlive")->u.i = 1;
-		assert_int_equal(lk_asn_set_str(&ar, lk_asn_set(&ar, body,
-			"endpointIdentifier"), epid), 0);
-	}
 	if (h46018)
 		assert_int_equal(lk_ras_add_feature(&ar, body,
 			"supportedFeatures", 18), 0);

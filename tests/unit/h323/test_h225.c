@@ -13,23 +13,10 @@
 
 #include "h323/h225.h"
 
+#include "capture.h"
 #include "randval.h"
 
 static uint8_t arena_mem[1 << 18];
-
-static size_t load(const char *name, uint8_t *buf, size_t cap)
-{
-	char path[256];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "data/h323/%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
 
 /*
  * The user-user IE contents of every Q.931 message of h323-ndpi.pcap
@@ -53,7 +40,7 @@ static void test_capture_roundtrip(void **state)
 
 		if (strncmp(e->d_name, "uu-", 3))
 			continue;
-		len = load(e->d_name, in, sizeof(in));
+		len = capture_load(e->d_name, in, sizeof(in));
 		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
 		err = lk_h225_uu_decode(in, len, &ar, &uu, &errbit);
 		if (err)
@@ -87,7 +74,7 @@ static void test_capture_fields(void **state)
 
 	(void)state;
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
-	len = load("uu-f6-mt05.bin", buf, sizeof(buf));
+	len = capture_load("uu-f6-mt05.bin", buf, sizeof(buf));
 	assert_int_equal(lk_h225_uu_decode(buf, len, &ar, &uu, &errbit), 0);
 	assert_string_equal(lk_h225_uu_kind(uu), "setup");
 	v = lk_asn_get(uu, "h323-uu-pdu.h323-message-body.setup.callIdentifier"
@@ -97,12 +84,12 @@ static void test_capture_fields(void **state)
 	assert_non_null(lk_asn_get(uu, "h323-uu-pdu.h245Tunnelling"));
 
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
-	len = load("uu-f18-mt07.bin", buf, sizeof(buf));
+	len = capture_load("uu-f18-mt07.bin", buf, sizeof(buf));
 	assert_int_equal(lk_h225_uu_decode(buf, len, &ar, &uu, &errbit), 0);
 	assert_string_equal(lk_h225_uu_kind(uu), "connect");
 
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
-	len = load("uu-f10-mt02.bin", buf, sizeof(buf));
+	len = capture_load("uu-f10-mt02.bin", buf, sizeof(buf));
 	assert_int_equal(lk_h225_uu_decode(buf, len, &ar, &uu, &errbit), 0);
 	assert_string_equal(lk_h225_uu_kind(uu), "callProceeding");
 
@@ -113,7 +100,7 @@ static void test_capture_fields(void **state)
 	 * the Setup decodes and round-trips (above) with it kept.
 	 */
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
-	len = load("uu-f65-mt05.bin", buf, sizeof(buf));
+	len = capture_load("uu-f65-mt05.bin", buf, sizeof(buf));
 	assert_int_equal(lk_h225_uu_decode(buf, len, &ar, &uu, &errbit), 0);
 	assert_string_equal(lk_h225_uu_kind(uu), "setup");
 	assert_non_null(lk_asn_get(uu, "h323-uu-pdu.h323-message-body.setup"
@@ -121,13 +108,13 @@ static void test_capture_fields(void **state)
 
 	/* Frame 66: Release Complete, reason undefinedReason (as tshark). */
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
-	len = load("uu-f66-mt5a.bin", buf, sizeof(buf));
+	len = capture_load("uu-f66-mt5a.bin", buf, sizeof(buf));
 	assert_int_equal(lk_h225_uu_decode(buf, len, &ar, &uu, &errbit), 0);
 	assert_non_null(lk_asn_get(uu, "h323-uu-pdu.h323-message-body"
 				   ".releaseComplete.reason.undefinedReason"));
 
 	/* Every truncation of the Setup is refused inside its length. */
-	len = load("uu-f6-mt05.bin", buf, sizeof(buf));
+	len = capture_load("uu-f6-mt05.bin", buf, sizeof(buf));
 	for (size_t cut = 0; cut < len; cut++) {
 		lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
 		errbit = SIZE_MAX;
