@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "h323/callsig.h"
 #include "h323/gk.h"
+#include "h323/h460.h"
 #include "kernports.h"
 #include "listen.h"
 #include "turn.h"
@@ -292,6 +293,7 @@ static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
 		.no_discover = !conf->h323_auto_discover,
 		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
 		.gkid = "latchkey", .max_regs = 4096,
+		.h46018_ttl = LK_H46018_TTL,
 		.admit = h323_admit, .admit_arg = (void *)conf };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
@@ -398,12 +400,17 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 			      struct lk_media *media, struct lk_h323_gk *gk)
 {
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
-		.locateh = gk ? h323_locate : NULL, .arg = gk };
+		.locateh = gk ? h323_locate : NULL, .arg = gk,
+		.scih = gk ? lk_h323_gk_sci_send : NULL };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
 	if (fd < 0)
 		return ENOENT;
+	/* H.245 of H.460.18 endpoints (seed U): callsig.c serves it. */
+	cc.h46018_fd = lk_listen_take_fd(listeners, LK_KEY_H46018_PORT);
+	if (cc.h46018_fd >= 0)
+		cc.h46018_port = conf->h46018_port;
 	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
 	if (!err && gk)
 		lk_h323_gk_set_disengage(gk, h323_disengage, *csp);

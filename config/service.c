@@ -20,6 +20,8 @@ static const struct {
 	[LK_PROTO_H323_RAS] = {"H.323 RAS", true},	/* signalling/h323/gk.c */
 	/* signalling/h323/callsig.c */
 	[LK_PROTO_H323_CALLSIG] = {"H.323 call signalling", true},
+	/* signalling/h323/h245port.c */
+	[LK_PROTO_H323_H46018] = {"H.323 H.460.18 H.245", true},
 	[LK_PROTO_TURN] = {"TURN", true},	/* relay/turn.c (issue 12) */
 	[LK_PROTO_MEDIA] = {"media", true},
 	[LK_PROTO_NG] = {"ng", true},
@@ -42,7 +44,7 @@ static const struct {
 	{LK_KEY_H323_CALLSIG_START, LK_PROTO_H323_CALLSIG, false},
 	{LK_KEY_H323_CALLSIG_END, LK_PROTO_H323_CALLSIG, false},
 	{LK_KEY_ASSENT_PORT, LK_PROTO_H323, true},
-	{LK_KEY_H46018_PORT, LK_PROTO_H323, true},
+	{LK_KEY_H46018_PORT, LK_PROTO_H323_H46018, true},
 	{LK_KEY_ZONE_H323_PORT, LK_PROTO_H323, true},
 	{LK_KEY_TURN_PORT_START, LK_PROTO_TURN, true},
 	{LK_KEY_TURN_PORT_END, LK_PROTO_TURN, true},

@@ -30,6 +30,7 @@ enum lk_service_proto {
 	LK_PROTO_H323,
 	LK_PROTO_H323_RAS,	/* the gatekeeper's Registration port */
 	LK_PROTO_H323_CALLSIG,	/* its routed call signalling (1720, P) */
+	LK_PROTO_H323_H46018,	/* H.460.18 endpoints' H.245 (2777, U) */
 	LK_PROTO_TURN,
 	LK_PROTO_MEDIA,
 	LK_PROTO_NG,

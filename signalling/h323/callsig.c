@@ -19,6 +19,8 @@
 #include "h323/callmedia.h"
 #include "h323/h225.h"
 #include "h323/h245proxy.h"
+#include "h323/h245port.h"
+#include "h323/h460.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
 #include "log.h"
@@ -61,6 +63,14 @@ struct cs_conn {
 	bool dropped;			/* the list's reference is gone */
 	uint16_t out_port;		/* from the port range, 0: none */
 	struct sockaddr_in peer;
+	/*
+	 * H.460.18: a callee leg that is no connection yet, only the
+	 * messages queued for it, until the endpoint connects to us
+	 * (call_hold(), call_pickup()); `hold` ends the wait.
+	 */
+	bool held;
+	struct event *hold;
+	uint8_t callid[16];		/* the held call's */
 };
 
 struct cs_call {
@@ -78,6 +88,7 @@ struct cs_call {
 	char dest[160];			/* what was dialled, for the log */
 	uint64_t started_ms;		/* the Setup taken, lk_clock_ms() */
 	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
+	bool h46018;			/* the callee was told by SCI */
 	struct event *answer_tmr;	/* Setup sent to Connect */
 	bool alerted;			/* the callee sent Alerting */
 	struct lk_h323_h245proxy *h245[2];	/* by owner */
@@ -99,6 +110,7 @@ struct lk_h323_callsig {
 	uint8_t uu[OUT_BYTES];
 	uint8_t uu_fw[OUT_BYTES];	/* a passed-on UU-PDU, rewritten */
 	uint8_t h245_out[OUT_BYTES];	/* a passed-on H.245 message */
+	struct lk_h323_h245port *h245port;	/* H.460.18's 2777 */
 };
 
 static void conn_close(struct cs_conn *conn, const char *why);
@@ -137,6 +149,8 @@ static void conn_destructor(void *arg)
 	struct cs_conn *conn = arg;
 
 	list_unlink(&conn->le);
+	if (conn->hold)
+		event_free(conn->hold);
 	if (conn->bev)
 		bufferevent_free(conn->bev);	/* closes the socket */
 	if (conn->out_port)
@@ -427,6 +441,11 @@ static void conn_close(struct cs_conn *conn, const char *why)
 	if (conn->closing)
 		return;
 	conn->closing = true;
+	/* A held callee's call is over: its SCI is repeated no more. */
+	if (conn->held && conn->cs->cfg.scih)
+		(void)conn->cs->cfg.scih(&conn->peer, conn->callid, true,
+					 conn->cs->cfg.arg);
+	conn->held = false;
 	lk_debug("H.323 %s connection %s closed: %s", side_name(conn->side),
 		 addr_str(&conn->peer, a, sizeof(a)), why);
 	if (conn->call) {
@@ -621,6 +640,129 @@ static int call_connect(struct cs_call *call, const struct sockaddr_in *dst)
 	return 0;
 }
 
+/* H.460.18: the endpoint did not connect in time. */
+static void hold_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct cs_conn *conn = arg;
+
+	(void)fd;
+	(void)what;
+	++conn->cs->st.timeouts;
+	mem_ref(conn);
+	conn_close(conn, "the H.460.18 endpoint did not connect in time");
+	mem_deref(conn);
+}
+
+/*
+ * H.460.18 8.3: the callee is told by SCI (already sent) and will connect
+ * to us; until then its leg is a connection with no socket whose output
+ * keeps what is sent to it (the Setup).
+ */
+static int call_hold(struct cs_call *call, const struct sockaddr_in *dst)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	struct timeval tv = { cs->cfg.setup_timeout, 0 };
+	struct bufferevent *bev;
+	struct cs_conn *conn;
+	int err;
+
+	bev = bufferevent_socket_new(cs->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev)
+		return ENOMEM;
+	err = conn_alloc(&conn, cs, bev, LK_SIGCALL_B, dst);
+	if (err)
+		return err;
+	bufferevent_disable(bev, EV_READ | EV_WRITE);
+	conn->held = true;
+	memcpy(conn->callid, call->callid, 16);
+	conn->hold = evtimer_new(cs->base, hold_expired, conn);
+	if (!conn->hold || evtimer_add(conn->hold, &tv) < 0) {
+		mem_deref(conn);
+		return ENOMEM;
+	}
+	conn->call = call;
+	call->leg[LK_SIGCALL_B] = conn;
+	call->h46018 = true;
+	++cs->st.h46018_held;
+
+	return 0;
+}
+
+/*
+ * The callee: an H.460.18 registration is sent an SCI and its leg held
+ * (cfg.scih says which), any other is connected to.
+ */
+static int call_reach(struct cs_call *call, const struct sockaddr_in *dst)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	int err = ENOENT;
+
+	if (cs->cfg.scih)
+		err = cs->cfg.scih(dst, call->callid, false, cs->cfg.arg);
+	if (err == ENOENT)
+		return call_connect(call, dst);
+	if (err && err != EALREADY)
+		return err;
+
+	return call_hold(call, dst);
+}
+
+/*
+ * H.460.18 8.3: a Facility on a new connection with the callIdentifier of
+ * a held call, from the held endpoint's address: the connection becomes
+ * the callee's leg and gets what was queued (the Setup).  False when no
+ * held call matches.
+ */
+static bool call_pickup(struct cs_conn *conn, const struct lk_asn_val *uu)
+{
+	struct lk_h323_callsig *cs = conn->cs;
+	struct cs_conn *held = NULL;
+	struct cs_call *call = NULL;
+	struct evbuffer *q;
+	uint8_t id[16];
+	struct le *le;
+	size_t n;
+	char a[32];
+
+	if (conn->outgoing || lk_h46018_facility_callid(uu, id))
+		return false;
+	for (le = list_head(&cs->calls); le; le = le->next) {
+		call = le->data;
+		held = call->leg[LK_SIGCALL_B];
+		if (held && held->held && !memcmp(call->callid, id, 16) &&
+		    held->peer.sin_addr.s_addr == conn->peer.sin_addr.s_addr)
+			break;
+		held = NULL;
+	}
+	if (!held)
+		return false;
+	/*
+	 * Copied, not moved: a socket bufferevent's output is frozen at its
+	 * front (only its socket drains it); the held leg goes next anyway.
+	 */
+	q = bufferevent_get_output(held->bev);
+	n = evbuffer_get_length(q);
+	if (n && evbuffer_add(bufferevent_get_output(conn->bev),
+			      evbuffer_pullup(q, (ev_ssize_t)n), n) < 0)
+		return false;
+	if (cs->cfg.scih)
+		(void)cs->cfg.scih(&held->peer, id, true, cs->cfg.arg);
+	held->call = NULL;
+	held->held = false;
+	conn->side = LK_SIGCALL_B;
+	conn->call = call;
+	call->leg[LK_SIGCALL_B] = conn;
+	/* The call holds the connection now: no Setup timeout. */
+	bufferevent_set_timeouts(conn->bev, NULL, NULL);
+	conn_close(held, "picked up");
+	++cs->st.h46018_picked;
+	lk_info("H.323 call %llu to %s: the H.460.18 endpoint connected from "
+		"%s, Setup sent", (unsigned long long)call->id, call->dest,
+		addr_str(&conn->peer, a, sizeof(a)));
+
+	return true;
+}
+
 /*
  * The callee did not connect within answer_timeout: both sides released
  * (causes: callsig.h, LK_H323_ANSWER_TIMEOUT), the call ends.
@@ -704,7 +846,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 				"calledPartyNotRegistered");
 		goto out;
 	}
-	err = call_connect(call, &dst);
+	err = call_reach(call, &dst);
 	if (err) {
 		++cs->st.conn_failed;
 		++cs->st.unreachable;
@@ -810,15 +952,21 @@ static bool call_control(enum lk_sigcall_side from, struct sockaddr_in *addr,
 	struct lk_h323_callsig *cs = call->cs;
 	struct lk_h323_h245proxy *h = call->h245[from];
 
+	/* Towards an H.460.18 callee: its H.245 comes to our 2777. */
+	bool h46018 = call->h46018 && from == LK_SIGCALL_A &&
+		      cs->cfg.h46018_port;
+
 	if (h && addr->sin_addr.s_addr == cs->local.sin_addr.s_addr &&
-	    ntohs(addr->sin_port) == lk_h323_h245proxy_port(h))
+	    (ntohs(addr->sin_port) == lk_h323_h245proxy_port(h) ||
+	     (h46018 && ntohs(addr->sin_port) == cs->cfg.h46018_port)))
 		return false;
 	if (!rewrite)
 		return true;
 	if (h245_listen(call, from, addr))
 		return false;	/* left as it is: said in the log */
 	addr->sin_addr = cs->local.sin_addr;
-	addr->sin_port = htons(lk_h323_h245proxy_port(call->h245[from]));
+	addr->sin_port = htons(h46018 ? cs->cfg.h46018_port :
+			       lk_h323_h245proxy_port(call->h245[from]));
 
 	return true;
 }
@@ -1010,8 +1158,13 @@ static bool conn_msg(struct cs_conn *conn, const uint8_t *p, size_t len)
 	if (!call) {
 		if (m.type == LK_Q931_SETUP && uu && !conn->outgoing)
 			setup_handle(conn, &m, &ar, uu);
-		else
+		else if (!(m.type == LK_Q931_FACILITY && uu &&
+			   call_pickup(conn, uu))) {
 			++cs->st.unexpected;
+			lk_debug("H.323 %s from %s, which has no call: "
+				 "dropped", lk_q931_type_name(m.type),
+				 addr_str(&conn->peer, a, sizeof(a)));
+		}
 		return !conn->closing;
 	}
 	mem_ref(call);
@@ -1151,6 +1304,7 @@ static void cs_destructor(void *arg)
 		mem_deref(conn);
 	}
 	mem_deref(cs->outports);
+	mem_deref(cs->h245port);
 }
 
 int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
@@ -1191,6 +1345,13 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 		err = ENOMEM;
 		goto out;
 	}
+	if (cfg->h46018_port) {
+		err = lk_h323_h245port_alloc(&cs->h245port, base,
+					     cfg->h46018_fd,
+					     lk_h323_callsig_h245_target, cs);
+		if (err)
+			goto out;
+	}
 	err = lk_portalloc_conf_init(&pcfg, cfg->conf,
 				     LK_PORTALLOC_H323_CALLSIG);
 	if (!err) {
@@ -1219,6 +1380,32 @@ void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 {
 	if (cs && st)
 		*st = cs->st;
+}
+
+/*
+ * lk_h323_h245port_find_h: an H.460.18 callee's H.245 connection to our
+ * 2777 (h245port.c) goes to the listener standing for the caller's
+ * h245Address.
+ */
+int lk_h323_callsig_h245_target(const uint8_t callid[16],
+				struct sockaddr_in *to, void *arg)
+{
+	struct lk_h323_callsig *cs = arg;
+	struct le *le;
+
+	for (le = list_head(&cs->calls); le; le = le->next) {
+		struct cs_call *call = le->data;
+
+		if (!call->h46018 || memcmp(call->callid, callid, 16) ||
+		    !call->h245[LK_SIGCALL_A])
+			continue;
+		*to = cs->local;
+		to->sin_port = htons(lk_h323_h245proxy_port(
+					     call->h245[LK_SIGCALL_A]));
+		return 0;
+	}
+
+	return ENOENT;
 }
 
 int lk_h323_callsig_routable(const struct lk_conf *conf,

@@ -75,9 +75,24 @@ struct lk_media;
 typedef int (lk_h323_locate_h)(const struct lk_asn_val *aliases,
 			       struct sockaddr_in *csa, void *arg);
 
+/*
+ * H.460.18 (h460.h): is the callee found at `reg` (what locateh gave) an
+ * endpoint to be told by ServiceControlIndication?  0 or EALREADY: an SCI
+ * for call `callid` is on its way and the Setup waits until the endpoint
+ * connects to us with a Facility naming the call (H.460.18 8.3); ENOENT:
+ * no, connect to it.  With `cancel` the SCI's repeats stop.  The daemon
+ * passes the gatekeeper's lk_h323_ras_sci().
+ */
+typedef int (lk_h323_sci_h)(const struct sockaddr_in *reg,
+			    const uint8_t callid[16], bool cancel, void *arg);
+
 struct lk_h323_callsig_conf {
 	const struct lk_conf *conf;	/* address, range, dial plan; kept */
 	lk_h323_locate_h *locateh;	/* NULL: no registrations */
+	lk_h323_sci_h *scih;		/* NULL: no H.460.18 */
+	uint16_t h46018_port;		/* H.460.18 H.245 (2777); 0: none */
+	int h46018_fd;			/* its listening socket (taken, with
+					 * h46018_port set): h245port.h */
 	struct lk_media *media;		/* NULL: fastStart passes as it is */
 	void *arg;
 	unsigned max_conns;		/* 0: 4096 */
@@ -104,6 +119,8 @@ struct lk_h323_callsig_stats {
 	uint64_t not_found;		/* calledPartyNotRegistered */
 	uint64_t unreachable;		/* unreachableDestination */
 	uint64_t connected;		/* Connect passed on */
+	uint64_t h46018_held;		/* Setups held for an SCI's callee */
+	uint64_t h46018_picked;		/* ... which connected and got it */
 	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;
@@ -129,6 +146,15 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 
 void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 			   struct lk_h323_callsig_stats *st);
+
+/*
+ * The listener of call `callid`'s separate H.245 (the caller's
+ * h245Address) when its callee is an H.460.18 endpoint that was told our
+ * h46018_port instead: for h245port.c (lk_h323_h245port_find_h; `arg`
+ * is the callsig object).  0 with *to, or ENOENT.
+ */
+int lk_h323_callsig_h245_target(const uint8_t callid[16],
+				struct sockaddr_in *to, void *arg);
 
 /*
  * Does `conf`'s dial plan have an H.323 route for one of `aliases` (a

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "h323/gk.h"
+#include "h323/h460.h"
 #include "h323/ras.h"
 #include "log.h"
 
@@ -71,6 +72,8 @@ struct lk_h323_gk {
 	struct gk_out out[OUT_SLOTS];
 	unsigned nout;
 	uint16_t out_seq;
+	struct lk_h46018_scis sci;	/* H.460.18 SCIs waiting for SCR */
+	struct lk_h323_ras *ras;	/* the socket serving it, if any */
 	struct lk_h323_gk_stats st;
 	uint8_t arena[ARENA_BYTES];
 	uint8_t arena2[ARENA_BYTES / 8];	/* for what gk starts */
@@ -147,8 +150,12 @@ unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms)
 void lk_h323_gk_stats(const struct lk_h323_gk *gk,
 		      struct lk_h323_gk_stats *st)
 {
-	if (gk && st)
-		*st = gk->st;
+	if (!gk || !st)
+		return;
+	*st = gk->st;
+	st->sci_sent = gk->sci.sent;
+	st->sci_retransmits = gk->sci.retransmits;
+	st->sci_unanswered = gk->sci.unanswered;
 }
 
 /*
@@ -417,7 +424,8 @@ int lk_h323_gk_route(const struct lk_h323_gk *gk,
 			continue;
 		r = alias_owner(gk, &key, NULL, now_ms);
 		if (r) {
-			*csa = r->csa;
+			/* H.460.18: called by SCI on its RAS binding. */
+			*csa = r->h46018 ? r->src : r->csa;
 			return 0;
 		}
 	}
@@ -476,6 +484,13 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 	v = lk_asn_get(req, "timeToLive");
 	if (v && v->u.i < ttl)
 		ttl = (uint32_t)v->u.i;
+	/*
+	 * H.460.18 7.2: the keep-alive period is the RCF's timeToLive, and it
+	 * has to be shorter than the NAT's binding lifetime.
+	 */
+	if (lk_ras_has_feature(req, LK_H460_18) && gk->p.h46018_ttl &&
+	    ttl > gk->p.h46018_ttl)
+		ttl = gk->p.h46018_ttl;
 	self = reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now);
 	log_nat(lk_asn_get(req, "rasAddress"), from);
 
@@ -485,6 +500,9 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 		if (!self)
 			return reject(gk, ar, "registrationReject", seq,
 				      "fullRegistrationRequired");
+		if (self->h46018 && gk->p.h46018_ttl &&
+		    ttl > gk->p.h46018_ttl)
+			ttl = gk->p.h46018_ttl;
 		self->expires = now + (uint64_t)ttl * 1000;
 		self->src = *from;
 		gk->st.keepalives++;
@@ -837,6 +855,14 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 		out = on_lrq(gk, &ar, body, seq, now_ms);
 	else if (!strcmp(kind, "infoRequestResponse"))
 		out = on_irr(gk, &ar, body, seq, now_ms);
+	else if (!strcmp(kind, "serviceControlResponse")) {
+		/* H.460.18 8.2: the endpoint took our SCI; no answer. */
+		if (lk_h46018_sci_answer(&gk->sci, seq, from))
+			gk->st.scr++;
+		else
+			gk->st.ignored++;
+		return ENOENT;
+	}
 	else {
 		gk->st.ignored++;
 		lk_debug("RAS %s from %s:%u: not handled", kind,
@@ -865,8 +891,80 @@ int lk_h323_gk_handle(struct lk_h323_gk *gk, const uint8_t *req, size_t len,
 	return 0;
 }
 
+/* Queue an encoded SCI for e in the outbox. */
+static int queue_sci(struct lk_h323_gk *gk, const struct lk_h46018_sci *e)
+{
+	struct gk_out *o;
+	int err;
+
+	if (gk->nout == OUT_SLOTS) {
+		lk_warn_limited("gatekeeper outbox full: SCI not sent");
+		return ENOSPC;
+	}
+	o = &gk->out[gk->nout];
+	err = lk_h46018_sci_encode(e->seq, &e->csa, e->callid, o->msg,
+				   sizeof(o->msg), &o->len);
+	if (err)
+		return err;
+	o->to = e->to;
+	gk->nout++;
+	return 0;
+}
+
+/*
+ * H.460.18 8.2: tell the registration reached at `reg` (what
+ * lk_h323_gk_route() gave: its RAS source) of call `callid`, to be picked
+ * up at our call signalling address.  0: an SCI waits in the outbox;
+ * EALREADY: one was sent for this call already (nothing new is sent);
+ * ENOENT: `reg` is no live H.460.18 registration.  With `cancel` the
+ * call's SCI is repeated no more (the endpoint connected, or the call is
+ * over).
+ */
+int lk_h323_gk_sci(struct lk_h323_gk *gk, const struct sockaddr_in *reg,
+		   const uint8_t callid[16], bool cancel, uint64_t now_ms)
+{
+	struct lk_h46018_sci *e;
+	unsigned i;
+	int err;
+
+	if (!gk || !reg || !callid)
+		return EINVAL;
+	if (cancel) {
+		lk_h46018_sci_cancel(&gk->sci, callid);
+		return 0;
+	}
+	for (i = 0; i < gk->p.max_regs; i++) {
+		const struct gk_reg *r = &gk->regs[i];
+
+		if (reg_live(r, now_ms) && r->h46018 && same_addr(&r->src, reg))
+			break;
+	}
+	if (i == gk->p.max_regs)
+		return ENOENT;
+	if (!++gk->out_seq)
+		gk->out_seq = 1;
+	e = lk_h46018_sci_add(&gk->sci, reg, &gk->p.callsig, callid,
+			      gk->out_seq, now_ms, &err);
+	if (!e || err)
+		return err;
+	err = queue_sci(gk, e);
+	if (err)
+		lk_h46018_sci_cancel(&gk->sci, callid);
+	return err;
+}
+
+/* Repeat the SCIs whose SCR is overdue (into the outbox). */
+void lk_h323_gk_tick(struct lk_h323_gk *gk, uint64_t now_ms)
+{
+	struct lk_h46018_sci *e;
+
+	while (gk && (e = lk_h46018_sci_due(&gk->sci, now_ms)))
+		(void)queue_sci(gk, e);
+}
+
 struct lk_h323_ras {
 	struct event *ev;
+	struct event *tick;
 	int fd;
 	struct lk_h323_gk *gk;
 	uint64_t sent, send_errors;
@@ -878,6 +976,10 @@ static void ras_destructor(void *arg)
 
 	if (ras->ev)
 		event_free(ras->ev);
+	if (ras->tick)
+		event_free(ras->tick);
+	if (ras->gk && ras->gk->ras == ras)
+		ras->gk->ras = NULL;
 	if (ras->fd >= 0)
 		close(ras->fd);
 	mem_deref(ras->gk);
@@ -936,6 +1038,34 @@ static void ras_recv(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+static void ras_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct lk_h323_ras *ras = arg;
+
+	(void)fd;
+	(void)what;
+	lk_h323_gk_tick(ras->gk, lk_clock_ms());
+	ras_flush(ras);
+}
+
+/*
+ * lk_h323_gk_sci() now, the SCI sent at once by the RAS socket serving
+ * the gatekeeper (lk_h323_sci_h of callsig.h).
+ */
+int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
+			const uint8_t callid[16], bool cancel, void *arg)
+{
+	struct lk_h323_gk *gk = arg;
+	int err;
+
+	if (!gk)
+		return EINVAL;
+	err = lk_h323_gk_sci(gk, reg, callid, cancel, lk_clock_ms());
+	if (gk->ras)
+		ras_flush(gk->ras);
+	return err;
+}
+
 int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		      int fd, struct lk_h323_gk *gk)
 {
@@ -948,8 +1078,12 @@ int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		return ENOMEM;
 	ras->fd = fd;
 	ras->gk = mem_ref(gk);
+	gk->ras = ras;
 	ras->ev = event_new(base, fd, EV_READ | EV_PERSIST, ras_recv, ras);
-	if (!ras->ev || event_add(ras->ev, NULL) < 0) {
+	/* SCI repeats (H.460.18) are due LK_H46018_SCI_RETRY_MS apart. */
+	ras->tick = event_new(base, -1, EV_PERSIST, ras_tick, ras);
+	if (!ras->ev || event_add(ras->ev, NULL) < 0 || !ras->tick ||
+	    event_add(ras->tick, &(struct timeval){ 0, 500000 }) < 0) {
 		mem_deref(ras);
 		return ENOMEM;
 	}

@@ -24,7 +24,11 @@
  * (callerNotRegistered, calledPartyNotRegistered); BRQ -> BCF/BRJ; DRQ
  * -> DCF/DRJ (a DCF'd call is cleared through lk_h323_gk_disengage_h); LRQ -> LCF (routed: our 1720 and RAS address) / LRJ; IRR
  * with needResponse -> IACK/INAK.  GCF and RCF echo H.460.18 (featureSet
- * standard 18) when the request offers it.  A retransmitted request (same
+ * standard 18) when the request offers it; such an endpoint's
+ * timeToLive is capped at h46018_ttl (its keep-alive period) and it is
+ * reached by a ServiceControlIndication on its RAS binding (h460.h:
+ * lk_h323_gk_route() gives that binding, lk_h323_gk_sci() sends the SCI,
+ * an SCR stops its repeats).  A retransmitted request (same
  * source, kind and requestSeqNum within LK_H323_GK_RETX_MS) gets the same
  * reply octets and changes nothing; a URQ forgets the replies cached for
  * its source.  Anything else is counted and not
@@ -74,6 +78,9 @@ struct lk_h323_gk_params {
 	unsigned max_regs;
 	bool no_discover;		/* "Auto discover" off: GRQ unanswered */
 	bool overwrite;			/* "Registration conflict mode" */
+	uint32_t h46018_ttl;		/* s: cap of an H.460.18 endpoint's
+					 * timeToLive (keep-alive period);
+					 * 0: none */
 	lk_h323_gk_admit_h *admit;
 	void *admit_arg;
 };
@@ -83,6 +90,7 @@ struct lk_h323_gk_stats {
 	uint64_t registrations, keepalives, unregistrations, rejects;
 	uint64_t admissions, disengages, bandwidths, locations, infos;
 	uint64_t overwritten, sent_urq;
+	uint64_t scr, sci_sent, sci_retransmits, sci_unanswered; /* H.460.18 */
 };
 
 int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
@@ -109,6 +117,11 @@ void lk_h323_gk_stats(const struct lk_h323_gk *gk,
 int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		      int fd, struct lk_h323_gk *gk);
 struct lk_h323_gk *lk_h323_ras_gk(const struct lk_h323_ras *ras);
+int lk_h323_gk_sci(struct lk_h323_gk *gk, const struct sockaddr_in *reg,
+		   const uint8_t callid[16], bool cancel, uint64_t now_ms);
+void lk_h323_gk_tick(struct lk_h323_gk *gk, uint64_t now_ms);
+int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
+			const uint8_t callid[16], bool cancel, void *arg);
 void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
 			  void *arg);
 /* Install (or with NULL remove) the DRQ hook: the daemon's wiring. */

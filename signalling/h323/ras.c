@@ -660,6 +660,20 @@ static const struct lk_asn_member ras_m[] = {
 	M("serviceControlResponse", t_scr), X("admissionConfirmSequence"),
 };
 
+/*
+ * H.460.18 IncomingCallIndication (H.460.18 Annex A), the raw octets of
+ * generic parameter 18/1 in a ServiceControlIndication.  Exported as
+ * lk_h46018_ici through h460.h.
+ */
+static const struct lk_asn_member ici_m[] = {
+	M("callSignallingAddress", t_ta), M("callID", t_callid),
+};
+
+const struct lk_asn_type lk_h46018_ici = {
+	.name = "IncomingCallIndication", .kind = LK_ASN_SEQ,
+	.flags = LK_ASN_EXT, .nroot = 2, .next = 0, .members = ici_m,
+};
+
 const struct lk_asn_type lk_ras_message = {
 	.name = "RasMessage", .kind = LK_ASN_CHOICE, .flags = LK_ASN_EXT,
 	.nroot = 25, .next = NELEM(ras_m) - 25, .members = ras_m,

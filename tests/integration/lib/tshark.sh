@@ -18,3 +18,13 @@ lk_tshark_expect() {	# lk_tshark_expect DESCRIPTION WANT FILTER FIELD...
 	if [ "$got" = "$want" ]; then ok "$what"; else
 		not_ok "$what: tshark says '$got', want '$want'"; fi
 }
+
+# tshark's -V text of a capture has no Malformed and no expert info of
+# severity Warning or Error (Chat and Note pass); else what tshark said
+# and the message around it.
+lk_tshark_no_expert() {	# lk_tshark_no_expert DECODE.TXT
+	! grep -qE 'Malformed|Expert Info \((Warning|Error)|UNKNOWN PER' "$1" && return 0
+	grep -nE -B12 'Malformed|Expert Info \((Warning|Error)|UNKNOWN PER' "$1" |
+		tail -n 60 | sed 's/^/     /'
+	return 1
+}

@@ -17,6 +17,7 @@
 #include <re.h>
 
 #include "h323/gk.h"
+#include "h323/h460.h"
 #include "h323/ras.h"
 
 #include "capture.h"
@@ -784,6 +785,123 @@ static void test_ras_socket(void **state)
 	event_base_free(base);
 }
 
+static const uint8_t sci_guid[16] = {
+	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+	0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+};
+
+/* The SCI waiting in the gatekeeper's outbox: its seq, to where. */
+static uint16_t pop_sci(struct lk_h323_gk *gk, struct sockaddr_in *to)
+{
+	static uint8_t mem[1 << 14];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *msg;
+	struct sockaddr_in csa;
+	uint8_t buf[1024], id[16];
+	size_t len, errbit;
+	uint16_t seq;
+
+	assert_int_equal(lk_h323_gk_pop(gk, buf, sizeof(buf), &len, to), 0);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_ras_decode(buf, len, &ar, &msg, &errbit), 0);
+	assert_string_equal(lk_ras_kind(msg), "serviceControlIndication");
+	assert_int_equal(lk_h46018_sci_incoming(lk_ras_body(msg), &csa, id),
+			 0);
+	assert_int_equal(ntohs(csa.sin_port), 1720);
+	assert_memory_equal(id, sci_guid, 16);
+	assert_int_equal(lk_ras_seqnum(msg, &seq), 0);
+	return seq;
+}
+
+/*
+ * An endpoint behind a NAT: registered by its binding, its timeToLive cut
+ * to the keep-alive period, called with one SCI on that binding, repeated
+ * only while no SCR comes.
+ */
+static void test_gk_traversal(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_h323_gk_params p = { .ttl = 1800, .gkid = "latchkey",
+				       .max_regs = 4, .h46018_ttl = 45 };
+	struct sockaddr_in nat = ipv4("198.51.100.7", 61000), to, csa;
+	struct lk_h323_gk_stats st;
+	struct lk_h323_gk *gk;
+	struct lk_asn_arena ar;
+	uint16_t nport = ntohs(nat.sin_port);
+	struct lk_asn_val *msg, *body, *alias;
+	uint8_t req[1024], scr[256];
+	char epid[64];
+	size_t len, rlen;
+	uint16_t seq;
+
+	p.ras = ipv4("192.0.2.1", 1719);
+	p.callsig = ipv4("192.0.2.1", 1720);
+	assert_int_equal(lk_h323_gk_alloc(&gk, &p), 0);
+	mem_deref(f->gk);
+	f->gk = gk;
+
+	len = rrq(req, 1, "nat-ep", NULL, 1720, true);
+	assert_int_equal(ask(f, req, len, "198.51.100.7", nport, 0), 0);
+	msg = f->msg;
+	body = lk_ras_body(msg);
+	assert_string_equal(lk_ras_kind(msg), "registrationConfirm");
+	assert_true(lk_ras_has_feature(body, 18));
+	assert_int_equal(lk_asn_get(body, "timeToLive")->u.i, 45);
+	lk_asn_str_ascii(lk_asn_get(body, "endpointIdentifier"), epid,
+			 sizeof(epid));
+	/* Its keep-alive (the Tandberg way, with featureSet 18) too. */
+	len = rrq(req, 2, NULL, epid, 1720, true);
+	assert_int_equal(ask(f, req, len, "198.51.100.7", nport, 30000), 0);
+	assert_int_equal(lk_asn_get(lk_ras_body(f->msg), "timeToLive")->u.i,
+			 45);
+
+	/*
+	 * Its alias (as the RCF to a full registration again lists it)
+	 * routes to its binding, never to its
+	 * callSignalAddress 127.0.0.1:1720.
+	 */
+	len = rrq(req, 3, "nat-ep", NULL, 1720, true);
+	assert_int_equal(ask(f, req, len, "198.51.100.7", nport, 31000), 0);
+	alias = lk_asn_get(lk_ras_body(f->msg), "terminalAlias");
+	assert_non_null(alias);
+	assert_int_equal(lk_h323_gk_route(gk, alias, 31000, &csa), 0);
+	assert_int_equal(csa.sin_addr.s_addr, nat.sin_addr.s_addr);
+	assert_int_equal(csa.sin_port, nat.sin_port);
+
+	/* One SCI for the call, to the binding; asked again: EALREADY. */
+	assert_int_equal(lk_h323_gk_sci(gk, &csa, sci_guid, false, 32000), 0);
+	assert_int_equal(lk_h323_gk_sci(gk, &csa, sci_guid, false, 32100),
+			 EALREADY);
+	seq = pop_sci(gk, &to);
+	assert_int_equal(to.sin_port, nat.sin_port);
+	assert_int_equal(lk_h323_gk_pop(gk, scr, sizeof(scr), &rlen, &to),
+			 ENOENT);
+	/* No SCR for 3 s: the same SCI again; then the SCR ends it. */
+	lk_h323_gk_tick(gk, 34999);
+	assert_int_equal(lk_h323_gk_pop(gk, scr, sizeof(scr), &rlen, &to),
+			 ENOENT);
+	lk_h323_gk_tick(gk, 35000);
+	assert_int_equal(pop_sci(gk, &to), seq);
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	msg = lk_ras_new(&ar, "serviceControlResponse", seq, &body);
+	lk_asn_set(&ar, lk_asn_set(&ar, body, "result"), "started");
+	assert_int_equal(lk_ras_encode(msg, scr, sizeof(scr), &len), 0);
+	assert_int_equal(lk_h323_gk_handle(gk, scr, len, &nat, 35100, req,
+					   sizeof(req), &rlen), ENOENT);
+	lk_h323_gk_tick(gk, 40000);
+	assert_int_equal(lk_h323_gk_pop(gk, scr, sizeof(scr), &rlen, &to),
+			 ENOENT);
+	lk_h323_gk_stats(gk, &st);
+	assert_int_equal(st.scr, 1);
+	assert_int_equal(st.sci_sent, 1);
+	assert_int_equal(st.sci_retransmits, 1);
+
+	/* Not an H.460.18 registration: ENOENT, the caller dials. */
+	to = ipv4("127.0.0.1", 1720);
+	assert_int_equal(lk_h323_gk_sci(gk, &to, sci_guid, false, 40000),
+			 ENOENT);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +914,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_table_full, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_routed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gk_traversal, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ras_socket, setup,
