@@ -565,7 +565,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	mem_deref(ras);
 	mem_deref(gk);
 	mem_deref(ng);
-	lk_turn_free(turn);
+	mem_deref(turn);
 	mem_deref(sip);
 	mem_deref(media);
 	if (sigint)

@@ -1519,11 +1519,11 @@ static void turn_destructor(void *arg)
 	list_flush(&t->allocs);
 	/* Every allocation has left its data path: the paths stop. */
 	for (i = 0; i < t->nl; i++) {
-		lk_turnfwd_free(t->l[i].fwd);
+		mem_deref(t->l[i].fwd);
 		if (t->l[i].fd >= 0)
 			close(t->l[i].fd);
 	}
-	lk_turnfwd_free(t->fwd_tcp);
+	mem_deref(t->fwd_tcp);
 	mem_deref(t->tuples);
 	mem_deref(t->frame);
 	mem_deref(t->pairs);
@@ -1683,7 +1683,7 @@ int lk_turn_add_socket(struct lk_turn *t, int fd)
 	if (!err)
 		err = lk_turnfwd_listen(l->fwd, fd, t->nl);
 	if (err) {
-		lk_turnfwd_free(l->fwd);
+		mem_deref(l->fwd);
 		l->fwd = NULL;
 		close(fd);
 		l->fd = -1;
@@ -1720,9 +1720,4 @@ void lk_turn_stats(const struct lk_turn *t, struct lk_turn_stats *st)
 	st->send_errors = fs.send_errors;
 	st->recv_calls = fs.recv_calls;
 	st->send_calls = fs.send_calls;
-}
-
-void lk_turn_free(struct lk_turn *t)
-{
-	mem_deref(t);
 }

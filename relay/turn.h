@@ -27,8 +27,9 @@ struct lk_worker;
  * given in lk_turn_conf.workers, or on that base without them
  * (relay/turnfwd.h has the hand-off; docs/turn.md, "Data path").
  *
- * Ownership: lk_turn_alloc() returns an object freed with lk_turn_free()
- * (NULL is fine), which closes every socket it was given or opened.
+ * Ownership: lk_turn_alloc() returns an object released with mem_deref()
+ * (docs/architecture.md, "Ownership"), which closes every socket it was
+ * given or opened.
  */
 
 /* Everything the server needs, filled from the configuration by
@@ -126,7 +127,7 @@ void lk_turn_sweep(struct lk_turn *turn);
 
 /*
  * Serve TURN over TCP (RFC 8656 s.3.1) on the listening socket `fd` (bound
- * and listening; taken over, closed on error or at lk_turn_free()).  Each
+ * and listening; taken over, closed on error or at its mem_deref()).  Each
  * connection is one client's 5-tuple; its allocation ends when it closes.
  */
 int lk_turn_add_tcp_socket(struct lk_turn *turn, int fd);
@@ -155,7 +156,5 @@ void lk_turn_stats(const struct lk_turn *turn, struct lk_turn_stats *st);
  */
 void lk_turn_input(struct lk_turn *turn, unsigned idx, const struct sa *src,
 		   const uint8_t *p, size_t len);
-
-void lk_turn_free(struct lk_turn *turn);
 
 #endif

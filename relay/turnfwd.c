@@ -958,8 +958,3 @@ int lk_turnfwd_alloc(struct lk_turnfwd **fp, struct event_base *ctl,
 
 	return err;
 }
-
-void lk_turnfwd_free(struct lk_turnfwd *f)
-{
-	mem_deref(f);
-}

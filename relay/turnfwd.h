@@ -132,7 +132,7 @@ int lk_turnfwd_alloc(struct lk_turnfwd **fp, struct event_base *ctl,
 /*
  * Read UDP request socket `fd` (number `lidx` of the server) on the data
  * path; the caller keeps owning the fd (and may send on it from its own
- * thread) and closes it after lk_turnfwd_free().  One socket per
+ * thread) and closes it when the data path is released (mem_deref()).  One socket per
  * lk_turnfwd.  Returns 0 or ENOMEM.
  */
 int lk_turnfwd_listen(struct lk_turnfwd *f, int fd, unsigned lidx);
@@ -174,7 +174,9 @@ void lk_turnfwd_input(struct lk_turnfwd *f, const struct sa *src,
 void lk_turnfwd_stats_add(const struct lk_turnfwd *f,
 			  struct lk_turnfwd_stats *st);
 
-/* After every allocation was deleted: stop reading, free (control). */
-void lk_turnfwd_free(struct lk_turnfwd *f);
+/*
+ * The data path is released with mem_deref() on the control thread, after
+ * every allocation was deleted: it stops reading and frees.
+ */
 
 #endif

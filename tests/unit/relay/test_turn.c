@@ -131,7 +131,7 @@ static struct ctx *ctx_new(void (*tweak)(struct lk_turn_conf *cfg))
 
 static void ctx_free(struct ctx *c)
 {
-	lk_turn_free(c->turn);
+	mem_deref(c->turn);
 	mem_deref(c->msg);
 	close(c->peer);
 	close(c->ng);

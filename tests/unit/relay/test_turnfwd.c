@@ -119,7 +119,7 @@ static int teardown(void **state)
 	struct ctx *c = *state;
 
 	lk_turnfwd_del(c->f, c->fa);
-	lk_turnfwd_free(c->f);
+	mem_deref(c->f);
 	mem_deref(c->w);
 	close(c->req);
 	close(c->relay);
