@@ -192,6 +192,18 @@ static bool first_source_ok(const struct lk_latch *l,
 	return !memcmp(k.addr, ks.addr, sizeof(k.addr));
 }
 
+/*
+ * A side's first SDP after its own packets came first (linphone's STUN
+ * reaches the relay before the B2BUA has its 200 OK): the latch stands if
+ * its source passes rule 2 against the signalling now known, else it is
+ * reset like any other.
+ */
+void lk_latch_confirm(struct lk_latch *l)
+{
+	if (l && l->latched && !first_source_ok(l, &l->peer.sa))
+		lk_latch_reset(l);
+}
+
 void lk_latch_reset(struct lk_latch *l)
 {
 	if (!l)

@@ -198,6 +198,14 @@ int lk_latch_set_signalling(struct lk_latch *l, const struct sockaddr *sa,
 void lk_latch_reset(struct lk_latch *l);
 
 /*
+ * The side's first SDP (its answer) after its own packets latched it:
+ * keep the latch if its source passes rule 2 against the signalling and
+ * SDP just set, else reset it.  Call after lk_latch_set_signalling() and
+ * lk_latch_set_sdp().
+ */
+void lk_latch_confirm(struct lk_latch *l);
+
+/*
  * One packet of class `kind` (LK_PKT_RTP, keep-alives included,
  * LK_PKT_RTCP, or LK_PKT_STUN for a Binding request or indication, which
  * the caller has checked) arrived from `src` at `now_ms` (a monotonic

@@ -374,6 +374,8 @@ static void apply_h(struct lk_worker *w, void *arg)
 
 		/* The sender's side: what its SDP says about it. */
 		for (c = 0; c < 2; c++) {
+			bool first_sdp = !snd->latch[c].sdp.sa.sa_family;
+
 			lk_latch_set_flags(&snd->latch[c], mp->latch_flags |
 					   (mp->s[i].no_nat ?
 					    LK_LATCH_TRUST_ADDRESS : 0));
@@ -386,8 +388,14 @@ static void apply_h(struct lk_worker *w, void *arg)
 					&mp->s[i].sdp_rtp.sa, c ?
 					sizeof(mp->s[i].sdp_rtcp) :
 					sizeof(mp->s[i].sdp_rtp));
-			/* New signalling moves the latch (docs/architecture.md). */
-			if (mp->reset_latch)
+			/*
+			 * New signalling moves the latch (docs/architecture.md),
+			 * except the side's first SDP: what its own packets
+			 * latched before it stands if rule 2 allows it now.
+			 */
+			if (mp->reset_latch && first_sdp && mp->s[i].has_sdp)
+				lk_latch_confirm(&snd->latch[c]);
+			else if (mp->reset_latch)
 				lk_latch_reset(&snd->latch[c]);
 		}
 		snd->rtcp_mux = mp->s[i].rtcp_mux;

@@ -71,9 +71,8 @@ static void received_from(char *buf, size_t size, const char *ip)
 		buf[0] = '\0';
 }
 
-/* Offer from A, answer from B, each with its signalling source. */
-static void call_setup(struct call *c, const char *id, const char *sig_a,
-		       const char *sig_b)
+/* The offer from A (c->rb: where B is to send). */
+static void call_offer(struct call *c, const char *id, const char *sig_a)
 {
 	char body[4096], sdp[1024], out[4096], rf[64];
 	size_t len;
@@ -90,14 +89,30 @@ static void call_setup(struct call *c, const char *id, const char *sig_a,
 	assert_int_equal(0, lkd_ng(&d, body, len));
 	assert_true(lkd_result_is(&d, "ok"));
 	c->rb = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
+}
+
+/* B's answer (c->ra: where A is to send). */
+static void call_answer(struct call *c, const char *sig_b)
+{
+	char body[4096], sdp[1024], out[4096], rf[64];
+	size_t len;
+
 	sdp_dir(sdp, sizeof(sdp), c->pb, b_dir);
 	received_from(rf, sizeof(rf), sig_b);
-	len = lkd_offer_body(body, sizeof(body), "answer", id, "tagA",
+	len = lkd_offer_body(body, sizeof(body), "answer", c->id, "tagA",
 			     "tagB", sdp, rf);
 	assert_int_equal(0, lkd_ng(&d, body, len));
 	assert_true(lkd_result_is(&d, "ok"));
 	c->ra = sdp_port(lkd_str(&d, "sdp", out, sizeof(out)), 0);
 	assert_true(c->ra && c->rb);
+}
+
+/* Offer from A, answer from B, each with its signalling source. */
+static void call_setup(struct call *c, const char *id, const char *sig_a,
+		       const char *sig_b)
+{
+	call_offer(c, id, sig_a);
+	call_answer(c, sig_b);
 }
 
 static void call_delete(struct call *c)
@@ -291,6 +306,60 @@ static void without_received_from_the_first_packet_latches(void **state)
 	ep_send(nat, c.rb, pkt, rtp_make(pkt, 1, 0xb, 160));
 	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
 	assert_int_equal(172, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	close(nat);
+	call_delete(&c);
+}
+
+/*
+ * A callee behind a NAT starts its media when it sends 200 OK, so its
+ * first STUN can reach the relay before the answer does (sip_linphone saw
+ * it).  The answer then confirms that latch, NAT address and signalling
+ * alike: A's media reaches B at once, without waiting for B's next
+ * keep-alive.  A prober that raced the answer from another address loses
+ * its latch to the answer, and gets nothing.
+ */
+static void a_latch_made_before_the_answer_stands_if_signalling_agrees(
+	void **state)
+{
+	uint8_t pkt[200], buf[512];
+	char why[128];
+	struct call c;
+	uint16_t pn, pe, from;
+	int nat, evil;
+
+	(void)state;
+	call_offer(&c, "early-1", "127.0.0.1");
+	nat = ep_open_at("127.0.0.3", &pn);
+	assert_true(nat >= 0);
+	ep_send(nat, c.rb, pkt, stun_binding(pkt, 0x0001));
+	assert_int_equal(32, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	call_answer(&c, "127.0.0.3");
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_string_equal("latched on STUN", why);
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(172, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(c.rb, from);
+	close(nat);
+	call_delete(&c);
+
+	call_offer(&c, "early-2", "127.0.0.1");
+	evil = ep_open_at("127.0.0.66", &pe);
+	nat = ep_open_at("127.0.0.3", &pn);
+	assert_true(evil >= 0 && nat >= 0);
+	ep_send(evil, c.rb, pkt, stun_binding(pkt, 0x0001));
+	assert_int_equal(32, ep_recv(evil, buf, sizeof(buf), 1000, &from));
+	call_answer(&c, "127.0.0.3");
+	leg_sending(&c, "tagB", why, sizeof(why));
+	assert_string_equal("waiting for media (seed N)", why);
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 1, 0xa, 160));
+	assert_int_equal(0, ep_drain(evil, 200));
+	/* B's own keep-alive latches it, and A's media follows. */
+	ep_send(nat, c.rb, pkt, stun_binding(pkt, 0x0001));
+	assert_int_equal(32, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	ep_send(c.a, c.ra, pkt, rtp_make(pkt, 2, 0xa, 160));
+	assert_int_equal(172, ep_recv(nat, buf, sizeof(buf), 1000, &from));
+	assert_int_equal(0, ep_drain(evil, 100));
+	close(evil);
 	close(nat);
 	call_delete(&c);
 }
@@ -497,6 +566,8 @@ int main(void)
 		cmocka_unit_test(stun_keepalive_latches_an_endpoint_behind_nat),
 		cmocka_unit_test(prober_before_latching_latches_nothing),
 		cmocka_unit_test(without_received_from_the_first_packet_latches),
+		cmocka_unit_test(
+			a_latch_made_before_the_answer_stands_if_signalling_agrees),
 		cmocka_unit_test(
 			a_sendonly_side_gets_no_rtp_until_it_says_sendrecv),
 		cmocka_unit_test(a_public_recvonly_side_hears_the_caller),
