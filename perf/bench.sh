@@ -35,6 +35,9 @@ gen_cpu=0
 relay_cpu=1
 pool=16			# shared generator sockets per side (lk-loadgen --sockets)
 
+# shellcheck source=perf/lib.sh
+. "$here/lib.sh"
+
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -62,9 +65,9 @@ done
 print_report() {
 # The table.
 {
-printf '\n%-24s %-10s %8s %9s %7s %7s %8s %8s %8s %6s %7s %7s %6s %7s\n' \
+printf '\n%-24s %-10s %8s %9s %7s %7s %8s %8s %8s %6s %7s %7s %6s %7s %5s\n' \
 	scenario system offered forwarded loss% p50us p99us p99.9us maxus \
-	cpu% us/pkt core-us xceil lk/rtpe
+	cpu% us/pkt core-us xceil lk/rtpe oth%
 jq -r '
 	def r(x; n): if x == null then "-" else (x * n | round / n | tostring) end;
 	.ratios as $rat | .runs[] as $r |
@@ -77,12 +80,13 @@ jq -r '
 	 r($r.relay_cpu.pct; 10), r($r.relay_cpu.us_per_packet; 1000),
 	 r($r.relay_cpu.cpu_busy_us_per_packet; 100),
 	 (if $q.ceiling_us then r($r.relay_cpu.us_per_packet / $q.ceiling_us; 100) else "-" end),
-	 (if $r.system == "latchkey" then r($q.latchkey_over_rtpengine; 100) else "" end)] |
+	 (if $r.system == "latchkey" then r($q.latchkey_over_rtpengine; 100) else "-" end),
+	 (if $r.noise == null then "-" else ($r.noise * 100 | round | tostring) end)] |
 	@tsv' "$out/bench-latest.json" |
-while IFS=$'\t' read -r sc sy of fw lo p50 p99 p999 mx cpu upp core xc lr; do
-	printf '%-24s %-10s %8s %9s %7s %7s %8s %8s %8s %6s %7s %7s %6s %7s\n' \
+while IFS=$'\t' read -r sc sy of fw lo p50 p99 p999 mx cpu upp core xc lr oth; do
+	printf '%-24s %-10s %8s %9s %7s %7s %8s %8s %8s %6s %7s %7s %6s %7s %5s\n' \
 		"$sc" "$sy" "$of" "$fw" "$lo" "$p50" "$p99" "$p999" "$mx" \
-		"$cpu" "$upp" "$core" "$xc" "$lr"
+		"$cpu" "$upp" "$core" "$xc" "$lr" "$oth"
 done
 
 # Targets (issue 4): benchmarks, read against the same run's baselines.
@@ -122,13 +126,13 @@ jq -r '
 	  select($pl != null and $mx != null) |
 	  "target 5  packets per CPU-second, \($p[1]) vs plain \($p[0]): \(1e6 / $mx | round) vs \(1e6 / $pl | round) = \(f($pl / $mx))x (want >= 3) -> " +
 	  (if $pl / $mx >= 3 then "MET" else "missed" end) ),
-	( ["", " rate=150"][] as $x |
-	  upp("latchkey"; "srtp=a" + (if $x == "" then " sessions=1000" else $x end)) as $ls |
-	  upp("rtpengine"; "srtp=a" + (if $x == "" then " sessions=1000" else $x end)) as $rs |
-	  upp("latchkey"; if $x == "" then "sessions=1000" else "rate=150" end) as $lc |
-	  upp("rtpengine"; if $x == "" then "sessions=1000" else "rate=150" end) as $rc |
-	  select($ls != null) |
-	  "srtp (issue 16)  one leg SDES-encrypted\($x): latchkey \(f($ls)) us/pkt (clear \(f($lc))), rtpengine \(f($rs)) (clear \(f($rc))) -> " +
+	( [.runs[] | select(.system == "latchkey" and (.scenario | startswith("srtp=")))][] as $l |
+	  ($l.scenario | sub("^srtp=a (gcm )?"; "")) as $clear |
+	  upp("rtpengine"; $l.scenario) as $rs |
+	  upp("latchkey"; $clear) as $lc |
+	  upp("rtpengine"; $clear) as $rc |
+	  $l.relay_cpu.us_per_packet as $ls |
+	  "srtp (issue 16)  \($l.scenario): latchkey \(f($ls)) us/pkt (clear \(f($lc))), rtpengine \(f($rs)) (clear \(f($rc))) -> " +
 	  (if $ls and $rs then (if $ls <= $rs then "MET (at most rtpengine)" else "missed: latchkey/rtpengine = \(f($ls / $rs))" end) else "n/a" end) )
 ' "$out/bench-latest.json" |
 	# --only srtp: the issue 4 targets have no runs to read.
@@ -391,34 +395,7 @@ start_relay() {	# SYSTEM -> relay_pid, ng
 	fi
 }
 
-stop_relay() {
-	local i
-	[ -n "$relay_pid" ] || return 0
-	kill -TERM "$relay_pid" 2>/dev/null || true
-	for i in $(seq 50); do
-		kill -0 "$relay_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$relay_pid" 2>/dev/null || true
-	wait "$relay_pid" 2>/dev/null || true
-	relay_pid=
-}
-
-# CPU ticks busy on the whole machine (user nice system irq softirq steal).
-busy_ticks() {
-	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-}
-
-# CPU ticks used by every process but this script (whose children, the
-# generator among them, it accounts as its own) and the relay: utime,
-# stime and the reaped children's cutime, cstime (/proc/PID/stat 14-17).
-others_ticks() {
-	cat /proc/[0-9]*/stat 2>/dev/null | awk -v me=$$ -v relay="$relay_pid" '
-		$1 != me && $1 != relay {
-			sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15
-		}
-		END { print t + 0 }'
-}
+# stop_relay, busy_ticks, others_ticks: perf/lib.sh.
 
 # This machine may be shared: before a run, wait (up to 2 min) until the
 # other processes use less than 5% of a core for a second.
@@ -506,18 +483,32 @@ fi
 # 0. SRTP (docs/srtp.md): side A speaks RTP/SAVP (SDES, AES_CM_128_HMAC_
 #    SHA1_80), B RTP/AVP, so each relay decrypts every packet A sends and
 #    encrypts every packet it sends A; the generator does A's crypto with
-#    libsrtp2 of its own.  The ceiling cannot take part.  --only srtp
-#    measures the same load in the clear beside it.
+#    libsrtp2 of its own, A's sending side before the run (--srtp-pre), so
+#    that the generator's crypto does not limit the load.  The ceiling
+#    cannot take part.  --only srtp
+#    sweeps the session count (the crypto provider's cost grows with the
+#    number of contexts: docs/performance.md, "SRTP"), measures the same
+#    load in the clear beside each point, and AEAD_AES_128_GCM at 1,000.
+srtp_points=1000
+[ "$only" = srtp ] && [ "$quick" = 0 ] && srtp_points="100 300 1000"
+for n in $srtp_points; do
+	if [ "$only" = srtp ]; then
+		for sys in latchkey rtpengine; do
+			run "$sys" "sessions=$n" "$n" 50
+		done
+	fi
+	for sys in latchkey rtpengine; do
+		run "$sys" "srtp=a sessions=$n" "$n" 50 --srtp-pre
+	done
+done
 if [ "$only" = srtp ]; then
 	for sys in latchkey rtpengine; do
-		run "$sys" "sessions=1000" 1000 50
+		run "$sys" "srtp=a gcm sessions=1000" 1000 50 \
+			--srtp-pre --srtp-suite AEAD_AES_128_GCM
 	done
 fi
-for sys in latchkey rtpengine; do
-	run "$sys" "srtp=a sessions=1000" 1000 50 --srtp
-done
 [ "$quick" = 1 ] || [ "$only" = srtp ] || for sys in latchkey rtpengine; do
-	run "$sys" "srtp=a rate=150" 1000 150 --srtp
+	run "$sys" "srtp=a rate=150" 1000 150 --srtp-pre
 done
 
 # 1. Sessions at 50 packets/s per direction (G.711, 20 ms).
@@ -592,7 +583,8 @@ jq -n --slurpfile runs "$runs_json" \
 			  else null end)} ],
 	  runs: [$runs[0][] | {system, scenario, exit, noisy, config, setup,
 		 window_s, offered_pps, forwarded_pps, packets, latency_us,
-		 streams, relay_cpu, generator, unattributed, others_cpu_s}]
+		 streams, relay_cpu, generator, unattributed, others_cpu_s,
+		 noise, srtp}]
 	}' >"$out/bench-latest.json"
 
 

@@ -20,7 +20,8 @@
 # compares fairly.  Read ratios within one run (docs/performance.md).
 # --mux: H.460.19 multiplexed legs (lk-loadgen --mux), latchkeyd only:
 # the systems default to "latchkey latchkey-kfwd", and its role is then
-# expressway (the multiplexed ports are the Expressway's).
+# expressway (the multiplexed ports are the Expressway's).  The namespace
+# is named $LK_BENCH_NS-PID (default lk-bench-kfwd-PID).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +35,9 @@ duration=5
 warmup=2
 out=
 mux=
+
+# shellcheck source=perf/lib.sh
+. "$here/lib.sh"
 
 say() { printf 'bench_kfwd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -80,7 +84,9 @@ case " $systems " in *" rtpengine "*)
 		  systems=${systems//rtpengine/}; } ;;
 esac
 
-ns=lk-bench-kfwd-$$
+# The namespace's name: LK_BENCH_NS (a prefix; this script's PID follows)
+# lets whoever runs it keep to a naming scheme of their own.
+ns=${LK_BENCH_NS:-lk-bench-kfwd}-$$
 work=$(mktemp -d /tmp/lk-bench-kfwd.XXXXXX)
 relay_pid=
 cleanup() {
@@ -152,37 +158,7 @@ start_relay() {	# SYSTEM -> relay_pid, ng
 	fi
 }
 
-stop_relay() {
-	local i
-	[ -n "$relay_pid" ] || return 0
-	kill -TERM "$relay_pid" 2>/dev/null || true
-	for i in $(seq 50); do
-		kill -0 "$relay_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$relay_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	relay_pid=
-}
-
-# CPU ticks of every process but this script (whose reaped children, the
-# generator among them, count as its own) and the relay: what other work
-# on a shared machine took during a run, to take out of the machine's
-# figure (utime, stime, cutime, cstime: /proc/PID/stat 14-17).
-others_ticks() {
-	# Processes come and go while this reads: a vanished file is no error.
-	{ cat /proc/[0-9]*/stat 2>/dev/null || true; } |
-		awk -v me=$$ -v relay="$relay_pid" '
-		$1 != me && $1 != relay {
-			sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15
-		}
-		END { print t + 0 }'
-}
-# ksoftirqd's ticks: softirq work the kernel deferred to its threads.
-ksoftirqd_ticks() {
-	{ cat /proc/[0-9]*/stat 2>/dev/null || true; } |
-		awk '$2 ~ /^\(ksoftirqd\// { t += $14 + $15 } END { print t + 0 }'
-}
+# stop_relay, others_ticks, ksoftirqd_ticks: perf/lib.sh.
 hz=$(getconf CLK_TCK)
 
 mkdir -p "$work/runs"

@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 #include <srtp2/srtp.h>
+#ifdef LK_SRTP_NSS
+#include <nss.h>
+#endif
 
 #include "bencode.h"
 #include "ngframe.h"
@@ -79,13 +82,24 @@
  * generator can sustain shows as packets "skipped".
  *
  * --srtp (docs/srtp.md, docs/performance.md).  Side A speaks RTP/SAVP
- * with an SDES key of its own (AES_CM_128_HMAC_SHA1_80), and the offer
+ * with an SDES key of its own (AES_CM_128_HMAC_SHA1_80, or the suite
+ * --srtp-suite names: AEAD_AES_128_GCM), and the offer
  * asks the relay for RTP/AVP towards B ("transport-protocol"): the relay
  * decrypts A -> B and encrypts B -> A.  The generator encrypts what A
  * sends after the send time is stamped, and decrypts what A receives with
  * the key of the relay's answer, through libsrtp2 of its own (not the
  * relay's code).  A flow's SSRC is its index + 1, which finds the
  * session of an encrypted packet.
+ *
+ * --srtp-pre: so that the generator's own crypto is not what limits the
+ * load, A's RTP is encrypted before the run, every packet of every flow
+ * that the paced schedule will send (with its flow, sequence number and
+ * the phase its due time falls in), and sent as it is: no send time in
+ * the stamp, so latency is measured on B -> A alone (the relay's encrypt
+ * path); the phase the stamp carries is the one both ends count it in.
+ * Each flow keeps its own SSRC and sequence, so the relay's replay check
+ * sees what a live sender would send.  What A receives is still decrypted
+ * and checked, packet by packet.
  */
 
 #define LG_MAGIC	0x4c4b4c47u	/* "LKLG" */
@@ -159,9 +173,12 @@ struct opts {
 	const char *flags[16];
 	unsigned nflags;
 	bool srtp;			/* side A encrypts (SDES) */
+	bool srtp_gcm;			/* ... with AEAD_AES_128_GCM */
+	bool srtp_pre;			/* ... A's RTP encrypted before the run */
 };
 
 #define SRTP_KEY_LEN	30		/* AES_CM_128: key 16 + salt 14 */
+#define SRTP_GCM_KEY_LEN 28		/* AEAD_AES_128_GCM: 16 + 12 */
 #define SRTP_ROOM	(SRTP_MAX_TRAILER_LEN + 4)
 
 /* Where one side sends, as the relay's reply SDP told it. */
@@ -277,6 +294,14 @@ struct lg {
 	uint64_t rx_total, rx_window, rx_bad, rx_foreign, rx_misdelivered;
 	uint64_t rx_mux_mismatch, rx_dup, rx_reord, rx_late, rx_trunc;
 	uint64_t rx_srtp_fail, tx_srtp_fail;
+	uint64_t rx_unstamped;		/* --srtp-pre: no send time */
+
+	/* --srtp-pre: A flow's packets, encrypted, by flow / 2 and seq. */
+	uint8_t *pre;
+	uint8_t *pre_phase;
+	uint32_t pre_n;			/* packets per flow */
+	uint32_t pre_len;		/* each one's length */
+	uint64_t tx_pre;		/* sent from it */
 	uint64_t rx_no_ts;
 	uint64_t hist[HIST_N];
 	uint64_t hist_n, lat_max;
@@ -529,15 +554,32 @@ static bool b64_dec(uint8_t *out, size_t n, const char *in, size_t len)
 	return o == n;
 }
 
-/* An AES_CM_128_HMAC_SHA1_80 context for `key`, either way; NULL: failed. */
-static srtp_t srtp_ctx(uint8_t *key, bool outbound)
+/* --srtp's suite: its SDES name and key + salt length. */
+static const char *srtp_suite(const struct opts *o)
+{
+	return o->srtp_gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80";
+}
+
+static size_t srtp_key_len(const struct opts *o)
+{
+	return o->srtp_gcm ? SRTP_GCM_KEY_LEN : SRTP_KEY_LEN;
+}
+
+/* A context of --srtp's suite for `key`, either way; NULL: failed. */
+static srtp_t srtp_ctx(const struct opts *o, uint8_t *key, bool outbound)
 {
 	srtp_policy_t p;
 	srtp_t s;
 
 	memset(&p, 0, sizeof(p));
-	srtp_crypto_policy_set_rtp_default(&p.rtp);
-	srtp_crypto_policy_set_rtcp_default(&p.rtcp);
+	if (o->srtp_gcm) {
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtcp);
+	}
+	else {
+		srtp_crypto_policy_set_rtp_default(&p.rtp);
+		srtp_crypto_policy_set_rtcp_default(&p.rtcp);
+	}
 	p.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
 	p.key = key;
 	p.window_size = 1024;
@@ -578,10 +620,9 @@ static int sdp_build(const struct lg *g, char *buf, size_t size, unsigned s,
 	if (o->srtp && side == SIDE_A) {
 		char k[64];
 
-		b64_enc(k, g->sess[s].a_key, SRTP_KEY_LEN);
+		b64_enc(k, g->sess[s].a_key, srtp_key_len(o));
 		n += (size_t)snprintf(buf + n, size - n, "a=crypto:1 "
-				      "AES_CM_128_HMAC_SHA1_80 inline:%s\r\n",
-				      k);
+				      "%s inline:%s\r\n", srtp_suite(o), k);
 	}
 	/*
 	 * RTCP leaves from and comes back to the RTP socket: say so, so that
@@ -937,22 +978,26 @@ static void ng_failed(struct lg *g, struct ngjob *j, const char *why)
  * --srtp: A's contexts, its own key out and the key of the relay's answer
  * in.  "1 AES_CM_128_HMAC_SHA1_80 inline:<40 base64>[|...]".
  */
-static bool srtp_answer(struct session *s, const struct remote *rem)
+static bool srtp_answer(const struct opts *o, struct session *s,
+			const struct remote *rem)
 {
-	static const char want[] = "1 AES_CM_128_HMAC_SHA1_80 inline:";
 	uint8_t key[SRTP_KEY_LEN];
 	const char *k = rem->crypto;
+	char want[64];
+	size_t wl;
 
-	if (strncmp(k, want, sizeof(want) - 1))
+	wl = (size_t)snprintf(want, sizeof(want), "1 %s inline:",
+			      srtp_suite(o));
+	if (strncmp(k, want, wl))
 		return false;
-	k += sizeof(want) - 1;
-	if (!b64_dec(key, sizeof(key), k, strcspn(k, "| ")))
+	k += wl;
+	if (!b64_dec(key, srtp_key_len(o), k, strcspn(k, "| ")))
 		return false;
 	if (!s->a_tx)
-		s->a_tx = srtp_ctx(s->a_key, true);
+		s->a_tx = srtp_ctx(o, s->a_key, true);
 	if (s->a_rx)
 		srtp_dealloc(s->a_rx);
-	s->a_rx = srtp_ctx(key, false);
+	s->a_rx = srtp_ctx(o, key, false);
 	return s->a_tx && s->a_rx;
 }
 
@@ -971,7 +1016,7 @@ static void ng_done(struct lg *g, struct ngjob *j, const struct remote *rem,
 		break;
 	case NG_ANSWER:
 		s->to_relay[SIDE_A] = *rem;
-		if (g->o.srtp && !srtp_answer(s, rem)) {
+		if (g->o.srtp && !srtp_answer(&g->o, s, rem)) {
 			ng_failed(g, j, "no usable a=crypto:1 "
 				  "AES_CM_128_HMAC_SHA1_80 in the answer");
 			break;
@@ -1254,6 +1299,7 @@ static void flows_ready(struct lg *g)
 struct txmeta {
 	unsigned flow;
 	uint8_t kind;
+	int8_t pre_phase;		/* -1, or pre-encrypted: its phase */
 	uint16_t soff;			/* where the stamp is */
 };
 
@@ -1279,14 +1325,14 @@ static uint64_t get_be64(const uint8_t *p)
 }
 
 static void stamp_put(uint8_t *p, const struct lg *g, uint32_t flow,
-		      uint32_t seq, enum kind kind)
+		      uint32_t seq, enum kind kind, enum phase phase)
 {
 	put_be32(p, LG_MAGIC);
 	put_be32(p + 4, g->run);
 	put_be32(p + 8, flow);
 	put_be32(p + 12, seq);
 	/* p + 16: the send time, written just before the system call */
-	p[24] = (uint8_t)g->phase;
+	p[24] = (uint8_t)phase;
 	p[25] = (uint8_t)kind;
 	p[26] = 0;
 	p[27] = 0;
@@ -1300,7 +1346,8 @@ static void tx_protect(struct lg *g)
 	for (i = 0; i < txq.n; i++) {
 		int len = (int)txq.iov[i].iov_len;
 
-		if (txq.meta[i].flow % 2 != SIDE_A)
+		if (txq.meta[i].flow % 2 != SIDE_A ||
+		    txq.meta[i].pre_phase >= 0)
 			continue;
 		if (srtp_protect(g->sess[txq.meta[i].flow / 2].a_tx,
 				 txq.buf[i], &len) != srtp_err_status_ok)
@@ -1319,7 +1366,8 @@ static void tx_flush(struct lg *g)
 		return;
 	now = real_ns();
 	for (i = 0; i < txq.n; i++)
-		put_be64(txq.buf[i] + txq.meta[i].soff + 16, now);
+		if (txq.meta[i].pre_phase < 0)
+			put_be64(txq.buf[i] + txq.meta[i].soff + 16, now);
 	if (g->o.srtp)
 		tx_protect(g);
 	while (sent < txq.n) {
@@ -1338,13 +1386,85 @@ static void tx_flush(struct lg *g)
 	for (i = 0; i < sent; i++) {
 		struct flow *f = &g->flows[txq.meta[i].flow];
 
-		if (txq.meta[i].kind == K_RTP)
+		if (txq.meta[i].pre_phase >= 0) {
+			f->sent[txq.meta[i].pre_phase]++;
+			g->tx_pre++;
+		}
+		else if (txq.meta[i].kind == K_RTP)
 			f->sent[g->phase]++;
 		else
 			f->rtcp_sent[g->phase]++;
 	}
 	g->tx_total += sent;
 	txq.n = 0;
+}
+
+/* An RTP packet of flow fi (header and stamped payload) at q. */
+static void rtp_build(const struct lg *g, uint8_t *q, const struct flow *f,
+		      unsigned fi, uint32_t seq, enum phase phase)
+{
+	uint32_t ts_inc = g->o.rate > 0 && g->o.rate <= 8000 ?
+		(uint32_t)(8000 / g->o.rate) : 160;
+
+	q[0] = 0x80;
+	q[1] = (uint8_t)((seq == 0 ? 0x80 : 0) | g->o.pt);
+	put_be16(q + 2, (uint16_t)seq);
+	put_be32(q + 4, seq * ts_inc);
+	put_be32(q + 8, f->ssrc);
+	stamp_put(q + RTP_HDR, g, fi, seq, K_RTP, phase);
+}
+
+/*
+ * --srtp-pre: A's RTP for the whole run, encrypted now.  Packet j of the
+ * flow at position `pos` of the pacing order is due at (j F + pos) / R
+ * after the start (send_due()); its stamp carries the phase that time
+ * falls in and no send time.  Returns 0, ENOMEM or EIO.
+ */
+static int srtp_pre_build(struct lg *g)
+{
+	double R = g->o.rate * g->norder;
+	uint64_t bytes;
+	unsigned k, F = g->norder;
+	uint8_t tmp[SLOT];
+	int len;
+
+	g->pre_n = (uint32_t)ceil(g->o.rate * (g->o.warmup + g->o.duration))
+		+ 1;
+	len = (int)(RTP_HDR + g->o.payload);
+	g->pre_len = (uint32_t)len + (g->o.srtp_gcm ? 16 : 10);
+	bytes = (uint64_t)g->o.sessions * g->pre_n * g->pre_len;
+	if (bytes > (1ull << 30))
+		return ENOMEM;
+	g->pre = malloc((size_t)bytes);
+	g->pre_phase = malloc((size_t)g->o.sessions * g->pre_n);
+	if (!g->pre || !g->pre_phase)
+		return ENOMEM;
+	for (k = 0; k < F; k++) {
+		unsigned fi = g->order[k];
+		struct session *s = &g->sess[fi / 2];
+		uint32_t j;
+
+		if (fi % 2 != SIDE_A)
+			continue;
+		for (j = 0; j < g->pre_n; j++) {
+			size_t at = (size_t)(fi / 2) * g->pre_n + j;
+			double due = ((double)j * F + k) / R;
+			enum phase ph = due < g->o.warmup ? PH_WARMUP :
+				PH_WINDOW;
+			int l = len;
+
+			memset(tmp, 0xff, (size_t)len);	/* PCMU silence */
+			rtp_build(g, tmp, &g->flows[fi], fi, j, ph);
+			put_be64(tmp + RTP_HDR + 16, 0);
+			if (srtp_protect(s->a_tx, tmp, &l) != srtp_err_status_ok
+			    || (uint32_t)l != g->pre_len)
+				return EIO;
+			memcpy(g->pre + at * g->pre_len, tmp, g->pre_len);
+			g->pre_phase[at] = (uint8_t)ph;
+		}
+	}
+
+	return 0;
 }
 
 static void tx_add(struct lg *g, struct flow *f, unsigned fi, enum kind kind)
@@ -1363,16 +1483,20 @@ static void tx_add(struct lg *g, struct flow *f, unsigned fi, enum kind kind)
 		off = 4;
 	}
 	q = p + off;
-	if (kind == K_RTP) {
-		uint32_t ts_inc = g->o.rate > 0 && g->o.rate <= 8000 ?
-			(uint32_t)(8000 / g->o.rate) : 160;
+	txq.meta[i].pre_phase = -1;
+	if (kind == K_RTP && g->pre && fi % 2 == SIDE_A &&
+	    f->seq < g->pre_n) {
+		size_t at = ((size_t)(fi / 2) * g->pre_n + f->seq);
 
-		q[0] = 0x80;
-		q[1] = (uint8_t)((f->seq == 0 ? 0x80 : 0) | g->o.pt);
-		put_be16(q + 2, (uint16_t)f->seq);
-		put_be32(q + 4, f->seq * ts_inc);
-		put_be32(q + 8, f->ssrc);
-		stamp_put(q + RTP_HDR, g, fi, f->seq, K_RTP);
+		memcpy(q, g->pre + at * g->pre_len, g->pre_len);
+		txq.meta[i].pre_phase = (int8_t)g->pre_phase[at];
+		txq.meta[i].soff = (uint16_t)(off + RTP_HDR);
+		len = off + g->pre_len;
+		f->seq++;
+		txq.msgs[i].msg_hdr.msg_name = &f->dst;
+	}
+	else if (kind == K_RTP) {
+		rtp_build(g, q, f, fi, f->seq, g->phase);
 		txq.meta[i].soff = (uint16_t)(off + RTP_HDR);
 		len = off + RTP_HDR + g->o.payload;
 		f->seq++;
@@ -1398,7 +1522,7 @@ static void tx_add(struct lg *g, struct flow *f, unsigned fi, enum kind kind)
 		put_be16(q + 30, 9);
 		put_be32(q + 32, f->ssrc);
 		memcpy(q + 36, "LKLG", 4);
-		stamp_put(q + 40, g, fi, f->rtcp_seq++, K_RTCP);
+		stamp_put(q + 40, g, fi, f->rtcp_seq++, K_RTCP, g->phase);
 		txq.meta[i].soff = (uint16_t)(off + 40);
 		len = off + 40 + STAMP_LEN;
 		txq.msgs[i].msg_hdr.msg_name = &f->dst_rtcp;
@@ -1597,7 +1721,10 @@ static void rx_packet(struct lg *g, struct ep *ep, uint8_t *p,
 	if (!seq_new(g, f, seq))
 		return;
 	f->rcvd[phase]++;
-	if (phase == PH_WINDOW) {
+	if (!sent) {
+		g->rx_unstamped++;	/* --srtp-pre: A's, no send time */
+	}
+	else if (phase == PH_WINDOW) {
 		uint64_t lat = rx_ns > sent ? rx_ns - sent : 0;
 
 		g->hist[hist_idx(lat)]++;
@@ -2048,6 +2175,10 @@ static void report_text(const struct lg *g, const struct report *r, FILE *f)
 		fprintf(f, "  srtp         %" PRIu64 " received failed to "
 			"decrypt (of the malformed), %" PRIu64 " not "
 			"encrypted\n", g->rx_srtp_fail, g->tx_srtp_fail);
+	if (o->srtp_pre)
+		fprintf(f, "  srtp-pre     %" PRIu64 " sent encrypted before "
+			"the run, %" PRIu64 " arrived without a send time (no "
+			"latency sample)\n", g->tx_pre, g->rx_unstamped);
 	if (r->cpu_ok)
 		fprintf(f, "  relay CPU    %.3f s = %.1f%% of a core: %.3f us "
 			"per forwarded packet (pid %d)\n", r->relay_cpu_s,
@@ -2106,6 +2237,13 @@ static void report_json(const struct lg *g, const struct report *r, FILE *f)
 	fprintf(f, "},\n \"window_s\": %.3f, \"offered_pps\": %.1f, "
 		"\"forwarded_pps\": %.1f,\n", r->window_s, r->offered_pps,
 		r->forwarded_pps);
+	if (g->o.srtp)
+		fprintf(f, " \"srtp\": {\"suite\": \"%s\", \"rx_failed\": %"
+			PRIu64 ", \"tx_failed\": %" PRIu64 ", \"pre\": %s, "
+			"\"tx_pre\": %" PRIu64 ", \"rx_unstamped\": %" PRIu64
+			"},\n", srtp_suite(&g->o), g->rx_srtp_fail,
+			g->tx_srtp_fail, g->o.srtp_pre ? "true" : "false",
+			g->tx_pre, g->rx_unstamped);
 	fprintf(f, " \"packets\": {\"sent\": %" PRIu64 ", \"received\": %"
 		PRIu64 ", \"arrived_in_window\": %" PRIu64 ", \"lost\": %"
 		PRIu64 ", \"loss_pct\": %.5f, \"reordered\": %" PRIu64
@@ -2176,6 +2314,11 @@ static void usage(FILE *f)
 "      --flag NAME         add an ng flag to offer and answer (repeatable)\n"
 "      --srtp              side A speaks SRTP (SDES), B clear: the relay\n"
 "                          decrypts and encrypts (transport-protocol)\n"
+"      --srtp-suite NAME   --srtp with AES_CM_128_HMAC_SHA1_80 (default)\n"
+"                          or AEAD_AES_128_GCM\n"
+"      --srtp-pre          --srtp, A's RTP encrypted before the run (paced\n"
+"                          runs): the generator's crypto off the clock;\n"
+"                          latency on B -> A only\n"
 "  -c, --cpu N             pin the generator to CPU N\n"
 "      --relay-pid PID     read the relay's CPU time over the window\n"
 "      --relay-cpu N       also read CPU N's busy time from /proc/stat\n"
@@ -2210,7 +2353,7 @@ enum {
 	OPT_DRAIN = 256, OPT_TICK, OPT_SOCKETS, OPT_RTCP, OPT_RTCP_INT,
 	OPT_RTCP_MUX, OPT_MUX, OPT_NO_MUX_RX, OPT_FLAG, OPT_RELAY_PID,
 	OPT_RELAY_CPU, OPT_LABEL, OPT_NG_WINDOW, OPT_NG_TIMEOUT, OPT_KEEP,
-	OPT_PING, OPT_SPIN, OPT_SRTP,
+	OPT_PING, OPT_SPIN, OPT_SRTP, OPT_SRTP_SUITE, OPT_SRTP_PRE,
 };
 
 static int parse_opts(struct opts *o, int argc, char **argv)
@@ -2233,6 +2376,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{"no-mux-rx", no_argument, NULL, OPT_NO_MUX_RX},
 		{"flag", required_argument, NULL, OPT_FLAG},
 		{"srtp", no_argument, NULL, OPT_SRTP},
+		{"srtp-suite", required_argument, NULL, OPT_SRTP_SUITE},
+		{"srtp-pre", no_argument, NULL, OPT_SRTP_PRE},
 		{"cpu", required_argument, NULL, 'c'},
 		{"relay-pid", required_argument, NULL, OPT_RELAY_PID},
 		{"relay-cpu", required_argument, NULL, OPT_RELAY_CPU},
@@ -2347,6 +2492,17 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case OPT_SRTP:
 			o->srtp = true;
 			break;
+		case OPT_SRTP_PRE:
+			o->srtp = true;
+			o->srtp_pre = true;
+			break;
+		case OPT_SRTP_SUITE:
+			o->srtp = true;
+			if (!strcmp(optarg, "AEAD_AES_128_GCM"))
+				o->srtp_gcm = true;
+			else if (strcmp(optarg, "AES_CM_128_HMAC_SHA1_80"))
+				goto bad;
+			break;
 		case 'c':
 			if (!num(&v, optarg, 0, CPU_SETSIZE - 1))
 				goto bad;
@@ -2425,6 +2581,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			return EINVAL;
 		}
 	}
+	if (o->srtp_pre && o->rate <= 0) {
+		fprintf(stderr, "lk-loadgen: --srtp-pre needs a paced rate "
+			"(-r)\n");
+		return EINVAL;
+	}
 	if (o->srtp && (o->rtcp || o->mux[SIDE_A] || o->mux[SIDE_B])) {
 		fprintf(stderr, "lk-loadgen: --srtp is RTP only, without "
 			"--rtcp or --mux\n");
@@ -2494,6 +2655,19 @@ int main(int argc, char **argv)
 	if (g->o.srtp) {
 		unsigned i;
 
+#ifdef LK_SRTP_NSS
+		/*
+		 * As relay/srtp.c: NSS initialised before libsrtp2 does it,
+		 * without NSS_INIT_OPTIMIZESPACE, or every operation walks
+		 * chains that grow with the number of contexts.
+		 */
+		if (!NSS_InitContext("", "", "", "", NULL, NSS_INIT_READONLY |
+				     NSS_INIT_NOCERTDB | NSS_INIT_NOMODDB |
+				     NSS_INIT_FORCEOPEN)) {
+			fprintf(stderr, "lk-loadgen: NSS init failed\n");
+			return 3;
+		}
+#endif
 		if (srtp_init() != srtp_err_status_ok) {
 			fprintf(stderr, "lk-loadgen: libsrtp2 init failed\n");
 			return 3;
@@ -2540,6 +2714,16 @@ int main(int argc, char **argv)
 		}
 	}
 	flows_ready(g);
+	if (g->o.srtp_pre) {
+		int e = srtp_pre_build(g);
+
+		if (e) {
+			fprintf(stderr, "lk-loadgen: --srtp-pre: %s\n",
+				e == ENOMEM ? "out of memory (at most 1 GiB)" :
+				"libsrtp2 refused a packet");
+			return 3;
+		}
+	}
 	run_media(g);
 	if (!g->o.keep)
 		ng_run(g, true);

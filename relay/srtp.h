@@ -59,7 +59,11 @@ struct lk_srtp_key {
 
 struct lk_srtp;
 
-/* Once per process, before the first context; thread-safe. Returns 0 or EIO. */
+/*
+ * Once per process, before the first context and before anything else in
+ * the process initialises NSS (relay/srtp.c says why); thread-safe.
+ * Returns 0 or EIO.
+ */
 int lk_srtp_init(void);
 
 /* SDES's name ("AES_CM_128_HMAC_SHA1_80") and back; NULL / NONE if unknown. */
@@ -69,7 +73,7 @@ enum lk_srtp_suite lk_srtp_suite_find(const char *name, size_t len);
 /* Octets of key + salt a suite's inline: carries; 0 for NONE. */
 size_t lk_srtp_suite_key_len(enum lk_srtp_suite suite);
 
-/* Whether this libsrtp2 build has the suite (GCM needs its OpenSSL build). */
+/* Whether this libsrtp2 build has the suite (GCM needs NSS or OpenSSL). */
 bool lk_srtp_suite_available(enum lk_srtp_suite suite);
 
 /* A fresh random key for `suite` (getrandom()). Returns 0, EINVAL or EIO. */
