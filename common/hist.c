@@ -22,3 +22,8 @@ void lk_hist_observe(struct lk_hist *h, double v)
 	++h->count;
 	h->sum += v;
 }
+
+const double lk_hist_call_setup_bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+	10, 30, 60};
+const size_t lk_hist_call_setup_nbounds = sizeof(lk_hist_call_setup_bounds) /
+	sizeof(lk_hist_call_setup_bounds[0]);

@@ -22,6 +22,15 @@ struct lk_hist {
 	double sum;
 };
 
+/*
+ * The bounds of every call set-up histogram (SIP's and H.323's, so that
+ * the two compare bucket by bucket), in seconds: a machine's answer (tens
+ * of ms through two relays) to a person's (seconds of ringing), 50 ms to a
+ * minute.
+ */
+extern const double lk_hist_call_setup_bounds[];
+extern const size_t lk_hist_call_setup_nbounds;
+
 /* Set up `h` with `n` (at most LK_HIST_BUCKETS_MAX) upper bounds. */
 void lk_hist_init(struct lk_hist *h, const double *bounds, size_t n);
 

@@ -1332,8 +1332,8 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 		cs->cfg.answer_timeout = LK_H323_ANSWER_TIMEOUT;
 	list_init(&cs->conns);
 	list_init(&cs->calls);
-	lk_hist_init(&cs->st.setup, lk_h323_setup_bounds,
-		     lk_h323_setup_nbounds);
+	lk_hist_init(&cs->st.setup, lk_hist_call_setup_bounds,
+		     lk_hist_call_setup_nbounds);
 	/* Over IPv6 (not served yet) no callee can be called: family 0. */
 	if (inet_pton(AF_INET, cfg->conf->address, &cs->local.sin_addr) == 1)
 		cs->local.sin_family = AF_INET;
@@ -1367,13 +1367,6 @@ int lk_h323_callsig_alloc(struct lk_h323_callsig **csp,
 
 	return err;
 }
-
-/* The same bounds as SIP's, so the two histograms compare bucket by
- * bucket: 50 ms (machines answering) to a minute (people). */
-const double lk_h323_setup_bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-	30, 60};
-const size_t lk_h323_setup_nbounds = sizeof(lk_h323_setup_bounds) /
-	sizeof(lk_h323_setup_bounds[0]);
 
 void lk_h323_callsig_stats(const struct lk_h323_callsig *cs,
 			   struct lk_h323_callsig_stats *st)

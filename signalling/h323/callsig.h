@@ -125,13 +125,9 @@ struct lk_h323_callsig_stats {
 	unsigned active_calls;
 	unsigned active_conns;
 	/* Set-up time of connected calls: Setup taken to Connect passed
-	 * on, seconds (lk_h323_setup_bounds). */
+	 * on, seconds (lk_hist_call_setup_bounds, as SIP's). */
 	struct lk_hist setup;
 };
-
-/* The histogram's bucket bounds, as SIP's (lk_b2bua_setup_bounds). */
-extern const double lk_h323_setup_bounds[];
-extern const size_t lk_h323_setup_nbounds;
 
 /*
  * Serve call signalling on `fd` (a bound, listening TCP socket, which it

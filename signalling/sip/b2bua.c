@@ -1489,8 +1489,8 @@ int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 	b->reg = reg;
 	b->zones = *zones;
 	b->media = media;
-	lk_hist_init(&b->st.setup, lk_b2bua_setup_bounds,
-		     lk_b2bua_setup_nbounds);
+	lk_hist_init(&b->st.setup, lk_hist_call_setup_bounds,
+		     lk_hist_call_setup_nbounds);
 	list_init(&b->calls);
 	err = hash_alloc(&b->dialogs, 256);
 	if (!err) {
@@ -1506,15 +1506,6 @@ int lk_b2bua_alloc(struct lk_b2bua **bp, struct event_base *base,
 
 	return err;
 }
-
-/*
- * Set-up times span a machine's answer (tens of ms through two relays) to
- * a person's (seconds of ringing): bounds from 50 ms to a minute.
- */
-const double lk_b2bua_setup_bounds[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-	30, 60};
-const size_t lk_b2bua_setup_nbounds = sizeof(lk_b2bua_setup_bounds) /
-	sizeof(lk_b2bua_setup_bounds[0]);
 
 void lk_b2bua_stats(const struct lk_b2bua *b, struct lk_b2bua_stats *st)
 {

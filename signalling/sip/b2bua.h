@@ -82,13 +82,9 @@ struct lk_b2bua_stats {
 	uint64_t forwarded;		/* other in-dialog requests */
 	unsigned active;
 	/* Set-up time of answered calls, seconds from the INVITE to the
-	 * 2xx passed back (ringing included): lk_b2bua_setup_bounds. */
+	 * 2xx passed back (ringing included): lk_hist_call_setup_bounds. */
 	struct lk_hist setup;
 };
-
-/* The set-up histogram's upper bounds, seconds. */
-extern const double lk_b2bua_setup_bounds[];
-extern const size_t lk_b2bua_setup_nbounds;
 
 void lk_b2bua_stats(const struct lk_b2bua *b, struct lk_b2bua_stats *st);
 
