@@ -49,7 +49,8 @@
 
 static uint8_t arena_mem[1 << 18];
 static int ras_fd = -1;
-static void fail(const char *fmt, ...);
+static void fail(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
 static int read_n(int fd, uint8_t *p, size_t n, int ms);
 
 /* An h245Address for the next Setup (family 0: none). */
