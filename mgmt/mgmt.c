@@ -346,28 +346,22 @@ static struct evhttp *server_new(struct lk_mgmt *m, struct event_base *base,
 /*
  * The HTTPS port's context: Management > TLS certificate and key, or, when
  * unset, what SIP TLS uses (Protocols > SIP > TLS certificate, or a
- * self-signed lab certificate made at start: signalling/sip/tls.h).
+ * self-signed lab certificate of its own made at start, whose warning names
+ * the management keys: signalling/sip/tls.h).
  */
 static int https_ctx(struct lk_mgmt *m, char *errbuf, size_t errsz)
 {
 	const struct lk_conf *c = m->src.conf;
-	struct lk_conf *tmp;
-	int err;
 
-	if (!c->mgmt_tls_cert[0])
-		return lk_siptls_server_ctx(&m->ssl, c, errbuf, errsz);
-	tmp = malloc(sizeof(*tmp));
-	if (!tmp)
-		return ENOMEM;
-	*tmp = *c;
-	snprintf(tmp->sip_tls_cert, sizeof(tmp->sip_tls_cert), "%s",
-		 c->mgmt_tls_cert);
-	snprintf(tmp->sip_tls_key, sizeof(tmp->sip_tls_key), "%s",
-		 c->mgmt_tls_key);
-	err = lk_siptls_server_ctx(&m->ssl, tmp, errbuf, errsz);
-	free(tmp);
+	if (c->mgmt_tls_cert[0] || !c->sip_tls_cert[0])
+		return lk_tls_server_ctx(&m->ssl, c->mgmt_tls_cert,
+					 c->mgmt_tls_key, c->address,
+					 "Management", "management HTTPS port",
+					 errbuf, errsz);
 
-	return err;
+	return lk_tls_server_ctx(&m->ssl, c->sip_tls_cert, c->sip_tls_key,
+				 c->address, "Protocols > SIP",
+				 "management HTTPS port", errbuf, errsz);
 }
 
 int lk_mgmt_alloc(struct lk_mgmt **mp, struct event_base *base,

@@ -143,13 +143,14 @@ static int self_signed(SSL_CTX *ctx, const char *address)
 	return err;
 }
 
-int lk_siptls_server_ctx(struct ssl_ctx_st **ctxp, const struct lk_conf *conf,
-			 char *errbuf, size_t errsz)
+int lk_tls_server_ctx(struct ssl_ctx_st **ctxp, const char *cert,
+		      const char *key, const char *address, const char *section,
+		      const char *port, char *errbuf, size_t errsz)
 {
 	const char *keyfile;
 	SSL_CTX *ctx;
 
-	if (!ctxp || !conf)
+	if (!ctxp || !cert || !key || !address || !section || !port)
 		return EINVAL;
 	ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx) {
@@ -157,38 +158,49 @@ int lk_siptls_server_ctx(struct ssl_ctx_st **ctxp, const struct lk_conf *conf,
 		return ENOMEM;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	if (!conf->sip_tls_cert[0]) {
-		if (self_signed(ctx, conf->address)) {
+	if (!cert[0]) {
+		if (self_signed(ctx, address)) {
 			snprintf(errbuf, errsz, "TLS: cannot make a self-signed "
 				 "certificate: %s", ssl_reason());
 			SSL_CTX_free(ctx);
 			return EINVAL;
 		}
-		lk_warn("Protocols > SIP > TLS certificate is not set: the SIP "
-			"TLS port uses a self-signed certificate made at "
-			"start (CN latchkey); peers that verify certificates "
-			"will refuse it; set TLS certificate and TLS private "
-			"key for anything beyond a lab");
+		lk_warn("%s > TLS certificate is not set: the %s uses a "
+			"self-signed certificate made at start (CN latchkey); "
+			"peers that verify certificates will refuse it; set "
+			"TLS certificate and TLS private key for anything "
+			"beyond a lab", section, port);
 		*ctxp = ctx;
 		return 0;
 	}
-	keyfile = conf->sip_tls_key[0] ? conf->sip_tls_key : conf->sip_tls_cert;
-	if (SSL_CTX_use_certificate_chain_file(ctx, conf->sip_tls_cert) != 1) {
-		snprintf(errbuf, errsz, "Protocols > SIP > TLS certificate = "
-			 "%s: %s", conf->sip_tls_cert, ssl_reason());
+	keyfile = key[0] ? key : cert;
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		snprintf(errbuf, errsz, "%s > TLS certificate = %s: %s",
+			 section, cert, ssl_reason());
 		SSL_CTX_free(ctx);
 		return EINVAL;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, keyfile, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(errbuf, errsz, "Protocols > SIP > TLS private key = "
-			 "%s: %s", keyfile, ssl_reason());
+		snprintf(errbuf, errsz, "%s > TLS private key = %s: %s",
+			 section, keyfile, ssl_reason());
 		SSL_CTX_free(ctx);
 		return EINVAL;
 	}
 	*ctxp = ctx;
 
 	return 0;
+}
+
+int lk_siptls_server_ctx(struct ssl_ctx_st **ctxp, const struct lk_conf *conf,
+			 char *errbuf, size_t errsz)
+{
+	if (!conf)
+		return EINVAL;
+
+	return lk_tls_server_ctx(ctxp, conf->sip_tls_cert, conf->sip_tls_key,
+				 conf->address, "Protocols > SIP",
+				 "SIP TLS port", errbuf, errsz);
 }
 
 int lk_siptls_client_ctx(struct ssl_ctx_st **ctxp)

@@ -26,6 +26,17 @@ int lk_siptls_server_ctx(struct ssl_ctx_st **ctxp, const struct lk_conf *conf,
 			 char *errbuf, size_t errsz);
 
 /*
+ * The same for any TLS server port: `cert` and `key` are the configured
+ * files ("" for unset; an unset key means the certificate file holds it),
+ * `section` the configuration section whose keys they are and `port` the
+ * port's name, both used in the warning and in `errbuf`, so that each
+ * port's messages name its own keys.
+ */
+int lk_tls_server_ctx(struct ssl_ctx_st **ctxp, const char *cert,
+		      const char *key, const char *address, const char *section,
+		      const char *port, char *errbuf, size_t errsz);
+
+/*
  * The client context of outgoing TLS connections.  It does not verify the
  * peer's certificate yet (lab use); the next step names a CA file.
  */
