@@ -913,20 +913,41 @@ static int run_callee(struct ep *ep)
 	return 0;
 }
 
+/* `s` as a JSON string (RFC 8259 s.7): quote, backslash and controls escaped. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
 static void summary(const struct ep *ep, bool ok)
 {
 	if (ep->o.json) {
-		printf("{\"alias\": \"%s\", \"role\": \"%s\", \"registered\": "
+		printf("{\"alias\": ");
+		json_str(ep->o.alias);
+		printf(", \"role\": \"%s\", \"registered\": "
 		       "%s, \"connected\": %s, \"rtp_sent\": %u, "
 		       "\"rtp_received\": %u, \"rtcp_sent\": %u, "
 		       "\"rtcp_received\": %u, \"released_by\": \"%s\", "
-		       "\"ok\": %s, \"why\": \"%s\"}\n", ep->o.alias,
+		       "\"ok\": %s, \"why\": ",
 		       ep->o.answer ? "callee" : "caller",
 		       ep->registered ? "true" : "false",
 		       ep->connected ? "true" : "false", ep->rtp_sent,
 		       ep->rtp_received, ep->rtcp_sent, ep->rtcp_received,
 		       ep->released_by_peer ? "peer" : "self",
-		       ok ? "true" : "false", ep->why);
+		       ok ? "true" : "false");
+		json_str(ep->why);
+		printf("}\n");
 		return;
 	}
 	printf("lk-h323ep: %s (%s): %s; registered %s, connected %s, RTP sent "
