@@ -11,7 +11,9 @@
 #include <nss.h>
 #endif
 
+#include "log.h"
 #include "srtp.h"
+#include "srtpossl.h"
 
 struct lk_srtp {
 	srtp_t ctx;
@@ -65,6 +67,7 @@ _Static_assert(SRTP_MAX_TRAILER_LEN + 4 == LK_SRTP_ROOM,
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_err;
 static bool available[LK_SRTP_SUITE_COUNT];
+static bool openssl_crypto;
 
 #ifdef LK_SRTP_NSS
 /*
@@ -100,6 +103,7 @@ static int provider_init(void)
 static void init_h(void)
 {
 	enum lk_srtp_suite i;
+	int err;
 
 	init_err = provider_init();
 	if (init_err)
@@ -108,6 +112,17 @@ static void init_h(void)
 		init_err = EIO;
 		return;
 	}
+	/*
+	 * OpenSSL for the ciphers and the MAC: no allocation or lock per
+	 * packet (relay/srtpossl.c).  Should libsrtp2 refuse it, its own
+	 * implementation stays, slower and just as correct.
+	 */
+	err = lk_srtpossl_install();
+	openssl_crypto = !err;
+	if (err)
+		lk_warn("SRTP: libsrtp2 did not take OpenSSL's ciphers (%s); "
+			"it uses its own crypto library, at a higher cost "
+			"per packet", strerror(err));
 	/*
 	 * GCM is there only when libsrtp2 was built with a crypto library
 	 * (NSS, as Debian's, or OpenSSL): try each suite once here instead
@@ -137,6 +152,11 @@ int lk_srtp_init(void)
 	pthread_once(&init_once, init_h);
 
 	return init_err;
+}
+
+const char *lk_srtp_crypto(void)
+{
+	return openssl_crypto ? "OpenSSL" : "libsrtp2's own";
 }
 
 static const struct suite *suite_get(enum lk_srtp_suite s)

@@ -17,9 +17,11 @@
  * Threads.  A context is created on the control thread (creation
  * allocates), handed to one media worker, used only there, and freed on
  * the control thread once the worker has let go of it (lk_worker_call()).
- * Protect and unprotect allocate nothing, except that libsrtp2 clones its
- * per-SSRC stream the first time it sees an SSRC, and an inbound context
- * does so only after that packet authenticated.
+ * Protect and unprotect allocate nothing and take no lock (the cipher and
+ * the MAC are OpenSSL's, their contexts kept for the stream's life:
+ * relay/srtpossl.c), except that libsrtp2 clones its per-SSRC stream the
+ * first time it sees an SSRC, and an inbound context does so only after
+ * that packet authenticated.
  *
  * Key material.  Keys live in struct lk_srtp_key and in libsrtp2's
  * contexts, are wiped when freed (lk_srtp_key_wipe()), and are never
@@ -65,6 +67,13 @@ struct lk_srtp;
  * Returns 0 or EIO.
  */
 int lk_srtp_init(void);
+
+/*
+ * Whose AES and HMAC-SHA1 libsrtp2 runs, once lk_srtp_init() has: "OpenSSL"
+ * (relay/srtpossl.c, the normal case) or "libsrtp2's own" (it refused
+ * OpenSSL's, which start-up logs as a warning).
+ */
+const char *lk_srtp_crypto(void);
 
 /* SDES's name ("AES_CM_128_HMAC_SHA1_80") and back; NULL / NONE if unknown. */
 const char *lk_srtp_suite_name(enum lk_srtp_suite suite);
