@@ -21,6 +21,7 @@
  * packets against libsrtp2's reference ones.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,15 +46,14 @@
 #define GCM_SALT 12
 #define SHA1_LEN 20
 
-struct icm {
+/*
+ * One cipher of either mode.  Counter mode: the salt, then two zero
+ * octets; GCM: the tag length, and whether set_iv() chose encryption.
+ */
+struct aes {
 	EVP_CIPHER_CTX *ctx;
 	int aes_len;		/* 16 or 32 */
-	uint8_t salt[16];	/* salt, then two zero octets */
-};
-
-struct gcm {
-	EVP_CIPHER_CTX *ctx;
-	int aes_len;
+	uint8_t salt[16];
 	int tag_len;
 	int encrypt;
 };
@@ -62,13 +62,10 @@ struct hmac {
 	EVP_MAC_CTX *ctx;
 };
 
-/* One allocation: libsrtp2's object, then our state; freed by dealloc. */
+/* One allocation: libsrtp2's object, then ours; freed by aes_dealloc(). */
 struct cipher_block {
 	srtp_cipher_t c;
-	union {
-		struct icm icm;
-		struct gcm gcm;
-	} u;
+	struct aes aes;
 };
 
 struct auth_block {
@@ -78,83 +75,85 @@ struct auth_block {
 
 static EVP_MAC *hmac_mac;
 
-static srtp_err_status_t cipher_new(srtp_cipher_pointer_t *cp,
-				    const srtp_cipher_type_t *type,
-				    int algorithm, int key_len, void **state)
-{
-	struct cipher_block *b = calloc(1, sizeof(*b));
+/* The key lengths libsrtp2 asks for (key + salt) and what each one is. */
+struct aes_kind {
+	int key_len;
+	int algorithm;
+	const srtp_cipher_type_t *type;
+	int salt_len;
+};
 
+static const srtp_cipher_type_t icm128_type, icm256_type, gcm128_type,
+	gcm256_type;
+
+static const struct aes_kind kinds[] = {
+	{SRTP_AES_ICM_128_KEY_LEN_WSALT, SRTP_AES_ICM_128, &icm128_type,
+	 ICM_SALT},
+	{SRTP_AES_ICM_256_KEY_LEN_WSALT, SRTP_AES_ICM_256, &icm256_type,
+	 ICM_SALT},
+	{SRTP_AES_GCM_128_KEY_LEN_WSALT, SRTP_AES_GCM_128, &gcm128_type,
+	 GCM_SALT},
+	{SRTP_AES_GCM_256_KEY_LEN_WSALT, SRTP_AES_GCM_256, &gcm256_type,
+	 GCM_SALT},
+};
+
+static srtp_err_status_t aes_alloc(srtp_cipher_pointer_t *cp, int key_len,
+				   int tag_len, bool gcm)
+{
+	const struct aes_kind *k = NULL;
+	struct cipher_block *b;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		bool kind_gcm = kinds[i].algorithm == SRTP_AES_GCM_128 ||
+			kinds[i].algorithm == SRTP_AES_GCM_256;
+
+		if (kinds[i].key_len == key_len && kind_gcm == gcm)
+			k = &kinds[i];
+	}
+	if (!k || (gcm && tag_len != 8 && tag_len != 16))
+		return srtp_err_status_bad_param;
+	b = calloc(1, sizeof(*b));
 	if (!b)
 		return srtp_err_status_alloc_fail;
-	b->c.type = type;
-	b->c.algorithm = algorithm;
+	b->aes.ctx = EVP_CIPHER_CTX_new();
+	if (!b->aes.ctx) {
+		free(b);
+		return srtp_err_status_alloc_fail;
+	}
+	b->aes.aes_len = key_len - k->salt_len;
+	b->aes.tag_len = tag_len;
+	b->c.type = k->type;
+	b->c.algorithm = k->algorithm;
 	b->c.key_len = key_len;
-	b->c.state = &b->u;
-	*state = &b->u;
+	b->c.state = &b->aes;
 	*cp = &b->c;
 
 	return srtp_err_status_ok;
 }
 
-static void cipher_free(srtp_cipher_pointer_t cp)
+static srtp_err_status_t aes_dealloc(srtp_cipher_pointer_t cp)
 {
 	struct cipher_block *b = (struct cipher_block *)cp;
 
+	EVP_CIPHER_CTX_free(b->aes.ctx);
 	OPENSSL_cleanse(b, sizeof(*b));
 	free(b);
+
+	return srtp_err_status_ok;
 }
 
 /* AES-ICM */
 
-static const srtp_cipher_type_t icm128_type, icm256_type;
-
 static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len,
 				   int tag_len)
 {
-	const srtp_cipher_type_t *type;
-	struct icm *s;
-	void *state;
-	int algorithm;
-
-	(void)tag_len;
-	if (key_len == SRTP_AES_ICM_128_KEY_LEN_WSALT) {
-		type = &icm128_type;
-		algorithm = SRTP_AES_ICM_128;
-	}
-	else if (key_len == SRTP_AES_ICM_256_KEY_LEN_WSALT) {
-		type = &icm256_type;
-		algorithm = SRTP_AES_ICM_256;
-	}
-	else {
-		return srtp_err_status_bad_param;
-	}
-	if (cipher_new(cp, type, algorithm, key_len, &state))
-		return srtp_err_status_alloc_fail;
-	s = state;
-	s->aes_len = key_len - ICM_SALT;
-	s->ctx = EVP_CIPHER_CTX_new();
-	if (!s->ctx) {
-		cipher_free(*cp);
-		*cp = NULL;
-		return srtp_err_status_alloc_fail;
-	}
-
-	return srtp_err_status_ok;
-}
-
-static srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t cp)
-{
-	struct icm *s = cp->state;
-
-	EVP_CIPHER_CTX_free(s->ctx);
-	cipher_free(cp);
-
-	return srtp_err_status_ok;
+	return aes_alloc(cp, key_len, tag_len, false);
 }
 
 static srtp_err_status_t icm_init(void *state, const uint8_t *key)
 {
-	struct icm *s = state;
+	struct aes *s = state;
 	const EVP_CIPHER *cipher = s->aes_len == 16 ? EVP_aes_128_ctr() :
 		EVP_aes_256_ctr();
 
@@ -169,7 +168,7 @@ static srtp_err_status_t icm_init(void *state, const uint8_t *key)
 static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv,
 				    srtp_cipher_direction_t dir)
 {
-	struct icm *s = state;
+	struct aes *s = state;
 	uint8_t ctr[16];
 	size_t i;
 
@@ -185,7 +184,7 @@ static srtp_err_status_t icm_set_iv(void *state, uint8_t *iv,
 static srtp_err_status_t icm_crypt(void *state, uint8_t *buf,
 				   unsigned int *len)
 {
-	struct icm *s = state;
+	struct aes *s = state;
 	int out;
 
 	if (*len > INT32_MAX ||
@@ -197,47 +196,15 @@ static srtp_err_status_t icm_crypt(void *state, uint8_t *buf,
 
 /* AES-GCM (RFC 7714): libsrtp2 builds the 96-bit IV and the AAD itself. */
 
-static const srtp_cipher_type_t gcm128_type, gcm256_type;
-
 static srtp_err_status_t gcm_alloc(srtp_cipher_pointer_t *cp, int key_len,
 				   int tag_len)
 {
-	const srtp_cipher_type_t *type;
-	struct gcm *s;
-	void *state;
-	int algorithm;
-
-	if (tag_len != 8 && tag_len != 16)
-		return srtp_err_status_bad_param;
-	if (key_len == SRTP_AES_GCM_128_KEY_LEN_WSALT) {
-		type = &gcm128_type;
-		algorithm = SRTP_AES_GCM_128;
-	}
-	else if (key_len == SRTP_AES_GCM_256_KEY_LEN_WSALT) {
-		type = &gcm256_type;
-		algorithm = SRTP_AES_GCM_256;
-	}
-	else {
-		return srtp_err_status_bad_param;
-	}
-	if (cipher_new(cp, type, algorithm, key_len, &state))
-		return srtp_err_status_alloc_fail;
-	s = state;
-	s->aes_len = key_len - GCM_SALT;
-	s->tag_len = tag_len;
-	s->ctx = EVP_CIPHER_CTX_new();
-	if (!s->ctx) {
-		cipher_free(*cp);
-		*cp = NULL;
-		return srtp_err_status_alloc_fail;
-	}
-
-	return srtp_err_status_ok;
+	return aes_alloc(cp, key_len, tag_len, true);
 }
 
 static srtp_err_status_t gcm_init(void *state, const uint8_t *key)
 {
-	struct gcm *s = state;
+	struct aes *s = state;
 	const EVP_CIPHER *cipher = s->aes_len == 16 ? EVP_aes_128_gcm() :
 		EVP_aes_256_gcm();
 
@@ -251,7 +218,7 @@ static srtp_err_status_t gcm_init(void *state, const uint8_t *key)
 static srtp_err_status_t gcm_set_iv(void *state, uint8_t *iv,
 				    srtp_cipher_direction_t dir)
 {
-	struct gcm *s = state;
+	struct aes *s = state;
 
 	s->encrypt = dir == srtp_direction_encrypt;
 	if (dir != srtp_direction_encrypt && dir != srtp_direction_decrypt)
@@ -265,7 +232,7 @@ static srtp_err_status_t gcm_set_iv(void *state, uint8_t *iv,
 static srtp_err_status_t gcm_set_aad(void *state, const uint8_t *aad,
 				     uint32_t len)
 {
-	struct gcm *s = state;
+	struct aes *s = state;
 	int out;
 
 	if (len > INT32_MAX ||
@@ -279,7 +246,7 @@ static srtp_err_status_t gcm_set_aad(void *state, const uint8_t *aad,
 static srtp_err_status_t gcm_encrypt(void *state, uint8_t *buf,
 				     unsigned int *len)
 {
-	struct gcm *s = state;
+	struct aes *s = state;
 	int out;
 
 	if (!s->encrypt || *len > INT32_MAX ||
@@ -292,7 +259,7 @@ static srtp_err_status_t gcm_encrypt(void *state, uint8_t *buf,
 static srtp_err_status_t gcm_get_tag(void *state, uint8_t *tag,
 				     uint32_t *len)
 {
-	struct gcm *s = state;
+	struct aes *s = state;
 	uint8_t none[16];
 	int out;
 
@@ -313,7 +280,7 @@ static srtp_err_status_t gcm_get_tag(void *state, uint8_t *tag,
 static srtp_err_status_t gcm_decrypt(void *state, uint8_t *buf,
 				     unsigned int *len)
 {
-	struct gcm *s = state;
+	struct aes *s = state;
 	unsigned int n;
 	uint8_t none[16];
 	int out;
@@ -328,16 +295,6 @@ static srtp_err_status_t gcm_decrypt(void *state, uint8_t *buf,
 	if (EVP_CipherFinal_ex(s->ctx, none, &out) != 1)
 		return srtp_err_status_auth_fail;
 	*len = n;
-
-	return srtp_err_status_ok;
-}
-
-static srtp_err_status_t gcm_dealloc(srtp_cipher_pointer_t cp)
-{
-	struct gcm *s = cp->state;
-
-	EVP_CIPHER_CTX_free(s->ctx);
-	cipher_free(cp);
 
 	return srtp_err_status_ok;
 }
@@ -574,22 +531,22 @@ static const srtp_auth_test_case_t hmac_test = {
 };
 
 static const srtp_cipher_type_t icm128_type = {
-	icm_alloc, icm_dealloc, icm_init, NULL, icm_crypt, icm_crypt,
+	icm_alloc, aes_dealloc, icm_init, NULL, icm_crypt, icm_crypt,
 	icm_set_iv, NULL, "AES-128 counter mode (OpenSSL)", &icm128_test,
 	SRTP_AES_ICM_128,
 };
 static const srtp_cipher_type_t icm256_type = {
-	icm_alloc, icm_dealloc, icm_init, NULL, icm_crypt, icm_crypt,
+	icm_alloc, aes_dealloc, icm_init, NULL, icm_crypt, icm_crypt,
 	icm_set_iv, NULL, "AES-256 counter mode (OpenSSL)", &icm256_test,
 	SRTP_AES_ICM_256,
 };
 static const srtp_cipher_type_t gcm128_type = {
-	gcm_alloc, gcm_dealloc, gcm_init, gcm_set_aad, gcm_encrypt,
+	gcm_alloc, aes_dealloc, gcm_init, gcm_set_aad, gcm_encrypt,
 	gcm_decrypt, gcm_set_iv, gcm_get_tag, "AES-128 GCM (OpenSSL)",
 	&gcm128_test, SRTP_AES_GCM_128,
 };
 static const srtp_cipher_type_t gcm256_type = {
-	gcm_alloc, gcm_dealloc, gcm_init, gcm_set_aad, gcm_encrypt,
+	gcm_alloc, aes_dealloc, gcm_init, gcm_set_aad, gcm_encrypt,
 	gcm_decrypt, gcm_set_iv, gcm_get_tag, "AES-256 GCM (OpenSSL)",
 	&gcm256_test, SRTP_AES_GCM_256,
 };
