@@ -165,8 +165,8 @@ static void stream_destructor(void *arg)
 		}
 		if (leg->sock[0].fd >= 0 && leg->port[0])
 			lk_portalloc_give(s->call->m->pa, leg->port[0]);
-		lk_srtp_free(leg->srtp_in);
-		lk_srtp_free(leg->srtp_out);
+		mem_deref(leg->srtp_in);
+		mem_deref(leg->srtp_out);
 		lk_sdes_side_wipe(&s->sdes[i]);
 		/* Totals outlive the leg (statistics). */
 		if (s->call) {
@@ -1505,7 +1505,7 @@ static void media_destructor(void *arg)
 	for (i = 0; i < m->nworkers; i++)
 		mem_deref(m->workers[i]);
 	free(m->workers);
-	lk_kfwd_free(m->kf);
+	mem_deref(m->kf);
 	mem_deref(m->pa);
 }
 
