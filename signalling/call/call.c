@@ -217,9 +217,6 @@ static int media_step(struct lk_sigcall *c, enum lk_sigcall_side from,
 		      bool answer, const struct lk_mdesc *in,
 		      struct lk_mdesc *out)
 {
-	if (!c->mediah)
-		return ENOTSUP;
-
 	return c->mediah(c, from, answer, in, out, c->media_arg);
 }
 
@@ -238,6 +235,9 @@ int lk_sigcall_offer(struct lk_sigcall *c, enum lk_sigcall_side from,
 	struct lk_mdesc out;
 	int err;
 
+	/* A call of one table: its legs pass their own media on. */
+	if (!c->mediah)
+		return EINVAL;
 	if (c->state == LK_SIGCALL_IDLE && from == LK_SIGCALL_A && !c->pending)
 		c->offerer = LK_SIGCALL_A;
 	else if ((err = lk_sigcall_reoffer(c, from)))
@@ -288,7 +288,8 @@ void lk_sigcall_early(struct lk_sigcall *c, uint16_t code,
 {
 	struct lk_mdesc out;
 
-	if (!media || c->state == LK_SIGCALL_ENDED || !c->pending ||
+	if (!media || !c->mediah || c->state == LK_SIGCALL_ENDED ||
+	    !c->pending ||
 	    c->cancel_pending || c->final_sent || code == 100 ||
 	    media_step(c, other(c->offerer), true, media, &out)) {
 		provisional(c, code, NULL);
@@ -347,6 +348,8 @@ void lk_sigcall_answer(struct lk_sigcall *c, const struct lk_mdesc *media)
 	int step = 0;
 
 	/* No media step for an answer that crossed a CANCEL: it ends. */
+	if (!c->mediah)
+		media = NULL;	/* one table: its legs carry their media */
 	if (media && c->state != LK_SIGCALL_ENDED && !c->cancelled &&
 	    !c->final_sent)
 		step = media_step(c, other(c->offerer), true, media, &out);

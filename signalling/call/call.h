@@ -230,7 +230,8 @@ int lk_sigcall_reoffer(struct lk_sigcall *c, enum lk_sigcall_side from);
  * side is to be told, that side's leg sends it, and the call is CALLING.
  * When the media step or the leg fails, the offerer is rejected (488 for
  * a description the media core refuses, else 503), a first offer's call
- * ends, and the errno is returned.
+ * ends, and the errno is returned.  EINVAL, and nothing happens, on a
+ * call of one table (lk_sigcall_init()): its legs pass their own media.
  */
 int lk_sigcall_offer(struct lk_sigcall *c, enum lk_sigcall_side from,
 		     const struct lk_mdesc *offer);
@@ -248,7 +249,9 @@ void lk_sigcall_early(struct lk_sigcall *c, uint16_t code,
  * The answerer accepted with `media` (NULL: the early answer stands): as
  * lk_sigcall_answered(), the answer crossing the media step first.  When
  * the step refuses it, the answerer is acknowledged and hung up and the
- * offerer rejected (488 or 503).
+ * offerer rejected (488 or 503).  On a call of one table, lk_sigcall_early()
+ * and lk_sigcall_answer() are lk_sigcall_provisional() and
+ * lk_sigcall_answered(): `media` is not used.
  */
 void lk_sigcall_answer(struct lk_sigcall *c, const struct lk_mdesc *media);
 

@@ -18,7 +18,8 @@
  * either side is an offer from its own tag.
  *
  * Ownership: an object (mem_zalloc/mem_deref); its destructor deletes
- * the media core's call if one was made.  The descriptions it writes
+ * the media core's call if one was made, so it goes before the media
+ * core does.  The descriptions it writes
  * point into the object (profiles, SRTP keys) and into the sender's
  * description, and hold until the next step toward the same side.
  * Control thread only.

@@ -417,6 +417,23 @@ static void answer_the_leg_refuses_hangs_up_b(void **state)
 	       "answer A [198.51.100.1:15000 sendrecv 0 8]; bye B; ended; ");
 }
 
+/* One table for both legs (lk_sigcall_init()): no media step at all. */
+static void one_table_call_takes_no_media(void **state)
+{
+	/* A table whose other members this path never calls. */
+	static const struct lk_sigcall_ops one = { .ended = ended };
+	struct world *w = *state;
+	struct lk_mdesc d;
+
+	mediafix_desc(&d, "10.0.0.1", 4000, LK_MDESC_SENDRECV);
+	lk_sigcall_init(&w->c, &one, w);
+	assert_int_equal(EINVAL, lk_sigcall_offer(&w->c, LK_SIGCALL_A, &d));
+	assert_string_equal("IDLE", lk_sigcall_state_name(
+		lk_sigcall_state(&w->c)));
+	assert_int_equal(0, w->steps);
+	LOG_IS(w, "");
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -435,6 +452,7 @@ int main(void)
 		T(answer_crossing_cancel_takes_no_media_step),
 		T(bye_while_ringing_is_a_cancel_per_leg),
 		T(answer_the_leg_refuses_hangs_up_b),
+		T(one_table_call_takes_no_media),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
