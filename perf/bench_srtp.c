@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <re.h>
+
 #include "srtp.h"
 
 /*
@@ -139,8 +141,8 @@ static int bench_suite(enum lk_srtp_suite suite, double *protp,
 		t = now_ns() - t0;
 		if (t < best_u)
 			best_u = t;
-		lk_srtp_free(tx);
-		lk_srtp_free(rx);
+		mem_deref(tx);
+		mem_deref(rx);
 		seq = 0;
 	}
 	lk_srtp_key_wipe(&key);
@@ -200,8 +202,8 @@ static int bench_contexts(enum lk_srtp_suite suite, unsigned k,
 			best_u = t;
 	}
 	for (i = 0; i < k; i++) {
-		lk_srtp_free(ktx[i]);
-		lk_srtp_free(krx[i]);
+		mem_deref(ktx[i]);
+		mem_deref(krx[i]);
 		ktx[i] = krx[i] = NULL;
 	}
 	*protp = per_packet(best_p);

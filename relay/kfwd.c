@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <re.h>
+
 #include "kfwd.h"
 #include "log.h"
 
@@ -58,10 +60,6 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 	snprintf(why, whysz, "latchkeyd was built without it (clang, "
 		 "libbpf-dev or bpftool missing at build time)");
 	return ENOTSUP;
-}
-
-void lk_kfwd_free(struct lk_kfwd *k)
-{
 }
 
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k)
@@ -133,6 +131,18 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+static void kfwd_destructor(void *arg)
+{
+	struct lk_kfwd *k = arg;
+
+	if (k->link_fd >= 0)
+		close(k->link_fd);
+	if (k->skel)
+		lk_kfwd_bpf__destroy(k->skel);
+	pthread_mutex_destroy(&k->lock);
+	free(k->vals);
+}
+
 int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 		  size_t whysz)
 {
@@ -160,7 +170,7 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 			 strerror(-n));
 		return -n;
 	}
-	k = calloc(1, sizeof(*k));
+	k = mem_zalloc(sizeof(*k), kfwd_destructor);
 	if (!k)
 		return ENOMEM;
 	k->link_fd = -1;
@@ -211,24 +221,11 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 
  out:
 	if (err)
-		lk_kfwd_free(k);
+		mem_deref(k);
 	else
 		*kp = k;
 
 	return err;
-}
-
-void lk_kfwd_free(struct lk_kfwd *k)
-{
-	if (!k)
-		return;
-	if (k->link_fd >= 0)
-		close(k->link_fd);
-	if (k->skel)
-		lk_kfwd_bpf__destroy(k->skel);
-	pthread_mutex_destroy(&k->lock);
-	free(k->vals);
-	free(k);
 }
 
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k)

@@ -41,10 +41,10 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k);
 
 /*
- * Detach the program and free the map.  Every entry must have been
+ * mem_deref() of the one reference (docs/architecture.md, "Ownership")
+ * detaches the program and frees the map.  Every entry must have been
  * dropped (the calls are gone) before.
  */
-void lk_kfwd_free(struct lk_kfwd *k);
 
 /*
  * Whether media from `from` to its peer may be forwarded in the kernel

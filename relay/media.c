@@ -59,6 +59,8 @@ struct lk_media {
 	uint64_t timeouts, final_timeouts;
 	uint64_t srtp_ended[2];		/* auth failed, replayed: ended legs */
 	uint64_t exhausted;
+	lk_media_bind_h *bindh;		/* NULL: sock_bind() */
+	void *bind_arg;
 };
 
 
@@ -93,8 +95,25 @@ static int sock_bind(int *fdp, const char *addr, uint16_t port)
 	return 0;
 }
 
+/* A relay port's socket: bound here, or by the handler a test gave. */
+static int media_bind(const struct lk_media *m, int *fdp, const char *addr,
+		      uint16_t port)
+{
+	if (m->bindh)
+		return m->bindh(fdp, addr, port, m->bind_arg);
+
+	return sock_bind(fdp, addr, port);
+}
+
+void lk_media_set_bind(struct lk_media *m, lk_media_bind_h *bindh, void *arg)
+{
+	m->bindh = bindh;
+	m->bind_arg = arg;
+}
+
 /* Bind RTP and RTCP of a pair; the allocator's bind handler. */
 struct pair_bind {
+	const struct lk_media *m;
 	const char *addr;
 	int fd[2];
 	bool rtp_only;		/* rtcp-mux negotiated: port + 1 stays unbound */
@@ -105,10 +124,10 @@ static int pair_bind_h(uint16_t port, void *arg)
 	struct pair_bind *pb = arg;
 	int err;
 
-	err = sock_bind(&pb->fd[0], pb->addr, port);
+	err = media_bind(pb->m, &pb->fd[0], pb->addr, port);
 	if (err || pb->rtp_only)
 		return err;
-	err = sock_bind(&pb->fd[1], pb->addr, (uint16_t)(port + 1));
+	err = media_bind(pb->m, &pb->fd[1], pb->addr, (uint16_t)(port + 1));
 	if (err) {
 		close(pb->fd[0]);
 		pb->fd[0] = -1;
@@ -165,8 +184,8 @@ static void stream_destructor(void *arg)
 		}
 		if (leg->sock[0].fd >= 0 && leg->port[0])
 			lk_portalloc_give(s->call->m->pa, leg->port[0]);
-		lk_srtp_free(leg->srtp_in);
-		lk_srtp_free(leg->srtp_out);
+		mem_deref(leg->srtp_in);
+		mem_deref(leg->srtp_out);
 		lk_sdes_side_wipe(&s->sdes[i]);
 		/* Totals outlive the leg (statistics). */
 		if (s->call) {
@@ -480,7 +499,7 @@ static void rtcp_rebind(struct lk_media *m, struct media_plan *mp,
 		if (!leg->active || leg->mux_rx || leg->sock[0].fd < 0 ||
 		    leg->sock[1].fd >= 0 || mp->s[i].rtcp_fd[x] >= 0)
 			continue;
-		err = sock_bind(&mp->s[i].rtcp_fd[x], m->conf.address,
+		err = media_bind(m, &mp->s[i].rtcp_fd[x], m->conf.address,
 				(uint16_t)(leg->port[0] + 1));
 		if (err)
 			lk_warn("stream %u: RTCP port %u: %s; RTCP to it is "
@@ -806,7 +825,7 @@ static int stream_ports(struct lk_media *m, struct media_plan *mp,
 			struct lk_media_reply *r)
 {
 	const struct lk_call *call = mp->call;
-	struct pair_bind pb = {m->conf.address, {-1, -1}, false};
+	struct pair_bind pb = {m, m->conf.address, {-1, -1}, false};
 	uint16_t port;
 	int err;
 
@@ -1505,7 +1524,7 @@ static void media_destructor(void *arg)
 	for (i = 0; i < m->nworkers; i++)
 		mem_deref(m->workers[i]);
 	free(m->workers);
-	lk_kfwd_free(m->kf);
+	mem_deref(m->kf);
 	mem_deref(m->pa);
 }
 

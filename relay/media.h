@@ -127,6 +127,20 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		   const struct lk_conf *conf, char *errbuf, size_t errsz);
 
 /*
+ * How the media core gets the socket of one relay port: a UDP socket
+ * bound to `addr`:`port` in *fdp, non-blocking, or an errno (EADDRINUSE:
+ * the port is held by another program and skipped).  By default the
+ * media core binds one.  Unit tests of the bookkeeping (calls, streams,
+ * legs, ports, tags) give a handler that binds nothing: its descriptor
+ * is handed to a worker like a socket's but never becomes readable, and
+ * is closed like one.  Set before the first offer.
+ */
+typedef int (lk_media_bind_h)(int *fdp, const char *addr, uint16_t port,
+			      void *arg);
+void lk_media_set_bind(struct lk_media *m, lk_media_bind_h *bindh,
+		       void *arg);
+
+/*
  * The media workers (relay/worker.h), for TURN's data path
  * (relay/turnfwd.h): `*wp` gets the array, the count is returned.  They
  * live until the media core's mem_deref().

@@ -10,6 +10,7 @@
 
 #include <re.h>
 
+#include "clock.h"
 #include "log.h"
 #include "portalloc.h"
 
@@ -85,8 +86,9 @@ static void portalloc_destructor(void *arg)
 }
 
 /*
- * The coarse clock: a cool-down is counted in seconds, and a pair reads the
- * clock twice (its give-back, then the take that drains it).
+ * The project's one clock (common/clock.h, CLOCK_MONOTONIC_COARSE): a
+ * cool-down is counted in seconds, and a pair reads the clock twice (its
+ * give-back, then the take that drains it).
  * perf/bench_portalloc measured 4-6 ns a read against 18 ns for
  * CLOCK_MONOTONIC, and 14 ns against 31 ns for a pair's take + give-back.
  * It lags by up to a tick (1-10 ms, the kernel's HZ), so
@@ -94,12 +96,9 @@ static void portalloc_destructor(void *arg)
  */
 static uint64_t clock_coarse_ms(void *arg)
 {
-	struct timespec ts;
-
 	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return lk_clock_ms();
 }
 
 /* The coarse clock's tick in ms, rounded up. */

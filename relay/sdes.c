@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <re.h>
+
 #include "sdes.h"
 
 static const char b64[] =
@@ -286,8 +288,8 @@ void lk_sdes_step_release(struct lk_sdes_step *st)
 	unsigned i;
 
 	for (i = 0; i < 2; i++) {
-		lk_srtp_free(st->in[i]);
-		lk_srtp_free(st->out[i]);
+		mem_deref(st->in[i]);
+		mem_deref(st->out[i]);
 		st->in[i] = st->out[i] = NULL;
 		st->set[i] = false;
 	}
@@ -308,7 +310,7 @@ static int leg_contexts(struct lk_sdes_step *st, unsigned side,
 	if (!err)
 		err = lk_srtp_alloc(&st->out[side], ours, true);
 	if (err) {
-		lk_srtp_free(st->in[side]);
+		mem_deref(st->in[side]);
 		st->in[side] = NULL;
 		return err;
 	}

@@ -1,7 +1,9 @@
-/* relay/sdpdesc.c  SDP at the media core's edge: a parsed SDP as a media description, the relay's answer back into SDP. */
+/* relay/sdpdesc.c  SDP at the media core's edge: a parsed SDP as a media description, the relay's answer back into SDP, and an SDP written from a description. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,4 +237,189 @@ int lk_sdp_answer(char *out, size_t size, size_t *lenp,
 	free(cl);
 
 	return err;
+}
+
+/*
+ * Writing an SDP from a description (lk_sdp_write()).
+ */
+
+struct sdp_out {
+	char *p;
+	size_t size, len;
+	int err;
+};
+
+static void put(struct sdp_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct sdp_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len) {
+		o->err = ENOSPC;
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+/* A token of RFC 4566 s.9 (media, proto): visible, no space. */
+static bool token_ok(const struct lk_mdesc_str *s)
+{
+	size_t i;
+
+	if (!s->p || !s->len || s->len > 64)
+		return false;
+	for (i = 0; i < s->len; i++)
+		if (s->p[i] <= ' ' || s->p[i] > '~')
+			return false;
+
+	return true;
+}
+
+/* An attribute value: printable, no line end (RFC 4566 s.5.13). */
+static bool value_ok(const struct lk_mdesc_str *s)
+{
+	size_t i;
+
+	if (!s->p || !s->len || s->len >= LK_MDESC_CRYPTO_LEN)
+		return false;
+	for (i = 0; i < s->len; i++)
+		if (s->p[i] < ' ' || s->p[i] > '~')
+			return false;
+
+	return true;
+}
+
+/* "IN IP4 a.b.c.d" or "IN IP6 x::y" of `ss` (family AF_INET or AF_INET6). */
+static void put_addr(struct sdp_out *o, const struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN] = "0.0.0.0";
+	const void *a = ss->ss_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (ss->ss_family)
+		inet_ntop(ss->ss_family, a, buf, sizeof(buf));
+	put(o, "IN %s %s", ss->ss_family == AF_INET6 ? "IP6" : "IP4", buf);
+}
+
+static bool same_ip(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
+
+	return true;
+}
+
+static int stream_check(const struct lk_mdesc_stream *s)
+{
+	unsigned k;
+
+	if (!token_ok(&s->media) || !token_ok(&s->proto))
+		return EINVAL;
+	/* RFC 4566 s.5.14: an m= line has a format; RTP's are its types. */
+	if (s->port && s->rtp && !s->npt)
+		return EINVAL;
+	for (k = 0; k < s->npt; k++)
+		if (s->pt[k] > 127)
+			return EINVAL;
+	for (k = 0; k < s->ncrypto; k++)
+		if (!value_ok(&s->crypto[k]))
+			return EINVAL;
+
+	return 0;
+}
+
+static void put_stream(struct sdp_out *o, const struct lk_mdesc_stream *s,
+		       const struct sockaddr_storage *session)
+{
+	unsigned k;
+
+	put(o, "m=%.*s %u %.*s", (int)s->media.len, s->media.p, s->port,
+	    (int)s->proto.len, s->proto.p);
+	for (k = 0; k < s->npt; k++)
+		put(o, " %u", s->pt[k]);
+	if (!s->npt)
+		put(o, " %s", s->rtp ? "0" : "*");
+	put(o, "\r\n");
+	if (s->addr.ss_family && !same_ip(&s->addr, session)) {
+		put(o, "c=");
+		put_addr(o, &s->addr);
+		put(o, "\r\n");
+	}
+	put(o, "a=%s\r\n", lk_mdesc_dir_name(s->dir));
+	if (!s->port)
+		return;
+	if (s->rtp && !s->rtcp_mux && s->rtcp_port &&
+	    (s->rtcp_port != s->port + 1 ||
+	     (s->rtcp_addr.ss_family && !same_ip(&s->rtcp_addr, &s->addr)))) {
+		put(o, "a=rtcp:%u", s->rtcp_port);
+		if (s->rtcp_addr.ss_family &&
+		    !same_ip(&s->rtcp_addr, &s->addr)) {
+			put(o, " ");
+			put_addr(o, &s->rtcp_addr);
+		}
+		put(o, "\r\n");
+	}
+	if (s->rtcp_mux)
+		put(o, "a=rtcp-mux\r\n");
+	for (k = 0; k < s->ncrypto; k++)
+		put(o, "a=crypto:%.*s\r\n", (int)s->crypto[k].len,
+		    s->crypto[k].p);
+	if (s->mux_id)
+		put(o, LK_SDP_MUXID_ATTR "%u\r\n", (unsigned)s->mux_id);
+}
+
+int lk_sdp_write(char *out, size_t size, size_t *lenp,
+		 const struct lk_mdesc *d, uint64_t sess_id,
+		 uint64_t sess_version)
+{
+	struct sdp_out o = { out, size, 0, 0 };
+	const struct sockaddr_storage *session = NULL;
+	static const struct sockaddr_storage none;
+	unsigned i;
+	int err;
+
+	if (!out || !size || !lenp || lk_mdesc_check(d, NULL, NULL))
+		return EINVAL;
+	for (i = 0; i < d->nstreams; i++) {
+		err = stream_check(&d->s[i]);
+		if (err)
+			return err;
+		if (!session && d->s[i].addr.ss_family)
+			session = &d->s[i].addr;
+		/* An active stream needs an address to be sent to. */
+		if (d->s[i].port && !d->s[i].addr.ss_family)
+			return EINVAL;
+	}
+	if (!session)
+		session = &none;	/* every stream inactive: 0.0.0.0 */
+	put(&o, "v=0\r\no=- %llu %llu ", (unsigned long long)sess_id,
+	    (unsigned long long)sess_version);
+	put_addr(&o, session);
+	put(&o, "\r\ns=-\r\nc=");
+	put_addr(&o, session);
+	put(&o, "\r\nt=0 0\r\n");
+	for (i = 0; i < d->nstreams; i++)
+		put_stream(&o, &d->s[i], session);
+	if (o.err)
+		return o.err;
+	*lenp = o.len;
+
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <re.h>
 #include <srtp2/srtp.h>
 #ifdef LK_SRTP_NSS
 #include <nss.h>
@@ -235,6 +236,15 @@ void lk_srtp_key_wipe(struct lk_srtp_key *key)
 		explicit_bzero(key, sizeof(*key));
 }
 
+/* libsrtp2 wipes the session's keys as it frees them. */
+static void srtp_destructor(void *arg)
+{
+	struct lk_srtp *s = arg;
+
+	if (s->ctx)
+		srtp_dealloc(s->ctx);
+}
+
 int lk_srtp_alloc(struct lk_srtp **sp, const struct lk_srtp_key *key,
 		  bool outbound)
 {
@@ -254,7 +264,7 @@ int lk_srtp_alloc(struct lk_srtp **sp, const struct lk_srtp_key *key,
 	if (!available[key->suite])
 		return EINVAL;
 
-	s = calloc(1, sizeof(*s));
+	s = mem_zalloc(sizeof(*s), srtp_destructor);
 	if (!s)
 		return ENOMEM;
 	memset(&policy, 0, sizeof(policy));
@@ -274,21 +284,14 @@ int lk_srtp_alloc(struct lk_srtp **sp, const struct lk_srtp_key *key,
 	e = srtp_create(&s->ctx, &policy);
 	explicit_bzero(k, sizeof(k));
 	if (e != srtp_err_status_ok) {
-		free(s);
+		s->ctx = NULL;
+		mem_deref(s);
 		return e == srtp_err_status_alloc_fail ? ENOMEM : EIO;
 	}
 	s->outbound = outbound;
 	*sp = s;
 
 	return 0;
-}
-
-void lk_srtp_free(struct lk_srtp *s)
-{
-	if (!s)
-		return;
-	srtp_dealloc(s->ctx);
-	free(s);
 }
 
 int lk_srtp_protect(struct lk_srtp *s, uint8_t *p, size_t *lenp, size_t room,

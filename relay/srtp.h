@@ -95,13 +95,16 @@ void lk_srtp_key_wipe(struct lk_srtp_key *key);
  * Create a context from `key`: `outbound` protects what the relay sends,
  * else it unprotects what it receives, from any SSRC, with a replay window
  * of 128 packets (RFC 3711 s.3.3.2).  Returns 0, EINVAL (suite unknown or
- * not built in, wrong key length), ENOMEM or EIO.
+ * not built in, wrong key length), ENOMEM or EIO.  The caller holds the
+ * one reference.
  */
 int lk_srtp_alloc(struct lk_srtp **sp, const struct lk_srtp_key *key,
 		  bool outbound);
 
-/* Free a context (NULL is fine); libsrtp2 wipes its keys. */
-void lk_srtp_free(struct lk_srtp *s);
+/*
+ * A context is released with mem_deref() (docs/architecture.md,
+ * "Ownership"); libsrtp2 wipes its keys then.
+ */
 
 /*
  * Protect the RTP (rtcp false) or RTCP packet p[0..*lenp) in place; `room`

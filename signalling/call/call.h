@@ -25,15 +25,31 @@
  * side (a re-offer, SIP's re-INVITE): the same events apply to it, but
  * its failure does not end the call.
  *
+ * Two ways to plug legs in.  A call whose two legs speak one protocol
+ * (SIP to SIP, H.323 to H.323) gives one table for both
+ * (lk_sigcall_init()): its legs pass their own protocol's media on (SIP's
+ * SDP with every attribute kept, H.323's OpenLogicalChannels) and only
+ * the decisions come from here.  A call whose legs speak different
+ * protocols (interworking) gives each side a leg of its own
+ * (lk_sigcall_init_legs()): every offer and answer then crosses the call
+ * as a protocol-neutral media description (relay/mdesc.h: per stream
+ * address, ports, codecs, direction, multiplexID), the media step of
+ * call/relay.h turns what one side described into what the other is to
+ * be told (the relay's address and ports), and each leg converts at its
+ * own edge (SIP: relay/sdpdesc.h; H.323: h323/callmedia.h).
+ *
  * Ownership: struct lk_sigcall is a value embedded in the protocol's call
  * object (the B2BUA's struct b2bcall); it holds no memory and no
- * reference.  `ops` and `arg` must outlive it.  Every function runs on
- * the control thread.  An operation may not free the call object; ending
- * is asked of lk_sigcall_end(), which calls ops->ended exactly once.
+ * reference.  `ops`, the legs and `arg` must outlive it.  Every function
+ * runs on the control thread.  An operation may not free the call
+ * object; ending is asked of lk_sigcall_end(), which calls the ended
+ * handler exactly once.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "mdesc.h"
 
 enum lk_sigcall_side {
 	LK_SIGCALL_A = 0,	/* the caller: its leg offered first */
@@ -78,11 +94,72 @@ struct lk_sigcall_ops {
 	void (*ended)(struct lk_sigcall *c, const char *why);
 };
 
+/*
+ * One side's leg of an interworking call (lk_sigcall_init_legs()): the
+ * operations of struct lk_sigcall_ops for one side, with the media that
+ * crosses the call.  `leg` is the leg's own object (struct
+ * lk_sigcall_leg's arg).  A description given to an operation is the
+ * relay's side as this leg's side is to be told it, valid for the
+ * length of the call; the leg writes it in its protocol (SDP, fastStart,
+ * OpenLogicalChannel).  Every member is required.
+ */
+struct lk_sigcall_leg_ops {
+	/*
+	 * Send the offer `media` to this side (the first: SIP INVITE, H.323
+	 * Setup; later a re-offer).  0, or an errno: the offer fails and
+	 * the offerer gets 503.
+	 */
+	int (*offer)(struct lk_sigcall *c, void *leg,
+		     const struct lk_mdesc *media);
+	/* The answerer's provisional `code`; `media` its early answer, or
+	 * NULL when it gave none. */
+	void (*ringing)(struct lk_sigcall *c, void *leg, uint16_t code,
+			const struct lk_mdesc *media);
+	/*
+	 * The answer: `media` the answerer's, or NULL when its final
+	 * answer repeated none (the early one stands, RFC 3261 s.13.2.1).
+	 * 0 or an errno as struct lk_sigcall_ops's answer.
+	 */
+	int (*answer)(struct lk_sigcall *c, void *leg,
+		      const struct lk_mdesc *media);
+	void (*reject)(struct lk_sigcall *c, void *leg, uint16_t code,
+		       const char *reason);
+	void (*ack)(struct lk_sigcall *c, void *leg);
+	void (*cancel)(struct lk_sigcall *c, void *leg);
+	void (*bye)(struct lk_sigcall *c, void *leg);
+};
+
+struct lk_sigcall_leg {
+	const struct lk_sigcall_leg_ops *ops;
+	void *arg;
+};
+
+/*
+ * The media step of an interworking call: what side `from` described
+ * (`in`, an offer, or with `answer` an answer) into what the other side
+ * is to be told (`out`, the relay's address and ports in place of the
+ * sender's).  Strings of `out` point into `in` or into memory the step
+ * keeps for the length of the call.  0, or EINVAL (a description the
+ * media core refuses: the offerer gets 488) or another errno (503).
+ * call/relay.h has the one that goes through the media core.
+ */
+typedef int (lk_sigcall_media_h)(struct lk_sigcall *c,
+				 enum lk_sigcall_side from, bool answer,
+				 const struct lk_mdesc *in,
+				 struct lk_mdesc *out, void *arg);
+
+/* The call ended (`why` for the log): release media, unlink, log. */
+typedef void (lk_sigcall_ended_h)(struct lk_sigcall *c, const char *why);
+
 /* The state of one call.  Fields are this module's; read them through
  * the functions below. */
 struct lk_sigcall {
 	enum lk_sigcall_state state;
-	const struct lk_sigcall_ops *ops;
+	const struct lk_sigcall_ops *ops;	/* one table, or NULL and: */
+	struct lk_sigcall_leg leg[2];		/* one leg per side */
+	lk_sigcall_media_h *mediah;
+	void *media_arg;
+	lk_sigcall_ended_h *endedh;
 	void *arg;			/* the protocol's call object */
 	enum lk_sigcall_side offerer;	/* the side of the offer in progress */
 	bool pending;			/* our offer has no final answer yet */
@@ -96,6 +173,19 @@ struct lk_sigcall {
 /* Set up `c` in state IDLE. */
 void lk_sigcall_init(struct lk_sigcall *c, const struct lk_sigcall_ops *ops,
 		     void *arg);
+
+/*
+ * Set up an interworking call `c` in state IDLE: side A's leg and side
+ * B's (each its own table and object), the media step `mediah` with its
+ * `media_arg`, the ended handler, and `arg` for lk_sigcall_arg().  Its
+ * offers and answers come in through lk_sigcall_offer(),
+ * lk_sigcall_early() and lk_sigcall_answer().
+ */
+void lk_sigcall_init_legs(struct lk_sigcall *c,
+			  const struct lk_sigcall_leg *a,
+			  const struct lk_sigcall_leg *b,
+			  lk_sigcall_media_h *mediah, void *media_arg,
+			  lk_sigcall_ended_h *endedh, void *arg);
 
 /* The protocol's call object given to lk_sigcall_init(). */
 void *lk_sigcall_arg(const struct lk_sigcall *c);
@@ -132,6 +222,38 @@ void lk_sigcall_offer_sent(struct lk_sigcall *c);
  * progress (SIP answers 491), EINVAL before the call is connected.
  */
 int lk_sigcall_reoffer(struct lk_sigcall *c, enum lk_sigcall_side from);
+
+/*
+ * An offer from side `from` with its media (interworking calls): the
+ * first (from A, in IDLE) or a re-offer (CONNECTED; EBUSY and EINVAL as
+ * lk_sigcall_reoffer()).  The media step turns it into what the other
+ * side is to be told, that side's leg sends it, and the call is CALLING.
+ * When the media step or the leg fails, the offerer is rejected (488 for
+ * a description the media core refuses, else 503), a first offer's call
+ * ends, and the errno is returned.  EINVAL, and nothing happens, on a
+ * call of one table (lk_sigcall_init()): its legs pass their own media.
+ */
+int lk_sigcall_offer(struct lk_sigcall *c, enum lk_sigcall_side from,
+		     const struct lk_mdesc *offer);
+
+/*
+ * A provisional `code` from the answerer with its early answer `media`
+ * (NULL: none): as lk_sigcall_provisional(), the offerer's leg getting
+ * the early answer through the media step (a step that fails passes the
+ * provisional on without it).
+ */
+void lk_sigcall_early(struct lk_sigcall *c, uint16_t code,
+		      const struct lk_mdesc *media);
+
+/*
+ * The answerer accepted with `media` (NULL: the early answer stands): as
+ * lk_sigcall_answered(), the answer crossing the media step first.  When
+ * the step refuses it, the answerer is acknowledged and hung up and the
+ * offerer rejected (488 or 503).  On a call of one table, lk_sigcall_early()
+ * and lk_sigcall_answer() are lk_sigcall_provisional() and
+ * lk_sigcall_answered(): `media` is not used.
+ */
+void lk_sigcall_answer(struct lk_sigcall *c, const struct lk_mdesc *media);
 
 /* A provisional `code` (100-199) from the answerer. */
 void lk_sigcall_provisional(struct lk_sigcall *c, uint16_t code);

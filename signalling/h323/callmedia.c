@@ -470,6 +470,16 @@ int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
 				   cap, olen);
 }
 
+void lk_h323_callmedia_describe(const struct lk_h323_callmedia *cm,
+				enum lk_sigcall_side side, struct lk_mdesc *d)
+{
+	if (!cm) {
+		memset(d, 0, sizeof(*d));
+		return;
+	}
+	media_describe(d, cm, side, cm->nsess);
+}
+
 bool lk_h323_callmedia_offered(const struct lk_h323_callmedia *cm)
 {
 	return cm && cm->offered;

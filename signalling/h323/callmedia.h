@@ -79,6 +79,18 @@ int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
 			   size_t len, uint8_t *out, size_t cap,
 			   size_t *olen);
 
+/*
+ * What side `side` told of where it receives, every session of the call
+ * so far, as a protocol-neutral description (relay/mdesc.h): one stream
+ * per H.225.0 session, RTP/AVP, sendrecv, payload types unknown (H.245
+ * addresses carry none), port 0 for a session it told nothing of.  The
+ * H.323 leg's edge of an interworking call (signalling/call/call.h); the
+ * same description this module gives the media core.
+ */
+struct lk_mdesc;
+void lk_h323_callmedia_describe(const struct lk_h323_callmedia *cm,
+				enum lk_sigcall_side side, struct lk_mdesc *d);
+
 /* Has the media core a session for the call (the caller's offer)? */
 bool lk_h323_callmedia_offered(const struct lk_h323_callmedia *cm);
 

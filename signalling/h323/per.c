@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "per.h"
+#include "h323/per.h"
 
 void lk_per_reader_init(struct lk_per_reader *r, const uint8_t *buf,
 			size_t len)

@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_sdp.c  libFuzzer driver: SDP parse, rewrite, parse again; SDP as a media description and the relay's answer (relay/sdpdesc.h). */
+/* tests/fuzz/fuzz_sdp.c  libFuzzer driver: SDP parse, rewrite, parse again; SDP as a media description, the relay's answer, and an SDP written from the description (relay/sdpdesc.h). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -199,6 +199,58 @@ static void describe_answer(const struct lk_sdp *sdp, size_t bound)
 	free(buf);
 }
 
+/*
+ * The input's description written as a whole SDP (what a SIP leg of an
+ * interworking call sends): when the writer takes it, its output parses
+ * and describes the same streams again; a buffer too small is ENOSPC.
+ */
+static void describe_write(const struct lk_sdp *sdp, size_t bound)
+{
+	static struct lk_mdesc d, again;
+	struct lk_sdp out;
+	unsigned i;
+	size_t len;
+	char *buf;
+	int err;
+
+	lk_sdp_describe(&d, sdp);
+	buf = malloc(bound ? bound : 1);
+	if (!buf)
+		return;
+	err = lk_sdp_write(buf, bound, &len, &d, 1, 2);
+	if (err) {
+		if (err != EINVAL && err != ENOSPC)
+			abort();
+		free(buf);
+		return;
+	}
+	if (len > bound || lk_sdp_parse(&out, NULL, buf, len))
+		abort();
+	lk_sdp_describe(&again, &out);
+	if (again.nstreams != d.nstreams)
+		abort();
+	for (i = 0; i < d.nstreams; i++) {
+		const struct lk_mdesc_stream *a = &d.s[i], *b = &again.s[i];
+		/* A rejected RTP stream with no format gets "0" (RFC 4566
+		 * s.5.14: an m= line has one). */
+		bool zero = !a->port && !a->npt && a->rtp;
+
+		if (b->port != a->port || b->dir != a->dir)
+			abort();
+		if (zero ? b->npt != 1 || b->pt[0] != 0 :
+		    b->npt != a->npt || memcmp(b->pt, a->pt, a->npt))
+			abort();
+		if (!a->port)
+			continue;	/* rejected: nothing more is said */
+		if (b->ncrypto != a->ncrypto || b->mux_id != a->mux_id ||
+		    b->rtcp_mux != a->rtcp_mux)
+			abort();
+		if (a->rtp && !a->rtcp_mux && b->rtcp_port != a->rtcp_port)
+			abort();
+	}
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lk_sdp_error err;
@@ -217,6 +269,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	plan_fill(&plan, false);
 	run(&sdp, &plan, size + 512);
 	describe_answer(&sdp, size + 1024);
+	describe_write(&sdp, size + 1024);
+	describe_write(&sdp, size / 4);
 
 	return 0;
 }

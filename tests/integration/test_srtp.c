@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <re.h>
+
 #include "daemon.h"
 #include "sdes.h"
 #include "srtp.h"
@@ -318,7 +320,7 @@ static void encrypted_caller_to_clear_callee(void **state)
 	assert_string_not_equal(line, relay);
 	key_seen(line);
 	old_tx = a_tx;
-	lk_srtp_free(a_rx);
+	mem_deref(a_rx);
 	a_tx = ctx(&ka2, true);
 	a_rx = ctx_from_line(line, false);
 	/* New signalling moves both latches: each side is heard again. */
@@ -334,9 +336,9 @@ static void encrypted_caller_to_clear_callee(void **state)
 	assert_int_equal(0, ep_send(b, rb, pkt, len));
 	recv_srtp(a, a_rx, pkt, len, false);
 
-	lk_srtp_free(old_tx);
-	lk_srtp_free(a_tx);
-	lk_srtp_free(a_rx);
+	mem_deref(old_tx);
+	mem_deref(a_tx);
+	mem_deref(a_rx);
 	delete_call("srtp-1");
 	/* The old key's packet counted; the totals outlive the call. */
 	assert_int_equal(2, lkd_stat(&d, "srtpauthfailed"));
@@ -416,8 +418,8 @@ static void clear_caller_to_encrypted_callee(void **state)
 	assert_int_equal(0, ep_send(ac, (uint16_t)(ra + 1), rtcp, len));
 	recv_srtp(bc, b_rx, rtcp, len, true);
 
-	lk_srtp_free(b_tx);
-	lk_srtp_free(b_rx);
+	mem_deref(b_tx);
+	mem_deref(b_rx);
 	delete_call("srtp-2");
 	close(a);
 	close(b);
@@ -479,8 +481,8 @@ static void both_encrypted_pass_through(void **state)
 	assert_null(lk_bencode_dict_get(s, "crypto suite"));
 	assert_int_equal(2, stream_stat(s, "packets"));
 
-	lk_srtp_free(a_tx);
-	lk_srtp_free(b_rx);
+	mem_deref(a_tx);
+	mem_deref(b_rx);
 	delete_call("srtp-3");
 	close(a);
 	close(b);
@@ -558,8 +560,8 @@ static void encrypted_side_on_the_multiplexed_port(void **state)
 	assert_int_equal(len, got);
 	assert_memory_equal(pkt, buf, len);
 
-	lk_srtp_free(b_tx);
-	lk_srtp_free(b_rx);
+	mem_deref(b_tx);
+	mem_deref(b_rx);
 	delete_call("srtp-mux");
 	close(a);
 	close(b);

@@ -6,7 +6,8 @@
 # Every #include "..." that names a file of signalling/ is an edge from
 # the including module to the included one; tsort(1) fails on a loop.
 # Then the layering: call/ sees neither sip/ nor h323/, sip/ and h323/
-# never see each other, listen.c sees none of the subfolders.
+# never see each other, listen.c sees none of the subfolders; headers of
+# a subfolder are included by path; only sip.c includes sip/sip.h.
 set -u
 cd "$(dirname "$0")/../../signalling" || exit 1
 
@@ -49,5 +50,27 @@ h323 sip
 . sip
 . h323
 RULES
-[ $fail = 0 ] && echo "ok: call/ <- sip/, h323/; sip/ and h323/ apart; listen apart"
+
+# Headers of a subfolder are included by path ("sip/transport.h"): a bare
+# name that is a file of the including file's own subfolder breaks it
+# (and would hide an edge from the cycle check above).
+bare=$(find . -mindepth 2 -name '*.[ch]' | sed 's@^\./@@' | sort | while read -r f; do
+	d=${f%/*}
+	sed -n 's/^#include "\([^/]*\)"/\1/p' "$f" | while read -r inc; do
+		[ -f "$d/$inc" ] && echo "$f: \"$inc\""
+	done
+done)
+if [ -n "$bare" ]; then
+	echo "FAIL: include by path (\"folder/name.h\"): $bare"
+	fail=1
+fi
+
+# sip.c is the dispatcher at the top of sip/: nothing else of signalling/
+# includes sip/sip.h (cmd/ and mgmt/, above it, may).
+below=$(printf '%s\n' "$edges" | awk '$2 == "sip/sip" && $1 != "sip/sip"')
+if [ -n "$below" ]; then
+	echo "FAIL: sip/sip.h included below sip.c: $below"
+	fail=1
+fi
+[ $fail = 0 ] && echo "ok: call/ <- sip/, h323/; sip/ and h323/ apart; listen apart; includes by path; nothing below sip.c includes sip.h"
 exit $fail

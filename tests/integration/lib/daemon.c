@@ -16,15 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "daemon.h"
-
-static uint64_t ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int ep_open(uint16_t *portp)
 {
@@ -126,12 +119,12 @@ ssize_t ep_recv(int fd, void *buf, size_t size, int ms, uint16_t *fromport)
 
 unsigned ep_drain(int fd, int ms)
 {
-	uint64_t end = ms_now() + (uint64_t)ms;
+	uint64_t end = lk_clock_ms() + (uint64_t)ms;
 	uint8_t buf[2048];
 	unsigned n = 0;
 
 	for (;;) {
-		uint64_t now = ms_now();
+		uint64_t now = lk_clock_ms();
 
 		if (now >= end)
 			break;
@@ -333,8 +326,8 @@ int lkd_start(struct lkd *d, uint16_t ng_port, const char *config)
 		_exit(127);
 	}
 	d->ng_fd = ep_open(NULL);
-	end = ms_now() + 10000;
-	while (ms_now() < end) {
+	end = lk_clock_ms() + 10000;
+	while (lk_clock_ms() < end) {
 		static const char ping[] = "d7:command4:pinge";
 		int status;
 
@@ -356,7 +349,7 @@ int lkd_start(struct lkd *d, uint16_t ng_port, const char *config)
 
 int lkd_stop(struct lkd *d)
 {
-	uint64_t end = ms_now() + 5000;
+	uint64_t end = lk_clock_ms() + 5000;
 	int status = -1;
 
 	if (d->ng_fd >= 0)
@@ -365,7 +358,7 @@ int lkd_stop(struct lkd *d)
 	if (d->pid <= 0)
 		return -1;
 	kill(d->pid, SIGTERM);
-	while (ms_now() < end) {
+	while (lk_clock_ms() < end) {
 		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
 			d->pid = 0;
 			unlink(d->conf_path);

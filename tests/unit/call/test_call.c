@@ -442,6 +442,61 @@ static void every_state_has_a_name(void **state)
 		(enum lk_sigcall_state)99));
 }
 
+/*
+ * A CANCEL still waiting for B's first provisional when B's 2xx comes:
+ * no CANCEL goes at all (there is nothing left to cancel), B's answer is
+ * acknowledged and ended, A keeps its 487.
+ */
+static void answer_crossing_a_waiting_cancel_sends_no_cancel(void **state)
+{
+	struct legs *l = *state;
+
+	calling(l);
+	assert_int_equal(0, lk_sigcall_cancel(&l->c));
+	lk_sigcall_answered(&l->c);
+	STATE_IS(l, ENDED);
+	LOG_IS(l, "reject A 487; ack B; bye B; ended; ");
+	assert_int_equal(1, l->ended);
+}
+
+/* B never answers the cancelled INVITE (Timer B): A has its 487 already. */
+static void timeout_while_cancelling_ends_without_a_second_final(
+	void **state)
+{
+	struct legs *l = *state;
+
+	calling(l);
+	lk_sigcall_provisional(&l->c, 100);
+	assert_int_equal(0, lk_sigcall_cancel(&l->c));
+	lk_sigcall_refused(&l->c, 408, "Request Timeout", "no final answer");
+	STATE_IS(l, ENDED);
+	LOG_IS(l, "reject A 487; cancel B; ended; ");
+	assert_string_equal("no final answer", l->why);
+}
+
+/* Once ENDED, every event is a no-op: nothing sent, ended once. */
+static void events_after_the_end_do_nothing(void **state)
+{
+	struct legs *l = *state;
+
+	connected(l);
+	assert_int_equal(0, lk_sigcall_hangup(&l->c, LK_SIGCALL_B, "BYE"));
+	LOG_IS(l, "bye A; ended; ");
+	lk_sigcall_offer_sent(&l->c);
+	lk_sigcall_provisional(&l->c, 180);
+	lk_sigcall_answered(&l->c);
+	lk_sigcall_refused(&l->c, 486, "Busy Here", "x");
+	lk_sigcall_fail(&l->c, 500, "Server Internal Error", "x");
+	lk_sigcall_terminate(&l->c, "x");
+	lk_sigcall_end(&l->c, "x");
+	assert_int_equal(EALREADY, lk_sigcall_cancel(&l->c));
+	assert_int_equal(EINVAL, lk_sigcall_reoffer(&l->c, LK_SIGCALL_A));
+	assert_int_equal(0, lk_sigcall_hangup(&l->c, LK_SIGCALL_A, "x"));
+	STATE_IS(l, ENDED);
+	LOG_IS(l, "bye A; ended; ");
+	assert_int_equal(1, l->ended);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -470,6 +525,9 @@ int main(void)
 		T(refused_reoffer_keeps_the_call),
 		T(cancelled_reoffer_keeps_the_call),
 		T(reoffer_before_the_answer_is_refused),
+		T(answer_crossing_a_waiting_cancel_sends_no_cancel),
+		T(timeout_while_cancelling_ends_without_a_second_final),
+		T(events_after_the_end_do_nothing),
 		T(every_state_has_a_name),
 	};
 

@@ -1,4 +1,4 @@
-/* tests/unit/relay/test_media.c  The media core's timeout sweep and its call and stream bookkeeping through media descriptions (lk_media_negotiate), against real workers and sockets on loopback. */
+/* tests/unit/relay/test_media.c  The media core's timeout sweep and its call and stream bookkeeping through media descriptions (lk_media_negotiate), against real workers; no socket is bound but for the one test that sends a real packet. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "media.h"
+#include "../mediafix.h"
 
 /*
  * A Control (no multiplexed ports) with its media on 45800-45899, a range
@@ -36,6 +37,8 @@ static const char offer[] =
 	"t=0 0\r\nm=audio 45990 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
 
 struct fixture {
+	struct nosock ns;
+	bool sockets;		/* real sockets (setup), else none */
 	struct lk_conf conf;
 	struct event_base *base;
 	struct lk_media *m;
@@ -44,20 +47,33 @@ struct fixture {
 
 #define CALL_ID "sweep-1@test"
 
-static int setup(void **state)
+static int setup_fixture(void **state, bool sockets)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct lk_conf_diag diag = {0};
-	char err[256];
 
 	assert_non_null(f);
-	assert_int_equal(0, lk_conf_parse(&f->conf, "test", config,
-					  strlen(config), &diag));
-	f->base = event_base_new();
-	assert_non_null(f->base);
-	assert_int_equal(0, lk_media_alloc(&f->m, f->base, &f->conf, err,
-					   sizeof(err)));
+	f->sockets = sockets;
+	mediafix_core(config, &f->conf, &f->base, &f->m,
+		      sockets ? NULL : &f->ns);
 	*state = f;
+
+	return 0;
+}
+
+/* Real sockets on loopback, for a test that sends a packet. */
+static int setup(void **state)
+{
+	return setup_fixture(state, true);
+}
+
+/*
+ * The bookkeeping without sockets (tests/unit/mediafix.h): ports come
+ * from the allocator as ever, and the test fails if any socket opens.
+ */
+static int setup_nosock(void **state)
+{
+	setup_fixture(state, false);
+	assert_int_equal(0, nosock_open_sockets());
 
 	return 0;
 }
@@ -66,6 +82,8 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	if (!f->sockets)
+		assert_int_equal(0, nosock_open_sockets());
 	mem_deref(f->m);
 	event_base_free(f->base);
 	free(f);
@@ -236,26 +254,8 @@ static struct lk_mdesc_relay relay[LK_MDESC_MAX_STREAMS];
 /* Stream i: audio at 127.0.0.1:port, or port 0 (inactive). */
 static void desc_stream(unsigned i, uint16_t port)
 {
-	struct lk_mdesc_stream *s = &desc.s[i];
-	struct sockaddr_in *a = (struct sockaddr_in *)&s->addr;
-	struct sockaddr_in *c = (struct sockaddr_in *)&s->rtcp_addr;
-
-	memset(s, 0, sizeof(*s));
-	s->media.p = "audio";
-	s->media.len = 5;
-	s->proto.p = "RTP/AVP";
-	s->proto.len = 7;
-	s->rtp = true;
-	s->port = port;
-	if (!port)
-		return;
-	s->rtcp_port = (uint16_t)(port + 1);
-	a->sin_family = c->sin_family = AF_INET;
-	inet_pton(AF_INET, "127.0.0.1", &a->sin_addr);
-	c->sin_addr = a->sin_addr;
-	a->sin_port = htons(port);
-	c->sin_port = htons(s->rtcp_port);
-	if (desc.nstreams <= i)
+	mediafix_audio(&desc.s[i], "127.0.0.1", port, LK_MDESC_SENDRECV);
+	if (port && desc.nstreams <= i)
 		desc.nstreams = i + 1;
 }
 
@@ -431,31 +431,46 @@ static void elapsed_time_saturates_at_zero(void **state)
 	assert_int_equal(5, lk_clock_since(105, 100));
 }
 
+/*
+ * A port another program holds (the bind fails with EADDRINUSE) is
+ * skipped and counted; the stream gets the next pair.
+ */
+static void a_port_held_by_another_is_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct lk_media_totals t;
+	const char *reason = NULL;
+
+	/* The range's first pair is 45802/45803 (log: "port pairs from"). */
+	f->ns.busy = 45802;
+	memset(&desc, 0, sizeof(desc));
+	desc_stream(0, 45990);
+	assert_int_equal(0, negotiate(f, LK_MEDIA_OFFER, "busy-1", &reason));
+	assert_int_equal(45804, relay[0].port);
+	assert_int_equal(45805, relay[0].rtcp_port);
+	lk_media_totals(f->m, &t);
+	assert_int_equal(1, t.bind_conflicts);
+	assert_int_equal(1, t.calls);
+	/* 45802 (refused), then 45804 and 45805: no socket among them. */
+	assert_int_equal(3, f->ns.binds);
+}
+
+#define NOSOCK(t) cmocka_unit_test_setup_teardown(t, setup_nosock, teardown)
+#define SOCKETS(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(elapsed_time_saturates_at_zero),
-		cmocka_unit_test_setup_teardown(
-			a_stamp_newer_than_now_deletes_nothing, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			a_worker_stamp_newer_than_now_deletes_nothing, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			a_call_idle_for_the_media_timeout_is_deleted, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			a_call_older_than_the_final_timeout_is_deleted, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			offer_answer_reoffer_delete_keep_the_books, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			an_unknown_address_still_gets_ports, setup, teardown),
-		cmocka_unit_test_setup_teardown(refusals_leave_no_call, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(
-			ran_out_of_ports_creates_nothing, setup, teardown),
+		NOSOCK(a_stamp_newer_than_now_deletes_nothing),
+		SOCKETS(a_worker_stamp_newer_than_now_deletes_nothing),
+		NOSOCK(a_call_idle_for_the_media_timeout_is_deleted),
+		NOSOCK(a_call_older_than_the_final_timeout_is_deleted),
+		NOSOCK(offer_answer_reoffer_delete_keep_the_books),
+		NOSOCK(an_unknown_address_still_gets_ports),
+		NOSOCK(refusals_leave_no_call),
+		NOSOCK(ran_out_of_ports_creates_nothing),
+		NOSOCK(a_port_held_by_another_is_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* tests/unit/relay/test_ng.c  ng command handling without the ng socket: lk_ng_handle() against a real media core. */
+/* tests/unit/relay/test_ng.c  ng command handling without sockets: lk_ng_handle() against a real media core that binds none (tests/unit/mediafix.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "media.h"
 #include "ng.h"
+#include "../mediafix.h"
 
 /* A Control (no multiplexed ports), media on 45700-45799: no other test's. */
 static const char config[] =
@@ -26,6 +27,7 @@ static const char config[] =
 	"127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
 
 struct fixture {
+	struct nosock ns;
 	struct lk_conf conf;
 	struct event_base *base;
 	struct lk_media *m;
@@ -37,18 +39,14 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct lk_conf_diag diag = {0};
 	char err[256];
 
 	assert_non_null(f);
-	assert_int_equal(0, lk_conf_parse(&f->conf, "test", config,
-					  strlen(config), &diag));
-	f->base = event_base_new();
-	assert_int_equal(0, lk_media_alloc(&f->m, f->base, &f->conf, err,
-					   sizeof(err)));
+	mediafix_core(config, &f->conf, &f->base, &f->m, &f->ns);
 	/* No base, no configuration: lk_ng_handle() only, no socket. */
 	assert_int_equal(0, lk_ng_alloc(&f->ng, NULL, NULL, f->m, err,
 					sizeof(err)));
+	assert_int_equal(0, nosock_open_sockets());
 	*state = f;
 
 	return 0;
@@ -58,6 +56,8 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	/* Every command ran, offers got ports, and no socket was opened. */
+	assert_int_equal(0, nosock_open_sockets());
 	mem_deref(f->ng);
 	mem_deref(f->m);
 	event_base_free(f->base);

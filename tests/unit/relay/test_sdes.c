@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <re.h>
+
 #include "sdes.h"
 #include "sdp.h"
 #include "sdpdesc.h"
@@ -239,8 +241,8 @@ static void savp_offerer_to_a_clear_answerer(void **state)
 	a_rx = endpoint_rx(ans.lines[0]);
 	packet_through(st.out[0], a_rx, 1);
 
-	lk_srtp_free(a_tx);
-	lk_srtp_free(a_rx);
+	mem_deref(a_tx);
+	mem_deref(a_rx);
 	lk_sdes_step_release(&st);
 	lk_sdes_step_release(&ans);
 	lk_sdes_side_wipe(&sides[0]);
@@ -299,8 +301,8 @@ static void clear_offerer_to_an_encrypted_answerer(void **state)
 	b_rx = endpoint_rx(st.lines[0]);
 	packet_through(ans.out[1], b_rx, 9);
 
-	lk_srtp_free(b_tx);
-	lk_srtp_free(b_rx);
+	mem_deref(b_tx);
+	mem_deref(b_rx);
 	lk_sdes_step_release(&st);
 	lk_sdes_step_release(&ans);
 }
@@ -385,12 +387,12 @@ static void a_re_offer_rekeys(void **state)
 	assert_int_equal(0, lk_srtp_alloc(&a_tx, &ka, true));
 	assert_int_equal(0, lk_srtp_protect(a_tx, b, &len, sizeof(b), false));
 	assert_int_equal(EBADMSG, lk_srtp_unprotect(s2.in[0], b, &len, false));
-	lk_srtp_free(a_tx);
+	mem_deref(a_tx);
 	assert_int_equal(0, lk_srtp_alloc(&a_tx, &c.key, true));
 	packet_through(a_tx, s2.in[0], 8);
 	/* And the relay's own key changed with it. */
 	assert_true(sides[0].answered);
-	lk_srtp_free(a_tx);
+	mem_deref(a_tx);
 	lk_sdes_step_release(&s1);
 	lk_sdes_step_release(&s2);
 }
@@ -460,8 +462,8 @@ static void best_effort_offers_keys_in_avp(void **state)
 	b_rx = endpoint_rx(st.lines[0]);
 	packet_through(b_tx, ans.in[1], 3);
 	packet_through(ans.out[1], b_rx, 3);
-	lk_srtp_free(b_tx);
-	lk_srtp_free(b_rx);
+	mem_deref(b_tx);
+	mem_deref(b_rx);
 	lk_sdes_step_release(&st);
 	lk_sdes_step_release(&ans);
 

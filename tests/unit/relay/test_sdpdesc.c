@@ -1,4 +1,4 @@
-/* tests/unit/relay/test_sdpdesc.c  SDP as a media description and the relay's answer back into SDP, without sockets. */
+/* tests/unit/relay/test_sdpdesc.c  SDP as a media description, the relay's answer back into SDP, and an SDP written from a description, without sockets. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -214,6 +214,118 @@ static void answer_too_long_is_enospc(void **state)
 					       NULL));
 }
 
+/*
+ * A description written as SDP and read back is the same description:
+ * the offer above, described, written, parsed and described again.
+ */
+static void written_sdp_reads_back_the_same(void **state)
+{
+	static struct lk_mdesc d, again;
+	struct lk_sdp sdp, out;
+	char buf[2048];
+	size_t len = 0;
+	unsigned i;
+
+	(void)state;
+	parse(&sdp, offer);
+	lk_sdp_describe(&d, &sdp);
+	assert_int_equal(0, lk_sdp_write(buf, sizeof(buf), &len, &d, 7, 8));
+	assert_int_equal(0, lk_sdp_parse(&out, NULL, buf, len));
+	lk_sdp_describe(&again, &out);
+	assert_int_equal(d.nstreams, again.nstreams);
+	for (i = 0; i < d.nstreams; i++) {
+		const struct lk_mdesc_stream *a = &d.s[i], *b = &again.s[i];
+
+		assert_int_equal(a->port, b->port);
+		assert_int_equal(a->dir, b->dir);
+		assert_int_equal(a->npt, b->npt);
+		assert_memory_equal(a->pt, b->pt, a->npt);
+		assert_int_equal(a->rtcp_mux, b->rtcp_mux);
+		assert_int_equal(a->mux_id, b->mux_id);
+		assert_int_equal(a->ncrypto, b->ncrypto);
+		assert_true(str_is(&b->media, "audio") == str_is(&a->media,
+								 "audio"));
+		if (a->port) {
+			assert_int_equal(a->rtcp_port, b->rtcp_port);
+			assert_memory_equal(&a->addr, &b->addr,
+					    sizeof(a->addr));
+		}
+	}
+	assert_in4(&again.s[0].rtcp_addr, "192.0.2.9", 4011);
+	assert_true(str_is(&again.s[0].crypto[0], "1 AES_CM_128_HMAC_SHA1_80 "
+			   "inline:4fl6DT4Bi+DWT6MsBt5BOQ7Gda1Jiv7rtpYLOqvm"));
+	/* The session's c= is the first stream's; video has its own. */
+	assert_non_null(strstr(buf, "o=- 7 8 IN IP4 192.0.2.1\r\n"));
+	assert_non_null(strstr(buf, "c=IN IP4 192.0.2.1\r\n"));
+	assert_non_null(strstr(buf, "m=video 5000 RTP/AVP 96\r\n"
+			       "c=IN IP4 198.51.100.7\r\n"));
+	assert_non_null(strstr(buf, "m=application 0 UDP/BFCP *\r\n"
+			       "a=sendonly\r\n"));
+}
+
+/* One IPv6 stream, RTCP on RTP + 1: no a=rtcp:, sendrecv said. */
+static void writes_ipv6_and_plain_rtcp(void **state)
+{
+	static struct lk_mdesc d;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&d.s[0].addr;
+	char buf[512];
+	size_t len = 0;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.nstreams = 1;
+	d.s[0].media = (struct lk_mdesc_str){ "audio", 5 };
+	d.s[0].proto = (struct lk_mdesc_str){ "RTP/AVP", 7 };
+	d.s[0].rtp = true;
+	d.s[0].port = 4000;
+	d.s[0].rtcp_port = 4001;
+	d.s[0].npt = 1;
+	in6->sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::5", &in6->sin6_addr);
+	assert_int_equal(0, lk_sdp_write(buf, sizeof(buf), &len, &d, 1, 1));
+	buf[len] = '\0';
+	assert_string_equal("v=0\r\no=- 1 1 IN IP6 2001:db8::5\r\ns=-\r\n"
+			    "c=IN IP6 2001:db8::5\r\nt=0 0\r\n"
+			    "m=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n", buf);
+}
+
+/* What cannot be written as SDP is EINVAL; a short buffer ENOSPC. */
+static void refuses_what_sdp_cannot_say(void **state)
+{
+	static struct lk_mdesc d;
+	struct lk_sdp sdp;
+	char buf[2048];
+	size_t len = 0;
+
+	(void)state;
+	parse(&sdp, offer);
+	lk_sdp_describe(&d, &sdp);
+	assert_int_equal(ENOSPC, lk_sdp_write(buf, 40, &len, &d, 1, 1));
+	assert_int_equal(EINVAL, lk_sdp_write(NULL, 10, &len, &d, 1, 1));
+
+	d.s[0].crypto[0].len = 3;
+	d.s[0].crypto[0].p = "a\r\n";
+	assert_int_equal(EINVAL, lk_sdp_write(buf, sizeof(buf), &len, &d,
+					      1, 1));
+	lk_sdp_describe(&d, &sdp);
+	d.s[1].media = (struct lk_mdesc_str){ "vid eo", 6 };
+	assert_int_equal(EINVAL, lk_sdp_write(buf, sizeof(buf), &len, &d,
+					      1, 1));
+	lk_sdp_describe(&d, &sdp);
+	d.s[1].npt = 0;		/* an active RTP stream needs a format */
+	assert_int_equal(EINVAL, lk_sdp_write(buf, sizeof(buf), &len, &d,
+					      1, 1));
+	lk_sdp_describe(&d, &sdp);
+	memset(&d.s[0].addr, 0, sizeof(d.s[0].addr));
+	memset(&d.s[1].addr, 0, sizeof(d.s[1].addr));
+	assert_int_equal(EINVAL, lk_sdp_write(buf, sizeof(buf), &len, &d,
+					      1, 1));
+	lk_sdp_describe(&d, &sdp);
+	d.s[0].dir = (enum lk_mdesc_dir)7;
+	assert_int_equal(EINVAL, lk_sdp_write(buf, sizeof(buf), &len, &d,
+					      1, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +333,9 @@ int main(void)
 		cmocka_unit_test(ignores_a_bad_mux_id),
 		cmocka_unit_test(answer_writes_the_relays_side),
 		cmocka_unit_test(answer_too_long_is_enospc),
+		cmocka_unit_test(written_sdp_reads_back_the_same),
+		cmocka_unit_test(writes_ipv6_and_plain_rtcp),
+		cmocka_unit_test(refuses_what_sdp_cannot_say),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

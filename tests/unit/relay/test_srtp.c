@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <re.h>
+
 #include "legsrtp.h"
 #include "srtp.h"
 
@@ -116,8 +118,8 @@ static void vector(enum lk_srtp_suite suite, const uint8_t *k, size_t kn,
 	assert_int_equal(0, lk_srtp_unprotect(rx, p.b, &p.len, rtcp));
 	assert_int_equal(pn, p.len);
 	assert_memory_equal(plain, p.b, pn);
-	lk_srtp_free(tx);
-	lk_srtp_free(rx);
+	mem_deref(tx);
+	mem_deref(rx);
 }
 
 static void reference_packet_aes_cm_128_hmac_sha1_80(void **state)
@@ -187,8 +189,8 @@ static void every_suite_round_trips(void **state)
 			assert_memory_equal(r ? rtcp_plain : rtp_plain, p.b,
 					    p.len);
 		}
-		lk_srtp_free(tx);
-		lk_srtp_free(rx);
+		mem_deref(tx);
+		mem_deref(rx);
 	}
 	/* The four RFC 4568 / RFC 6188 suites are always there. */
 	assert_true(n >= 4);
@@ -243,8 +245,8 @@ static void replayed_and_tampered_packets_are_dropped_and_counted(void **s)
 	assert_int_equal(EBADMSG, lk_srtp_leg_decrypt(&leg, p.b, &p.len,
 						      false));
 	assert_int_equal(3, leg.st.srtp_auth_failed);
-	lk_srtp_free(tx);
-	lk_srtp_free(leg.srtp_in);
+	mem_deref(tx);
+	mem_deref(leg.srtp_in);
 }
 
 static void a_packet_under_another_key_fails_to_verify(void **state)
@@ -264,8 +266,8 @@ static void a_packet_under_another_key_fails_to_verify(void **state)
 	assert_int_equal(0, lk_srtp_protect(tx, p.b, &p.len, sizeof(p.b),
 					    false));
 	assert_int_equal(EBADMSG, lk_srtp_unprotect(rx, p.b, &p.len, false));
-	lk_srtp_free(tx);
-	lk_srtp_free(rx);
+	mem_deref(tx);
+	mem_deref(rx);
 }
 
 static void protect_wants_room_and_a_header(void **state)
@@ -289,7 +291,7 @@ static void protect_wants_room_and_a_header(void **state)
 	/* A context is one direction only. */
 	p.len = sizeof(rtp_plain);
 	assert_int_equal(EINVAL, lk_srtp_unprotect(tx, p.b, &p.len, false));
-	lk_srtp_free(tx);
+	mem_deref(tx);
 }
 
 static void bad_keys_are_refused(void **state)
