@@ -1429,7 +1429,7 @@ void lk_turn_sweep(struct lk_turn *t)
 		}
 		/* What expired leaves the kernel's map (turnfwd.h). */
 		if (t->kt && a->fa)
-			lk_turnfwd_kernel_sync(a->fwd, a->fa, &a->st);
+			lk_turnfwd_kernel_expire(a->fwd, a->fa, &a->st);
 	}
 	for (i = 0; i < t->nresv;) {
 		if (t->resv[i].expires <= now)

@@ -55,6 +55,7 @@ struct lk_turnfwd_alloc {
 	struct lk_turnfwd_state st;
 	struct sa relay;		/* the relay socket's address */
 	struct lk_kturn_set *ks;	/* kernel entries (control thread) */
+	uint64_t knext;			/* their first expiry, TURN clock */
 };
 
 _Static_assert(2 * LK_TURNFWD_CHANS_MAX <= LK_KTURN_SET_MAX,
@@ -769,20 +770,22 @@ void lk_turnfwd_kernel_sync(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
 			    const struct lk_turnfwd_state *st)
 {
 	struct lk_kturn_ent want[2 * LK_TURNFWD_CHANS_MAX];
-	struct lk_turnfwd_state cp;
+	struct lk_turnfwd_state *cp;
 	uint64_t now;
 	unsigned i, n = 0;
 
 	if (!f || !fa || !st || !f->kt)
 		return;
 	now = now_ms(f);
+	fa->knext = UINT64_MAX;
 	/* UDP clients of an IPv4 request socket with a relay on IPv4. */
 	if (fa->outh || !kaddr(&f->local) || !kaddr(&fa->relay) ||
 	    !kaddr(&fa->client))
 		goto out;
-	cp = *st;
-	for (i = 0; i < cp.nchans; i++) {
-		const struct lk_turnfwd_chan *c = &cp.chans[i];
+	/* The lookups take no const; nothing here writes. */
+	cp = (struct lk_turnfwd_state *)(uintptr_t)st;
+	for (i = 0; i < cp->nchans; i++) {
+		const struct lk_turnfwd_chan *c = &cp->chans[i];
 		const struct lk_turnfwd_perm *p;
 		struct lk_kturn_ent *e;
 		uint64_t exp;
@@ -795,10 +798,12 @@ void lk_turnfwd_kernel_sync(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
 		if (c->expires <= now || !kaddr(&c->peer) ||
 		    lk_turnpeer_check(f->peers, &c->peer) != LK_TURNPEER_OK)
 			continue;
-		p = lk_turnfwd_perm_find(&cp, &c->peer, now);
+		p = lk_turnfwd_perm_find(cp, &c->peer, now);
 		if (!p)
 			continue;
 		exp = p->expires < c->expires ? p->expires : c->expires;
+		if (exp < fa->knext)
+			fa->knext = exp;
 
 		/* Client to peer: ChannelData to the request port. */
 		e = &want[n++];
@@ -831,6 +836,14 @@ void lk_turnfwd_kernel_sync(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
 
  out:
 	lk_kturn_sync(f->kt, &fa->ks, want, n, now);
+}
+
+void lk_turnfwd_kernel_expire(struct lk_turnfwd *f,
+			      struct lk_turnfwd_alloc *fa,
+			      const struct lk_turnfwd_state *st)
+{
+	if (f && fa && f->kt && fa->ks && now_ms(f) >= fa->knext)
+		lk_turnfwd_kernel_sync(f, fa, st);
 }
 
 void lk_turnfwd_set_kturn(struct lk_turnfwd *f, struct lk_kturn *kt)
