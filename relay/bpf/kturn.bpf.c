@@ -192,11 +192,13 @@ int lk_kturn_ingress(struct __sk_buff *skb)
 		 * a UDP checksum (0, RFC 768 for IPv4): taking room out at
 		 * the network header leaves a CHECKSUM_PARTIAL packet's
 		 * checksum start 4 octets before its UDP header, so the UDP
-		 * layer would check the sum in full against a field that
-		 * holds only the pseudo-header's, and drop it (seen for data
-		 * under 69 octets; InCsumErrors).  A zero field is accepted
-		 * as it is; such a packet only goes up to a local socket
-		 * (relay/turnfwd.c makes entries for loopback addresses only).
+		 * layer no longer takes it as checked and, for a datagram of
+		 * at most CHECKSUM_BREAK (76) octets, verifies the sum in full
+		 * against a field that holds only the pseudo-header's, and
+		 * drops it (InCsumErrors; seen for data under 69 octets).  A
+		 * zero field is accepted as it is; such a packet only goes up
+		 * to a local socket (relay/turnfwd.c makes entries for
+		 * loopback addresses only).
 		 */
 		nu.check = 0;
 		if (bpf_skb_store_bytes(skb, UDP_OFF + CD_LEN, &nu, sizeof(nu),
