@@ -366,6 +366,14 @@ static void turn_metrics(const struct lk_mgmt_src *src, struct evbuffer *b)
 	BY_LABEL(b, "latchkey_turn_relayed_datagrams_total", "counter",
 		 "Datagrams relayed by TURN allocations.", "direction",
 		 {"to_peer", ts.to_peer}, {"to_client", ts.to_client});
+	/* Of those, what the kernel relayed (docs/turn.md). */
+	BY_LABEL(b, "latchkey_turn_kernel_relayed_datagrams_total", "counter",
+		 "Of the relayed datagrams, those relayed by the kernel.",
+		 "direction", {"to_peer", ts.kernel_to_peer},
+		 {"to_client", ts.kernel_to_client});
+	one(b, "latchkey_turn_kernel_entries", "gauge",
+	    "TURN channel entries in the kernel now (two per channel).",
+	    ts.kernel_entries);
 }
 
 int lk_mgmt_metrics(struct lk_mgmt *m, struct evbuffer *out)

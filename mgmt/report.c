@@ -532,6 +532,9 @@ static void turn_json(const struct lk_mgmt_src *src, struct evbuffer *b)
 	add_kv_u64(b, ",", "no_permission", ts.no_permission);
 	add_kv_u64(b, ",", "to_peer", ts.to_peer);
 	add_kv_u64(b, ",", "to_client", ts.to_client);
+	add_kv_u64(b, ",", "kernel_to_peer", ts.kernel_to_peer);
+	add_kv_u64(b, ",", "kernel_to_client", ts.kernel_to_client);
+	add_kv_u64(b, ",", "kernel_entries", ts.kernel_entries);
 	evbuffer_add(b, "}", 1);
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <re.h>
@@ -24,7 +25,17 @@
  * address, round-robin, paced to `rate` datagrams/s in all; everything that
  * comes back is read.  Printed: offered and relayed datagrams/s, loss, and
  * with --pid the relay's CPU time (utime + stime of /proc/PID/stat) per
- * relayed datagram over the same window.
+ * relayed datagram over the same window; always this generator's own
+ * (`gen`) and the two together (`sum`).
+ *
+ * The generator sleeps between bursts (epoll_pwait2 until the next one is
+ * due) rather than spinning, so its CPU time is its work: sends, receives
+ * and, on loopback, the kernel's delivery of what it sends, which runs in
+ * its context (softirq on the sending CPU; with tick accounting, as on
+ * these machines, charged to it).  That is where forwarding in the kernel
+ * happens (relay/bpf/kturn.bpf.c), so `sum` is the fair figure: -d runs
+ * the same load with each client and its peer talking directly (no relay)
+ * and gives the baseline to subtract (perf/bench_turn.sh).
  */
 
 #define PAYLOAD 160	/* a 20 ms G.711 frame */
@@ -32,6 +43,7 @@
 struct alloc {
 	int cli, peer;
 	struct sa relay;
+	struct sa cli_addr, peer_addr;	/* -d: each other's target */
 	uint16_t chan;
 };
 
@@ -118,10 +130,13 @@ static int setup(struct alloc *a, unsigned i)
 	struct sa peer;
 	int r;
 
-	a->cli = udp_socket(NULL);
+	a->cli = udp_socket(&a->cli_addr);
 	a->peer = udp_socket(&peer);
 	if (a->cli < 0 || a->peer < 0)
 		return -1;
+	a->peer_addr = peer;
+	if (!sa_isset(&server, SA_ALL))
+		return 0;	/* -d: no relay */
 	r = transact(a->cli, STUN_METHOD_ALLOCATE, nonce[0] != 0, &m, 1,
 		     STUN_ATTR_REQ_TRANSPORT, &udp, STUN_ATTR_SOFTWARE, NULL);
 	if (r == 401 || r == 438) {
@@ -195,19 +210,43 @@ static unsigned drain(int fd)
 	return n;
 }
 
+/* Read what is ready, waiting up to `wait` seconds for something. */
+static unsigned drain_ready(int ep, double wait)
+{
+	struct epoll_event ev[64];
+	struct timespec ts;
+	unsigned got = 0;
+	int n, i;
+
+	if (wait < 0)
+		wait = 0;
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+	n = epoll_pwait2(ep, ev, 64, &ts, NULL);
+	for (i = 0; i < n; i++)
+		got += drain(ev[i].data.fd);
+
+	return got;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned n = 100, rate = 20000, i, k;
 	double seconds = 5, t0, t, next;
 	unsigned long long sent = 0, got = 0;
-	long long c0 = -1, c1 = -1;
+	long long c0 = -1, c1 = -1, g0, g1;
 	struct alloc *al;
 	uint8_t cd[4 + PAYLOAD], data[PAYLOAD];
-	int pid = 0, ch;
+	int pid = 0, ch, ep;
+	bool direct = false;
+	double tick = (double)sysconf(_SC_CLK_TCK);
 
-	while ((ch = getopt(argc, argv, "s:u:w:n:r:t:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "ds:u:w:n:r:t:p:")) != -1) {
 		switch (ch) {
 
+		case 'd':
+			direct = true;
+			break;
 		case 's':
 			if (sa_decode(&server, optarg, strlen(optarg)))
 				return 2;
@@ -231,20 +270,27 @@ int main(int argc, char **argv)
 			pid = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: bench_turn -s ADDR:PORT [-u USER] "
-				"[-w PASSWORD] [-n ALLOCATIONS] [-r PPS] "
-				"[-t SECONDS] [-p RELAY_PID]\n");
+			fprintf(stderr, "usage: bench_turn {-s ADDR:PORT | -d} "
+				"[-u USER] [-w PASSWORD] [-n ALLOCATIONS] "
+				"[-r PPS] [-t SECONDS] [-p RELAY_PID]\n");
 			return 2;
 		}
 	}
-	if (!sa_isset(&server, SA_ALL) || !n || !rate)
+	if (sa_isset(&server, SA_ALL) == direct || !n || !rate)
 		return 2;
 	al = calloc(n, sizeof(*al));
-	if (!al)
+	ep = epoll_create1(0);
+	if (!al || ep < 0)
 		return 1;
 	for (i = 0; i < n; i++) {
+		struct epoll_event ev = {.events = EPOLLIN};
+
 		if (setup(&al[i], i))
 			return 1;
+		ev.data.fd = al[i].cli;
+		(void)epoll_ctl(ep, EPOLL_CTL_ADD, al[i].cli, &ev);
+		ev.data.fd = al[i].peer;
+		(void)epoll_ctl(ep, EPOLL_CTL_ADD, al[i].peer, &ev);
 	}
 	memset(data, 0x5a, sizeof(data));
 	memcpy(cd + 4, data, PAYLOAD);
@@ -252,6 +298,7 @@ int main(int argc, char **argv)
 	cd[3] = PAYLOAD;
 	if (pid)
 		c0 = cpu_ticks(pid);
+	g0 = cpu_ticks((int)getpid());
 	t0 = now_s();
 	next = t0;
 	for (k = 0;; k++) {
@@ -260,17 +307,29 @@ int main(int argc, char **argv)
 		t = now_s();
 		if (t - t0 >= seconds)
 			break;
-		/* Pace: at most `rate` datagrams/s, in bursts of 32. */
+		/*
+		 * Pace: at most `rate` datagrams/s, in bursts of 32; between
+		 * them asleep in epoll, reading what comes back.
+		 */
 		if (k % 32 == 0) {
-			while (t < next) {
-				for (i = 0; i < n; i++)
-					got += drain(al[i].cli) +
-					       drain(al[i].peer);
+			do {
+				got += drain_ready(ep, next - t);
 				t = now_s();
-			}
+			} while (t < next);
 			next += 32.0 / rate;
 		}
-		if (k % 2 == 0) {
+		if (direct && k % 2 == 0) {
+			/* As large as the ChannelData, to the peer itself. */
+			if (sendto(a->cli, cd, sizeof(cd), 0,
+				   &a->peer_addr.u.sa, a->peer_addr.len) > 0)
+				++sent;
+		}
+		else if (direct) {
+			if (sendto(a->peer, data, sizeof(data), 0,
+				   &a->cli_addr.u.sa, a->cli_addr.len) > 0)
+				++sent;
+		}
+		else if (k % 2 == 0) {
 			cd[0] = (uint8_t)(a->chan >> 8);
 			cd[1] = (uint8_t)a->chan;
 			if (sendto(a->cli, cd, sizeof(cd), 0, &server.u.sa,
@@ -288,14 +347,19 @@ int main(int argc, char **argv)
 	t = now_s() - t0;
 	if (pid)
 		c1 = cpu_ticks(pid);
+	g1 = cpu_ticks((int)getpid());
 	printf("allocations %u offered %.0f/s relayed %.0f/s loss %.3f%%",
 	       n, sent / t, got / t, sent ? 100.0 * (double)(sent - got) /
 	       (double)sent : 0.0);
 	if (c0 >= 0 && c1 >= 0 && got)
 		printf(" cpu %.1f%% us/pkt %.2f",
-		       100.0 * (double)(c1 - c0) / (double)sysconf(_SC_CLK_TCK)
-		       / t, 1e6 * (double)(c1 - c0) /
-		       (double)sysconf(_SC_CLK_TCK) / (double)got);
+		       100.0 * (double)(c1 - c0) / tick / t,
+		       1e6 * (double)(c1 - c0) / tick / (double)got);
+	if (got && g0 >= 0 && g1 >= 0)
+		printf(" gen %.2f sum %.2f",
+		       1e6 * (double)(g1 - g0) / tick / (double)got,
+		       1e6 * (double)((g1 - g0) + (c1 >= 0 && c0 >= 0 ?
+				      c1 - c0 : 0)) / tick / (double)got);
 	printf("\n");
 
 	return 0;

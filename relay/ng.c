@@ -767,6 +767,12 @@ static void turn_statistics(struct lk_bencode_enc *e,
 				(int64_t)st.challenges_limited);
 	lk_bencode_enc_pair_int(e, "deniedpeers", (int64_t)st.denied_peers);
 	lk_bencode_enc_pair_int(e, "exhausted", (int64_t)st.exhausted);
+	lk_bencode_enc_pair_int(e, "kernelentries",
+				(int64_t)st.kernel_entries);
+	lk_bencode_enc_pair_int(e, "kerneltoclient",
+				(int64_t)st.kernel_to_client);
+	lk_bencode_enc_pair_int(e, "kerneltopeer",
+				(int64_t)st.kernel_to_peer);
 	lk_bencode_enc_pair_int(e, "malformed", (int64_t)st.malformed);
 	lk_bencode_enc_pair_int(e, "nopermission", (int64_t)st.no_permission);
 	lk_bencode_enc_pair_int(e, "quota", (int64_t)st.quota);

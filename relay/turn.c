@@ -20,6 +20,7 @@
 #include <re.h>
 
 #include "clock.h"
+#include "kturn.h"
 #include "log.h"
 #include "portalloc.h"
 #include "turn.h"
@@ -134,6 +135,7 @@ struct lk_turn {
 	struct event_base *base;
 	uint8_t *frame;			/* one TCP frame, LK_TURN_TCP_FRAME_MAX */
 	struct lk_turnfwd *fwd_tcp;	/* TCP clients' data path, here */
+	struct lk_kturn *kt;		/* ChannelData in the kernel, or NULL */
 	struct lk_turn_conf cfg;
 	char address[64];
 	struct sa bindaddr;		/* relay sockets bind here */
@@ -1425,6 +1427,9 @@ void lk_turn_sweep(struct lk_turn *t)
 			else
 				++i;
 		}
+		/* What expired leaves the kernel's map (turnfwd.h). */
+		if (t->kt && a->fa)
+			lk_turnfwd_kernel_expire(a->fwd, a->fa, &a->st);
 	}
 	for (i = 0; i < t->nresv;) {
 		if (t->resv[i].expires <= now)
@@ -1477,6 +1482,7 @@ void lk_turn_conf_init(struct lk_turn_conf *cfg, const struct lk_conf *c)
 	cfg->perms_max = 32;
 	cfg->channels_max = 32;
 	cfg->sweep_ms = 1000;
+	cfg->kfwd = c->kernel_forwarding;
 	/*
 	 * latchkeyd's own sockets are never peers (issue 12): the ng port
 	 * (unauthenticated), every signalling port of the role, the
@@ -1524,6 +1530,8 @@ static void turn_destructor(void *arg)
 			close(t->l[i].fd);
 	}
 	mem_deref(t->fwd_tcp);
+	/* Every allocation's entries are gone with it: the program goes. */
+	lk_kturn_free(t->kt);
 	mem_deref(t->tuples);
 	mem_deref(t->frame);
 	mem_deref(t->pairs);
@@ -1613,6 +1621,29 @@ int lk_turn_alloc(struct lk_turn **turnp, struct event_base *base,
 		err = ENOMEM;
 		goto out;
 	}
+	/*
+	 * [Media] Kernel forwarding (docs/turn.md, "Kernel forwarding"): as
+	 * for media, "on" refuses to start without it, "auto" says once why
+	 * it runs without.
+	 */
+	if (cfg->kfwd != LK_KFWD_OFF) {
+		char why[200];
+
+		err = lk_kturn_alloc(&t->kt, cfg->address, why, sizeof(why));
+		if (err && cfg->kfwd == LK_KFWD_ON) {
+			snprintf(errbuf, errsz, "Kernel forwarding = on: TURN: "
+				 "%s", why);
+			goto out;
+		}
+		if (err)
+			lk_warn("TURN: kernel forwarding off: %s; ChannelData "
+				"is relayed in user space", why);
+		else
+			lk_info("TURN: kernel forwarding on: ChannelData "
+				"relayed by eBPF program %u on lo",
+				lk_kturn_prog_id(t->kt));
+		err = 0;
+	}
 	/* TCP clients' relay sockets are read here, where their
 	 * connections are (docs/turn.md, "Data path"). */
 	err = lk_turnfwd_alloc(&t->fwd_tcp, base, NULL, t->peers,
@@ -1680,8 +1711,10 @@ int lk_turn_add_socket(struct lk_turn *t, int fd)
 			       t->cfg.workers[t->nl % t->cfg.nworkers] : NULL,
 			       t->peers, t->cfg.clockh, t->cfg.clock_arg,
 			       ctl_input, t);
-	if (!err)
+	if (!err) {
+		lk_turnfwd_set_kturn(l->fwd, t->kt);
 		err = lk_turnfwd_listen(l->fwd, fd, t->nl);
+	}
 	if (err) {
 		mem_deref(l->fwd);
 		l->fwd = NULL;
@@ -1713,6 +1746,17 @@ void lk_turn_stats(const struct lk_turn *t, struct lk_turn_stats *st)
 	lk_turnfwd_stats_add(t->fwd_tcp, &fs);
 	st->to_peer += fs.to_peer;
 	st->to_client += fs.to_client;
+	/* What the kernel relayed counts as relayed, and is shown apart. */
+	if (t->kt) {
+		struct lk_kturn_count kc;
+
+		lk_kturn_totals(t->kt, &kc);
+		st->to_peer += kc.to_peer;
+		st->to_client += kc.to_client;
+		st->kernel_to_peer = kc.to_peer;
+		st->kernel_to_client = kc.to_client;
+		st->kernel_entries = kc.entries;
+	}
 	st->denied_peers += fs.denied_peers;
 	st->no_permission += fs.no_permission;
 	st->malformed += fs.malformed;

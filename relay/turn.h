@@ -55,6 +55,8 @@ struct lk_turn_conf {
 	unsigned perms_max;		/* per allocation; more: 508 */
 	unsigned channels_max;		/* per allocation; more: 508 */
 	unsigned sweep_ms;		/* expiry timer period */
+	/* [Media] Kernel forwarding: ChannelData in the kernel (kturn.h). */
+	enum lk_kfwd_mode kfwd;
 	struct sa own[LK_TURNPEER_OWN_MAX];	/* never reachable peers */
 	unsigned nown;
 	/*
@@ -86,6 +88,9 @@ struct lk_turn_stats {
 	uint64_t no_permission;		/* peer data or Send without one */
 	uint64_t to_peer;		/* datagrams relayed to peers */
 	uint64_t to_client;		/* datagrams relayed to clients */
+	uint64_t kernel_to_peer;	/* ... of to_peer, by the kernel */
+	uint64_t kernel_to_client;	/* ... of to_client, by the kernel */
+	uint64_t kernel_entries;	/* kernel entries now (2 per channel) */
 	uint64_t tcp_connections;	/* current TURN-over-TCP clients */
 	uint64_t tcp_refused;		/* over the connection cap */
 	uint64_t tcp_idle_closed;	/* no allocation for 30 s */

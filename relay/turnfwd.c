@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "kturn.h"
 #include "leg.h"
 #include "log.h"
 #include "stun.h"
@@ -52,7 +53,13 @@ struct lk_turnfwd_alloc {
 	lk_turnfwd_out_h *outh;		/* TCP client; NULL: request socket */
 	void *out_arg;
 	struct lk_turnfwd_state st;
+	struct sa relay;		/* the relay socket's address */
+	struct lk_kturn_set *ks;	/* kernel entries (control thread) */
+	uint64_t knext;			/* their first expiry, TURN clock */
 };
+
+_Static_assert(2 * LK_TURNFWD_CHANS_MAX <= LK_KTURN_SET_MAX,
+	       "two kernel entries per channel");
 
 struct txent {
 	int fd;
@@ -80,6 +87,8 @@ struct lk_turnfwd {
 
 	int lfd;			/* the request socket, or -1 */
 	unsigned lidx;
+	struct sa local;		/* its address */
+	struct lk_kturn *kt;		/* kernel fast path, or NULL */
 	struct event *lev;
 	struct hash *tuples;
 
@@ -704,6 +713,8 @@ int lk_turnfwd_add(struct lk_turnfwd *f, struct lk_turnfwd_alloc **fap,
 
 		a.fa->relay_af = getsockname(relay_fd, (struct sockaddr *)&ss,
 					     &sl) ? AF_UNSPEC : ss.ss_family;
+		if (a.fa->relay_af != AF_UNSPEC)
+			(void)sa_set_sa(&a.fa->relay, (struct sockaddr *)&ss);
 	}
 	a.fa->outh = outh;
 	a.fa->out_arg = out_arg;
@@ -737,9 +748,108 @@ int lk_turnfwd_update(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
 
 	if (!f || !fa || !st)
 		return EINVAL;
+	/* The worker's copy first: the kernel never knows more than it. */
 	run_on(f, update_h, &u);
+	lk_turnfwd_kernel_sync(f, fa, st);
 
 	return 0;
+}
+
+/*
+ * What the kernel's entries carry: IPv4 loopback (127/8) and a port.  The
+ * program runs on lo's ingress, and what it sends to the peer goes
+ * without a UDP checksum (relay/bpf/kturn.bpf.c): to local sockets only.
+ */
+static bool kaddr(const struct sa *a)
+{
+	return sa_af(a) == AF_INET && (sa_in(a) >> 24) == 127 &&
+	       sa_port(a) != 0;
+}
+
+void lk_turnfwd_kernel_sync(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
+			    const struct lk_turnfwd_state *st)
+{
+	struct lk_kturn_ent want[2 * LK_TURNFWD_CHANS_MAX];
+	struct lk_turnfwd_state *cp;
+	uint64_t now;
+	unsigned i, n = 0;
+
+	if (!f || !fa || !st || !f->kt)
+		return;
+	now = now_ms(f);
+	fa->knext = UINT64_MAX;
+	/* UDP clients of an IPv4 request socket with a relay on IPv4. */
+	if (fa->outh || !kaddr(&f->local) || !kaddr(&fa->relay) ||
+	    !kaddr(&fa->client))
+		goto out;
+	/* The lookups take no const; nothing here writes. */
+	cp = (struct lk_turnfwd_state *)(uintptr_t)st;
+	for (i = 0; i < cp->nchans; i++) {
+		const struct lk_turnfwd_chan *c = &cp->chans[i];
+		const struct lk_turnfwd_perm *p;
+		struct lk_kturn_ent *e;
+		uint64_t exp;
+
+		/*
+		 * A live channel to a peer the deny list lets through (it did
+		 * at ChannelBind; checked again, it costs nothing here) whose
+		 * IP has a live permission: until the earlier expiry.
+		 */
+		if (c->expires <= now || !kaddr(&c->peer) ||
+		    lk_turnpeer_check(f->peers, &c->peer) != LK_TURNPEER_OK)
+			continue;
+		p = lk_turnfwd_perm_find(cp, &c->peer, now);
+		if (!p)
+			continue;
+		exp = p->expires < c->expires ? p->expires : c->expires;
+		if (exp < fa->knext)
+			fa->knext = exp;
+
+		/* Client to peer: ChannelData to the request port. */
+		e = &want[n++];
+		memset(e, 0, sizeof(*e));
+		e->key.daddr = htonl(sa_in(&f->local));
+		e->key.dport = htons(sa_port(&f->local));
+		e->key.saddr = htonl(sa_in(&fa->client));
+		e->key.sport = htons(sa_port(&fa->client));
+		e->key.chan = htons(c->num);
+		e->val.new_saddr = htonl(sa_in(&fa->relay));
+		e->val.new_sport = htons(sa_port(&fa->relay));
+		e->val.new_daddr = htonl(sa_in(&c->peer));
+		e->val.new_dport = htons(sa_port(&c->peer));
+		e->expires = exp;
+
+		/* Peer to client: to the relay port, from the peer. */
+		e = &want[n++];
+		memset(e, 0, sizeof(*e));
+		e->key.daddr = htonl(sa_in(&fa->relay));
+		e->key.dport = htons(sa_port(&fa->relay));
+		e->key.saddr = htonl(sa_in(&c->peer));
+		e->key.sport = htons(sa_port(&c->peer));
+		e->val.new_saddr = htonl(sa_in(&f->local));
+		e->val.new_sport = htons(sa_port(&f->local));
+		e->val.new_daddr = htonl(sa_in(&fa->client));
+		e->val.new_dport = htons(sa_port(&fa->client));
+		e->val.chan = htons(c->num);
+		e->expires = exp;
+	}
+
+ out:
+	lk_kturn_sync(f->kt, &fa->ks, want, n, now);
+}
+
+void lk_turnfwd_kernel_expire(struct lk_turnfwd *f,
+			      struct lk_turnfwd_alloc *fa,
+			      const struct lk_turnfwd_state *st)
+{
+	if (f && fa && f->kt && fa->ks && now_ms(f) >= fa->knext)
+		lk_turnfwd_kernel_sync(f, fa, st);
+}
+
+void lk_turnfwd_set_kturn(struct lk_turnfwd *f, struct lk_kturn *kt)
+{
+	if (f)
+		f->kt = kt;
 }
 
 static void del_h(struct lk_worker *w, void *arg)
@@ -760,6 +870,8 @@ void lk_turnfwd_del(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa)
 {
 	if (!f || !fa)
 		return;
+	/* Out of the kernel first: its relay socket is about to close. */
+	lk_kturn_drop(f->kt, &fa->ks);
 	run_on(f, del_h, fa);
 	mem_deref(fa);
 }
@@ -824,6 +936,13 @@ int lk_turnfwd_listen(struct lk_turnfwd *f, int fd, unsigned lidx)
 		return EINVAL;
 	f->lfd = fd;
 	f->lidx = lidx;
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (!getsockname(fd, (struct sockaddr *)&ss, &sl))
+			(void)sa_set_sa(&f->local, (struct sockaddr *)&ss);
+	}
 	run_on(f, listen_h, &a);
 
 	return a.err;

@@ -153,6 +153,33 @@ int lk_turnfwd_add(struct lk_turnfwd *f, struct lk_turnfwd_alloc **fap,
 int lk_turnfwd_update(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
 		      const struct lk_turnfwd_state *st);
 
+/*
+ * The kernel fast path (relay/kturn.h), NULL: none.  Set before the
+ * first allocation, on the control thread.
+ */
+struct lk_kturn;
+void lk_turnfwd_set_kturn(struct lk_turnfwd *f, struct lk_kturn *kt);
+
+/*
+ * Make the allocation's kernel entries (relay/kturn.h) those of `st`
+ * now: one pair per live channel whose peer has a live permission, none
+ * for a TCP client or an address that is not IPv4.  lk_turnfwd_update()
+ * does it after the worker took `st`; the server's sweep, through
+ * lk_turnfwd_kernel_expire(), so that what expired leaves the map (the
+ * program stops at the deadline itself).
+ * Control thread; no-op without a kernel fast path.
+ */
+void lk_turnfwd_kernel_sync(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa,
+			    const struct lk_turnfwd_state *st);
+
+/*
+ * The same, only when one of the allocation's entries has expired (the
+ * sweep's call: nothing to do for most allocations most of the time).
+ */
+void lk_turnfwd_kernel_expire(struct lk_turnfwd *f,
+			      struct lk_turnfwd_alloc *fa,
+			      const struct lk_turnfwd_state *st);
+
 /* Stop reading its relay socket, send what is queued, free it. */
 void lk_turnfwd_del(struct lk_turnfwd *f, struct lk_turnfwd_alloc *fa);
 

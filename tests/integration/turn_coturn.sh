@@ -138,6 +138,18 @@ check "ng statistics counts TURN allocations and relayed packets" \
 	grep -Eq "allocationsmade: [1-9]" "$LK_TMP/stats.txt"
 check "ng statistics counts relayed TURN packets" \
 	grep -Eq "topeer: [1-9][0-9][0-9]" "$LK_TMP/stats.txt"
+# With kernel forwarding the channels' ChannelData went through the
+# kernel (relay/kturn.h), counted in topeer/toclient and apart; without,
+# nothing did.  Every allocation is gone by now: so are its entries.
+if [ "${LK_TEST_KFWD:-}" = 1 ]; then
+	check "the kernel relayed ChannelData both ways" \
+		grep -Eq "kerneltopeer: [1-9][0-9][0-9]" "$LK_TMP/stats.txt"
+	check "the kernel relayed peer data to clients" \
+		grep -Eq "kerneltoclient: [1-9][0-9][0-9]" "$LK_TMP/stats.txt"
+else
+	check "nothing went through the kernel" \
+		grep -Eq "kerneltopeer: 0$" "$LK_TMP/stats.txt"
+fi
 check "ng statistics counts the closed non-STUN TCP stream" \
 	grep -Eq "tcpclosedmalformed: 1$" "$LK_TMP/stats.txt"
 check "no TURN-over-TCP connection is left open" \
