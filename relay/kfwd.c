@@ -52,8 +52,8 @@ bool lk_kfwd_eligible(const struct lk_leg *from)
 
 #ifndef LK_HAVE_KFWD
 
-int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
-		  size_t whysz)
+int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, const char *ifaces,
+		  char *why, size_t whysz)
 {
 	snprintf(why, whysz, "latchkeyd was built without it (clang, "
 		 "libbpf-dev or bpftool missing at build time)");
@@ -65,6 +65,11 @@ void lk_kfwd_free(struct lk_kfwd *k)
 }
 
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k)
+{
+	return 0;
+}
+
+unsigned lk_kfwd_nifs(const struct lk_kfwd *k)
 {
 	return 0;
 }
@@ -92,6 +97,10 @@ void lk_kfwd_totals(struct lk_kfwd *k, struct lk_kfwd_count *c)
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "kfwd.skel.h"
 
@@ -104,9 +113,16 @@ void lk_kfwd_totals(struct lk_kfwd *k, struct lk_kfwd_count *c)
 #define LK_BPF_TCX_INGRESS	46
 #endif
 
+/* lo and [Media] Kernel forwarding interfaces. */
+#define LK_KFWD_MAX_IFS	9
+
 struct lk_kfwd {
 	struct lk_kfwd_bpf *skel;
-	int link_fd;
+	int link_fd[LK_KFWD_MAX_IFS];	/* tcx links; the first nlinks */
+	unsigned nlinks;
+	unsigned lo_ifindex;
+	int nl_fd;			/* rtnetlink: routes of new entries */
+	uint32_t nl_seq;
 	int map_fd;
 	uint32_t relay_addr;		/* network order */
 	unsigned ncpu;			/* possible CPUs: per-CPU values */
@@ -133,26 +149,89 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
-		  size_t whysz)
+/*
+ * Attach the program to `ifindex`'s ingress as a tcx link.  Returns 0 or
+ * an errno, with `why` filled.
+ */
+static int attach(struct lk_kfwd *k, unsigned ifindex, const char *name,
+		  char *why, size_t whysz)
 {
+	int fd;
+
+	if (k->nlinks >= LK_KFWD_MAX_IFS) {
+		snprintf(why, whysz, "more than %u interfaces in Kernel "
+			 "forwarding interfaces", LK_KFWD_MAX_IFS - 1);
+		return E2BIG;
+	}
+	fd = bpf_link_create(bpf_program__fd(k->skel->progs.lk_kfwd_ingress),
+			     (int)ifindex,
+			     (enum bpf_attach_type)LK_BPF_TCX_INGRESS, NULL);
+	if (fd < 0) {
+		snprintf(why, whysz, "cannot attach to %s ingress (tcx, kernel "
+			 "6.6 or later): %s", name, strerror(-fd));
+		return -fd;
+	}
+	k->link_fd[k->nlinks++] = fd;
+
+	return 0;
+}
+
+/*
+ * [Media] Kernel forwarding interfaces: names separated by commas or
+ * blanks, each attached.  Returns 0 or an errno, with `why` filled.
+ */
+static int attach_list(struct lk_kfwd *k, const char *ifaces, char *why,
+		       size_t whysz)
+{
+	const char *p = ifaces ? ifaces : "";
+	char name[IF_NAMESIZE];
+	unsigned ifindex;
+	size_t n;
+	int err;
+
+	for (;;) {
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (!n)
+			return 0;
+		if (n >= sizeof(name)) {
+			snprintf(why, whysz, "interface name %.*s is too long",
+				 (int)n, p);
+			return EINVAL;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		ifindex = if_nametoindex(name);
+		if (!ifindex) {
+			snprintf(why, whysz, "no interface %s (Kernel "
+				 "forwarding interfaces): %s", name,
+				 strerror(errno));
+			return ENODEV;
+		}
+		if (ifindex == k->lo_ifindex)
+			continue;
+		err = attach(k, ifindex, name, why, whysz);
+		if (err)
+			return err;
+	}
+}
+
+int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, const char *ifaces,
+		  char *why, size_t whysz)
+{
+	struct timeval tv = {1, 0};
 	struct lk_kfwd *k;
 	struct in_addr ia;
-	unsigned ifindex;
+	unsigned i;
 	int err, n;
 
-	if (inet_pton(AF_INET, addr, &ia) != 1 ||
-	    (ntohl(ia.s_addr) >> 24) != 127) {
-		snprintf(why, whysz, "Address %s is not an IPv4 loopback "
-			 "address, and this version forwards in the kernel "
-			 "only on loopback", addr);
+	if (inet_pton(AF_INET, addr, &ia) != 1 || !ia.s_addr ||
+	    IN_MULTICAST(ntohl(ia.s_addr))) {
+		snprintf(why, whysz, "Address %s is not a unicast IPv4 "
+			 "address, and this version forwards only IPv4 in the "
+			 "kernel", addr);
 		return ENOTSUP;
-	}
-	ifindex = if_nametoindex("lo");
-	if (!ifindex) {
-		snprintf(why, whysz, "no loopback interface: %s",
-			 strerror(errno));
-		return ENODEV;
 	}
 	n = libbpf_num_possible_cpus();
 	if (n <= 0) {
@@ -163,13 +242,31 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return ENOMEM;
-	k->link_fd = -1;
+	for (i = 0; i < LK_KFWD_MAX_IFS; i++)
+		k->link_fd[i] = -1;
+	k->nl_fd = -1;
 	k->relay_addr = ia.s_addr;
 	k->ncpu = (unsigned)n;
 	pthread_mutex_init(&k->lock, NULL);
+	k->lo_ifindex = if_nametoindex("lo");
+	if (!k->lo_ifindex) {
+		err = ENODEV;
+		snprintf(why, whysz, "no loopback interface: %s",
+			 strerror(errno));
+		goto out;
+	}
 	k->vals = calloc(k->ncpu, sizeof(*k->vals));
 	if (!k->vals) {
 		err = ENOMEM;
+		goto out;
+	}
+	/* Where each new entry's packets leave: the routing table. */
+	k->nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (k->nl_fd < 0 || setsockopt(k->nl_fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				       sizeof(tv))) {
+		err = errno;
+		snprintf(why, whysz, "cannot open a routing socket: %s",
+			 strerror(err));
 		goto out;
 	}
 	libbpf_set_print(libbpf_print);
@@ -197,17 +294,9 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 			k->skel->progs.lk_kfwd_ingress), &info, &len))
 			k->prog_id = info.id;
 	}
-	k->link_fd = bpf_link_create(bpf_program__fd(
-		k->skel->progs.lk_kfwd_ingress), (int)ifindex,
-		(enum bpf_attach_type)LK_BPF_TCX_INGRESS, NULL);
-	if (k->link_fd < 0) {
-		err = -k->link_fd;
-		k->link_fd = -1;
-		snprintf(why, whysz, "cannot attach to lo ingress (tcx, kernel "
-			 "6.6 or later): %s", strerror(err));
-		goto out;
-	}
-	err = 0;
+	err = attach(k, k->lo_ifindex, "lo", why, whysz);
+	if (!err)
+		err = attach_list(k, ifaces, why, whysz);
 
  out:
 	if (err)
@@ -220,15 +309,109 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
 
 void lk_kfwd_free(struct lk_kfwd *k)
 {
+	unsigned i;
+
 	if (!k)
 		return;
-	if (k->link_fd >= 0)
-		close(k->link_fd);
+	for (i = 0; i < k->nlinks; i++)
+		close(k->link_fd[i]);
+	if (k->nl_fd >= 0)
+		close(k->nl_fd);
 	if (k->skel)
 		lk_kfwd_bpf__destroy(k->skel);
 	pthread_mutex_destroy(&k->lock);
 	free(k->vals);
 	free(k);
+}
+
+unsigned lk_kfwd_nifs(const struct lk_kfwd *k)
+{
+	return k ? k->nlinks : 0;
+}
+
+/*
+ * Under the lock: the interface packets from the relay's address to
+ * `daddr` leave by (RTM_GETROUTE, as `ip route get DADDR from ADDR`), and
+ * whether `daddr` is the machine's own (RTN_LOCAL).  A loopback address
+ * needs no question.  Returns 0 or an errno (no route: user space
+ * forwards, and its sendmsg() says why).
+ */
+static int route_out(struct lk_kfwd *k, uint32_t daddr, uint32_t *ifindex,
+		     bool *local)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[2 * RTA_SPACE(4)];
+	} req;
+	union {
+		char b[4096];
+		struct nlmsghdr align;
+	} buf;
+	struct rtattr *rta;
+	struct nlmsghdr *nh;
+	ssize_t n;
+
+	if ((ntohl(daddr) >> 24) == 127) {
+		*ifindex = k->lo_ifindex;
+		*local = true;
+		return 0;
+	}
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.rt));
+	req.nh.nlmsg_type = RTM_GETROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.nh.nlmsg_seq = ++k->nl_seq;
+	req.rt.rtm_family = AF_INET;
+	req.rt.rtm_dst_len = 32;
+	req.rt.rtm_src_len = 32;
+	rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
+	rta->rta_type = RTA_DST;
+	rta->rta_len = RTA_LENGTH(4);
+	memcpy(RTA_DATA(rta), &daddr, 4);
+	rta = (struct rtattr *)((char *)rta + RTA_SPACE(4));
+	rta->rta_type = RTA_SRC;
+	rta->rta_len = RTA_LENGTH(4);
+	memcpy(RTA_DATA(rta), &k->relay_addr, 4);
+	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + 2 * RTA_SPACE(4);
+	if (send(k->nl_fd, &req, req.nh.nlmsg_len, 0) < 0)
+		return errno;
+	for (;;) {
+		n = recv(k->nl_fd, buf.b, sizeof(buf.b), 0);
+		if (n < 0)
+			return errno;
+		for (nh = &buf.align; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			const struct rtmsg *rt = NLMSG_DATA(nh);
+			int len;
+
+			/* A late answer to an earlier question. */
+			if (nh->nlmsg_seq != k->nl_seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				return e->error ? -e->error : ENOENT;
+			}
+			if (nh->nlmsg_type != RTM_NEWROUTE)
+				continue;
+			if (rt->rtm_type != RTN_UNICAST &&
+			    rt->rtm_type != RTN_LOCAL)
+				return ENETUNREACH;
+			*local = rt->rtm_type == RTN_LOCAL;
+			*ifindex = 0;
+			len = (int)RTM_PAYLOAD(nh);
+			for (rta = RTM_RTA(rt); RTA_OK(rta, len);
+			     rta = RTA_NEXT(rta, len)) {
+				if (rta->rta_type == RTA_OIF &&
+				    RTA_PAYLOAD(rta) >= 4)
+					memcpy(ifindex, RTA_DATA(rta), 4);
+			}
+			if (*local)
+				*ifindex = k->lo_ifindex;
+			return *ifindex ? 0 : ENODEV;
+		}
+	}
 }
 
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k)
@@ -253,10 +436,12 @@ static void vals_sum(const struct lk_kfwd *k, struct lk_kfwd_count *c)
 }
 
 /* The entry media from `from` should have now; false: none. */
-static bool entry_want(const struct lk_kfwd *k, const struct lk_leg *from,
+static bool entry_want(struct lk_kfwd *k, const struct lk_leg *from,
 		       struct lk_kfwd_key *key, struct lk_kfwd_val *val)
 {
 	const struct lk_leg *to = from->peer;
+	bool local;
+	int err;
 
 	if (!lk_kfwd_eligible(from))
 		return false;
@@ -280,6 +465,16 @@ static bool entry_want(const struct lk_kfwd *k, const struct lk_leg *from,
 	val->new_sport = htons(to->port[0]);
 	val->new_daddr = to->latch[0].peer.in.sin_addr.s_addr;
 	val->new_dport = to->latch[0].peer.in.sin_port;
+	/* Out of the interface the relay's own socket would send by. */
+	err = route_out(k, val->new_daddr, &val->ifindex, &local);
+	if (err) {
+		lk_warn_limited("kernel forwarding: no route from the relay "
+				"to the other side of port %u: %s; forwarded "
+				"in user space", from->port[0], strerror(err));
+		return false;
+	}
+	if (local)
+		val->flags |= LK_KFWD_LOCAL;
 
 	return true;
 }

@@ -1461,7 +1461,8 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 
 	if (conf->kernel_forwarding == LK_KFWD_OFF)
 		return 0;
-	err = lk_kfwd_alloc(&m->kf, conf->address, why, sizeof(why));
+	err = lk_kfwd_alloc(&m->kf, conf->address, conf->kfwd_interfaces, why,
+			    sizeof(why));
 	if (err && conf->kernel_forwarding == LK_KFWD_ON) {
 		snprintf(errbuf, errsz, "Kernel forwarding = on: %s", why);
 		return err;
@@ -1473,8 +1474,9 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 	}
 	for (i = 0; i < m->nworkers; i++)
 		lk_worker_set_kfwd(m->workers[i], m->kf);
-	lk_info("kernel forwarding on: latched RTP on loopback is forwarded "
-		"by an eBPF program at lo ingress (program id %u)",
+	lk_info("kernel forwarding on: latched RTP is forwarded by an eBPF "
+		"program at the ingress of lo%s%s (program id %u)",
+		conf->kfwd_interfaces[0] ? ", " : "", conf->kfwd_interfaces,
 		lk_kfwd_prog_id(m->kf));
 
 	return 0;

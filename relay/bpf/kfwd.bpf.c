@@ -19,8 +19,14 @@
  * unchanged: user space keeps latching, bleed protection and counting
  * exactly as without this program.  A hit is rewritten to what the relay
  * would have sent (from its port towards the other side, to the other
- * side's latched address) and passed on: on loopback the packet then goes
- * up the stack as if it had been sent there, and no relay socket wakes.
+ * side's latched address) and passed on, and no relay socket wakes: to a
+ * local address (loopback) the packet goes up the stack as if it had been
+ * sent there; to an address behind an interface (the entry's ifindex,
+ * which relay/kfwd.c took from the routing table when it made the entry)
+ * it is redirected out of that interface with bpf_redirect_neigh(), which
+ * routes it to its next hop and fills in the link-layer header as the
+ * relay's own sendmsg() would.  The program is attached to lo and to each
+ * interface of [Media] Kernel forwarding interfaces.
  *
  * The program runs as a tcx link (kernel 6.6+) that relay/kfwd.c holds
  * open: when latchkeyd exits, crashed or not, the kernel detaches it and
@@ -91,7 +97,7 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 	__u8 *rtp = data + RTP_OFF;
 	struct lk_kfwd_key key;
 	struct lk_kfwd_val *v;
-	__u32 old_s, old_d, plen, tot, hdr = 0, flags, add_id;
+	__u32 old_s, old_d, plen, tot, hdr = 0, flags, add_id, ifindex;
 	__u16 old_sp, old_dp, old_ulen, new_ulen, old_tot, new_tot;
 	__u8 b0, b1;
 
@@ -132,6 +138,7 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 		return NOT_OURS;
 	flags = v->flags;
 	add_id = v->add_id;
+	ifindex = v->ifindex;
 
 	/*
 	 * The UDP length inside the IP packet and the IP packet inside what
@@ -225,7 +232,21 @@ int lk_kfwd_ingress(struct __sk_buff *skb)
 	v->bytes += plen;
 	v->last_ns = bpf_ktime_get_ns();
 
-	return TC_ACT_OK;
+	/*
+	 * To a local address from loopback: up the stack from here.  From
+	 * any other interface a packet with the relay's own source address
+	 * would be a martian there, so it goes round through lo's egress.
+	 */
+	if (!ifindex || ((flags & LK_KFWD_LOCAL) && ifindex == skb->ifindex))
+		return TC_ACT_OK;
+	/*
+	 * Out of another interface (or back out of this one): the kernel
+	 * strips the Ethernet header it came with, finds the next hop and
+	 * its link-layer address (ARP if it must) and transmits.  This
+	 * bypasses netfilter's FORWARD and OUTPUT chains as the relay's own
+	 * socket would not: docs/architecture.md, "Kernel forwarding".
+	 */
+	return (int)bpf_redirect_neigh(ifindex, NULL, 0, 0);
 }
 
 char _license[] SEC("license") = "Dual BSD/GPL";

@@ -22,6 +22,7 @@ struct lk_kfwd_key {
 /* lk_kfwd_val.flags */
 #define LK_KFWD_STRIP	1u	/* take the key's multiplexID off */
 #define LK_KFWD_ADD	2u	/* put add_id in front (H.460.19) */
+#define LK_KFWD_LOCAL	4u	/* new_daddr is the relay machine's own */
 #define LK_KFWD_MUX_LEN	4
 
 /*
@@ -36,6 +37,7 @@ struct lk_kfwd_val {
 	__u16 new_dport;	/* the other side's latched port */
 	__u32 flags;		/* LK_KFWD_STRIP, LK_KFWD_ADD */
 	__u32 add_id;		/* the multiplexID to put in front */
+	__u32 ifindex;		/* out of this interface; 0: up the stack */
 	__u64 packets;		/* forwarded by this CPU */
 	__u64 bytes;		/* RTP octets (no multiplexID), as user space */
 	__u64 last_ns;		/* CLOCK_MONOTONIC of the last one, 0: none */

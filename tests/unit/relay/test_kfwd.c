@@ -160,8 +160,8 @@ static void pkt_mux(struct pkt *k, uint32_t id)
 	udp_fix(k);
 }
 
-static void entry_put(const char *peer, uint16_t pport, uint32_t mux_id,
-		      uint32_t flags, uint32_t add_id)
+static void entry_put_to(const char *peer, uint16_t pport, uint32_t mux_id,
+			 uint32_t flags, uint32_t add_id, uint32_t ifindex)
 {
 	struct lk_kfwd_key key;
 	struct lk_kfwd_val *v = calloc(ncpu, sizeof(*v));
@@ -181,9 +181,16 @@ static void entry_put(const char *peer, uint16_t pport, uint32_t mux_id,
 		inet_pton(AF_INET, OTHER, &v[i].new_daddr);
 		v[i].new_sport = htons(OPORT);
 		v[i].new_dport = htons(5000);
+		v[i].ifindex = ifindex;
 	}
 	assert_int_equal(0, bpf_map_update_elem(map_fd, &key, v, BPF_ANY));
 	free(v);
+}
+
+static void entry_put(const char *peer, uint16_t pport, uint32_t mux_id,
+		      uint32_t flags, uint32_t add_id)
+{
+	entry_put_to(peer, pport, mux_id, flags, add_id, 0);
 }
 
 static uint64_t entry_packets(const char *peer, uint16_t pport,
@@ -245,6 +252,11 @@ static int group_setup(void **state)
 	entry_put(PEER, 4004, 0, LK_KFWD_ADD, 0x0a0b0c0d);
 	entry_put(PEER, 4006, 0x01020304, LK_KFWD_STRIP | LK_KFWD_ADD,
 		  0x0a0b0c0d);
+	/* BPF_PROG_TEST_RUN's packets arrive on lo: ifindex 1. */
+	entry_put_to(PEER, 4008, 0, LK_KFWD_LOCAL, 0, 1);
+	entry_put_to(PEER, 4010, 0, 0, 0, 1);
+	entry_put_to(PEER, 4012, 0, LK_KFWD_LOCAL, 0, 42);
+	entry_put_to(PEER, 4014, 0, LK_KFWD_ADD, 0x0a0b0c0d, 42);
 
 	return 0;
 }
@@ -453,9 +465,49 @@ static void multiplexid_is_stripped_added_or_both(void **state)
 	assert_int_equal(TC_ACT_UNSPEC, run(&k, &out));
 }
 
+/*
+ * Where the rewritten packet goes (relay/kfwd.c took the entry's
+ * interface from the routing table): to the machine's own address from
+ * lo, up the stack (TC_ACT_OK); anywhere else, out of that interface
+ * (bpf_redirect_neigh: TC_ACT_REDIRECT), the same octets either way.
+ * A local address from another interface goes round through lo, where
+ * the relay's own source address is no martian.
+ */
+static void other_interfaces_get_a_redirect(void **state)
+{
+	static const struct {
+		uint16_t pport;
+		int act;
+	} c[] = {
+		{4008, TC_ACT_OK},	/* local, arrived on lo */
+		{4010, TC_ACT_REDIRECT},	/* out of lo to a remote */
+		{4012, TC_ACT_REDIRECT},	/* local, arrived elsewhere */
+		{4014, TC_ACT_REDIRECT},	/* with a multiplexID added */
+	};
+	struct pkt k, out;
+	uint64_t n0, n1, b0, b1;
+	unsigned i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		pkt_make(&k, PEER, c[i].pport, RELAY, RPORT, 160);
+		n0 = entry_packets(PEER, c[i].pport, &b0);
+		assert_int_equal(c[i].act, run(&k, &out));
+		n1 = entry_packets(PEER, c[i].pport, &b1);
+		assert_forwarded(&out);
+		assert_memory_equal(k.b + 42, out.b + out.len - (k.len - 42),
+				    k.len - 42);
+		assert_int_equal(n0 + 1, n1);
+		assert_int_equal(b0 + 172, b1);
+	}
+	/* Not latched: up to the worker, whatever the entries say. */
+	pkt_make(&k, "127.0.0.66", 4010, RELAY, RPORT, 160);
+	assert_int_equal(TC_ACT_UNSPEC, run(&k, &out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(other_interfaces_get_a_redirect),
 		cmocka_unit_test(multiplexid_is_stripped_added_or_both),
 		cmocka_unit_test(latched_rtp_is_rewritten_with_right_checksums),
 		cmocka_unit_test(zero_udp_checksum_stays_zero),
