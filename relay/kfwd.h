@@ -31,7 +31,8 @@ struct lk_kfwd;
  * Load the program, create its map and attach it to the ingress of lo and
  * of every interface named in `ifaces` ([Media] Kernel forwarding
  * interfaces: by comma or blank; NULL or "" none).  `addr` is the relay's
- * media address ([System] Address), IPv4 in this version.  Each entry's
+ * media address ([System] Address), IPv4 or IPv6 (entries of the other
+ * family are never made: the relay's sockets are of its family).  Each entry's
  * egress interface comes from the routing table when the entry is made
  * (re-made on a re-latch); packets for the machine's own addresses stay
  * on loopback.  Returns 0, or an errno with `why` saying in one sentence
@@ -56,7 +57,7 @@ void lk_kfwd_free(struct lk_kfwd *k);
 /*
  * Whether media from `from` to its peer may be forwarded in the kernel
  * now: both sides latched on RTP (so each direction's source and target
- * are known), IPv4, the peer takes RTP (not sendonly/inactive), no media
+ * are known), both of one family (IPv4 or IPv6), the peer takes RTP (not sendonly/inactive), no media
  * handover (which must see every packet of the latched source) and no
  * asymmetric side.  Multiplexed legs qualify: the program strips and
  * adds the H.460.19 multiplexID.  A stream the relay must transform (SRTP termination,

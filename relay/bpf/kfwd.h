@@ -43,7 +43,32 @@ struct lk_kfwd_val {
 	__u64 last_ns;		/* CLOCK_MONOTONIC of the last one, 0: none */
 };
 
-/* Entries: two per stream (one per direction). */
+/*
+ * The same for IPv6 (lk_kfwd6_map): addresses as the IPv6 header carries
+ * them, the rest as above, in the same order.
+ */
+struct lk_kfwd6_key {
+	__u8 relay_addr[16];
+	__u8 peer_addr[16];
+	__u16 relay_port;
+	__u16 peer_port;
+	__u32 mux_id;
+};
+
+struct lk_kfwd6_val {
+	__u8 new_saddr[16];	/* new_saddr and new_daddr adjacent, as in */
+	__u8 new_daddr[16];	/* the IPv6 header: one checksum difference */
+	__u16 new_sport;
+	__u16 new_dport;
+	__u32 flags;
+	__u32 add_id;
+	__u32 ifindex;
+	__u64 packets;
+	__u64 bytes;
+	__u64 last_ns;
+};
+
+/* Entries: two per stream (one per direction), in each map. */
 #define LK_KFWD_MAX_ENTRIES	65536
 
 #endif
