@@ -14,7 +14,8 @@
 #
 # 1. on, ra and rb: RTP crosses both ways, the kernel's counter says it
 #    forwarded all but the packets that latched, a foreign source on B's
-#    side is dropped in user space and never reaches A.
+#    side is dropped in user space and never reaches A; the same with A
+#    on the relay machine itself (lo to rb, rb round through lo).
 # 2. auto with an interface that does not exist: says why, forwards
 #    the same call in user space (the kernel's counter stays 0).
 # 3. on with it: refuses to start.
@@ -62,15 +63,15 @@ stat_of() {	# stat_of NAME: one total of the relay's ng statistics
 		["statistics"]["totalstatistics"].get(sys.argv[2], -1))' \
 		"$LK_TMP/stats.json" "$1"
 }
-call() {	# call CALL-ID: the driver's JSON on stdout
+call() {	# call CALL-ID [NS-A ADDR-A]: the driver's JSON on stdout
 	ip netns exec "$r" python3 "$LK_LIB/kfwd_veth.py" "$ng" "$1" \
-		"$a" 10.97.1.2 "$b" 10.97.2.2 10.97.2.3 "$n"
+		"${2:-$a}" "${3:-10.97.1.2}" "$b" 10.97.2.2 10.97.2.3 "$n"
 }
 # One call; every packet of each side arrives, as sent, from the relay,
 # and nothing of the foreign source.
-call_checks() {	# call_checks MODE CALL-ID
+call_checks() {	# call_checks MODE CALL-ID [NS-A ADDR-A]
 	local out
-	out=$(call "$2")
+	out=$(call "$2" "${3:-}" "${4:-}")
 	echo "$1: $out"
 	check "$1: A got all $n packets of B" [ "$(jv "$out" a_got)" -ge "$n" ]
 	check "$1: B got all $n packets of A" [ "$(jv "$out" b_got)" -ge "$n" ]
@@ -98,6 +99,13 @@ check "on: the kernel forwarded all but the latching packets ($k of $((2 * n)))"
 f=$(stat_of droppedforeign)
 check "on: user space dropped the foreign source's 20 packets ($f)" \
 	[ "$f" -ge 20 ]
+# A on the relay machine itself (its Address, another port: a gateway
+# beside the relay): A's packets come in on lo and leave by rb; B's come
+# in on rb for a local address and go round through lo.
+call_checks "on, A local" kfv-3 "$r" 10.97.1.1
+k2=$(stat_of kernelforwardedpackets)
+check "on, A local: the kernel forwarded all but the latching packets ($((k2 - k)) of $((2 * n)))" \
+	in_range "$((k2 - k))" $((2 * n - 10)) $((2 * n))
 lk_stop "$p"
 
 # 2. auto, an interface that is not there: user space, and why.
