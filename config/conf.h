@@ -150,6 +150,7 @@ enum lk_key {
 	LK_KEY_WORKERS,
 	LK_KEY_LATCH_ANY_SOURCE,
 	LK_KEY_KERNEL_FORWARDING,
+	LK_KEY_KFWD_INTERFACES,
 	/* Local Zone */
 	LK_KEY_LOCAL_MEDIA_ENCRYPTION,
 	/* Registrar */
@@ -319,6 +320,7 @@ struct lk_conf {
 	unsigned workers;		/* media threads; 0 = one per core */
 	bool latch_any_source;		/* first packet from any IP latches */
 	enum lk_kfwd_mode kernel_forwarding;
+	char kfwd_interfaces[64];	/* by comma; "" only lo */
 
 	/* Local Zone: registered endpoints and host routes (docs/srtp.md) */
 	enum lk_media_encryption local_media_encryption;

@@ -230,8 +230,12 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 	[LK_KEY_KERNEL_FORWARDING] = {"Media", "Kernel forwarding", KT_KFWD,
 		CO(kernel_forwarding), 0, 0, "",
 		"off, auto or on: forward latched RTP in the kernel (eBPF, "
-		"loopback only in this version); auto falls back to user "
+		"IPv4 and IPv6); auto falls back to user "
 		"space and says why, on refuses to start without it"},
+	[LK_KEY_KFWD_INTERFACES] = {"Media", "Kernel forwarding interfaces",
+		KT_NAME, CO(kfwd_interfaces), 0, 0, "",
+		"interfaces by comma whose arriving media the kernel may "
+		"forward (besides lo), e.g. eth0, eth1"},
 
 	[LK_KEY_REG_DOMAIN] = {"Registrar", "Domain", KT_DOMAINS,
 		CO(reg_domain), 0, 0, "",

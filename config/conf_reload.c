@@ -71,6 +71,7 @@ static const char *why_kept(enum lk_key key)
 	case LK_KEY_WORKERS:
 		return "worker threads start with the daemon";
 	case LK_KEY_KERNEL_FORWARDING:
+	case LK_KEY_KFWD_INTERFACES:
 		return "the eBPF program is loaded at start";
 	case LK_KEY_PORT_COOLDOWN:
 	case LK_KEY_PORT_ORDER:

@@ -11,7 +11,7 @@
 /*
  * latchkeyd loads relay/bpf/kfwd.bpf.c at start ([Media] Kernel
  * forwarding, docs/architecture.md "Kernel forwarding") and attaches it to
- * loopback's ingress as a tcx link.  For each stream that is latched in
+ * the ingress of lo and of the configured interfaces as tcx links.  For each stream that is latched in
  * both directions and that the relay forwards unchanged, it puts one entry
  * per direction in the program's map; the kernel then forwards that RTP
  * without waking the relay.  Everything else (RTCP, STUN, keep-alives,
@@ -28,14 +28,22 @@
 struct lk_kfwd;
 
 /*
- * Load the program, create its map and attach it to loopback's ingress.
- * `addr` is the relay's media address ([System] Address): this version
- * forwards only between loopback addresses.  Returns 0, or an errno with
- * `why` saying in one sentence what is missing (not built in, not IPv4
- * loopback, no privilege, no tcx in the kernel).
+ * Load the program, create its map and attach it to the ingress of lo and
+ * of every interface named in `ifaces` ([Media] Kernel forwarding
+ * interfaces: by comma or blank; NULL or "" none).  `addr` is the relay's
+ * media address ([System] Address), IPv4 or IPv6 (entries of the other
+ * family are never made: the relay's sockets are of its family).  Each entry's
+ * egress interface comes from the routing table when the entry is made
+ * (re-made on a re-latch); packets for the machine's own addresses stay
+ * on loopback.  Returns 0, or an errno with `why` saying in one sentence
+ * what is missing (not built in, not IPv4, no privilege, no tcx in the
+ * kernel, no such interface).
  */
-int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, char *why,
-		  size_t whysz);
+int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, const char *ifaces,
+		  char *why, size_t whysz);
+
+/* How many interfaces the program is attached to (lo counts); 0: none. */
+unsigned lk_kfwd_nifs(const struct lk_kfwd *k);
 
 /* The kernel's ID of the loaded program (bpftool prog show id N); 0: none. */
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k);
@@ -49,7 +57,7 @@ unsigned lk_kfwd_prog_id(const struct lk_kfwd *k);
 /*
  * Whether media from `from` to its peer may be forwarded in the kernel
  * now: both sides latched on RTP (so each direction's source and target
- * are known), IPv4, the peer takes RTP (not sendonly/inactive), no media
+ * are known), both of one family (IPv4 or IPv6), the peer takes RTP (not sendonly/inactive), no media
  * handover (which must see every packet of the latched source) and no
  * asymmetric side.  Multiplexed legs qualify: the program strips and
  * adds the H.460.19 multiplexID.  A stream the relay must transform (SRTP termination,

@@ -90,10 +90,13 @@ struct lk_leg {
 	 * side forwarded in the kernel.  Written by the worker, read by the
 	 * control thread, both under the lk_kfwd lock.
 	 */
-	struct {
+	struct lk_kfwd_ent {
+		bool on;
+		bool v6;		/* key6/val6 (lk_kfwd6_map), else key/val */
 		struct lk_kfwd_key key;
 		struct lk_kfwd_val val;
-		bool on;
+		struct lk_kfwd6_key key6;
+		struct lk_kfwd6_val val6;
 	} kf;
 };
 

@@ -50,6 +50,7 @@ struct lk_media {
 	struct lk_worker **workers;
 	unsigned nworkers;
 	unsigned next_worker;
+	unsigned mux_workers;		/* workers on the mux ports (mux_open) */
 	struct lk_portalloc *pa;
 	struct hash *calls;
 	unsigned ncalls;
@@ -509,8 +510,12 @@ static void rtcp_rebind(struct lk_media *m, struct media_plan *mp,
 
 static struct lk_worker *pick_worker(struct lk_media *m, unsigned flags)
 {
-	/* The multiplexed ports belong to worker 0 (docs/architecture.md). */
-	if (flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER))
+	/*
+	 * The multiplexed ports belong to worker 0 unless every worker has
+	 * them (mux_open, docs/architecture.md "Multiplexed media").
+	 */
+	if ((flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
+	    m->mux_workers < 2)
 		return m->workers[0];
 
 	return m->workers[m->next_worker++ % m->nworkers];
@@ -831,7 +836,7 @@ static int stream_ports(struct lk_media *m, struct media_plan *mp,
 
 	if (!mp->s[i].active || s->leg[mp->receiver].active)
 		return 0;
-	if (call->w == m->workers[0] &&
+	if (lk_worker_mux_pairs(call->w) &&
 	    ((mp->receiver == SIDE_B && (call->flags & LK_MF_MUX_OFFER)) ||
 	     (mp->receiver == SIDE_A && (call->flags & LK_MF_MUX_ANSWER)))) {
 		mp->s[i].want_mux = true;
@@ -1010,8 +1015,7 @@ int lk_media_negotiate(struct lk_media *m, const struct lk_media_req *req,
 	plan_sides(mp, call, req);
 	plan_latch(mp, m, req, created);
 	if ((req->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
-	    !(call->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)) &&
-	    call->w != m->workers[0])
+	    !(call->flags & (LK_MF_MUX_OFFER | LK_MF_MUX_ANSWER)))
 		snprintf(r->warning, sizeof(r->warning), "multiplexed media "
 			 "must be asked for in the call's first offer; "
 			 "ignored");
@@ -1480,7 +1484,8 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 
 	if (conf->kernel_forwarding == LK_KFWD_OFF)
 		return 0;
-	err = lk_kfwd_alloc(&m->kf, conf->address, why, sizeof(why));
+	err = lk_kfwd_alloc(&m->kf, conf->address, conf->kfwd_interfaces, why,
+			    sizeof(why));
 	if (err && conf->kernel_forwarding == LK_KFWD_ON) {
 		snprintf(errbuf, errsz, "Kernel forwarding = on: %s", why);
 		return err;
@@ -1492,9 +1497,53 @@ static int kfwd_start(struct lk_media *m, const struct lk_conf *conf,
 	}
 	for (i = 0; i < m->nworkers; i++)
 		lk_worker_set_kfwd(m->workers[i], m->kf);
-	lk_info("kernel forwarding on: latched RTP on loopback is forwarded "
-		"by an eBPF program at lo ingress (program id %u)",
+	lk_info("kernel forwarding on: latched RTP is forwarded by an eBPF "
+		"program at the ingress of lo%s%s (program id %u)",
+		conf->kfwd_interfaces[0] ? ", " : "", conf->kfwd_interfaces,
 		lk_kfwd_prog_id(m->kf));
+
+	return 0;
+}
+
+/*
+ * Seed footnote **: the Expressway receives multiplexed media.  With more
+ * than one worker each binds the mux ports (SO_REUSEPORT, in worker
+ * order) and the kernel steers each datagram to the worker its
+ * multiplexID belongs to (lk_worker_mux_steer), so H.460.19 media is not
+ * pinned to one core.  If the steering program cannot be attached,
+ * worker 0 alone owns the ports, as before, and says so.
+ */
+static int mux_open(struct lk_media *m, const struct lk_conf *conf,
+		    char *errbuf, size_t errsz)
+{
+	bool shared = m->nworkers > 1;
+	unsigned i;
+	int err;
+
+	err = lk_worker_mux_open(m->workers[0], conf->address,
+				 conf->mux_ports, conf->nmux, shared, errbuf,
+				 errsz);
+	if (err)
+		return err;
+	m->mux_workers = 1;
+	if (!shared)
+		return 0;
+	err = lk_worker_mux_steer(m->workers[0], m->nworkers);
+	if (err) {
+		lk_warn("multiplexed media on worker 0 only: cannot attach "
+			"the steering program (SO_ATTACH_REUSEPORT_CBPF): %s",
+			strerror(err));
+		return 0;
+	}
+	for (i = 1; i < m->nworkers; i++) {
+		err = lk_worker_mux_open(m->workers[i], conf->address,
+					 conf->mux_ports, conf->nmux, true,
+					 errbuf, errsz);
+		if (err)
+			return err;
+		lk_worker_mux_group(m->workers[i], m->nworkers);
+	}
+	m->mux_workers = m->nworkers;
 
 	return 0;
 }
@@ -1577,11 +1626,8 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		}
 		m->nworkers = i + 1;
 	}
-	/* Seed footnote **: the Expressway receives multiplexed media. */
 	if (conf->role == LK_ROLE_EXPRESSWAY && conf->nmux) {
-		err = lk_worker_mux_open(m->workers[0], conf->address,
-					 conf->mux_ports, conf->nmux, errbuf,
-					 errsz);
+		err = mux_open(m, conf, errbuf, errsz);
 		if (err)
 			goto out;
 	}
@@ -1607,8 +1653,9 @@ int lk_media_alloc(struct lk_media **mp, struct event_base *base,
 		lk_info("%u worker thread%s; %u RTP/RTCP port pairs from "
 			"%u/%u to %u/%u%s", n, n == 1 ? "" : "s", ps.capacity,
 			first, first + 1, conf->media.end - 1, conf->media.end,
-			conf->role == LK_ROLE_EXPRESSWAY && conf->nmux ?
-			"; multiplexed media on worker 0" : "");
+			!m->mux_workers ? "" : m->mux_workers > 1 ?
+			"; multiplexed media on every worker, steered by "
+			"multiplexID" : "; multiplexed media on worker 0");
 	}
 
  out:

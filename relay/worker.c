@@ -1,6 +1,7 @@
 /* relay/worker.c  A media worker: a thread, its event base, the packet path. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -119,6 +120,7 @@ struct lk_worker {
 	/* Multiplexed media ports and their streams. */
 	struct lk_msock mux[LK_MUX_PORTS_MAX];
 	unsigned nmux;
+	unsigned mux_group;		/* workers sharing the mux ports; 0, 1: alone */
 	unsigned mux_next_pair;
 	unsigned mux_legs;
 	struct lk_leg **mux_table;	/* MUX_TABLE entries, NULL: free */
@@ -541,8 +543,8 @@ void lk_worker_sock_del(struct lk_worker *w, struct lk_msock *ms)
 }
 
 int lk_worker_mux_open(struct lk_worker *w, const char *addr,
-		       const uint16_t *ports, unsigned nports, char *errbuf,
-		       size_t errsz)
+		       const uint16_t *ports, unsigned nports, bool shared,
+		       char *errbuf, size_t errsz)
 {
 	unsigned i;
 	int err;
@@ -567,10 +569,19 @@ int lk_worker_mux_open(struct lk_worker *w, const char *addr,
 			 */
 			int rb = 8 << 20;
 
+			int one = 1;
+
 			if (setsockopt(ms->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rb,
 				       sizeof(rb)) < 0)
 				setsockopt(ms->fd, SOL_SOCKET, SO_RCVBUF, &rb,
 					   sizeof(rb));
+			/* One socket per worker on the port (mux_steer). */
+			if (shared && setsockopt(ms->fd, SOL_SOCKET,
+						 SO_REUSEPORT, &one,
+						 sizeof(one)) < 0) {
+				close(ms->fd);
+				ms->fd = -1;
+			}
 		}
 		if (ms->fd < 0 || bind(ms->fd, (struct sockaddr *)&ss, sl) < 0) {
 			err = errno;
@@ -597,6 +608,45 @@ int lk_worker_mux_open(struct lk_worker *w, const char *addr,
 	return 0;
 }
 
+int lk_worker_mux_steer(struct lk_worker *w, unsigned group)
+{
+	/*
+	 * Classic BPF run by the kernel's SO_REUSEPORT selection on the UDP
+	 * payload (the UDP header already pulled): the multiplexID's 4
+	 * octets in network order, modulo the group's size, is the index of
+	 * the socket (its worker) in the group, which is the order the
+	 * workers bound in.  A datagram shorter than 4 octets ends the
+	 * program with 0: worker 0, which counts it malformed.
+	 */
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, group),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(code) / sizeof(code[0]),
+		.filter = code,
+	};
+	unsigned i;
+
+	if (group < 2)
+		return EINVAL;
+	for (i = 0; i < w->nmux; i++) {
+		if (setsockopt(w->mux[i].fd, SOL_SOCKET,
+			       SO_ATTACH_REUSEPORT_CBPF, &prog,
+			       sizeof(prog)) < 0)
+			return errno;
+	}
+	w->mux_group = group;
+
+	return 0;
+}
+
+void lk_worker_mux_group(struct lk_worker *w, unsigned group)
+{
+	w->mux_group = group;
+}
+
 int lk_worker_mux_add(struct lk_worker *w, struct lk_leg *leg)
 {
 	uint32_t id, h;
@@ -605,11 +655,19 @@ int lk_worker_mux_add(struct lk_worker *w, struct lk_leg *leg)
 		return ENOTSUP;
 	if (w->mux_legs >= MUX_MAX_LEGS)
 		return ENOSPC;
-	/* Random IDs: the next stream's ID cannot be guessed from this one. */
+	/*
+	 * Random IDs: the next stream's ID cannot be guessed from this one.
+	 * Sharing the ports, the ID modulo the group is this worker's index
+	 * (lk_worker_mux_steer): the kernel hands its packets to this
+	 * worker's socket, and no other worker can draw it.
+	 */
 	do {
 		if (getrandom(&id, sizeof(id), 0) != sizeof(id))
 			id = (uint32_t)random();
-	} while (id == LK_MUX_ID_NONE || mux_find(w, id));
+		if (w->mux_group > 1)
+			id = id - id % w->mux_group + w->index;
+	} while (id == LK_MUX_ID_NONE || mux_find(w, id) ||
+		 (w->mux_group > 1 && id % w->mux_group != w->index));
 	leg->mux_id = id;
 	leg->mux_rx = true;
 	leg->mux_pair = w->mux_next_pair++ % (w->nmux / 2);

@@ -53,12 +53,24 @@ void lk_worker_sock_del(struct lk_worker *w, struct lk_msock *ms);
 
 /*
  * Multiplexed media (seed footnote **; H.460.19): bind this worker's
- * sockets on the multiplexed ports, RTP/RTCP pairs in `ports`.  Returns 0
- * or the errno of the first failure, with `errbuf` naming the port.
+ * sockets on the multiplexed ports, RTP/RTCP pairs in `ports`; `shared`:
+ * with SO_REUSEPORT, each worker a socket of its own on every mux port,
+ * bound in worker order.  Returns 0 or the errno of the first failure,
+ * with `errbuf` naming the port.
  */
 int lk_worker_mux_open(struct lk_worker *w, const char *addr,
-		       const uint16_t *ports, unsigned nports, char *errbuf,
-		       size_t errsz);
+		       const uint16_t *ports, unsigned nports, bool shared,
+		       char *errbuf, size_t errsz);
+
+/*
+ * On the first worker's shared mux sockets, after it bound and before
+ * the others do: attach the classic BPF program that steers each
+ * datagram to the socket of worker (multiplexID mod `group`), and from
+ * then on draw this worker's IDs of that residue.  Each other worker of
+ * the group is told with lk_worker_mux_group().  Returns 0 or an errno.
+ */
+int lk_worker_mux_steer(struct lk_worker *w, unsigned group);
+void lk_worker_mux_group(struct lk_worker *w, unsigned group);
 
 /* Give `leg` a free random multiplexID and a mux port pair; route it. */
 int lk_worker_mux_add(struct lk_worker *w, struct lk_leg *leg);

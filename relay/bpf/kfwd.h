@@ -22,6 +22,7 @@ struct lk_kfwd_key {
 /* lk_kfwd_val.flags */
 #define LK_KFWD_STRIP	1u	/* take the key's multiplexID off */
 #define LK_KFWD_ADD	2u	/* put add_id in front (H.460.19) */
+#define LK_KFWD_LOCAL	4u	/* new_daddr is the relay machine's own */
 #define LK_KFWD_MUX_LEN	4
 
 /*
@@ -36,12 +37,38 @@ struct lk_kfwd_val {
 	__u16 new_dport;	/* the other side's latched port */
 	__u32 flags;		/* LK_KFWD_STRIP, LK_KFWD_ADD */
 	__u32 add_id;		/* the multiplexID to put in front */
+	__u32 ifindex;		/* out of this interface; 0: up the stack */
 	__u64 packets;		/* forwarded by this CPU */
 	__u64 bytes;		/* RTP octets (no multiplexID), as user space */
 	__u64 last_ns;		/* CLOCK_MONOTONIC of the last one, 0: none */
 };
 
-/* Entries: two per stream (one per direction). */
+/*
+ * The same for IPv6 (lk_kfwd6_map): addresses as the IPv6 header carries
+ * them, the rest as above, in the same order.
+ */
+struct lk_kfwd6_key {
+	__u8 relay_addr[16];
+	__u8 peer_addr[16];
+	__u16 relay_port;
+	__u16 peer_port;
+	__u32 mux_id;
+};
+
+struct lk_kfwd6_val {
+	__u8 new_saddr[16];	/* new_saddr and new_daddr adjacent, as in */
+	__u8 new_daddr[16];	/* the IPv6 header: one checksum difference */
+	__u16 new_sport;
+	__u16 new_dport;
+	__u32 flags;
+	__u32 add_id;
+	__u32 ifindex;
+	__u64 packets;
+	__u64 bytes;
+	__u64 last_ns;
+};
+
+/* Entries: two per stream (one per direction), in each map. */
 #define LK_KFWD_MAX_ENTRIES	65536
 
 #endif

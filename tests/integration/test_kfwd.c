@@ -133,24 +133,6 @@ static void flow(int from, uint16_t to, int rx, uint16_t want_from,
 	}
 }
 
-/*
- * A statistics counter once it reaches `want`, or after a second what it
- * is then.  The worker counts a packet it forwarded after sendmmsg()
- * returns, which can be after the receiver has it.
- */
-static int64_t stat_when(const char *name, int64_t want)
-{
-	int64_t v = lkd_stat(&d, name);
-	unsigned i;
-
-	for (i = 0; i < 100 && v != want; i++) {
-		usleep(10000);
-		v = lkd_stat(&d, name);
-	}
-
-	return v;
-}
-
 /* A leg's "stats" "packets" from query: tag "tagA" or "tagB". */
 static int64_t query_packets(const char *id, const char *tag)
 {
@@ -205,7 +187,8 @@ static void latched_stream_forwarded_both_ways(void **state)
 	call_latched(&c, "kf-flow");
 	flow(c.a, c.ra, c.b, c.rb, 0xa1, 50);
 	flow(c.b, c.rb, c.a, c.ra, 0xb1, 50);
-	assert_int_equal(fwd + 101, stat_when("forwardedpackets", fwd + 101));
+	assert_int_equal(fwd + 101,
+			 lkd_stat_when(&d, "forwardedpackets", fwd + 101));
 	assert_int_equal(kern + (kfwd ? 100 : 0),
 			 lkd_stat(&d, "kernelforwardedpackets"));
 	/* query counts what the kernel forwarded as the worker would. */
@@ -246,8 +229,8 @@ static void foreign_source_into_kernel_stream_reaches_nobody(void **state)
 	assert_int_equal(0, ep_drain(c.b, 100));
 	assert_int_equal(0, ep_drain(evil, 100));
 	assert_int_equal(0, ep_drain(far, 100));
-	assert_int_equal(foreign + 40, stat_when("droppedforeign",
-						 foreign + 40));
+	assert_int_equal(foreign + 40,
+			 lkd_stat_when(&d, "droppedforeign", foreign + 40));
 	assert_int_equal(kern, lkd_stat(&d, "kernelforwardedpackets"));
 	flow(c.b, c.rb, c.a, c.ra, 0xb1, 5);
 	flow(c.a, c.ra, c.b, c.rb, 0xa2, 5);

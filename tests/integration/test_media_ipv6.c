@@ -1,6 +1,7 @@
 /* tests/integration/test_media_ipv6.c  A session over IPv6: SDP in IN IP6, media on [::1]. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,9 +30,13 @@ static const char config[] =
 	"[Zones > Traversal Zone 1]\nSIP port = 17201\nH.323 port = 16201\n";
 
 static struct lkd d;
+static bool kfwd;	/* LK_TEST_KFWD=1: Kernel forwarding = on */
 
 static int group_setup(void **state)
 {
+	const char *v = getenv("LK_TEST_KFWD");
+
+	kfwd = v && !strcmp(v, "1");
 	return lkd_start(&d, NG_PORT, config);
 }
 
@@ -45,6 +50,8 @@ static void ipv6_session_rewrites_and_forwards(void **state)
 	char body[8192], sdp[2048], out[8192];
 	uint8_t pkt[200], buf[2048];
 	uint16_t pa, pb, ra, rb, from;
+	int64_t kern;
+	unsigned i;
 	size_t len;
 	int a, b;
 
@@ -77,6 +84,30 @@ static void ipv6_session_rewrites_and_forwards(void **state)
 	ep_send6(a, ra, pkt, rtp_make(pkt, 2, 0xa, 160));
 	assert_int_equal(172, ep_recv(b, buf, sizeof(buf), 1000, &from));
 	assert_int_equal(rb, from);
+
+	/*
+	 * Both latched: with Kernel forwarding = on the eBPF program's IPv6
+	 * map takes the stream over, and every packet from here on is the
+	 * kernel's (relay/bpf/kfwd.bpf.c, fwd6), intact and from the same
+	 * relay ports.
+	 */
+	kern = lkd_stat(&d, "kernelforwardedpackets");
+	for (i = 0; i < 20; i++) {
+		len = rtp_make(pkt, (uint16_t)(10 + i), 0xa, 160);
+		ep_send6(a, ra, pkt, len);
+		assert_int_equal(172, ep_recv(b, buf, sizeof(buf), 1000,
+					      &from));
+		assert_int_equal(rb, from);
+		assert_memory_equal(pkt, buf, len);
+		len = rtp_make(pkt, (uint16_t)(10 + i), 0xb, 160);
+		ep_send6(b, rb, pkt, len);
+		assert_int_equal(172, ep_recv(a, buf, sizeof(buf), 1000,
+					      &from));
+		assert_int_equal(ra, from);
+		assert_memory_equal(pkt, buf, len);
+	}
+	assert_int_equal(kern + (kfwd ? 40 : 0),
+			 lkd_stat(&d, "kernelforwardedpackets"));
 	close(a);
 	close(b);
 }

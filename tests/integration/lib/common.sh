@@ -124,9 +124,12 @@ lk_bound() {	# lk_bound PID tcp|udp ADDR:PORT
 		'$1 == p && $5 == a' | grep -q "pid=$1,"
 }
 
-# How many TCP listeners and UDP sockets PID holds.
+# How many TCP and UDP addresses (protocol, address, port) PID has bound:
+# the multiplexed media ports count once, though with more than one worker
+# each worker holds a socket on them (SO_REUSEPORT, docs/architecture.md).
 lk_nbound() {	# lk_nbound PID
-	ss -Hlnp -A tcp,udp 2>/dev/null | grep -c "pid=$1," || true
+	ss -Hlnp -A tcp,udp 2>/dev/null | grep "pid=$1," |
+		awk '{print $1, $5}' | sort -u | wc -l
 }
 
 # Run a command every 0.1 s until it succeeds or SECONDS of wall time pass

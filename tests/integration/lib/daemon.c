@@ -454,6 +454,19 @@ int64_t lkd_stat(struct lkd *d, const char *name)
 	return -1;
 }
 
+int64_t lkd_stat_when(struct lkd *d, const char *name, int64_t want)
+{
+	int64_t v = lkd_stat(d, name);
+	unsigned i;
+
+	for (i = 0; i < 100 && v != want; i++) {
+		usleep(10000);
+		v = lkd_stat(d, name);
+	}
+
+	return v;
+}
+
 size_t lkd_offer_body(char *buf, size_t size, const char *command,
 		      const char *call_id, const char *from_tag,
 		      const char *to_tag, const char *sdp,

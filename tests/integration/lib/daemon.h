@@ -46,6 +46,12 @@ const char *lkd_str(const struct lkd *d, const char *key, char *buf,
 		    size_t size);
 /* An integer under statistics/{current,total}statistics/name. */
 int64_t lkd_stat(struct lkd *d, const char *name);
+/*
+ * The same once it equals `want`, or after a second what it is then.  A
+ * worker counts a packet it forwarded after sendmmsg() returns, which can
+ * be after the receiver has it.
+ */
+int64_t lkd_stat_when(struct lkd *d, const char *name, int64_t want);
 
 /* Build an offer or answer body (bencode) for the given parameters. */
 size_t lkd_offer_body(char *buf, size_t size, const char *command,
