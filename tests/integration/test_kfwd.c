@@ -359,6 +359,13 @@ static void multiplexed_legs_keep_their_ids(void **state)
 					      NULL));
 	}
 	for (j = 0; j < 20; j++) {
+		/*
+		 * G.711 (160 octets) and G.729 (20) by turns: a stripped
+		 * datagram of at most 76 octets is one the receiving UDP
+		 * layer verifies in full (relay/bpf/kfwd.bpf.c, mux_move()).
+		 */
+		size_t pl = (j & 1) ? 20 : 160;
+
 		for (i = 0; i < 2; i++) {
 			/* B to A: the ID comes off. */
 			pkt[0] = (uint8_t)(id[i] >> 24);
@@ -366,16 +373,16 @@ static void multiplexed_legs_keep_their_ids(void **state)
 			pkt[2] = (uint8_t)(id[i] >> 8);
 			pkt[3] = (uint8_t)id[i];
 			ep_send(b, rb, pkt, 4 + rtp_make(pkt + 4,
-				(uint16_t)(10 + j), 0xb0 + i, 160));
-			assert_int_equal(172, ep_recv(a[i], buf, sizeof(buf),
+				(uint16_t)(10 + j), 0xb0 + i, pl));
+			assert_int_equal(12 + pl, ep_recv(a[i], buf, sizeof(buf),
 						      1000, &from));
 			assert_int_equal(ra[i], from);
 			assert_int_equal(0xb0 + i, buf[11]);
 			assert_int_equal((10 + j) & 0xff, buf[3]);
 			/* A to B: B's own ID goes in front. */
 			ep_send(a[i], ra[i], pkt, rtp_make(pkt,
-				(uint16_t)(10 + j), 0xa0 + i, 160));
-			assert_int_equal(176, ep_recv(b, buf, sizeof(buf),
+				(uint16_t)(10 + j), 0xa0 + i, pl));
+			assert_int_equal(16 + pl, ep_recv(b, buf, sizeof(buf),
 						      1000, &from));
 			assert_int_equal(rb, from);
 			assert_int_equal(want[i], (uint32_t)buf[0] << 24 |
