@@ -18,6 +18,7 @@
 #include "h323/callsig.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
+#include "h323/zone.h"
 #include "kernports.h"
 #include "listen.h"
 #include "turn.h"
@@ -341,10 +342,11 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 		      struct lk_listen_set *listeners, struct lk_media *media,
 		      struct lk_sip *sip, struct lk_turn *turn,
 		      struct lk_h323_gk *gk, struct lk_ng *ng,
-		      struct lk_h323_callsig *callsig)
+		      struct lk_h323_callsig *callsig,
+		      struct lk_h323_zones *zones)
 {
 	struct lk_mgmt_src src = {conf, path, listeners, media, sip, turn, gk,
-				  ng, callsig};
+				  ng, callsig, zones};
 	const struct lk_mgmt_meta *meta;
 	char errbuf[768];
 	int err;
@@ -372,11 +374,34 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 	return 0;
 }
 
+
+/*
+ * H.460.18 SCIs: a callee registered through a traversal zone's port
+ * (signalling/h323/zone.c) is told there, any other on the gatekeeper's
+ * RAS port.
+ */
+struct h323_sci_ctx {
+	struct lk_h323_gk *gk;
+	struct lk_h323_zones *zones;
+};
+
+static int h323_sci(const struct sockaddr_in *reg, const uint8_t callid[16],
+		    bool cancel, void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+	int err = lk_h323_zones_sci(ctx->zones, reg, callid, cancel);
+
+	return err == ENOENT ? lk_h323_gk_sci_send(reg, callid, cancel,
+						   ctx->gk) : err;
+}
+
 /* A Setup's destination among the gatekeeper's registrations. */
 static int h323_locate(const struct lk_asn_val *aliases,
 		       struct sockaddr_in *csa, void *arg)
 {
-	return lk_h323_gk_route(arg, aliases, lk_clock_ms(), csa);
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_gk_route(ctx->gk, aliases, lk_clock_ms(), csa);
 }
 
 /* A DRQ the gatekeeper confirmed clears the call it names (issue 11). */
@@ -397,11 +422,12 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 			      struct event_base *base,
 			      const struct lk_conf *conf,
 			      struct lk_listen_set *listeners,
-			      struct lk_media *media, struct lk_h323_gk *gk)
+			      struct lk_media *media, struct lk_h323_gk *gk,
+			      struct h323_sci_ctx *sci)
 {
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
-		.locateh = gk ? h323_locate : NULL, .arg = gk,
-		.scih = gk ? lk_h323_gk_sci_send : NULL };
+		.locateh = gk ? h323_locate : NULL, .arg = sci,
+		.scih = gk ? h323_sci : NULL };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
@@ -437,10 +463,16 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	struct lk_h323_gk *gk = NULL;
 	struct lk_mgmt *mgmt = NULL;
 	struct lk_h323_callsig *callsig = NULL;
+	struct lk_h323_zones *zones = NULL;
+	struct h323_sci_ctx sci = { NULL, NULL };
+	int zone_fds[LK_ZONES_MAX];
+	unsigned i;
 	struct event_base *base;
 	char errbuf[512];
 	int err, ret = 1;
 
+	for (i = 0; i < LK_ZONES_MAX; i++)
+		zone_fds[i] = -1;
 	base = event_base_new();
 	if (!base) {
 		lk_error("cannot create the event base");
@@ -515,8 +547,23 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 			 strerror(err));
 		goto out;
 	}
+	/* Traversal zones, H.323 side (seed D): zone.h. */
+	for (i = 0; i < LK_ZONES_MAX; i++)
+		zone_fds[i] = conf->role == LK_ROLE_EXPRESSWAY &&
+			conf->h323_mode ? lk_listen_take_zone_fd(listeners,
+					LK_KEY_ZONE_H323_PORT, i + 1) : -1;
+	/* A socket zone.c did not take (IPv6) stays bound until the end. */
+	err = conf->h323_mode ? lk_h323_zones_alloc(&zones, base, conf,
+			zone_fds, ras, errbuf, sizeof(errbuf)) : 0;
+	if (err) {
+		lk_error("%s; stopping", errbuf);
+		goto out;
+	}
+	sci.gk = gk;
+	sci.zones = zones;
 	err = conf->h323_mode ? h323_callsig_start(&callsig, base, conf,
-						   listeners, media, gk) : 0;
+						   listeners, media, gk,
+						   &sci) : 0;
 	if (err) {
 		lk_error("cannot start H.323 call signalling: %s; stopping",
 			 strerror(err));
@@ -532,7 +579,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 	err = mgmt_start(&mgmt, base, conf, path, listeners, media, sip, turn,
-			 gk, ng, callsig);
+			 gk, ng, callsig, zones);
 	if (err)
 		goto out;
 	d.mgmt = mgmt;
@@ -562,6 +609,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	if (gk)
 		lk_h323_gk_set_disengage(gk, NULL, NULL);
 	mem_deref(callsig);
+	mem_deref(zones);
 	mem_deref(ras);
 	mem_deref(gk);
 	mem_deref(ng);
@@ -576,6 +624,9 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 		event_free(sighup);
 	if (sigusr1)
 		event_free(sigusr1);
+	for (i = 0; i < LK_ZONES_MAX; i++)
+		if (zone_fds[i] >= 0)
+			close(zone_fds[i]);
 	mem_deref(listeners);
 	event_base_free(base);
 	if (!ret)

@@ -147,6 +147,20 @@ unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms)
 	return n;
 }
 
+int lk_h323_gk_first(const struct lk_h323_gk *gk, uint64_t now_ms,
+		     struct sockaddr_in *src)
+{
+	unsigned i;
+
+	for (i = 0; gk && src && i < gk->p.max_regs; i++) {
+		if (reg_live(&gk->regs[i], now_ms)) {
+			*src = gk->regs[i].src;
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
 void lk_h323_gk_stats(const struct lk_h323_gk *gk,
 		      struct lk_h323_gk_stats *st)
 {
@@ -491,6 +505,11 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 	if (lk_ras_has_feature(req, LK_H460_18) && gk->p.h46018_ttl &&
 	    ttl > gk->p.h46018_ttl)
 		ttl = gk->p.h46018_ttl;
+	if (gk->p.auth && gk->p.auth(req, from, gk->p.auth_arg)) {
+		gk->st.denied++;
+		return reject(gk, ar, "registrationReject", seq,
+			      "securityDenial");
+	}
 	self = reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now);
 	log_nat(lk_asn_get(req, "rasAddress"), from);
 
@@ -968,6 +987,8 @@ struct lk_h323_ras {
 	int fd;
 	struct lk_h323_gk *gk;
 	uint64_t sent, send_errors;
+	lk_h323_ras_peer_h *peerh;
+	void *peer_arg;
 };
 
 static void ras_destructor(void *arg)
@@ -1023,6 +1044,10 @@ static void ras_recv(evutil_socket_t fd, short what, void *arg)
 			ras->gk->st.ignored++;	/* IPv6 RAS: not yet */
 			continue;
 		}
+		if (ras->peerh && ras->peerh(buf, (size_t)r,
+					     (struct sockaddr_in *)&ss,
+					     ras->peer_arg))
+			continue;
 		if (!lk_h323_gk_handle(ras->gk, buf, (size_t)r,
 				       (struct sockaddr_in *)&ss, lk_clock_ms(),
 				       reply, sizeof(reply), &rlen)) {
@@ -1088,6 +1113,29 @@ int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		return ENOMEM;
 	}
 	*rasp = ras;
+	return 0;
+}
+
+void lk_h323_ras_set_peer(struct lk_h323_ras *ras, lk_h323_ras_peer_h *h,
+			  void *arg)
+{
+	if (!ras)
+		return;
+	ras->peerh = h;
+	ras->peer_arg = arg;
+}
+
+int lk_h323_ras_send(struct lk_h323_ras *ras, const uint8_t *p, size_t len,
+		     const struct sockaddr_in *to)
+{
+	if (!ras || !p || !to)
+		return EINVAL;
+	if (sendto(ras->fd, p, len, 0, (const struct sockaddr *)to,
+		   sizeof(*to)) < 0) {
+		ras->send_errors++;
+		return errno;
+	}
+	ras->sent++;
 	return 0;
 }
 
