@@ -395,6 +395,25 @@ static int h323_sci(const struct sockaddr_in *reg, const uint8_t callid[16],
 						   ctx->gk) : err;
 }
 
+/* A dial plan `zone N` route of an H.323 call (zone.h). */
+static int h323_zone(unsigned zone, struct sockaddr_in *dst, void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_zones_route(ctx->zones, zone, dst);
+}
+
+/* The Control: an SCI of a zone's Expressway, picked up (callsig.h). */
+static void h323_zone_call(unsigned zone, const struct sockaddr_in *csa,
+			   const uint8_t callid[16], void *arg)
+{
+	int err = lk_h323_callsig_zone_pickup(arg, csa, callid);
+
+	if (err)
+		lk_warn("zone %u: cannot connect out for an incoming H.323 "
+			"call: %s", zone, strerror(err));
+}
+
 /* A Setup's destination among the gatekeeper's registrations. */
 static int h323_locate(const struct lk_asn_val *aliases,
 		       struct sockaddr_in *csa, void *arg)
@@ -427,7 +446,7 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 {
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
 		.locateh = gk ? h323_locate : NULL, .arg = sci,
-		.scih = gk ? h323_sci : NULL };
+		.scih = gk ? h323_sci : NULL, .zoneh = h323_zone };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
@@ -440,6 +459,8 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
 	if (!err && gk)
 		lk_h323_gk_set_disengage(gk, h323_disengage, *csp);
+	if (!err)
+		lk_h323_zones_set_call(sci->zones, h323_zone_call, *csp);
 	if (!err)
 		lk_info("H.323 call signalling on TCP %s:%u, calls out from "
 			"%u-%u", conf->address, conf->h323_q931_port,
@@ -608,6 +629,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	mem_deref(mgmt);
 	if (gk)
 		lk_h323_gk_set_disengage(gk, NULL, NULL);
+	lk_h323_zones_set_call(zones, NULL, NULL);
 	mem_deref(callsig);
 	mem_deref(zones);
 	mem_deref(ras);

@@ -1,4 +1,4 @@
-/* tests/unit/h323/test_zone.c  The traversal zone's H.323 side without sockets: H.235 password tokens, the client's state machine against a real zone gatekeeper. */
+/* tests/unit/h323/test_zone.c  The traversal zone's H.323 side without sockets: H.235 password tokens, the client's state machine against a real zone gatekeeper, zone routes for H.323 calls. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -12,6 +12,8 @@
 #include <cmocka.h>
 #include <re.h>
 
+#include "conf.h"
+#include "h323/callsig.h"
 #include "h323/gk.h"
 #include "h323/h235.h"
 #include "h323/h460.h"
@@ -501,6 +503,46 @@ static void urq_is_confirmed_and_registration_redone(void **state)
 	lab_free(&l);
 }
 
+/* An alias list (an RRQ's terminalAlias) holding one h323-ID. */
+static const struct lk_asn_val *aliases(struct lk_asn_arena *ar,
+					const char *name)
+{
+	struct sockaddr_in a = ipv4("192.0.2.9", 1720);
+	struct lk_asn_val *body;
+
+	assert_non_null(lk_ras_rrq_new(ar, 1, &a, &a, name, NULL, &body));
+	return lk_asn_get(body, "terminalAlias");
+}
+
+static void zone_routes_serve_h323_calls(void **state)
+{
+	static const char text[] =
+		"[Zones]\nTraversal zone count = 2\n"
+		"[Dial plan]\n"
+		"Route 1 = *@sip.example host 192.0.2.20\n"
+		"Route 2 = bob@* zone 2\n"
+		"Route 3 = 1???@* host 192.0.2.10 h323\n";
+	static uint8_t mem[1 << 16];
+	static struct lk_conf conf;
+	struct lk_conf_diag diag;
+	struct lk_asn_arena ar;
+
+	(void)state;
+	assert_int_equal(lk_conf_parse(&conf, "t", text, strlen(text), &diag),
+			 0);
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	assert_int_equal(lk_h323_callsig_routable(&conf, aliases(&ar, "bob")),
+			 0);
+	assert_int_equal(lk_h323_callsig_routable(&conf,
+						  aliases(&ar, "1234")), 0);
+	/* A SIP host route is no H.323 route. */
+	assert_int_equal(lk_h323_callsig_routable(&conf,
+			aliases(&ar, "carol@sip.example")), ENOENT);
+	assert_int_equal(lk_h323_callsig_routable(&conf,
+						  aliases(&ar, "alice")),
+			 ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +558,7 @@ int main(void)
 		cmocka_unit_test(sci_naming_another_host_is_not_followed),
 		cmocka_unit_test(garbage_and_strays_are_counted),
 		cmocka_unit_test(urq_is_confirmed_and_registration_redone),
+		cmocka_unit_test(zone_routes_serve_h323_calls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
