@@ -39,6 +39,9 @@ struct lk_h323_zonec {
 	struct zonec_out pending;	/* the RRQ being repeated */
 	struct zonec_out out[OUT_SLOTS];
 	unsigned nout;
+	/* The calls of the last SCIs followed (H.460.18 8.2: once each). */
+	uint8_t recent[LK_H323_ZONEC_RECENT][16];
+	unsigned nrecent;
 	struct lk_h323_zone_info info;
 	uint8_t arena[ARENA_BYTES];
 };
@@ -284,6 +287,7 @@ static void on_sci(struct lk_h323_zonec *zc, uint16_t seq, int err,
 	struct lk_asn_arena ar;
 	struct lk_asn_val *msg, *rbody;
 	struct zonec_out o;
+	unsigned i;
 
 	lk_asn_arena_init(&ar, zc->arena, sizeof(zc->arena));
 	msg = lk_ras_new(&ar, "serviceControlResponse", seq, &rbody);
@@ -302,6 +306,15 @@ static void on_sci(struct lk_h323_zonec *zc, uint16_t seq, int err,
 		}
 		return;
 	}
+	/* A repeated SCI (our SCR was lost) for a call followed already. */
+	for (i = 0; i < zc->nrecent && i < LK_H323_ZONEC_RECENT; i++) {
+		if (!memcmp(zc->recent[i], callid, 16)) {
+			zc->info.ignored++;
+			lk_debug("zone %u: a repeated SCI for a call already "
+				 "picked up", zc->p.zone);
+			return;
+		}
+	}
 	/* Only the Expressway itself: not a relay to anywhere else. */
 	if (csa->sin_addr.s_addr != zc->p.peer.sin_addr.s_addr) {
 		zc->info.ignored++;
@@ -310,6 +323,7 @@ static void on_sci(struct lk_h323_zonec *zc, uint16_t seq, int err,
 				inet_ntoa(csa->sin_addr), zc->info.peer);
 		return;
 	}
+	memcpy(zc->recent[zc->nrecent++ % LK_H323_ZONEC_RECENT], callid, 16);
 	if (zc->p.callh)
 		zc->p.callh(zc->p.zone, csa, callid, zc->p.arg);
 	else

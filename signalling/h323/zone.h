@@ -40,12 +40,16 @@
  *    the registration expired there) makes it register again at once; any
  *    other RRJ (securityDenial: wrong credentials) waits Retry interval.
  * SCIs from the Expressway are answered with an SCR (same requestSeqNum)
- * and handed to the incoming-call hook.  Only datagrams from the peer's
+ * and handed to the incoming-call hook, once per call (a repeat, sent
+ * because our SCR was lost, is answered and not followed again: H.460.18
+ * 8.2).  Only datagrams from the peer's
  * address and port are for it.
  */
 
 #define LK_H323_ZONEC_RETRY_MS 2000
 #define LK_H323_ZONEC_TRIES 3
+/* How many calls' SCIs it remembers, to follow a repeated one once. */
+#define LK_H323_ZONEC_RECENT 16
 
 enum lk_h323_zonec_state {
 	LK_H323_ZONEC_DOWN = 0,

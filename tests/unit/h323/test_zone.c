@@ -396,13 +396,28 @@ static void sci_is_answered_and_handed_on(void **state)
 	lab_pump(&l);			/* SCR to the gatekeeper */
 	lk_h323_gk_stats(l.gk, &st);
 	assert_int_equal(st.scr, 1);
+	/* The same SCI again (as if our SCR was lost): answered, not
+	 * followed a second time. */
+	{
+		uint8_t msg[512];
+		size_t len;
+
+		assert_int_equal(lk_h46018_sci_encode(99, &exp_csa, id, msg,
+						      sizeof(msg), &len), 0);
+		assert_int_equal(lk_h323_zonec_input(l.zc, msg, len, l.now,
+						     l.unix_s), 0);
+		assert_int_equal(l.calls, 1);
+		assert_int_equal(lk_h323_zonec_pop(l.zc, msg, sizeof(msg),
+						   &len), 0);
+	}
 	/* No repeat of an answered SCI. */
 	l.now += LK_H46018_SCI_RETRY_MS * 3;
 	lk_h323_gk_tick(l.gk, l.now);
 	lab_pump(&l);
 	assert_int_equal(l.calls, 1);
 	lk_h323_zonec_info(l.zc, &info);
-	assert_int_equal(info.sci, 1);
+	assert_int_equal(info.sci, 2);
+	assert_int_equal(info.ignored, 1);
 	lab_free(&l);
 }
 
