@@ -248,6 +248,16 @@ check "the Expressway counted the refused registration (denied >= 1)" \
 check "... and the garbage (malformed >= 4)" \
 	eval '[ "$(zone_field exp malformed)" -ge 4 ]'
 check "the Expressway lives on" lk_alive exp
+metrics() {	# metrics ROLE: /metrics
+	local ns=$ns_ctl
+	[ "$1" = exp ] && ns=$ns_exp
+	ip netns exec "$ns" curl -sf "http://127.0.0.1:$mgmt_port/metrics"
+}
+check "/metrics: the Expressway's zone 1 H.323 side registered, the refusal counted" eval \
+	'm=$(metrics exp) && grep -qx "latchkey_zone_h323_registered{zone=\"1\"} 1" <<<"$m" &&
+		grep -Eq "^latchkey_zone_h323_denied_total\{zone=\"1\"\} [1-9]" <<<"$m"'
+check "/metrics: the Control's zone 1 H.323 side registered" eval \
+	'metrics ctl | grep -qx "latchkey_zone_h323_registered{zone=\"1\"} 1"'
 check "the real Control is still registered" registered exp
 
 # --- expiry: the firewall drops the zone for longer than it lives ----------------
