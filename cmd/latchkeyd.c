@@ -403,6 +403,14 @@ static int h323_zone(unsigned zone, struct sockaddr_in *dst, void *arg)
 	return lk_h323_zones_route(ctx->zones, zone, dst);
 }
 
+/* A caller that is a zone's Control (zone.h): its media is waited for. */
+static bool h323_zone_client(const struct sockaddr_in *peer, void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_zones_is_client(ctx->zones, peer);
+}
+
 /* The Control: an SCI of a zone's Expressway, picked up (callsig.h). */
 static void h323_zone_call(unsigned zone, const struct sockaddr_in *csa,
 			   const uint8_t callid[16], void *arg)
@@ -446,7 +454,8 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 {
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
 		.locateh = gk ? h323_locate : NULL, .arg = sci,
-		.scih = gk ? h323_sci : NULL, .zoneh = h323_zone };
+		.scih = gk ? h323_sci : NULL, .zoneh = h323_zone,
+		.zone_clienth = h323_zone_client };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);

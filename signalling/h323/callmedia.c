@@ -277,6 +277,8 @@ static int media_request(struct lk_h323_callmedia *cm,
 	memset(&req, 0, sizeof(req));
 	memset(&rep, 0, sizeof(rep));
 	req.op = op;
+	if (cm->cfg.nat_wait[from])
+		req.flags |= LK_MF_NAT_WAIT;
 	req.call_id.p = cm->mid;
 	req.call_id.len = strlen(cm->mid);
 	req.from_tag.p = tag[op == LK_MEDIA_OFFER ? from : other(from)];

@@ -48,6 +48,9 @@ struct lk_h323_callmedia_conf {
 	struct lk_media *media;		/* the media core */
 	struct sockaddr_in local;	/* the relay's address (IPv4) */
 	struct sockaddr_in peer[2];	/* each side's signalling source */
+	bool nat_wait[2];		/* a side behind a firewall that lets
+					 * nothing in: the relay waits for its
+					 * media (LK_MF_NAT_WAIT) */
 	const uint8_t *callid;		/* 16 octets: callIdentifier */
 	uint64_t call;			/* the call's number, for the log */
 	lk_h323_callmedia_control_h *controlh;

@@ -1030,6 +1030,14 @@ static bool call_media_alloc(struct cs_call *call)
 		return false;
 	mc.peer[LK_SIGCALL_A] = call->leg[LK_SIGCALL_A]->peer;
 	mc.peer[LK_SIGCALL_B] = call->leg[LK_SIGCALL_B]->peer;
+	/*
+	 * Behind a firewall that lets nothing in: a callee told by SCI (an
+	 * H.460.18 endpoint, a zone's Control), a caller that is a zone's
+	 * Control.  The relay waits for their media (seed "N").
+	 */
+	mc.nat_wait[LK_SIGCALL_B] = call->h46018;
+	mc.nat_wait[LK_SIGCALL_A] = cs->cfg.zone_clienth &&
+		cs->cfg.zone_clienth(&mc.peer[LK_SIGCALL_A], cs->cfg.arg);
 	err = lk_h323_callmedia_alloc(&call->media, &mc);
 	if (err)
 		lk_warn_limited("H.323 call %llu: media not through the "

@@ -96,11 +96,20 @@ typedef int (lk_h323_sci_h)(const struct sockaddr_in *reg,
 typedef int (lk_h323_zone_h)(unsigned zone, struct sockaddr_in *dst,
 			     void *arg);
 
+/*
+ * Is `peer` (a caller's address) a traversal zone's client, the Control
+ * behind its firewall (zone.h: lk_h323_zones_is_client())?  Its media is
+ * then waited for, never sent to first.
+ */
+typedef bool (lk_h323_zone_client_h)(const struct sockaddr_in *peer,
+				     void *arg);
+
 struct lk_h323_callsig_conf {
 	const struct lk_conf *conf;	/* address, range, dial plan; kept */
 	lk_h323_locate_h *locateh;	/* NULL: no registrations */
 	lk_h323_sci_h *scih;		/* NULL: no H.460.18 */
 	lk_h323_zone_h *zoneh;		/* NULL: `zone N` routes unused */
+	lk_h323_zone_client_h *zone_clienth;	/* NULL: none */
 	uint16_t h46018_port;		/* H.460.18 H.245 (2777); 0: none */
 	int h46018_fd;			/* its listening socket (taken, with
 					 * h46018_port set): h245port.h */

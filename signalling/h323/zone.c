@@ -742,6 +742,21 @@ int lk_h323_zones_sci(struct lk_h323_zones *zs,
 	return ENOENT;
 }
 
+bool lk_h323_zones_is_client(const struct lk_h323_zones *zs,
+			     const struct sockaddr_in *peer)
+{
+	struct sockaddr_in src;
+	unsigned i;
+
+	for (i = 0; zs && peer && i < zs->n; i++) {
+		if (zs->z[i].gk &&
+		    !lk_h323_gk_first(zs->z[i].gk, lk_clock_ms(), &src) &&
+		    src.sin_addr.s_addr == peer->sin_addr.s_addr)
+			return true;
+	}
+	return false;
+}
+
 unsigned lk_h323_zones_info(const struct lk_h323_zones *zs,
 			    struct lk_h323_zone_info *out, unsigned max)
 {

@@ -159,6 +159,10 @@ int lk_h323_zones_sci(struct lk_h323_zones *zs,
 		      const struct sockaddr_in *reg, const uint8_t callid[16],
 		      bool cancel);
 
+/* Is `peer`'s IP address that of a zone's registered client (Expressway)? */
+bool lk_h323_zones_is_client(const struct lk_h323_zones *zs,
+			     const struct sockaddr_in *peer);
+
 unsigned lk_h323_zones_info(const struct lk_h323_zones *zs,
 			    struct lk_h323_zone_info *out, unsigned max);
 
