@@ -541,11 +541,17 @@ SEQ(t_olc_rev, E, 2,
     M("dataType", t_datatype), O("multiplexParameters", t_olc_rev_mux),
     O("reverseLogicalChannelDependency", t_lcn),
     O("replacementFor", t_lcn));
+/*
+ * genericInformation (H.245 v9 on): H.460.19 puts its
+ * TraversalParameters there (signalling/h323/h46019.h).
+ */
+SEQOF(t_geninfo_list, 0, NOUB, t_genmsg);
 SEQ(t_olc, E, 3,
     M("forwardLogicalChannelNumber", t_lcn),
     M("forwardLogicalChannelParameters", t_olc_fwd),
     O("reverseLogicalChannelParameters", t_olc_rev),
-    O("separateStack", t_netaccess), O("encryptionSync", t_encsync));
+    O("separateStack", t_netaccess), O("encryptionSync", t_encsync),
+    O("genericInformation", t_geninfo_list));
 CHOICE(t_olcack_rev_mux, E, 1,
        U("h222LogicalChannelParameters"),
        M("h2250LogicalChannelParameters", t_h2250lcp));
@@ -560,7 +566,8 @@ SEQ(t_olcack, E, 2,
     O("reverseLogicalChannelParameters", t_olcack_rev),
     O("separateStack", t_netaccess),
     O("forwardMultiplexAckParameters", t_olcack_fwd_mux),
-    O("encryptionSync", t_encsync));
+    O("encryptionSync", t_encsync),
+    O("genericInformation", t_geninfo_list));
 CHOICE(t_olcrej_cause, E, 6,
        N("unspecified"), N("unsuitableReverseParameters"),
        N("dataTypeNotSupported"), N("dataTypeNotAvailable"),
@@ -800,6 +807,24 @@ static const struct lk_asn_member msg_m[] = {
 const struct lk_asn_type lk_h245_message = {
 	.name = "MultimediaSystemControlMessage", .kind = LK_ASN_CHOICE,
 	.flags = LK_ASN_EXT, .nroot = 4, .next = 0, .members = msg_m,
+};
+
+/*
+ * H.460.19 (MEDIA-TRAVERSAL) TraversalParameters: its TransportAddresses
+ * are H.245's, its keepAliveInterval H.225.0's TimeToLive (INTEGER
+ * (1..4294967295)).  Exported as lk_h46019_tp through h46019.h.
+ */
+INT(t_ttl, 1, 4294967295LL, 0);
+static const struct lk_asn_member tp_m[] = {
+	O("multiplexedMediaChannel", t_ta),
+	O("multiplexedMediaControlChannel", t_ta),
+	O("multiplexID", t_u32), O("keepAliveChannel", t_ta),
+	O("keepAlivePayloadType", t_0_127), O("keepAliveInterval", t_ttl),
+};
+
+const struct lk_asn_type lk_h46019_tp = {
+	.name = "TraversalParameters", .kind = LK_ASN_SEQ,
+	.flags = LK_ASN_EXT, .nroot = 6, .next = 0, .members = tp_m,
 };
 
 const struct lk_asn_type lk_h245_olc = {
