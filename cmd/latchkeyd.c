@@ -294,6 +294,7 @@ static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
 		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
 		.gkid = "latchkey", .max_regs = 4096,
 		.h46018_ttl = LK_H46018_TTL,
+		.h46019_mux = conf->role == LK_ROLE_EXPRESSWAY && conf->nmux,
 		.admit = h323_admit, .admit_arg = (void *)conf };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
@@ -401,7 +402,8 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 {
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
 		.locateh = gk ? h323_locate : NULL, .arg = gk,
-		.scih = gk ? lk_h323_gk_sci_send : NULL };
+		.scih = gk ? lk_h323_gk_sci_send : NULL,
+		.h46019h = gk ? lk_h323_gk_h46019 : NULL };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);

@@ -294,12 +294,15 @@ static bool is_19(const struct lk_asn_val *f)
 	return is_kind(s, LK_ASN_INT) && s->u.i == 19;
 }
 
-bool lk_h46019_feature(const struct lk_asn_val *body, bool *muxp)
+bool lk_h46019_feature(const struct lk_asn_val *body, bool *muxp,
+		       bool *serverp)
 {
 	size_t i, k, j;
 
 	if (muxp)
 		*muxp = false;
+	if (serverp)
+		*serverp = false;
 	for (i = 0; body && i < sizeof(lists) / sizeof(lists[0]); i++) {
 		const struct lk_asn_val *l = lk_asn_get(body, lists[i]);
 
@@ -311,14 +314,17 @@ bool lk_h46019_feature(const struct lk_asn_val *body, bool *muxp)
 			if (!is_19(&l->u.list.v[k]))
 				continue;
 			ps = lk_asn_get(&l->u.list.v[k], "parameters");
-			for (j = 0; muxp && is_kind(ps, LK_ASN_SEQOF) &&
+			for (j = 0; is_kind(ps, LK_ASN_SEQOF) &&
 			     j < ps->u.list.n; j++) {
 				const struct lk_asn_val *s;
 
 				s = lk_asn_get(&ps->u.list.v[j], "id.standard");
-				if (is_kind(s, LK_ASN_INT) &&
-				    s->u.i == LK_H46019_PARAM_MUX)
+				if (!is_kind(s, LK_ASN_INT))
+					continue;
+				if (muxp && s->u.i == LK_H46019_PARAM_MUX)
 					*muxp = true;
+				if (serverp && s->u.i == LK_H46019_PARAM_SERVER)
+					*serverp = true;
 			}
 			return true;
 		}

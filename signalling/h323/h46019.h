@@ -28,6 +28,13 @@
  * [{parameterIdentifier standard 1, octetString = PER(TraversalParameters)}]}.
  */
 
+/*
+ * The keepAliveInterval told clients when none is configured: GnuGk's
+ * H46018KeepAliveInterval default (research notes), inside the 30 s that
+ * UDP bindings of common NATs outlive.
+ */
+#define LK_H46019_KEEPALIVE	19
+
 #define LK_H46019_PARAM_MUX	1	/* supportTransmitMultiplexedMedia */
 #define LK_H46019_PARAM_SERVER	2	/* mediaTraversalServer */
 
@@ -78,9 +85,11 @@ int lk_h46019_chan_set(struct lk_asn_arena *ar, struct lk_asn_val *olc,
  * Feature 19 in a decoded RAS body or H.225.0 message body: true when
  * one of its feature lists (featureSet.neededFeatures ...
  * supportedFeatures, or Setup's own lists) names it, with *muxp telling
- * whether it has supportTransmitMultiplexedMedia (muxp may be NULL).
+ * whether it has supportTransmitMultiplexedMedia and *serverp
+ * mediaTraversalServer (either may be NULL).
  */
-bool lk_h46019_feature(const struct lk_asn_val *body, bool *muxp);
+bool lk_h46019_feature(const struct lk_asn_val *body, bool *muxp,
+		       bool *serverp);
 
 /*
  * Add feature 19 to the supported features of a RAS or H.225.0 message

@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lk_asn_arena_init(&ar, mem, sizeof(mem));
 		if (!lk_h225_uu_decode(data, size, &ar, &msg, &errbit) &&
 		    (c = lk_asn_get(msg, "h323-uu-pdu.h323-message-body")))
-			(void)lk_h46019_feature(c->u.choice.v, &changed);
+			(void)lk_h46019_feature(c->u.choice.v, &changed, NULL);
 	}
 	return 0;
 }

@@ -237,7 +237,7 @@ static void test_feature(void **state)
 	struct lk_asn_val *msg, *body, *back;
 	uint8_t out[512];
 	size_t len, errbit = 0;
-	bool mux, changed;
+	bool mux, server, changed;
 
 	(void)state;
 	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
@@ -248,12 +248,13 @@ static void test_feature(void **state)
 		msg = lk_ras_rrq_new(&ar, 7, &csa, &ras, "ep", NULL, &body);
 	}
 	assert_non_null(msg);
-	assert_false(lk_h46019_feature(body, &mux));
+	assert_false(lk_h46019_feature(body, &mux, &server));
 	assert_int_equal(lk_ras_add_feature(&ar, body, "supportedFeatures",
 					    18), 0);
 	assert_int_equal(lk_h46019_feature_add(&ar, body, false, true), 0);
-	assert_true(lk_h46019_feature(body, &mux));
+	assert_true(lk_h46019_feature(body, &mux, &server));
 	assert_false(mux);
+	assert_true(server);
 	/* Again with mux: replaces, never two. */
 	assert_int_equal(lk_h46019_feature_add(&ar, body, true, true), 0);
 	assert_int_equal(lk_asn_get(body, "featureSet.supportedFeatures")
@@ -261,12 +262,13 @@ static void test_feature(void **state)
 	assert_int_equal(lk_ras_encode(msg, out, sizeof(out), &len), 0);
 	assert_int_equal(lk_ras_decode(out, len, &ar, &back, &errbit), 0);
 	assert_true(lk_ras_has_feature(lk_ras_body(back), 18));
-	assert_true(lk_h46019_feature(lk_ras_body(back), &mux));
+	assert_true(lk_h46019_feature(lk_ras_body(back), &mux, &server));
 	assert_true(mux);
+	assert_true(server);
 	assert_int_equal(lk_h46019_feature_del(&ar, lk_ras_body(back),
 					       &changed), 0);
 	assert_true(changed);
-	assert_false(lk_h46019_feature(lk_ras_body(back), NULL));
+	assert_false(lk_h46019_feature(lk_ras_body(back), NULL, NULL));
 	assert_true(lk_ras_has_feature(lk_ras_body(back), 18));
 }
 
