@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "conf_reload.h"
 #include "clock.h"
+#include "h323/assent.h"
 #include "h323/callsig.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
@@ -439,9 +440,10 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	struct lk_h323_gk *gk = NULL;
 	struct lk_mgmt *mgmt = NULL;
 	struct lk_h323_callsig *callsig = NULL;
+	struct lk_h323_assent *assent = NULL;
 	struct event_base *base;
 	char errbuf[512];
-	int err, ret = 1;
+	int err, afd, ret = 1;
 
 	base = event_base_new();
 	if (!base) {
@@ -524,6 +526,14 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 			 strerror(err));
 		goto out;
 	}
+	/* Seed T (2776): Assent is bound, not implemented (assent.h). */
+	afd = conf->h323_mode ? lk_listen_take_fd(listeners,
+						  LK_KEY_ASSENT_PORT) : -1;
+	if (afd >= 0 && lk_h323_assent_alloc(&assent, base, afd,
+					     conf->assent_port)) {
+		lk_error("cannot serve the Assent port; stopping");
+		goto out;
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -563,6 +573,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	mem_deref(mgmt);
 	if (gk)
 		lk_h323_gk_set_disengage(gk, NULL, NULL);
+	mem_deref(assent);
 	mem_deref(callsig);
 	mem_deref(ras);
 	mem_deref(gk);

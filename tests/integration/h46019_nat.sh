@@ -193,11 +193,19 @@ call 1 mux fast
 call 2 nomux fast
 call 3 mux slow
 call 4 nomux slow
+# Assent (seed T, 2776): bound, not implemented.  From behind the NAT.
+ip netns exec "$ns_ep" "$LK_H460_EP" assent "$exp_ip" 2776 >"$LK_TMP/assent.log" 2>&1 && rc=0 || rc=$?
+cat "$LK_TMP/assent.log"
+check "Assent 2776: Setup and Facility get Release Complete (cause 79), bad input and silence closed" test "$rc" -eq 0
+check "... latchkeyd said once that Assent is not implemented, H.460.18/19 its standard equivalent" \
+	test "$(grep -c 'Assent is proprietary, with no public specification, and is not implemented; H.460.18/19 is its standard equivalent' "$LK_TMP/exp.log")" -eq 1
 check "latchkeyd is alive" lk_alive exp
 nat_new=$(h460_nat_new)
 check "nothing unsolicited came in through the NAT (${nat_new:-?} packets)" test "${nat_new:-1}" -eq 0
 lk_ns_stop exp
 lk_ns_stop dumpcap
+check "latchkeyd counted the Assent connections: 5, 2 released, 2 bad, 1 silent" \
+	lk_has_log exp "H.323 Assent \(2776, not implemented\): connections=5 released=2 bad_input=2 timeouts=1 refused=0"
 
 # --- tshark's verdict --------------------------------------------------------
 # H.245 runs on 2777, on the caller's 42012 and on the relay's own

@@ -60,6 +60,11 @@
  *     relay's multiplexID when it multiplexes, and counts what comes in
  *     and how much of it carries its own multiplexID.
  *     H460_EP_RTP_PORT is its RTP port (required).
+ *   h460_ep assent ADDR PORT
+ *     Assent's port (not implemented): a Setup and, after an empty
+ *     TPKT, a Facility each get Release Complete (cause 79, their call
+ *     reference with the flag, the callIdentifier) and the connection is
+ *     closed; garbage, an oversized TPKT and silence are closed.
  *   With H460_EP_SLOW=1 "caller" opens channel 2 over its separate H.245
  *   (H460_EP_H245_PORT) and answers the callee's channel 1, no fastStart;
  *   with H460_EP_HOLD=FILE it holds the call after its RTP until FILE
@@ -1336,6 +1341,87 @@ static int bad2777(const char *addr, uint16_t port)
 	return 0;
 }
 
+/* EOF on `fd` within ms? */
+static bool closed_within(int fd, int ms)
+{
+	struct pollfd pf = { fd, POLLIN, 0 };
+	uint8_t b[256];
+	ssize_t r;
+
+	for (;;) {
+		if (poll(&pf, 1, ms) != 1)
+			return false;
+		r = read(fd, b, sizeof(b));
+		if (r <= 0)
+			return true;
+	}
+}
+
+static int assent(const char *addr, uint16_t port)
+{
+	static const uint8_t garbage[] = "GET / HTTP/1.0\r\n\r\n";
+	struct sockaddr_in sin = ipv4(addr, port);
+	uint8_t callid[16], buf[70000], big[5000];
+	struct lk_asn_val *uu, *v;
+	struct lk_q931 m;
+	uint8_t cause;
+	int i, t;
+
+	for (i = 0; i < 16; i++)
+		callid[i] = (uint8_t)(0x30 + i);
+	for (i = 0; i < 5; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sin,
+				      sizeof(sin)) < 0)
+			fail("connect to %s:%u: %s", addr, port,
+			     strerror(errno));
+		if (i < 2) {
+			uint16_t crv = (uint16_t)(100 + i);
+
+			if (i == 0) {
+				send_msg(fd, LK_Q931_SETUP, "setup", crv,
+					 false, callid, "someone");
+			} else {
+				send_keepalive(fd);
+				send_msg(fd, LK_Q931_FACILITY, "facility",
+					 crv, false, callid, NULL);
+			}
+			t = recv_msg(fd, buf, &m, &uu, 3000);
+			if (t != LK_Q931_RELEASE_COMPLETE)
+				fail("Assent: no Release Complete (got %d)", t);
+			v = lk_asn_get(uu, "h323-uu-pdu.h323-message-body."
+				       "releaseComplete.callIdentifier.guid");
+			if (m.crv != crv || !m.crv_flag ||
+			    lk_q931_cause(&m, &cause) || cause != 79 ||
+			    !v || v->u.str.len != 16 ||
+			    memcmp(v->u.str.p, callid, 16))
+				fail("Assent: Release Complete with call "
+				     "reference %u flag %d, cause %u, another "
+				     "callIdentifier", m.crv, m.crv_flag,
+				     cause);
+			say("Assent: %s answered with Release Complete, cause "
+			    "79, call reference %u", i ? "Facility" : "Setup",
+			    crv);
+		} else if (i == 2) {
+			write_all(fd, garbage, sizeof(garbage) - 1);
+		} else if (i == 3) {
+			memset(big, 0x5a, sizeof(big));
+			big[0] = 3;
+			big[1] = 0;
+			big[2] = 0xea;	/* a TPKT of 60000 octets */
+			big[3] = 0x60;
+			write_all(fd, big, sizeof(big));
+		}
+		if (!closed_within(fd, i == 4 ? 9000 : 3000))
+			fail("Assent: connection %d stayed open", i);
+		close(fd);
+	}
+	say("Assent: Setup and Facility released; garbage, an oversized "
+	    "TPKT, silence: each connection closed");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1358,6 +1444,8 @@ int main(int argc, char **argv)
 		return callee(argv[2], (uint16_t)atoi(argv[3]), argv[4],
 			      false, NULL);
 	}
+	if (argc == 4 && !strcmp(argv[1], "assent"))
+		return assent(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "bad2777"))
 		return bad2777(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "answer"))
