@@ -404,7 +404,8 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
 		.locateh = gk ? h323_locate : NULL, .arg = gk,
 		.scih = gk ? lk_h323_gk_sci_send : NULL,
-		.h46019h = gk ? lk_h323_gk_h46019 : NULL };
+		.h46019h = gk ? lk_h323_gk_h46019 : NULL,
+		.h46019_keepalive = conf->h46019_keepalive };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);

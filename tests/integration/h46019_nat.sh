@@ -14,7 +14,8 @@
 # the H.245 the endpoint opens to 2777).  Checked for each: feature 19
 # with mediaTraversalServer in RCF and Setup; the relay's
 # TraversalParameters (keepAliveChannel = the endpoint's relay port,
-# keepAliveInterval, and with mux the multiplexID and 36000/36001);
+# keepAliveInterval = the configured 17 s, and with mux the multiplexID
+# and 36000/36001);
 # nothing of H.460.19 reaches the plain caller; RTP both ways counted at
 # both endpoints (20 each way; with mux each packet to the endpoint
 # carries its own multiplexID) and on the relay's legs (ng query:
@@ -81,6 +82,8 @@ Role = expressway
 Address = $exp_ip
 [Session control]
 Listen = $ng
+[Protocols > H.323]
+H.460.19 keep-alive interval = 17
 CONF
 
 pcap=$LK_TMP/exp.pcapng
@@ -218,7 +221,7 @@ check "tshark: 18 TraversalParameters (fastStart OLCs, OLCs, OLCAcks)" \
 LK_TSHARK_PCAP=$pcap
 LK_TSHARK_ARGS=(-d tcp.port==2777,h245 -d tcp.port==42012,h245 -d tcp.port==15000-19999,h245 -X "lua_script:$mux_lua")
 kai=$(lk_tshark_fields "h460.19.keepAliveInterval" h460.19.keepAliveInterval | tr ',' '\n' | sort -u | tr '\n' ' ')
-check "tshark: every keepAliveInterval the relay sent is 19 ($kai)" test "$kai" = "19 "
+check "tshark: every keepAliveInterval the relay sent is the configured 17 ($kai)" test "$kai" = "17 "
 ids=$(lk_tshark_fields "h460.19.multiplexID && ip.dst == $nat_pub" h460.19.multiplexID | tr ',' '\n' | sort -u | tr '\n' ' ')
 check "tshark: the relay's multiplexIDs in its OLC/OLCAck are the mux calls' (${mux_ids[1]} ${mux_ids[3]}: $ids)" \
 	test "$ids" = "$(printf '%s\n' "${mux_ids[1]}" "${mux_ids[3]}" | sort -u | tr '\n' ' ')"
