@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "conf_reload.h"
 #include "clock.h"
+#include "h323/assent.h"
 #include "h323/callsig.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
@@ -295,6 +296,7 @@ static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
 		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
 		.gkid = "latchkey", .max_regs = 4096,
 		.h46018_ttl = LK_H46018_TTL,
+		.h46019_mux = conf->role == LK_ROLE_EXPRESSWAY && conf->nmux,
 		.admit = h323_admit, .admit_arg = (void *)conf };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
@@ -403,6 +405,15 @@ static int h323_zone(unsigned zone, struct sockaddr_in *dst, void *arg)
 	return lk_h323_zones_route(ctx->zones, zone, dst);
 }
 
+/* H.460.19: is the callee at `reg` a media traversal client (h46019.h)? */
+static bool h323_h46019(const struct sockaddr_in *reg, bool *muxp,
+			void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_gk_h46019(reg, muxp, ctx->gk);
+}
+
 /* A caller that is a zone's Control (zone.h): its media is waited for. */
 static bool h323_zone_client(const struct sockaddr_in *peer, void *arg)
 {
@@ -455,7 +466,9 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
 		.locateh = gk ? h323_locate : NULL, .arg = sci,
 		.scih = gk ? h323_sci : NULL, .zoneh = h323_zone,
-		.zone_clienth = h323_zone_client };
+		.zone_clienth = h323_zone_client,
+		.h46019h = gk ? h323_h46019 : NULL,
+		.h46019_keepalive = conf->h46019_keepalive };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
@@ -497,9 +510,10 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	struct h323_sci_ctx sci = { NULL, NULL };
 	int zone_fds[LK_ZONES_MAX];
 	unsigned i;
+	struct lk_h323_assent *assent = NULL;
 	struct event_base *base;
 	char errbuf[512];
-	int err, ret = 1;
+	int err, afd, ret = 1;
 
 	for (i = 0; i < LK_ZONES_MAX; i++)
 		zone_fds[i] = -1;
@@ -599,6 +613,14 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 			 strerror(err));
 		goto out;
 	}
+	/* Seed T (2776): Assent is bound, not implemented (assent.h). */
+	afd = conf->h323_mode ? lk_listen_take_fd(listeners,
+						  LK_KEY_ASSENT_PORT) : -1;
+	if (afd >= 0 && lk_h323_assent_alloc(&assent, base, afd,
+					     conf->assent_port)) {
+		lk_error("cannot serve the Assent port; stopping");
+		goto out;
+	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
 	if (err) {
 		lk_error("%s; stopping", errbuf);
@@ -639,6 +661,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	if (gk)
 		lk_h323_gk_set_disengage(gk, NULL, NULL);
 	lk_h323_zones_set_call(zones, NULL, NULL);
+	mem_deref(assent);
 	mem_deref(callsig);
 	mem_deref(zones);
 	mem_deref(ras);

@@ -395,6 +395,8 @@ static void listeners_json(const struct lk_mgmt_src *src, struct evbuffer *b)
 			/* Served: its module's counters, by name. */
 			lk_json_str(b, proto == LK_PROTO_SIP ? "sip" :
 				    proto == LK_PROTO_H323_RAS ? "h323_ras" :
+				    proto == LK_PROTO_H323_ASSENT ?
+				    "h323_assent" :
 				    proto == LK_PROTO_TURN ? "turn" :
 				    proto == LK_PROTO_MEDIA ? "media" : "");
 			evbuffer_add(b, "}", 1);

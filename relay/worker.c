@@ -609,6 +609,8 @@ int lk_worker_mux_add(struct lk_worker *w, struct lk_leg *leg)
 	do {
 		if (getrandom(&id, sizeof(id), 0) != sizeof(id))
 			id = (uint32_t)random();
+		/* 1..2^31-1, as GnuGk and H323Plus take them (docs/h323.md). */
+		id &= 0x7fffffffu;
 	} while (id == LK_MUX_ID_NONE || mux_find(w, id));
 	leg->mux_id = id;
 	leg->mux_rx = true;

@@ -21,6 +21,7 @@
 #include "h323/h245proxy.h"
 #include "h323/h245port.h"
 #include "h323/h460.h"
+#include "h323/h46019.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
 #include "log.h"
@@ -91,6 +92,7 @@ struct cs_call {
 	uint64_t started_ms;		/* the Setup taken, lk_clock_ms() */
 	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
 	bool h46018;			/* the callee was told by SCI */
+	bool h46019[2], h46019_mux[2];	/* H.460.19 clients, multiplexed */
 	struct event *answer_tmr;	/* Setup sent to Connect */
 	bool alerted;			/* the callee sent Alerting */
 	struct lk_h323_h245proxy *h245[2];	/* by owner */
@@ -118,6 +120,8 @@ struct lk_h323_callsig {
 static void conn_close(struct cs_conn *conn, const char *why);
 static void conn_read(struct bufferevent *bev, void *arg);
 static bool call_media_alloc(struct cs_call *call);
+static void call_h46019(struct cs_call *call, const struct lk_asn_val *setup,
+			const struct sockaddr_in *dst);
 static const struct lk_q931 *media_msg(struct cs_call *call,
 				       enum lk_sigcall_side from,
 				       const struct lk_q931 *m,
@@ -906,6 +910,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 		addr_str(&conn->peer, a, sizeof(a)), call->dest, how,
 		addr_str(&dst, b, sizeof(b)),
 		call->leg[LK_SIGCALL_B]->out_port);
+	call_h46019(call, setup, &dst);
 	(void)call_media_alloc(call);
 	fw = *media_msg(call, LK_SIGCALL_A, m, ar, uu, &fw);
 	fw.crv = call->crv[LK_SIGCALL_B];
@@ -1015,6 +1020,34 @@ static bool call_control(enum lk_sigcall_side from, struct sockaddr_in *addr,
 	return true;
 }
 
+/*
+ * H.460.19 (h46019.h): the caller is a media traversal client when its
+ * Setup names feature 19, the callee when its registration did.  Media
+ * of a client that supports multiplexing is multiplexed when this relay
+ * has the multiplexed ports (seed footnote **: the Expressway).
+ */
+static void call_h46019(struct cs_call *call, const struct lk_asn_val *setup,
+			const struct sockaddr_in *dst)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	const struct lk_conf *conf = cs->cfg.conf;
+	bool mux_here = conf && conf->role == LK_ROLE_EXPRESSWAY &&
+			conf->nmux > 0;
+	bool mux = false;
+	unsigned s;
+
+	call->h46019[LK_SIGCALL_A] = lk_h46019_feature(setup, &mux, NULL);
+	call->h46019_mux[LK_SIGCALL_A] = mux && mux_here;
+	mux = false;
+	call->h46019[LK_SIGCALL_B] = cs->cfg.h46019h &&
+		cs->cfg.h46019h(dst, &mux, cs->cfg.arg);
+	call->h46019_mux[LK_SIGCALL_B] = mux && mux_here;
+	for (s = 0; s < 2; s++) {
+		cs->st.h46019_sides += call->h46019[s];
+		cs->st.h46019_mux += call->h46019[s] && call->h46019_mux[s];
+	}
+}
+
 /* The call's media glue, once both legs are known; false without one. */
 static bool call_media_alloc(struct cs_call *call)
 {
@@ -1038,6 +1071,11 @@ static bool call_media_alloc(struct cs_call *call)
 	mc.nat_wait[LK_SIGCALL_B] = call->h46018;
 	mc.nat_wait[LK_SIGCALL_A] = cs->cfg.zone_clienth &&
 		cs->cfg.zone_clienth(&mc.peer[LK_SIGCALL_A], cs->cfg.arg);
+	memcpy(mc.h46019, call->h46019, sizeof(mc.h46019));
+	memcpy(mc.h46019_mux, call->h46019_mux, sizeof(mc.h46019_mux));
+	mc.h46019_keepalive = cs->cfg.h46019_keepalive ?
+		cs->cfg.h46019_keepalive : LK_H46019_KEEPALIVE;
+	mc.h46019_bad = &cs->st.h46019_bad;
 	err = lk_h323_callmedia_alloc(&call->media, &mc);
 	if (err)
 		lk_warn_limited("H.323 call %llu: media not through the "

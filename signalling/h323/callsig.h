@@ -104,12 +104,21 @@ typedef int (lk_h323_zone_h)(unsigned zone, struct sockaddr_in *dst,
 typedef bool (lk_h323_zone_client_h)(const struct sockaddr_in *peer,
 				     void *arg);
 
+/*
+ * H.460.19 (h46019.h): is the callee at `reg` a media traversal client,
+ * and is its media multiplexed (*muxp)?  lk_h323_gk_h46019().
+ */
+typedef bool (lk_h323_h46019_h)(const struct sockaddr_in *reg, bool *muxp,
+				void *arg);
+
 struct lk_h323_callsig_conf {
 	const struct lk_conf *conf;	/* address, range, dial plan; kept */
 	lk_h323_locate_h *locateh;	/* NULL: no registrations */
 	lk_h323_sci_h *scih;		/* NULL: no H.460.18 */
 	lk_h323_zone_h *zoneh;		/* NULL: `zone N` routes unused */
 	lk_h323_zone_client_h *zone_clienth;	/* NULL: none */
+	lk_h323_h46019_h *h46019h;	/* NULL: no H.460.19 callees */
+	uint32_t h46019_keepalive;	/* s, told H.460.19 clients; 0: 19 */
 	uint16_t h46018_port;		/* H.460.18 H.245 (2777); 0: none */
 	int h46018_fd;			/* its listening socket (taken, with
 					 * h46018_port set): h245port.h */
@@ -144,6 +153,9 @@ struct lk_h323_callsig_stats {
 	uint64_t zone_pickups;		/* SCIs of a zone we connected out for
 					 * (Control) */
 	uint64_t routed_zone;		/* Setups sent into a traversal zone */
+	uint64_t h46019_sides;		/* H.460.19 media traversal clients */
+	uint64_t h46019_mux;		/* ... whose media is multiplexed */
+	uint64_t h46019_bad;		/* their parameters refused */
 	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;

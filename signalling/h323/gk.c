@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
+#include "h323/h46019.h"
 #include "h323/ras.h"
 #include "log.h"
 
@@ -39,6 +40,7 @@ struct gk_reg {
 	struct sockaddr_in csa;		/* its callSignalAddress */
 	uint64_t expires;
 	bool h46018;
+	bool h46019, h46019_mux;	/* feature 19, its parameter 1 */
 };
 
 /* The last replies, so a retransmitted request gets the same octets. */
@@ -377,6 +379,10 @@ static struct lk_asn_val *rcf(struct lk_h323_gk *gk, struct lk_asn_arena *ar,
 	l->u.i = ttl;
 	if (r->h46018 && lk_ras_add_feature(ar, body, "supportedFeatures", 18))
 		return NULL;
+	/* H.460.19: we are its media traversal server. */
+	if (r->h46019 && lk_h46019_feature_add(ar, body, r->h46019_mux &&
+					       gk->p.h46019_mux, true))
+		return NULL;
 	return msg;
 }
 
@@ -604,6 +610,7 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 	slot->csa = csa;
 	slot->expires = now + (uint64_t)ttl * 1000;
 	slot->h46018 = lk_ras_has_feature(req, 18);
+	slot->h46019 = lk_h46019_feature(req, &slot->h46019_mux, NULL);
 	gk->st.registrations++;
 	return rcf(gk, ar, seq, slot, ttl);
 }
@@ -1089,6 +1096,25 @@ int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
 	if (gk->ras)
 		ras_flush(gk->ras);
 	return err;
+}
+
+bool lk_h323_gk_h46019(const struct sockaddr_in *reg, bool *muxp, void *arg)
+{
+	struct lk_h323_gk *gk = arg;
+	uint64_t now = lk_clock_ms();
+	unsigned i;
+
+	*muxp = false;
+	for (i = 0; gk && reg && i < gk->p.max_regs; i++) {
+		const struct gk_reg *r = &gk->regs[i];
+
+		if (!reg_live(r, now) || !r->h46019 ||
+		    (!same_addr(&r->src, reg) && !same_addr(&r->csa, reg)))
+			continue;
+		*muxp = r->h46019_mux && gk->p.h46019_mux;
+		return true;
+	}
+	return false;
 }
 
 int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,

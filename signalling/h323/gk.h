@@ -90,6 +90,7 @@ struct lk_h323_gk_params {
 	uint32_t h46018_ttl;		/* s: cap of an H.460.18 endpoint's
 					 * timeToLive (keep-alive period);
 					 * 0: none */
+	bool h46019_mux;		/* H.460.19 media multiplexed here */
 	lk_h323_gk_admit_h *admit;
 	void *admit_arg;
 	lk_h323_gk_auth_h *auth;	/* NULL: every RRQ is let through */
@@ -137,6 +138,14 @@ int lk_h323_gk_sci(struct lk_h323_gk *gk, const struct sockaddr_in *reg,
 void lk_h323_gk_tick(struct lk_h323_gk *gk, uint64_t now_ms);
 int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
 			const uint8_t callid[16], bool cancel, void *arg);
+/*
+ * H.460.19 (h46019.h): whether the endpoint registered at `reg` (its RAS
+ * source or callSignalAddress: what lk_h323_locate_h gave) offered
+ * feature 19, and with *muxp whether its media is to be multiplexed
+ * (it offered supportTransmitMultiplexedMedia and h46019_mux is set).
+ * lk_h323_h46019_h of callsig.h; `arg` is the gatekeeper.
+ */
+bool lk_h323_gk_h46019(const struct sockaddr_in *reg, bool *muxp, void *arg);
 void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
 			  void *arg);
 /*

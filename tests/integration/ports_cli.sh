@@ -241,7 +241,10 @@ def one(purpose, port):
             any(p["start"] == port for p in r["dst"]["ports"])]
 assert all("latchkeyd" in r for r in rows), "a row lacks latchkeyd"
 assert set(r["latchkeyd"] for r in rows) <= {"served", "bound-not-served",
-    "not-served-yet", "not-latchkeyd"}, "unknown latchkeyd value"
+    "not-served-yet", "not-latchkeyd", "bound-not-implemented"}, \
+    "unknown latchkeyd value"
+assert set(one("Q 931 / H.225 signaling", 2776)) == {"bound-not-implemented"}, \
+    one("Q 931 / H.225 signaling", 2776)
 assert set(one("Initial RAS connection", 6001)) == {"served"}, one("Initial RAS connection", 6001)
 assert "served" in one("SIP signaling", 7001), one("SIP signaling", 7001)
 assert set(one("ssh", 22)) == {"not-latchkeyd"}, one("ssh", 22)
