@@ -213,7 +213,9 @@ static int ports_run(int argc, char **argv)
 		       "# served: does latchkeyd serve the listening side? "
 		       "yes; bound = bound, not served\n"
 		       "#   yet (datagrams counted and dropped, connections "
-		       "closed); not yet; - = not latchkeyd's\n\n");
+		       "closed); not yet; - = not latchkeyd's;\n"
+		       "#   not impl = bound, not implemented (Assent: "
+		       "Release Complete; H.460.18/19 is served)\n\n");
 		err = lk_portmodel_print_text(pm, &filter, stdout);
 	}
 	if (!err && fflush(stdout))

@@ -15,9 +15,11 @@
 #include "conf.h"
 #include "conf_reload.h"
 #include "clock.h"
+#include "h323/assent.h"
 #include "h323/callsig.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
+#include "h323/zone.h"
 #include "kernports.h"
 #include "listen.h"
 #include "turn.h"
@@ -294,6 +296,7 @@ static int h323_start(struct lk_h323_ras **rasp, struct lk_h323_gk **gkp,
 		.overwrite = conf->h323_conflict == LK_H323_CONFLICT_OVERWRITE,
 		.gkid = "latchkey", .max_regs = 4096,
 		.h46018_ttl = LK_H46018_TTL,
+		.h46019_mux = conf->role == LK_ROLE_EXPRESSWAY && conf->nmux,
 		.admit = h323_admit, .admit_arg = (void *)conf };
 	struct lk_h323_gk *gk = NULL;
 	int fd, err;
@@ -341,10 +344,11 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 		      struct lk_listen_set *listeners, struct lk_media *media,
 		      struct lk_sip *sip, struct lk_turn *turn,
 		      struct lk_h323_gk *gk, struct lk_ng *ng,
-		      struct lk_h323_callsig *callsig)
+		      struct lk_h323_callsig *callsig,
+		      struct lk_h323_zones *zones)
 {
 	struct lk_mgmt_src src = {conf, path, listeners, media, sip, turn, gk,
-				  ng, callsig};
+				  ng, callsig, zones};
 	const struct lk_mgmt_meta *meta;
 	char errbuf[768];
 	int err;
@@ -372,11 +376,70 @@ static int mgmt_start(struct lk_mgmt **mgmtp, struct event_base *base,
 	return 0;
 }
 
+
+/*
+ * H.460.18 SCIs: a callee registered through a traversal zone's port
+ * (signalling/h323/zone.c) is told there, any other on the gatekeeper's
+ * RAS port.
+ */
+struct h323_sci_ctx {
+	struct lk_h323_gk *gk;
+	struct lk_h323_zones *zones;
+};
+
+static int h323_sci(const struct sockaddr_in *reg, const uint8_t callid[16],
+		    bool cancel, void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+	int err = lk_h323_zones_sci(ctx->zones, reg, callid, cancel);
+
+	return err == ENOENT ? lk_h323_gk_sci_send(reg, callid, cancel,
+						   ctx->gk) : err;
+}
+
+/* A dial plan `zone N` route of an H.323 call (zone.h). */
+static int h323_zone(unsigned zone, struct sockaddr_in *dst, void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_zones_route(ctx->zones, zone, dst);
+}
+
+/* H.460.19: is the callee at `reg` a media traversal client (h46019.h)? */
+static bool h323_h46019(const struct sockaddr_in *reg, bool *muxp,
+			void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_gk_h46019(reg, muxp, ctx->gk);
+}
+
+/* A caller that is a zone's Control (zone.h): its media is waited for. */
+static bool h323_zone_client(const struct sockaddr_in *peer, void *arg)
+{
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_zones_is_client(ctx->zones, peer);
+}
+
+/* The Control: an SCI of a zone's Expressway, picked up (callsig.h). */
+static void h323_zone_call(unsigned zone, const struct sockaddr_in *csa,
+			   const uint8_t callid[16], void *arg)
+{
+	int err = lk_h323_callsig_zone_pickup(arg, csa, callid);
+
+	if (err)
+		lk_warn("zone %u: cannot connect out for an incoming H.323 "
+			"call: %s", zone, strerror(err));
+}
+
 /* A Setup's destination among the gatekeeper's registrations. */
 static int h323_locate(const struct lk_asn_val *aliases,
 		       struct sockaddr_in *csa, void *arg)
 {
-	return lk_h323_gk_route(arg, aliases, lk_clock_ms(), csa);
+	struct h323_sci_ctx *ctx = arg;
+
+	return lk_h323_gk_route(ctx->gk, aliases, lk_clock_ms(), csa);
 }
 
 /* A DRQ the gatekeeper confirmed clears the call it names (issue 11). */
@@ -397,11 +460,15 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 			      struct event_base *base,
 			      const struct lk_conf *conf,
 			      struct lk_listen_set *listeners,
-			      struct lk_media *media, struct lk_h323_gk *gk)
+			      struct lk_media *media, struct lk_h323_gk *gk,
+			      struct h323_sci_ctx *sci)
 {
 	struct lk_h323_callsig_conf cc = { .conf = conf, .media = media,
-		.locateh = gk ? h323_locate : NULL, .arg = gk,
-		.scih = gk ? lk_h323_gk_sci_send : NULL };
+		.locateh = gk ? h323_locate : NULL, .arg = sci,
+		.scih = gk ? h323_sci : NULL, .zoneh = h323_zone,
+		.zone_clienth = h323_zone_client,
+		.h46019h = gk ? h323_h46019 : NULL,
+		.h46019_keepalive = conf->h46019_keepalive };
 	int fd, err;
 
 	fd = lk_listen_take_fd(listeners, LK_KEY_H323_Q931_PORT);
@@ -414,6 +481,8 @@ static int h323_callsig_start(struct lk_h323_callsig **csp,
 	err = lk_h323_callsig_alloc(csp, base, fd, &cc);
 	if (!err && gk)
 		lk_h323_gk_set_disengage(gk, h323_disengage, *csp);
+	if (!err)
+		lk_h323_zones_set_call(sci->zones, h323_zone_call, *csp);
 	if (!err)
 		lk_info("H.323 call signalling on TCP %s:%u, calls out from "
 			"%u-%u", conf->address, conf->h323_q931_port,
@@ -437,10 +506,17 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	struct lk_h323_gk *gk = NULL;
 	struct lk_mgmt *mgmt = NULL;
 	struct lk_h323_callsig *callsig = NULL;
+	struct lk_h323_zones *zones = NULL;
+	struct h323_sci_ctx sci = { NULL, NULL };
+	int zone_fds[LK_ZONES_MAX];
+	unsigned i;
+	struct lk_h323_assent *assent = NULL;
 	struct event_base *base;
 	char errbuf[512];
-	int err, ret = 1;
+	int err, afd, ret = 1;
 
+	for (i = 0; i < LK_ZONES_MAX; i++)
+		zone_fds[i] = -1;
 	base = event_base_new();
 	if (!base) {
 		lk_error("cannot create the event base");
@@ -515,11 +591,34 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 			 strerror(err));
 		goto out;
 	}
+	/* Traversal zones, H.323 side (seed D): zone.h. */
+	for (i = 0; i < LK_ZONES_MAX; i++)
+		zone_fds[i] = conf->role == LK_ROLE_EXPRESSWAY &&
+			conf->h323_mode ? lk_listen_take_zone_fd(listeners,
+					LK_KEY_ZONE_H323_PORT, i + 1) : -1;
+	/* A socket zone.c did not take (IPv6) stays bound until the end. */
+	err = conf->h323_mode ? lk_h323_zones_alloc(&zones, base, conf,
+			zone_fds, ras, errbuf, sizeof(errbuf)) : 0;
+	if (err) {
+		lk_error("%s; stopping", errbuf);
+		goto out;
+	}
+	sci.gk = gk;
+	sci.zones = zones;
 	err = conf->h323_mode ? h323_callsig_start(&callsig, base, conf,
-						   listeners, media, gk) : 0;
+						   listeners, media, gk,
+						   &sci) : 0;
 	if (err) {
 		lk_error("cannot start H.323 call signalling: %s; stopping",
 			 strerror(err));
+		goto out;
+	}
+	/* Seed T (2776): Assent is bound, not implemented (assent.h). */
+	afd = conf->h323_mode ? lk_listen_take_fd(listeners,
+						  LK_KEY_ASSENT_PORT) : -1;
+	if (afd >= 0 && lk_h323_assent_alloc(&assent, base, afd,
+					     conf->assent_port)) {
+		lk_error("cannot serve the Assent port; stopping");
 		goto out;
 	}
 	err = lk_ng_alloc(&ng, base, conf, media, errbuf, sizeof(errbuf));
@@ -532,7 +631,7 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	lk_info("session control (rtpengine ng protocol) on UDP %s:%u",
 		conf->ng_address, conf->ng_port);
 	err = mgmt_start(&mgmt, base, conf, path, listeners, media, sip, turn,
-			 gk, ng, callsig);
+			 gk, ng, callsig, zones);
 	if (err)
 		goto out;
 	d.mgmt = mgmt;
@@ -561,7 +660,10 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 	mem_deref(mgmt);
 	if (gk)
 		lk_h323_gk_set_disengage(gk, NULL, NULL);
+	lk_h323_zones_set_call(zones, NULL, NULL);
+	mem_deref(assent);
 	mem_deref(callsig);
+	mem_deref(zones);
 	mem_deref(ras);
 	mem_deref(gk);
 	mem_deref(ng);
@@ -576,6 +678,9 @@ static int run(struct lk_conf *conf, const char *path, bool cli_level,
 		event_free(sighup);
 	if (sigusr1)
 		event_free(sigusr1);
+	for (i = 0; i < LK_ZONES_MAX; i++)
+		if (zone_fds[i] >= 0)
+			close(zone_fds[i]);
 	mem_deref(listeners);
 	event_base_free(base);
 	if (!ret)

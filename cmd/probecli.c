@@ -600,6 +600,9 @@ static void probe_entry(struct probe *p, const struct lk_pm_entry *e,
 	if (v == V_PASS && svc == LK_SERVICE_BOUND)
 		snprintf(why + strlen(why), sizeof(why) - strlen(why),
 			 "; the protocol is not served yet");
+	if (v == V_PASS && svc == LK_SERVICE_NOT_IMPL)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 "; Assent is not implemented (Release Complete)");
 	report(p, what, tp, port, v, why);
 }
 

@@ -214,7 +214,7 @@ static void print_text(const struct odict *s)
 {
 	const struct odict *cfg = obj(s, "config"), *regs, *sip, *h323,
 		*media = obj(s, "media"), *turn = obj(s, "turn");
-	char t1[32], t2[32];
+	char t1[32], t2[32], t3[32];
 	unsigned drops = 0;
 	struct le *le, *le2;
 
@@ -239,6 +239,15 @@ static void print_text(const struct odict *s)
 		       str(z, "role"), str(z, "transport"), str(z, "state"),
 		       iso(t2, sizeof(t2), num(z, "since")), str(z, "peer"),
 		       U64(num(z, "reconnects")));
+		if (obj(z, "h323"))
+			printf("     H.323 (%s): %s since %s, peer %s, last "
+			       "keep-alive %s\n", str(obj(z, "h323"), "role"),
+			       str(obj(z, "h323"), "state"),
+			       iso(t2, sizeof(t2), num(obj(z, "h323"),
+						      "since")),
+			       str(obj(z, "h323"), "peer"),
+			       iso(t3, sizeof(t3), num(obj(z, "h323"),
+						      "last_keepalive")));
 	}
 
 	regs = obj(s, "registrations");

@@ -103,6 +103,7 @@ enum lk_key {
 	/* Protocols > H.323 */
 	LK_KEY_H323_MODE,
 	LK_KEY_H323_Q931_PORT,
+	LK_KEY_H46019_KEEPALIVE,
 	/* Traversal > Ports */
 	LK_KEY_ASSENT_PORT,
 	LK_KEY_H46018_PORT,
@@ -270,6 +271,7 @@ struct lk_conf {
 	bool h323_auto_discover;	/* GRQ answered: yes */
 	enum lk_h323_conflict h323_conflict;	/* reject */
 	bool h323_mode;			/* H.323 served at all: yes */
+	unsigned h46019_keepalive;	/* H.460.19 keepAliveInterval, s: 19 */
 
 	/* Traversal > Ports */
 	uint16_t assent_port;		/* seed T: 2776 */

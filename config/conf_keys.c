@@ -99,6 +99,10 @@ const struct lk_conf_key_def lk_conf_keys[LK_KEY__COUNT] = {
 		"Call signaling TCP port", KT_PORT, CO(h323_q931_port), 0, 0,
 		"H.323 traversal call using H.460.18 / 19, M",
 		"Q.931/H.225 call signalling"},
+	[LK_KEY_H46019_KEEPALIVE] = {"Protocols > H.323",
+		"H.460.19 keep-alive interval", KT_UINT, CO(h46019_keepalive),
+		1, 3600, "", "seconds between the RTP keep-alives an H.460.19 "
+		"endpoint is told to send (keepAliveInterval)"},
 
 	[LK_KEY_ASSENT_PORT] = {"Traversal > Ports",
 		"H.323 Assent call signaling port", KT_PORT, CO(assent_port),
@@ -418,6 +422,8 @@ void lk_conf_defaults(struct lk_conf *conf, enum lk_role role,
 	conf->h323_auto_discover = true;
 	conf->h323_conflict = LK_H323_CONFLICT_REJECT;
 	conf->h323_mode = true;
+	/* GnuGk's H46018KeepAliveInterval: within common NATs' 30 s. */
+	conf->h46019_keepalive = 19;
 
 	/* Seed: T = 2776, U = 2777; footnote ***: pre-X8 demux 2776/2777. */
 	conf->assent_port = 2776;

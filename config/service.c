@@ -22,6 +22,8 @@ static const struct {
 	[LK_PROTO_H323_CALLSIG] = {"H.323 call signalling", true},
 	/* signalling/h323/h245port.c */
 	[LK_PROTO_H323_H46018] = {"H.323 H.460.18 H.245", true},
+	/* signalling/h323/assent.c: bound, not implemented */
+	[LK_PROTO_H323_ASSENT] = {"H.323 Assent", false},
 	[LK_PROTO_TURN] = {"TURN", true},	/* relay/turn.c (issue 12) */
 	[LK_PROTO_MEDIA] = {"media", true},
 	[LK_PROTO_NG] = {"ng", true},
@@ -43,9 +45,9 @@ static const struct {
 	{LK_KEY_H323_Q931_PORT, LK_PROTO_H323_CALLSIG, true},
 	{LK_KEY_H323_CALLSIG_START, LK_PROTO_H323_CALLSIG, false},
 	{LK_KEY_H323_CALLSIG_END, LK_PROTO_H323_CALLSIG, false},
-	{LK_KEY_ASSENT_PORT, LK_PROTO_H323, true},
+	{LK_KEY_ASSENT_PORT, LK_PROTO_H323_ASSENT, true},
 	{LK_KEY_H46018_PORT, LK_PROTO_H323_H46018, true},
-	{LK_KEY_ZONE_H323_PORT, LK_PROTO_H323, true},
+	{LK_KEY_ZONE_H323_PORT, LK_PROTO_H323_RAS, true},	/* h323/zone.c */
 	{LK_KEY_TURN_PORT_START, LK_PROTO_TURN, true},
 	{LK_KEY_TURN_PORT_END, LK_PROTO_TURN, true},
 	{LK_KEY_TURN_RELAY_START, LK_PROTO_TURN, false},
@@ -87,6 +89,8 @@ enum lk_service lk_service_of_proto(enum lk_service_proto proto, bool bound)
 		return LK_SERVICE_NONE;
 	if (protos[proto].served)
 		return LK_SERVICE_SERVED;
+	if (proto == LK_PROTO_H323_ASSENT)
+		return bound ? LK_SERVICE_NOT_IMPL : LK_SERVICE_PLANNED;
 
 	return bound ? LK_SERVICE_BOUND : LK_SERVICE_PLANNED;
 }
@@ -113,19 +117,21 @@ static const struct {
 	[LK_SERVICE_BOUND] = {"bound, not served yet", "bound",
 			      "bound-not-served"},
 	[LK_SERVICE_PLANNED] = {"not served yet", "not yet", "not-served-yet"},
+	[LK_SERVICE_NOT_IMPL] = {"bound, not implemented", "not impl",
+				 "bound-not-implemented"},
 };
 
 const char *lk_service_name(enum lk_service s)
 {
-	return names[(unsigned)s <= LK_SERVICE_PLANNED ? s : 0].name;
+	return names[(unsigned)s <= LK_SERVICE_NOT_IMPL ? s : 0].name;
 }
 
 const char *lk_service_short(enum lk_service s)
 {
-	return names[(unsigned)s <= LK_SERVICE_PLANNED ? s : 0].col;
+	return names[(unsigned)s <= LK_SERVICE_NOT_IMPL ? s : 0].col;
 }
 
 const char *lk_service_token(enum lk_service s)
 {
-	return names[(unsigned)s <= LK_SERVICE_PLANNED ? s : 0].token;
+	return names[(unsigned)s <= LK_SERVICE_NOT_IMPL ? s : 0].token;
 }

@@ -6,7 +6,8 @@
  * H.323 traversal does not); one table maps each port key
  * to its protocol and says whether the daemon binds it at start.  From the
  * two, `latchkey ports` says per row "served", "bound, not served yet",
- * "not served yet" or "not served by latchkeyd", and the daemon says at
+ * "not served yet", "bound, not implemented" (Assent) or "not served by
+ * latchkeyd", and the daemon says at
  * start which bound ports only count and drop.  When a protocol lands, its
  * row in `protos[]` (service.c) flips to served: nothing else changes.
  */
@@ -22,6 +23,13 @@ enum lk_service {
 	LK_SERVICE_SERVED,	/* bound and handled by latchkeyd */
 	LK_SERVICE_BOUND,	/* bound, its protocol not served yet */
 	LK_SERVICE_PLANNED,	/* its protocol not served yet, not bound */
+	/*
+	 * Bound, and its protocol will not be served: Assent (seed T), a
+	 * proprietary protocol with no public specification.  Its module
+	 * answers each connection with Release Complete
+	 * (signalling/h323/assent.h).
+	 */
+	LK_SERVICE_NOT_IMPL,
 };
 
 enum lk_service_proto {
@@ -31,6 +39,7 @@ enum lk_service_proto {
 	LK_PROTO_H323_RAS,	/* the gatekeeper's Registration port */
 	LK_PROTO_H323_CALLSIG,	/* its routed call signalling (1720, P) */
 	LK_PROTO_H323_H46018,	/* H.460.18 endpoints' H.245 (2777, U) */
+	LK_PROTO_H323_ASSENT,	/* Assent (2776, T): not implemented */
 	LK_PROTO_TURN,
 	LK_PROTO_MEDIA,
 	LK_PROTO_NG,

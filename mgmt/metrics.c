@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "h323/callsig.h"
 #include "h323/gk.h"
+#include "h323/zone.h"
 #include "listen.h"
 #include "media.h"
 #include "mgmt.h"
@@ -265,6 +266,39 @@ static void zone_metrics(const struct lk_mgmt_src *src, struct evbuffer *b)
 	}
 }
 
+/* The zones' H.323 sides (signalling/h323/zone.h). */
+static void zone_h323_metrics(const struct lk_mgmt_src *src,
+			      struct evbuffer *b)
+{
+	struct lk_h323_zone_info hz[LK_ZONES_MAX];
+	unsigned i, n;
+	char l[32];
+
+	n = lk_h323_zones_info(src->h323_zones, hz, LK_ZONES_MAX);
+	if (!n)
+		return;
+	family(b, "latchkey_zone_h323_registered", "gauge",
+	       "1 while the traversal zone's H.323 side is registered.");
+	for (i = 0; i < n; i++) {
+		snprintf(l, sizeof(l), "{zone=\"%u\"}", hz[i].number);
+		sample(b, "latchkey_zone_h323_registered", l,
+		       hz[i].registered);
+	}
+	family(b, "latchkey_zone_h323_denied_total", "counter",
+	       "RRQs on the zone's H.323 port whose password token failed.");
+	for (i = 0; i < n; i++) {
+		snprintf(l, sizeof(l), "{zone=\"%u\"}", hz[i].number);
+		sample(b, "latchkey_zone_h323_denied_total", l, hz[i].denied);
+	}
+	family(b, "latchkey_zone_h323_failures_total", "counter",
+	       "Rounds of RRQs to the zone's Expressway left unanswered.");
+	for (i = 0; i < n; i++) {
+		snprintf(l, sizeof(l), "{zone=\"%u\"}", hz[i].number);
+		sample(b, "latchkey_zone_h323_failures_total", l,
+		       hz[i].failures);
+	}
+}
+
 static void h323_metrics(const struct lk_mgmt_src *src, struct evbuffer *b)
 {
 	struct lk_h323_gk_stats gs;
@@ -385,6 +419,7 @@ int lk_mgmt_metrics(struct lk_mgmt *m, struct evbuffer *out)
 	ng_metrics(src, out);
 	sip_metrics(src, out);
 	zone_metrics(src, out);
+	zone_h323_metrics(src, out);
 	h323_metrics(src, out);
 	h323_call_metrics(src, out);
 	media_metrics(src, out);

@@ -42,6 +42,7 @@ struct lk_mgmt_src {
 	const struct lk_h323_gk *gk;
 	const struct lk_ng *ng;
 	const struct lk_h323_callsig *callsig;
+	const struct lk_h323_zones *h323_zones;	/* NULL: H.323 off */
 };
 
 /*

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "h323/gk.h"
+#include "h323/zone.h"
 #include "json.h"
 #include "listen.h"
 #include "media.h"
@@ -394,6 +395,8 @@ static void listeners_json(const struct lk_mgmt_src *src, struct evbuffer *b)
 			/* Served: its module's counters, by name. */
 			lk_json_str(b, proto == LK_PROTO_SIP ? "sip" :
 				    proto == LK_PROTO_H323_RAS ? "h323_ras" :
+				    proto == LK_PROTO_H323_ASSENT ?
+				    "h323_assent" :
 				    proto == LK_PROTO_TURN ? "turn" :
 				    proto == LK_PROTO_MEDIA ? "media" : "");
 			evbuffer_add(b, "}", 1);
@@ -451,12 +454,44 @@ static void sip_json(const struct lk_mgmt_src *src, struct evbuffer *b)
 		U64(bs.media_ended), U64(bs.reinvites));
 }
 
+/* A zone's H.323 side (h323/zone.h), as "h323":{...} or null. */
+static void zone_h323_json(const struct lk_h323_zone_info *hz, unsigned nh,
+			   unsigned number, struct evbuffer *b)
+{
+	unsigned i;
+
+	for (i = 0; i < nh && hz[i].number != number; i++)
+		;
+	if (i == nh) {
+		evbuffer_add(b, ",\"h323\":null", 12);
+		return;
+	}
+	hz += i;
+	evbuffer_add_printf(b, ",\"h323\":{\"role\":\"%s\",\"state\":\"%s\","
+			    "\"peer\":", hz->client ? "client" : "server",
+			    hz->registered ? "registered" : "unregistered");
+	lk_json_str(b, hz->peer[0] ? hz->peer : NULL);
+	add_kv_u64(b, ",", "since", hz->since);
+	add_kv_u64(b, ",", "last_keepalive", hz->last_keepalive);
+	add_kv_u64(b, ",", "registrations", hz->registrations);
+	add_kv_u64(b, ",", "keepalives", hz->keepalives);
+	add_kv_u64(b, ",", "failures", hz->failures);
+	add_kv_u64(b, ",", "rejected", hz->rejected);
+	add_kv_u64(b, ",", "denied", hz->denied);
+	add_kv_u64(b, ",", "malformed", hz->malformed);
+	add_kv_u64(b, ",", "ignored", hz->ignored);
+	add_kv_u64(b, ",", "sci", hz->sci);
+	evbuffer_add(b, "}", 1);
+}
+
 static void zones_json(const struct lk_mgmt_src *src, struct evbuffer *b)
 {
 	struct lk_zone_info zi[LK_ZONES_MAX];
-	unsigned i, n;
+	struct lk_h323_zone_info hz[LK_ZONES_MAX];
+	unsigned i, n, nh;
 
 	n = lk_zones_info(lk_sip_zones(src->sip), zi, LK_ZONES_MAX);
+	nh = lk_h323_zones_info(src->h323_zones, hz, LK_ZONES_MAX);
 	evbuffer_add(b, "[", 1);
 	for (i = 0; i < n; i++) {
 		evbuffer_add_printf(b, "%s{\"number\":%u,\"name\":", i ? "," :
@@ -476,6 +511,7 @@ static void zones_json(const struct lk_mgmt_src *src, struct evbuffer *b)
 		add_kv_u64(b, ",", "keepalive_failures",
 			   zi[i].keepalive_failures);
 		add_kv_u64(b, ",", "refused", zi[i].refused);
+		zone_h323_json(hz, nh, zi[i].number, b);
 		evbuffer_add(b, "}", 1);
 	}
 	evbuffer_add(b, "]", 1);

@@ -789,7 +789,7 @@ static void stream_sender(struct media_plan *mp, unsigned i,
 	 * firewall" rule waits for media.
 	 */
 	mp->s[i].no_nat = mp->s[i].has_sdp && mp->sig.sa.sa_family &&
-		!mp->s[i].mux_tx &&
+		!mp->s[i].mux_tx && !(req->flags & LK_MF_NAT_WAIT) &&
 		!(mp->sender == SIDE_B && (call->flags & LK_MF_MUX_OFFER)) &&
 		!(mp->sender == SIDE_A && (call->flags & LK_MF_MUX_ANSWER)) &&
 		lk_latch_same_ip(&mp->s[i].sdp_rtp.sa,

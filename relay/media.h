@@ -55,6 +55,14 @@ enum lk_media_flags {
 	 * (the SDP's ports are kept), which then counts as no NAT.
 	 */
 	LK_MF_SIP_SOURCE	= 1 << 10,
+	/*
+	 * latchkey's own: the sender of this offer or answer is behind a
+	 * firewall that lets nothing in (an H.323 traversal zone's Control,
+	 * docs/h323.md): never send to its described address before its
+	 * own packets latch the leg, even where that address is its
+	 * signalling source (the "no NAT between" rule).
+	 */
+	LK_MF_NAT_WAIT		= 1 << 11,
 };
 
 enum lk_media_op {

@@ -664,9 +664,11 @@ int lk_worker_mux_add(struct lk_worker *w, struct lk_leg *leg)
 	do {
 		if (getrandom(&id, sizeof(id), 0) != sizeof(id))
 			id = (uint32_t)random();
+		/* 1..2^31-1, as GnuGk and H323Plus take them (docs/h323.md). */
+		id &= 0x7fffffffu;
 		if (w->mux_group > 1)
 			id = id - id % w->mux_group + w->index;
-	} while (id == LK_MUX_ID_NONE || mux_find(w, id) ||
+	} while (id == LK_MUX_ID_NONE || id > 0x7fffffffu || mux_find(w, id) ||
 		 (w->mux_group > 1 && id % w->mux_group != w->index));
 	leg->mux_id = id;
 	leg->mux_rx = true;

@@ -239,7 +239,9 @@ static bool handed_off(enum lk_key key)
 	       key == LK_KEY_TURN_TCP ||		/* relay/turn.c */
 	       key == LK_KEY_H323_RAS_PORT ||	/* signalling/h323/gk.c */
 	       key == LK_KEY_H323_Q931_PORT ||	/* signalling/h323/callsig.c */
-	       key == LK_KEY_H46018_PORT;	/* signalling/h323/h245port.c */
+	       key == LK_KEY_ZONE_H323_PORT ||	/* signalling/h323/zone.c */
+	       key == LK_KEY_H46018_PORT ||	/* signalling/h323/h245port.c */
+	       key == LK_KEY_ASSENT_PORT;	/* signalling/h323/assent.c */
 }
 
 int lk_listen_take_fd(struct lk_listen_set *set, enum lk_key key)

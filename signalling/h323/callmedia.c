@@ -20,6 +20,8 @@
 
 #include "h323/callmedia.h"
 #include "h323/h245.h"
+#include "h323/h46019.h"
+#include "demux.h"
 #include "log.h"
 #include "mdesc.h"
 #include "media.h"
@@ -34,6 +36,14 @@ struct cm_sess {
 	const char *media;		/* "audio", "video", "application" */
 	struct sockaddr_in rtp[2], rtcp[2];	/* family 0: not told */
 	uint16_t relay[2];
+	/*
+	 * H.460.19: the multiplexID a side wants its media prefixed with
+	 * (0: none), and whether the relay's ports for a side are the
+	 * multiplexed ones, with the ID the relay chose for it.
+	 */
+	uint32_t mux_id[2];
+	bool rmux[2];
+	uint32_t rmux_id[2];
 };
 
 #define CM_SESS_MAX 4
@@ -50,6 +60,7 @@ _Static_assert(CM_SESS_MAX <= LK_MDESC_MAX_STREAMS,
 struct cm_chan {
 	uint16_t lcn;
 	enum lk_sigcall_side opener;
+	uint8_t session;		/* its H.225.0 sessionID, 0: not said */
 };
 
 #define CM_CHAN_MAX 16
@@ -141,17 +152,23 @@ static struct cm_sess *sess_of(struct lk_h323_callmedia *cm,
 
 /* The channel `lcn` of `opener` carries media through us (once). */
 static void chan_open(struct lk_h323_callmedia *cm,
-		      enum lk_sigcall_side opener, uint16_t lcn)
+		      enum lk_sigcall_side opener, uint16_t lcn,
+		      uint8_t session)
 {
 	unsigned i;
 
-	for (i = 0; i < cm->nchan; i++)
-		if (cm->chan[i].lcn == lcn && cm->chan[i].opener == opener)
+	for (i = 0; i < cm->nchan; i++) {
+		if (cm->chan[i].lcn == lcn && cm->chan[i].opener == opener) {
+			if (session && !cm->chan[i].session)
+				cm->chan[i].session = session;
 			return;
+		}
+	}
 	if (cm->nchan == CM_CHAN_MAX)
 		return;		/* never all closed: media ends with the call */
 	cm->chan[cm->nchan].lcn = lcn;
 	cm->chan[cm->nchan].opener = opener;
+	cm->chan[cm->nchan].session = session;
 	cm->nchan++;
 }
 
@@ -185,7 +202,8 @@ static int media_addr(struct lk_h245_addr *a, void *arg)
 		return 0;
 	}
 	if (!w->rewrite && a->channel && !a->fast_start)
-		chan_open(cm, a->ack ? other(w->from) : w->from, a->channel);
+		chan_open(cm, a->ack ? other(w->from) : w->from, a->channel,
+			  a->session);
 	if (is_relay(cm, &sin))
 		return 0;
 	ss = sess_of(cm, a, !w->rewrite);
@@ -207,6 +225,104 @@ static int media_addr(struct lk_h245_addr *a, void *arg)
 				 (a->kind == LK_H245_MEDIA_CONTROL)));
 
 	return 0;
+}
+
+/* The session of an OLC or OLCAck (an Ack's by the channel it answers). */
+static struct cm_sess *chan_sess(struct lk_h323_callmedia *cm,
+				 const struct lk_h245_chan *c,
+				 enum lk_sigcall_side from)
+{
+	struct lk_h245_addr a;
+	unsigned i;
+
+	memset(&a, 0, sizeof(a));
+	a.session = c->session;
+	a.media = c->media;
+	for (i = 0; !a.session && c->ack && i < cm->nchan; i++)
+		if (cm->chan[i].lcn == c->channel &&
+		    cm->chan[i].opener == other(from))
+			a.session = cm->chan[i].session;
+	return sess_of(cm, &a, false);
+}
+
+/*
+ * What the relay tells H.460.19 client `to` of session `ss` (H.460.19
+ * 7/8; research notes): keepAliveChannel, the relay's RTP port for it,
+ * where its RTP keep-alives open its NAT, and keepAliveInterval; with
+ * multiplexing also the multiplexed RTP and RTCP ports and the
+ * multiplexID the relay chose for what it receives from `to`.
+ */
+static void relay_tp(const struct lk_h323_callmedia *cm,
+		     const struct cm_sess *ss, enum lk_sigcall_side to,
+		     struct lk_h46019_tp *tp)
+{
+	memset(tp, 0, sizeof(*tp));
+	tp->has_ka_channel = true;
+	tp->ka_channel = cm->cfg.local;
+	tp->ka_channel.sin_port = htons(ss->relay[to]);
+	if (cm->cfg.h46019_keepalive) {
+		tp->has_ka_interval = true;
+		tp->ka_interval = cm->cfg.h46019_keepalive;
+	}
+	if (!ss->rmux[to])
+		return;
+	tp->has_mux_id = tp->has_mux_media = tp->has_mux_control = true;
+	tp->mux_id = ss->rmux_id[to];
+	tp->mux_media = tp->ka_channel;
+	tp->mux_control = cm->cfg.local;
+	tp->mux_control.sin_port = htons((uint16_t)(ss->relay[to] + 1));
+}
+
+/*
+ * lk_h245_chan_h: an OpenLogicalChannel(Ack)'s H.460.19 generic
+ * information.  Learning, a client's multiplexID (the receiver chooses
+ * it, the sender prefixes it); rewriting, the relay's own parameters
+ * toward a client, none toward any other side.
+ */
+static int media_chan(struct lk_h245_chan *c, void *arg)
+{
+	struct media_walk *w = arg;
+	struct lk_h323_callmedia *cm = w->cm;
+	enum lk_sigcall_side to = other(w->from);
+	struct cm_sess *ss = chan_sess(cm, c, w->from);
+	struct lk_h46019_tp tp;
+	int err;
+
+	if (!w->rewrite) {
+		if (!cm->cfg.h46019[w->from])
+			return 0;
+		err = lk_h46019_chan_get(c->v, &tp);
+		if (err == EBADMSG) {
+			if (cm->cfg.h46019_bad)
+				++*cm->cfg.h46019_bad;
+			lk_warn_limited("H.323 call %llu: the %s's H.460.19 "
+					"TraversalParameters do not decode: "
+					"ignored", (unsigned long long)
+					cm->cfg.call, side_name(w->from));
+			return 0;
+		}
+		if (err || !ss || !tp.has_mux_id ||
+		    tp.mux_id == ss->mux_id[w->from])
+			return 0;
+		/* 0 is no multiplexID (relay/demux.h): not multiplexed. */
+		if (tp.mux_id == LK_MUX_ID_NONE || tp.mux_id > 0x7fffffffu) {
+			if (cm->cfg.h46019_bad)
+				++*cm->cfg.h46019_bad;
+			lk_warn_limited("H.323 call %llu: the %s's multiplexID "
+					"%lu is not in 1..2^31-1: media to it "
+					"not multiplexed", (unsigned long long)
+					cm->cfg.call, side_name(w->from),
+					(unsigned long)tp.mux_id);
+			return 0;
+		}
+		ss->mux_id[w->from] = tp.mux_id;
+		w->learned++;
+		return 0;
+	}
+	if (!cm->cfg.h46019[to] || !ss || !ss->relay[to])
+		return lk_h46019_chan_set(c->ar, c->v, NULL, &c->changed);
+	relay_tp(cm, ss, to, &tp);
+	return lk_h46019_chan_set(c->ar, c->v, &tp, &c->changed);
 }
 
 /*
@@ -240,6 +356,7 @@ static void media_describe(struct lk_mdesc *d,
 		s->proto.len = strlen("RTP/AVP");
 		s->rtp = true;
 		s->dir = LK_MDESC_SENDRECV;
+		s->mux_id = ss->mux_id[side];
 		if (rtp->sin_family)
 			s->port = ntohs(rtp->sin_port);
 		else if (rtcp->sin_family && ntohs(rtcp->sin_port) > 1)
@@ -277,12 +394,23 @@ static int media_request(struct lk_h323_callmedia *cm,
 	memset(&req, 0, sizeof(req));
 	memset(&rep, 0, sizeof(rep));
 	req.op = op;
+	if (cm->cfg.nat_wait[from])
+		req.flags |= LK_MF_NAT_WAIT;
 	req.call_id.p = cm->mid;
 	req.call_id.len = strlen(cm->mid);
 	req.from_tag.p = tag[op == LK_MEDIA_OFFER ? from : other(from)];
 	req.from_tag.len = 1;
 	req.to_tag.p = tag[op == LK_MEDIA_OFFER ? other(from) : from];
 	req.to_tag.len = 1;
+	/*
+	 * H.460.19 multiplexing is the call's from its first offer
+	 * (relay/media.h): "mux offer", the side the relay's answer goes to
+	 * sends to the multiplexed ports, "mux answer" the offerer does.
+	 */
+	if (op == LK_MEDIA_OFFER && cm->cfg.h46019_mux[other(from)])
+		req.flags |= LK_MF_MUX_OFFER;
+	if (op == LK_MEDIA_OFFER && cm->cfg.h46019_mux[from])
+		req.flags |= LK_MF_MUX_ANSWER;
 	memcpy(&req.received_from, &cm->cfg.peer[from],
 	       sizeof(cm->cfg.peer[from]));
 	err = lk_media_negotiate(cm->cfg.media, &req, &desc, relay, &rep);
@@ -302,8 +430,13 @@ static int media_request(struct lk_h323_callmedia *cm,
 	else {
 		cm->answered = true;
 	}
-	for (i = 0; i < n; i++)
-		cm->sess[i].relay[other(from)] = relay[i].port;
+	for (i = 0; i < n; i++) {
+		struct cm_sess *ss = &cm->sess[i];
+
+		ss->relay[other(from)] = relay[i].port;
+		ss->rmux[other(from)] = relay[i].mux;
+		ss->rmux_id[other(from)] = relay[i].mux ? relay[i].mux_id : 0;
+	}
 
 	return 0;
 }
@@ -409,12 +542,50 @@ int lk_h323_callmedia_alloc(struct lk_h323_callmedia **cmp,
 	return 0;
 }
 
+/*
+ * Feature 19 in the call's Setup, CallProceeding, Alerting and Connect
+ * (H.460.19; research notes): toward a media traversal client the relay
+ * is its mediaTraversalServer, with supportTransmitMultiplexedMedia when
+ * it multiplexes the client's media; toward any other side the feature
+ * goes (the relay ends traversal).  True when `uu` changed.
+ */
+static bool h46019_uu(struct lk_h323_callmedia *cm,
+		      enum lk_sigcall_side from, struct lk_asn_arena *ar,
+		      struct lk_asn_val *uu)
+{
+	static const char *const bodies[] = { "setup", "callProceeding",
+		"alerting", "connect" };
+	enum lk_sigcall_side to = other(from);
+	struct lk_asn_val *body, *bv;
+	const char *name;
+	bool changed = false;
+	size_t i;
+
+	body = lk_asn_get(uu, "h323-uu-pdu.h323-message-body");
+	name = body ? lk_asn_choice_name(body) : NULL;
+	bv = body ? body->u.choice.v : NULL;
+	if (!bv || !bv->type || bv->type->kind != LK_ASN_SEQ || !name)
+		return false;
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
+		if (!strcmp(name, bodies[i]))
+			break;
+	if (i == sizeof(bodies) / sizeof(bodies[0]))
+		return false;
+	if (cm->cfg.h46019[to])
+		return lk_h46019_feature_add(ar, bv, cm->cfg.h46019_mux[to],
+					     true) == 0;
+	(void)lk_h46019_feature_del(ar, bv, &changed);
+
+	return changed;
+}
+
 int lk_h323_callmedia_uu(struct lk_h323_callmedia *cm,
 			 enum lk_sigcall_side from, struct lk_asn_arena *ar,
 			 struct lk_asn_val *uu, bool *changed)
 {
 	struct media_walk w = { cm, from, false, 0, 0 };
 	const struct lk_asn_val *ctl;
+	bool feature;
 	unsigned n = 0;
 	size_t i;
 	int err;
@@ -426,20 +597,23 @@ int lk_h323_callmedia_uu(struct lk_h323_callmedia *cm,
 	for (i = 0; ctl && i < ctl->u.list.n; i++)
 		media_control(cm, from, ctl->u.list.v[i].u.str.p,
 			      ctl->u.list.v[i].u.str.len, ar);
-	err = lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &n);
+	err = lk_h225_uu_media_chans(ar, uu, media_addr, media_chan, &w, &n);
 	if (err)
 		return err;
+	feature = h46019_uu(cm, from, ar, uu);
 	if (w.learned && media_update(cm, from) == 0)
 		lk_debug("H.323 call %llu: the %s's media addresses through "
 			 "the relay", (unsigned long long)cm->cfg.call,
 			 side_name(from));
-	if (!cm->offered && !w.control)
+	if (!cm->offered && !w.control) {
+		*changed = feature;
 		return 0;
+	}
 	w.rewrite = true;
-	err = lk_h225_uu_media_addrs(ar, uu, media_addr, &w, &n);
+	err = lk_h225_uu_media_chans(ar, uu, media_addr, media_chan, &w, &n);
 	if (err)
 		return err;
-	*changed = n > 0;
+	*changed = n > 0 || feature;
 
 	return 0;
 }
@@ -457,8 +631,8 @@ int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
 	if (!cm)
 		return EINVAL;
 	media_control(cm, from, pdu, len, ar);
-	err = lk_h245_media_addrs(ar, false, pdu, len, media_addr, &w, out,
-				  cap, olen);
+	err = lk_h245_media_chans(ar, false, pdu, len, media_addr, media_chan,
+				  &w, out, cap, olen);
 	if (err)
 		return err;
 	if (w.learned)
@@ -466,8 +640,8 @@ int lk_h323_callmedia_h245(struct lk_h323_callmedia *cm,
 	w.rewrite = true;
 	*ar = mark;
 
-	return lk_h245_media_addrs(ar, false, pdu, len, media_addr, &w, out,
-				   cap, olen);
+	return lk_h245_media_chans(ar, false, pdu, len, media_addr, media_chan,
+				   &w, out, cap, olen);
 }
 
 void lk_h323_callmedia_describe(const struct lk_h323_callmedia *cm,

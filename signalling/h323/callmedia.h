@@ -48,10 +48,26 @@ struct lk_h323_callmedia_conf {
 	struct lk_media *media;		/* the media core */
 	struct sockaddr_in local;	/* the relay's address (IPv4) */
 	struct sockaddr_in peer[2];	/* each side's signalling source */
+	bool nat_wait[2];		/* a side behind a firewall that lets
+					 * nothing in: the relay waits for its
+					 * media (LK_MF_NAT_WAIT) */
 	const uint8_t *callid;		/* 16 octets: callIdentifier */
 	uint64_t call;			/* the call's number, for the log */
 	lk_h323_callmedia_control_h *controlh;
 	void *arg;
+	/*
+	 * H.460.19 (h46019.h, docs/h323.md): the sides that are media
+	 * traversal clients, which of those get their media on the
+	 * multiplexed ports, and the keep-alive interval they are told (s).
+	 * Toward a client every OpenLogicalChannel(Ack) carries the relay's
+	 * TraversalParameters and the call's messages feature 19 with
+	 * mediaTraversalServer; toward any other side both are taken out
+	 * (the relay ends media traversal).  From a client its multiplexID
+	 * is read: media to it is prefixed with it.
+	 */
+	bool h46019[2], h46019_mux[2];
+	uint32_t h46019_keepalive;
+	uint64_t *h46019_bad;		/* counts undecodable parameters */
 };
 
 /* EINVAL or ENOMEM. */

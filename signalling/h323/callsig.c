@@ -21,6 +21,7 @@
 #include "h323/h245proxy.h"
 #include "h323/h245port.h"
 #include "h323/h460.h"
+#include "h323/h46019.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
 #include "log.h"
@@ -58,6 +59,8 @@ struct cs_conn {
 	struct cs_call *call;		/* NULL: no Setup yet, or released */
 	enum lk_sigcall_side side;
 	bool outgoing;
+	bool pickup;			/* ours to a zone's Expressway: its
+					 * Setup comes back on it */
 	bool connected;
 	bool closing;			/* flushing its last message */
 	bool dropped;			/* the list's reference is gone */
@@ -89,6 +92,7 @@ struct cs_call {
 	uint64_t started_ms;		/* the Setup taken, lk_clock_ms() */
 	struct lk_h323_callmedia *media;	/* NULL: passed as it came */
 	bool h46018;			/* the callee was told by SCI */
+	bool h46019[2], h46019_mux[2];	/* H.460.19 clients, multiplexed */
 	struct event *answer_tmr;	/* Setup sent to Connect */
 	bool alerted;			/* the callee sent Alerting */
 	struct lk_h323_h245proxy *h245[2];	/* by owner */
@@ -116,6 +120,8 @@ struct lk_h323_callsig {
 static void conn_close(struct cs_conn *conn, const char *why);
 static void conn_read(struct bufferevent *bev, void *arg);
 static bool call_media_alloc(struct cs_call *call);
+static void call_h46019(struct cs_call *call, const struct lk_asn_val *setup,
+			const struct sockaddr_in *dst);
 static const struct lk_q931 *media_msg(struct cs_call *call,
 				       enum lk_sigcall_side from,
 				       const struct lk_q931 *m,
@@ -503,6 +509,34 @@ static bool alias_text(const struct lk_asn_val *alias, char *user,
 	return *user || *host;
 }
 
+/*
+ * The first dial plan route, in order, that an H.323 call may take for
+ * "user@host": a host route with transport h323, or a `zone N` route
+ * (the zone's H.323 side).  NULL: none.
+ */
+static const struct lk_route_conf *route_find(const struct lk_conf *conf,
+					      const char *user,
+					      const char *host)
+{
+	char s[530];
+	unsigned i;
+	int n;
+
+	n = snprintf(s, sizeof(s), "%s@%s", user, host);
+	if (n < 0 || (size_t)n >= sizeof(s))
+		return NULL;
+	for (i = 0; i < conf->nroutes && i < LK_ROUTES_MAX; i++) {
+		const struct lk_route_conf *r = &conf->routes[i];
+
+		if ((r->kind == LK_ROUTE_ZONE ||
+		     r->transport == LK_ROUTE_H323) &&
+		    lk_route_glob(r->pattern, s, (size_t)n))
+			return r;
+	}
+
+	return NULL;
+}
+
 /* A Setup's callee: 0 with its call signalling address, or ENOENT. */
 static int call_route(struct cs_call *call, const struct lk_asn_val *setup,
 		      const struct lk_q931 *m, struct sockaddr_in *dst,
@@ -546,10 +580,24 @@ static int call_route(struct cs_call *call, const struct lk_asn_val *setup,
 		else {
 			break;
 		}
-		rc = lk_route_find_h323(cs->cfg.conf, user, strlen(user),
-					host, strlen(host));
+		rc = route_find(cs->cfg.conf, user, host);
 		if (!rc)
 			continue;
+		if (rc->kind == LK_ROUTE_ZONE) {
+			/* The zone's H.323 side (zone.h). */
+			if (!cs->cfg.zoneh ||
+			    cs->cfg.zoneh(rc->zone, dst, cs->cfg.arg)) {
+				lk_warn_limited("Route %u: traversal zone %u "
+						"is not registered: H.323 "
+						"call not routed there",
+						rc->number, rc->zone);
+				continue;
+			}
+			++cs->st.routed_zone;
+			snprintf(how, hsz, "Route %u, traversal zone %u",
+				 rc->number, rc->zone);
+			return 0;
+		}
 		memset(dst, 0, sizeof(*dst));
 		dst->sin_family = AF_INET;
 		dst->sin_port = htons(rc->port);
@@ -862,6 +910,7 @@ static void setup_handle(struct cs_conn *conn, const struct lk_q931 *m,
 		addr_str(&conn->peer, a, sizeof(a)), call->dest, how,
 		addr_str(&dst, b, sizeof(b)),
 		call->leg[LK_SIGCALL_B]->out_port);
+	call_h46019(call, setup, &dst);
 	(void)call_media_alloc(call);
 	fw = *media_msg(call, LK_SIGCALL_A, m, ar, uu, &fw);
 	fw.crv = call->crv[LK_SIGCALL_B];
@@ -971,6 +1020,34 @@ static bool call_control(enum lk_sigcall_side from, struct sockaddr_in *addr,
 	return true;
 }
 
+/*
+ * H.460.19 (h46019.h): the caller is a media traversal client when its
+ * Setup names feature 19, the callee when its registration did.  Media
+ * of a client that supports multiplexing is multiplexed when this relay
+ * has the multiplexed ports (seed footnote **: the Expressway).
+ */
+static void call_h46019(struct cs_call *call, const struct lk_asn_val *setup,
+			const struct sockaddr_in *dst)
+{
+	struct lk_h323_callsig *cs = call->cs;
+	const struct lk_conf *conf = cs->cfg.conf;
+	bool mux_here = conf && conf->role == LK_ROLE_EXPRESSWAY &&
+			conf->nmux > 0;
+	bool mux = false;
+	unsigned s;
+
+	call->h46019[LK_SIGCALL_A] = lk_h46019_feature(setup, &mux, NULL);
+	call->h46019_mux[LK_SIGCALL_A] = mux && mux_here;
+	mux = false;
+	call->h46019[LK_SIGCALL_B] = cs->cfg.h46019h &&
+		cs->cfg.h46019h(dst, &mux, cs->cfg.arg);
+	call->h46019_mux[LK_SIGCALL_B] = mux && mux_here;
+	for (s = 0; s < 2; s++) {
+		cs->st.h46019_sides += call->h46019[s];
+		cs->st.h46019_mux += call->h46019[s] && call->h46019_mux[s];
+	}
+}
+
 /* The call's media glue, once both legs are known; false without one. */
 static bool call_media_alloc(struct cs_call *call)
 {
@@ -986,6 +1063,19 @@ static bool call_media_alloc(struct cs_call *call)
 		return false;
 	mc.peer[LK_SIGCALL_A] = call->leg[LK_SIGCALL_A]->peer;
 	mc.peer[LK_SIGCALL_B] = call->leg[LK_SIGCALL_B]->peer;
+	/*
+	 * Behind a firewall that lets nothing in: a callee told by SCI (an
+	 * H.460.18 endpoint, a zone's Control), a caller that is a zone's
+	 * Control.  The relay waits for their media (seed "N").
+	 */
+	mc.nat_wait[LK_SIGCALL_B] = call->h46018;
+	mc.nat_wait[LK_SIGCALL_A] = cs->cfg.zone_clienth &&
+		cs->cfg.zone_clienth(&mc.peer[LK_SIGCALL_A], cs->cfg.arg);
+	memcpy(mc.h46019, call->h46019, sizeof(mc.h46019));
+	memcpy(mc.h46019_mux, call->h46019_mux, sizeof(mc.h46019_mux));
+	mc.h46019_keepalive = cs->cfg.h46019_keepalive ?
+		cs->cfg.h46019_keepalive : LK_H46019_KEEPALIVE;
+	mc.h46019_bad = &cs->st.h46019_bad;
 	err = lk_h323_callmedia_alloc(&call->media, &mc);
 	if (err)
 		lk_warn_limited("H.323 call %llu: media not through the "
@@ -1156,7 +1246,8 @@ static bool conn_msg(struct cs_conn *conn, const uint8_t *p, size_t len)
 	}
 	call = conn->call;
 	if (!call) {
-		if (m.type == LK_Q931_SETUP && uu && !conn->outgoing)
+		if (m.type == LK_Q931_SETUP && uu &&
+		    (!conn->outgoing || conn->pickup))
 			setup_handle(conn, &m, &ar, uu);
 		else if (!(m.type == LK_Q931_FACILITY && uu &&
 			   call_pickup(conn, uu))) {
@@ -1224,8 +1315,12 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		struct timeval tv = { conn->cs->cfg.setup_timeout, 0 };
+
 		conn->connected = true;
-		bufferevent_set_timeouts(conn->bev, NULL, NULL);
+		/* A zone's Expressway has to send its Setup in time. */
+		bufferevent_set_timeouts(conn->bev, conn->pickup ? &tv : NULL,
+					 NULL);
 		return;
 	}
 	mem_ref(conn);
@@ -1414,8 +1509,7 @@ int lk_h323_callsig_routable(const struct lk_conf *conf,
 		if (!alias_text(&aliases->u.list.v[i], user, sizeof(user),
 				host, sizeof(host)))
 			continue;
-		if (lk_route_find_h323(conf, user, strlen(user), host,
-				       strlen(host)))
+		if (route_find(conf, user, host))
 			return 0;
 	}
 
@@ -1460,4 +1554,93 @@ int lk_h323_callsig_disengage(struct lk_h323_callsig *cs,
 	}
 
 	return ENOENT;
+}
+
+/* H.460.18 8.3 from the endpoint's side: our Facility naming the call. */
+static int facility_queue(struct lk_h323_callsig *cs, struct cs_conn *conn,
+			  const uint8_t callid[16])
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *uu, *body, *v;
+	uint8_t ubuf[512], out[600];
+	struct lk_q931 m;
+	size_t ulen, len;
+	int err;
+
+	lk_asn_arena_init(&ar, cs->arena, sizeof(cs->arena));
+	uu = lk_h225_uu_new(&ar, "facility", &body);
+	v = uu ? lk_asn_set(&ar, lk_asn_set(&ar, body, "callIdentifier"),
+			    "guid") : NULL;
+	if (!v || lk_asn_set_octets(&ar, v, callid, 16) ||
+	    !lk_asn_set(&ar, lk_asn_set(&ar, body, "reason"),
+			"undefinedReason"))
+		return ENOMEM;
+	err = lk_h225_uu_encode(uu, ubuf + 1, sizeof(ubuf) - 1, &ulen);
+	if (err)
+		return err;
+	ubuf[0] = LK_Q931_UU_PD;
+	/* H.460.18 8.3: the call reference of a call not yet set up, 0. */
+	lk_q931_init(&m, LK_Q931_FACILITY, 0, false);
+	err = lk_q931_set(&m, LK_Q931_IE_USER_USER, ubuf, ulen + 1);
+	if (!err)
+		err = lk_q931_encode(&m, true, out, sizeof(out), &len);
+	if (!err && bufferevent_write(conn->bev, out, len) < 0)
+		err = ENOMEM;
+	return err;
+}
+
+int lk_h323_callsig_zone_pickup(struct lk_h323_callsig *cs,
+				const struct sockaddr_in *csa,
+				const uint8_t callid[16])
+{
+	struct timeval tv;
+	struct lk_h323_tcp_bind ob;
+	struct bufferevent *bev;
+	struct cs_conn *conn;
+	uint16_t port;
+	char a[32];
+	int err;
+
+	if (!cs || !csa || !callid)
+		return EINVAL;
+	if (cs->local.sin_family != AF_INET)
+		return EAFNOSUPPORT;
+	tv.tv_sec = cs->cfg.setup_timeout;
+	tv.tv_usec = 0;
+	ob.local = &cs->local;
+	ob.fd = -1;
+	err = lk_portalloc_take_bound(cs->outports, lk_h323_tcp_bind, &ob,
+				      &port);
+	if (err)
+		return err;
+	bev = bufferevent_socket_new(cs->base, ob.fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		close(ob.fd);
+		(void)lk_portalloc_give(cs->outports, port);
+		return ENOMEM;
+	}
+	err = conn_alloc(&conn, cs, bev, LK_SIGCALL_A, csa);
+	if (err) {
+		(void)lk_portalloc_give(cs->outports, port);
+		return err;
+	}
+	conn->out_port = port;
+	conn->outgoing = true;
+	conn->pickup = true;
+	bufferevent_set_timeouts(bev, NULL, &tv);
+	err = facility_queue(cs, conn, callid);
+	if (!err && bufferevent_socket_connect(bev, (struct sockaddr *)csa,
+					       sizeof(*csa)) < 0)
+		err = ECONNREFUSED;
+	if (err) {
+		mem_deref(conn);
+		return err;
+	}
+	bufferevent_enable(bev, EV_READ);
+	++cs->st.conn_out;
+	++cs->st.zone_pickups;
+	lk_info("H.323: a call by SCI of a traversal zone: connecting to %s "
+		"from port %u with its Facility", addr_str(csa, a, sizeof(a)),
+		port);
+	return 0;
 }

@@ -20,8 +20,9 @@
  * Routing: a registered destinationAddress alias, by `locateh` (the
  * gatekeeper's registration table); else, for each alias in order (and
  * then the called party number as dialedDigits), the first
- * `[Dial plan]` route to an H.323 host (transport h323) that matches the
- * alias as "user@host".  Without a match the caller gets Release
+ * `[Dial plan]` route to an H.323 host (transport h323) or into a
+ * traversal zone (`zone N`, through `zoneh`) that matches the alias as
+ * "user@host".  Without a match the caller gets Release
  * Complete calledPartyNotRegistered; a callee that cannot be reached,
  * Release Complete unreachableDestination.  The Setup's
  * destCallSignalAddress is never dialled by itself: latchkey is not an
@@ -86,10 +87,38 @@ typedef int (lk_h323_locate_h)(const struct lk_asn_val *aliases,
 typedef int (lk_h323_sci_h)(const struct sockaddr_in *reg,
 			    const uint8_t callid[16], bool cancel, void *arg);
 
+/*
+ * A dial plan `zone N` route matched (the traversal zone's H.323 side,
+ * zone.h: lk_h323_zones_route()): 0 with where the call goes (Expressway:
+ * the Control's RAS binding, told by SCI through scih; Control: the
+ * Expressway's call signalling port), or ENOENT when the zone is not up.
+ */
+typedef int (lk_h323_zone_h)(unsigned zone, struct sockaddr_in *dst,
+			     void *arg);
+
+/*
+ * Is `peer` (a caller's address) a traversal zone's client, the Control
+ * behind its firewall (zone.h: lk_h323_zones_is_client())?  Its media is
+ * then waited for, never sent to first.
+ */
+typedef bool (lk_h323_zone_client_h)(const struct sockaddr_in *peer,
+				     void *arg);
+
+/*
+ * H.460.19 (h46019.h): is the callee at `reg` a media traversal client,
+ * and is its media multiplexed (*muxp)?  lk_h323_gk_h46019().
+ */
+typedef bool (lk_h323_h46019_h)(const struct sockaddr_in *reg, bool *muxp,
+				void *arg);
+
 struct lk_h323_callsig_conf {
 	const struct lk_conf *conf;	/* address, range, dial plan; kept */
 	lk_h323_locate_h *locateh;	/* NULL: no registrations */
 	lk_h323_sci_h *scih;		/* NULL: no H.460.18 */
+	lk_h323_zone_h *zoneh;		/* NULL: `zone N` routes unused */
+	lk_h323_zone_client_h *zone_clienth;	/* NULL: none */
+	lk_h323_h46019_h *h46019h;	/* NULL: no H.460.19 callees */
+	uint32_t h46019_keepalive;	/* s, told H.460.19 clients; 0: 19 */
 	uint16_t h46018_port;		/* H.460.18 H.245 (2777); 0: none */
 	int h46018_fd;			/* its listening socket (taken, with
 					 * h46018_port set): h245port.h */
@@ -121,6 +150,12 @@ struct lk_h323_callsig_stats {
 	uint64_t connected;		/* Connect passed on */
 	uint64_t h46018_held;		/* Setups held for an SCI's callee */
 	uint64_t h46018_picked;		/* ... which connected and got it */
+	uint64_t zone_pickups;		/* SCIs of a zone we connected out for
+					 * (Control) */
+	uint64_t routed_zone;		/* Setups sent into a traversal zone */
+	uint64_t h46019_sides;		/* H.460.19 media traversal clients */
+	uint64_t h46019_mux;		/* ... whose media is multiplexed */
+	uint64_t h46019_bad;		/* their parameters refused */
 	uint64_t disengaged;		/* cleared by a DRQ */
 	unsigned active_calls;
 	unsigned active_conns;
@@ -153,7 +188,21 @@ int lk_h323_callsig_h245_target(const uint8_t callid[16],
 				struct sockaddr_in *to, void *arg);
 
 /*
- * Does `conf`'s dial plan have an H.323 route for one of `aliases` (a
+ * The traversal client's side of H.460.18 8.3 (the Control, zone.h): the
+ * Expressway told us of call `callid` by SCI; connect out from the Call
+ * signaling port range to `csa` (its 1720) and send a Facility (reason
+ * undefinedReason) with the callIdentifier.  The Setup that comes back on
+ * the connection is taken as any caller's (routed by registration or dial
+ * plan); none within setup_timeout closes it.  0, or the error of the
+ * port range or of libevent.
+ */
+int lk_h323_callsig_zone_pickup(struct lk_h323_callsig *cs,
+				const struct sockaddr_in *csa,
+				const uint8_t callid[16]);
+
+/*
+ * Does `conf`'s dial plan have an H.323 route (a host route with h323, or
+ * a `zone N` route) for one of `aliases` (a
  * SEQUENCE OF AliasAddress, e.g. an ARQ's destinationInfo)?  0 if so,
  * else ENOENT: what the gatekeeper asks before it admits a call to an
  * alias nobody registered (lk_h323_gk_admit_h).

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "h323/gk.h"
 #include "h323/h460.h"
+#include "h323/h46019.h"
 #include "h323/ras.h"
 #include "log.h"
 
@@ -39,6 +40,7 @@ struct gk_reg {
 	struct sockaddr_in csa;		/* its callSignalAddress */
 	uint64_t expires;
 	bool h46018;
+	bool h46019, h46019_mux;	/* feature 19, its parameter 1 */
 };
 
 /* The last replies, so a retransmitted request gets the same octets. */
@@ -145,6 +147,20 @@ unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms)
 	for (i = 0; gk && i < gk->p.max_regs; i++)
 		n += reg_live(&gk->regs[i], now_ms);
 	return n;
+}
+
+int lk_h323_gk_first(const struct lk_h323_gk *gk, uint64_t now_ms,
+		     struct sockaddr_in *src)
+{
+	unsigned i;
+
+	for (i = 0; gk && src && i < gk->p.max_regs; i++) {
+		if (reg_live(&gk->regs[i], now_ms)) {
+			*src = gk->regs[i].src;
+			return 0;
+		}
+	}
+	return ENOENT;
 }
 
 void lk_h323_gk_stats(const struct lk_h323_gk *gk,
@@ -363,6 +379,10 @@ static struct lk_asn_val *rcf(struct lk_h323_gk *gk, struct lk_asn_arena *ar,
 	l->u.i = ttl;
 	if (r->h46018 && lk_ras_add_feature(ar, body, "supportedFeatures", 18))
 		return NULL;
+	/* H.460.19: we are its media traversal server. */
+	if (r->h46019 && lk_h46019_feature_add(ar, body, r->h46019_mux &&
+					       gk->p.h46019_mux, true))
+		return NULL;
 	return msg;
 }
 
@@ -491,6 +511,11 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 	if (lk_ras_has_feature(req, LK_H460_18) && gk->p.h46018_ttl &&
 	    ttl > gk->p.h46018_ttl)
 		ttl = gk->p.h46018_ttl;
+	if (gk->p.auth && gk->p.auth(req, from, gk->p.auth_arg)) {
+		gk->st.denied++;
+		return reject(gk, ar, "registrationReject", seq,
+			      "securityDenial");
+	}
 	self = reg_by_epid(gk, lk_asn_get(req, "endpointIdentifier"), now);
 	log_nat(lk_asn_get(req, "rasAddress"), from);
 
@@ -585,6 +610,7 @@ static struct lk_asn_val *on_rrq(struct lk_h323_gk *gk,
 	slot->csa = csa;
 	slot->expires = now + (uint64_t)ttl * 1000;
 	slot->h46018 = lk_ras_has_feature(req, 18);
+	slot->h46019 = lk_h46019_feature(req, &slot->h46019_mux, NULL);
 	gk->st.registrations++;
 	return rcf(gk, ar, seq, slot, ttl);
 }
@@ -968,6 +994,8 @@ struct lk_h323_ras {
 	int fd;
 	struct lk_h323_gk *gk;
 	uint64_t sent, send_errors;
+	lk_h323_ras_peer_h *peerh;
+	void *peer_arg;
 };
 
 static void ras_destructor(void *arg)
@@ -1023,6 +1051,10 @@ static void ras_recv(evutil_socket_t fd, short what, void *arg)
 			ras->gk->st.ignored++;	/* IPv6 RAS: not yet */
 			continue;
 		}
+		if (ras->peerh && ras->peerh(buf, (size_t)r,
+					     (struct sockaddr_in *)&ss,
+					     ras->peer_arg))
+			continue;
 		if (!lk_h323_gk_handle(ras->gk, buf, (size_t)r,
 				       (struct sockaddr_in *)&ss, lk_clock_ms(),
 				       reply, sizeof(reply), &rlen)) {
@@ -1066,6 +1098,25 @@ int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
 	return err;
 }
 
+bool lk_h323_gk_h46019(const struct sockaddr_in *reg, bool *muxp, void *arg)
+{
+	struct lk_h323_gk *gk = arg;
+	uint64_t now = lk_clock_ms();
+	unsigned i;
+
+	*muxp = false;
+	for (i = 0; gk && reg && i < gk->p.max_regs; i++) {
+		const struct gk_reg *r = &gk->regs[i];
+
+		if (!reg_live(r, now) || !r->h46019 ||
+		    (!same_addr(&r->src, reg) && !same_addr(&r->csa, reg)))
+			continue;
+		*muxp = r->h46019_mux && gk->p.h46019_mux;
+		return true;
+	}
+	return false;
+}
+
 int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		      int fd, struct lk_h323_gk *gk)
 {
@@ -1088,6 +1139,29 @@ int lk_h323_ras_alloc(struct lk_h323_ras **rasp, struct event_base *base,
 		return ENOMEM;
 	}
 	*rasp = ras;
+	return 0;
+}
+
+void lk_h323_ras_set_peer(struct lk_h323_ras *ras, lk_h323_ras_peer_h *h,
+			  void *arg)
+{
+	if (!ras)
+		return;
+	ras->peerh = h;
+	ras->peer_arg = arg;
+}
+
+int lk_h323_ras_send(struct lk_h323_ras *ras, const uint8_t *p, size_t len,
+		     const struct sockaddr_in *to)
+{
+	if (!ras || !p || !to)
+		return EINVAL;
+	if (sendto(ras->fd, p, len, 0, (const struct sockaddr *)to,
+		   sizeof(*to)) < 0) {
+		ras->send_errors++;
+		return errno;
+	}
+	ras->sent++;
 	return 0;
 }
 

@@ -69,6 +69,15 @@ typedef void (lk_h323_gk_disengage_h)(const uint8_t *callid,
 				      const struct sockaddr_in *from,
 				      const char *reason, void *arg);
 
+/*
+ * Asked for every RRQ (full or keep-alive) before it is looked at
+ * (optional; the traversal zone's port, zone.h): `rrq` is the request's
+ * body, `from` its UDP source.  0 lets it through; anything else rejects
+ * it with securityDenial (counted in `denied`).
+ */
+typedef int (lk_h323_gk_auth_h)(const struct lk_asn_val *rrq,
+				const struct sockaddr_in *from, void *arg);
+
 struct lk_h323_gk_params {
 	struct sockaddr_in ras;		/* our RAS address, for GCF */
 	struct sockaddr_in callsig;	/* our call signalling (1720), RCF */
@@ -81,8 +90,11 @@ struct lk_h323_gk_params {
 	uint32_t h46018_ttl;		/* s: cap of an H.460.18 endpoint's
 					 * timeToLive (keep-alive period);
 					 * 0: none */
+	bool h46019_mux;		/* H.460.19 media multiplexed here */
 	lk_h323_gk_admit_h *admit;
 	void *admit_arg;
+	lk_h323_gk_auth_h *auth;	/* NULL: every RRQ is let through */
+	void *auth_arg;
 };
 
 struct lk_h323_gk_stats {
@@ -91,6 +103,7 @@ struct lk_h323_gk_stats {
 	uint64_t admissions, disengages, bandwidths, locations, infos;
 	uint64_t overwritten, sent_urq;
 	uint64_t scr, sci_sent, sci_retransmits, sci_unanswered; /* H.460.18 */
+	uint64_t denied;		/* RRQs the auth hook refused */
 };
 
 int lk_h323_gk_alloc(struct lk_h323_gk **gkp,
@@ -107,6 +120,9 @@ bool lk_h323_gk_is_registered(const struct lk_h323_gk *gk,
 			      const struct sockaddr_in *addr,
 			      uint64_t now_ms);
 unsigned lk_h323_gk_count(const struct lk_h323_gk *gk, uint64_t now_ms);
+/* The RAS source of the first live registration: 0, or ENOENT. */
+int lk_h323_gk_first(const struct lk_h323_gk *gk, uint64_t now_ms,
+		     struct sockaddr_in *src);
 void lk_h323_gk_stats(const struct lk_h323_gk *gk,
 		      struct lk_h323_gk_stats *st);
 
@@ -122,8 +138,29 @@ int lk_h323_gk_sci(struct lk_h323_gk *gk, const struct sockaddr_in *reg,
 void lk_h323_gk_tick(struct lk_h323_gk *gk, uint64_t now_ms);
 int lk_h323_gk_sci_send(const struct sockaddr_in *reg,
 			const uint8_t callid[16], bool cancel, void *arg);
+/*
+ * H.460.19 (h46019.h): whether the endpoint registered at `reg` (its RAS
+ * source or callSignalAddress: what lk_h323_locate_h gave) offered
+ * feature 19, and with *muxp whether its media is to be multiplexed
+ * (it offered supportTransmitMultiplexedMedia and h46019_mux is set).
+ * lk_h323_h46019_h of callsig.h; `arg` is the gatekeeper.
+ */
+bool lk_h323_gk_h46019(const struct sockaddr_in *reg, bool *muxp, void *arg);
 void lk_h323_gk_set_admit(struct lk_h323_gk *gk, lk_h323_gk_admit_h *admit,
 			  void *arg);
+/*
+ * Datagrams on a RAS socket from one peer that is not an endpoint (the
+ * traversal zone's server, zone.h): `h` sees each datagram first and
+ * returns true when it took it.  lk_h323_ras_send() sends from the RAS
+ * socket (seed, "H.323 traversal call", the Control's R_C 1719).
+ */
+typedef bool (lk_h323_ras_peer_h)(const uint8_t *p, size_t len,
+				  const struct sockaddr_in *from, void *arg);
+void lk_h323_ras_set_peer(struct lk_h323_ras *ras, lk_h323_ras_peer_h *h,
+			  void *arg);
+int lk_h323_ras_send(struct lk_h323_ras *ras, const uint8_t *p, size_t len,
+		     const struct sockaddr_in *to);
+
 /* Install (or with NULL remove) the DRQ hook: the daemon's wiring. */
 void lk_h323_gk_set_disengage(struct lk_h323_gk *gk,
 			      lk_h323_gk_disengage_h *h, void *arg);

@@ -541,11 +541,17 @@ SEQ(t_olc_rev, E, 2,
     M("dataType", t_datatype), O("multiplexParameters", t_olc_rev_mux),
     O("reverseLogicalChannelDependency", t_lcn),
     O("replacementFor", t_lcn));
+/*
+ * genericInformation (H.245 v9 on): H.460.19 puts its
+ * TraversalParameters there (signalling/h323/h46019.h).
+ */
+SEQOF(t_geninfo_list, 0, NOUB, t_genmsg);
 SEQ(t_olc, E, 3,
     M("forwardLogicalChannelNumber", t_lcn),
     M("forwardLogicalChannelParameters", t_olc_fwd),
     O("reverseLogicalChannelParameters", t_olc_rev),
-    O("separateStack", t_netaccess), O("encryptionSync", t_encsync));
+    O("separateStack", t_netaccess), O("encryptionSync", t_encsync),
+    O("genericInformation", t_geninfo_list));
 CHOICE(t_olcack_rev_mux, E, 1,
        U("h222LogicalChannelParameters"),
        M("h2250LogicalChannelParameters", t_h2250lcp));
@@ -560,7 +566,8 @@ SEQ(t_olcack, E, 2,
     O("reverseLogicalChannelParameters", t_olcack_rev),
     O("separateStack", t_netaccess),
     O("forwardMultiplexAckParameters", t_olcack_fwd_mux),
-    O("encryptionSync", t_encsync));
+    O("encryptionSync", t_encsync),
+    O("genericInformation", t_geninfo_list));
 CHOICE(t_olcrej_cause, E, 6,
        N("unspecified"), N("unsuitableReverseParameters"),
        N("dataTypeNotSupported"), N("dataTypeNotAvailable"),
@@ -802,6 +809,24 @@ const struct lk_asn_type lk_h245_message = {
 	.flags = LK_ASN_EXT, .nroot = 4, .next = 0, .members = msg_m,
 };
 
+/*
+ * H.460.19 (MEDIA-TRAVERSAL) TraversalParameters: its TransportAddresses
+ * are H.245's, its keepAliveInterval H.225.0's TimeToLive (INTEGER
+ * (1..4294967295)).  Exported as lk_h46019_tp through h46019.h.
+ */
+INT(t_ttl, 1, 4294967295LL, 0);
+static const struct lk_asn_member tp_m[] = {
+	O("multiplexedMediaChannel", t_ta),
+	O("multiplexedMediaControlChannel", t_ta),
+	O("multiplexID", t_u32), O("keepAliveChannel", t_ta),
+	O("keepAlivePayloadType", t_0_127), O("keepAliveInterval", t_ttl),
+};
+
+const struct lk_asn_type lk_h46019_tp = {
+	.name = "TraversalParameters", .kind = LK_ASN_SEQ,
+	.flags = LK_ASN_EXT, .nroot = 6, .next = 0, .members = tp_m,
+};
+
 const struct lk_asn_type lk_h245_olc = {
 	.name = "OpenLogicalChannel", .kind = LK_ASN_SEQ, .flags = LK_ASN_EXT,
 	.nroot = 3, .next = NELEM(t_olc_m) - 3, .members = t_olc_m,
@@ -911,6 +936,8 @@ static const char *media_of(const struct lk_asn_val *dt)
 struct walk {
 	struct lk_h245_addr a;	/* what the next address is for */
 	lk_h245_addr_h *h;
+	lk_h245_chan_h *ch;	/* NULL: no channel handler */
+	struct lk_asn_arena *ar;	/* for ch's changes */
 	void *arg;
 	unsigned changed;
 	int unseen;		/* ENOTSUP: an opaque value on a path */
@@ -1001,9 +1028,48 @@ static int visit_lcp(struct walk *w, struct lk_asn_val *lcp)
 	return err;
 }
 
+/* The forward logical channel number of an OLC or OLCAck value. */
+static void chan_lcn(struct lk_h245_chan *c, const struct lk_asn_val *v)
+{
+	const struct lk_asn_val *lcn;
+
+	lcn = lk_asn_get(v, "forwardLogicalChannelNumber");
+	c->channel = lcn && lcn->type && lcn->type->kind == LK_ASN_INT ?
+		(uint16_t)lcn->u.i : 0;
+}
+
+/*
+ * After the addresses of an OpenLogicalChannel or its Ack: the channel
+ * handler sees (and may change) the message's own members, such as its
+ * genericInformation.
+ */
+static int visit_chan(struct walk *w, struct lk_asn_val *v, uint8_t session)
+{
+	struct lk_h245_chan c;
+	int err;
+
+	if (!w->ch || !w->ar)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.ack = w->a.ack;
+	c.fast_start = w->a.fast_start;
+	c.tunnelled = w->a.tunnelled;
+	c.session = session;
+	c.media = w->a.media;
+	c.v = v;
+	c.ar = w->ar;
+	chan_lcn(&c, v);
+	err = w->ch(&c, w->arg);
+	if (!err && c.changed)
+		w->changed++;
+	return err;
+}
+
 static int walk_olc(struct walk *w, struct lk_asn_val *olc)
 {
 	struct lk_asn_val *fwd, *rev, *lcn;
+	const char *media;
+	uint8_t session;
 	int err;
 
 	lcn = get(w, olc, "forwardLogicalChannelNumber");
@@ -1015,18 +1081,24 @@ static int walk_olc(struct walk *w, struct lk_asn_val *olc)
 	w->a.media = media_of(get(w, fwd, "dataType"));
 	err = visit_lcp(w, get(w, fwd,
 		"multiplexParameters.h2250LogicalChannelParameters"));
+	session = w->a.session;
+	media = w->a.media;
 	rev = get(w, olc, "reverseLogicalChannelParameters");
-	if (err || !rev)
-		return err;
-	w->a.reverse = true;
-	w->a.media = media_of(get(w, rev, "dataType"));
-	return visit_lcp(w, get(w, rev,
-		"multiplexParameters.h2250LogicalChannelParameters"));
+	if (!err && rev) {
+		w->a.reverse = true;
+		w->a.media = media_of(get(w, rev, "dataType"));
+		err = visit_lcp(w, get(w, rev,
+			"multiplexParameters.h2250LogicalChannelParameters"));
+	}
+	w->a.media = media;
+	w->a.reverse = false;
+	return err ? err : visit_chan(w, olc, session);
 }
 
 static int walk_olcack(struct walk *w, struct lk_asn_val *ack)
 {
 	struct lk_asn_val *rev, *lcn;
+	uint8_t session;
 	int err;
 
 	lcn = get(w, ack, "forwardLogicalChannelNumber");
@@ -1037,14 +1109,17 @@ static int walk_olcack(struct walk *w, struct lk_asn_val *ack)
 	w->a.channel = lcn ? (uint16_t)lcn->u.i : 0;
 	err = visit_lcp(w, get(w, ack, "forwardMultiplexAckParameters."
 				      "h2250LogicalChannelAckParameters"));
+	session = w->a.session;
 	rev = get(w, ack, "reverseLogicalChannelParameters");
-	if (err || !rev)
-		return err;
-	lcn = get(w, rev, "reverseLogicalChannelNumber");
-	w->a.reverse = true;
-	w->a.channel = lcn ? (uint16_t)lcn->u.i : 0;
-	return visit_lcp(w, get(w, rev,
-		"multiplexParameters.h2250LogicalChannelParameters"));
+	if (!err && rev) {
+		lcn = get(w, rev, "reverseLogicalChannelNumber");
+		w->a.reverse = true;
+		w->a.channel = lcn ? (uint16_t)lcn->u.i : 0;
+		err = visit_lcp(w, get(w, rev,
+			"multiplexParameters.h2250LogicalChannelParameters"));
+	}
+	w->a.reverse = false;
+	return err ? err : visit_chan(w, ack, session);
 }
 
 /* A decoded message or OpenLogicalChannel: every media address in it. */
@@ -1105,8 +1180,18 @@ int lk_h245_media_addrs(struct lk_asn_arena *ar, bool fast_start,
 			const uint8_t *pdu, size_t len, lk_h245_addr_h *h,
 			void *arg, uint8_t *out, size_t cap, size_t *outlen)
 {
+	return lk_h245_media_chans(ar, fast_start, pdu, len, h, NULL, arg,
+				   out, cap, outlen);
+}
+
+int lk_h245_media_chans(struct lk_asn_arena *ar, bool fast_start,
+			const uint8_t *pdu, size_t len, lk_h245_addr_h *h,
+			lk_h245_chan_h *ch, void *arg, uint8_t *out,
+			size_t cap, size_t *outlen)
+{
 	struct lk_asn_val *v = NULL;
 	size_t errbit = 0;
+	struct walk w;
 	unsigned n = 0;
 	int err;
 
@@ -1114,10 +1199,20 @@ int lk_h245_media_addrs(struct lk_asn_arena *ar, bool fast_start,
 		return EINVAL;
 	err = fast_start ? lk_h245_olc_decode(pdu, len, ar, &v, &errbit)
 			 : lk_h245_decode(pdu, len, ar, &v, &errbit);
-	if (!err)
-		err = lk_h245_walk_addrs(v, fast_start, h, arg, &n);
 	if (err)
 		return err;
+	memset(&w, 0, sizeof(w));
+	w.h = h;
+	w.ch = ch;
+	w.ar = ar;
+	w.arg = arg;
+	w.a.fast_start = fast_start;
+	err = walk_h245(&w, v);
+	if (!err)
+		err = w.unseen;
+	if (err)
+		return err;
+	n = w.changed;
 	if (!n) {
 		if (len > cap)
 			return ENOSPC;
@@ -1198,6 +1293,13 @@ static int uu_list(struct walk *w, struct lk_asn_arena *ar,
 int lk_h225_uu_media_addrs(struct lk_asn_arena *ar, struct lk_asn_val *uu,
 			   lk_h245_addr_h *h, void *arg, unsigned *changed)
 {
+	return lk_h225_uu_media_chans(ar, uu, h, NULL, arg, changed);
+}
+
+int lk_h225_uu_media_chans(struct lk_asn_arena *ar, struct lk_asn_val *uu,
+			   lk_h245_addr_h *h, lk_h245_chan_h *ch, void *arg,
+			   unsigned *changed)
+{
 	struct lk_asn_val *body, *bv, *ta;
 	struct walk w;
 	int err, first = 0;
@@ -1212,6 +1314,8 @@ int lk_h225_uu_media_addrs(struct lk_asn_arena *ar, struct lk_asn_val *uu,
 		return ENOTSUP;		/* a body newer than the tables */
 	memset(&w, 0, sizeof(w));
 	w.h = h;
+	w.ch = ch;
+	w.ar = ar;
 	w.arg = arg;
 	ta = get(&w, bv, "h245Address");
 	first = w.unseen;

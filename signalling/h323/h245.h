@@ -88,4 +88,36 @@ int lk_h245_media_addrs(struct lk_asn_arena *ar, bool fast_start,
 int lk_h225_uu_media_addrs(struct lk_asn_arena *ar, struct lk_asn_val *uu,
 			   lk_h245_addr_h *h, void *arg, unsigned *changed);
 
+/*
+ * One OpenLogicalChannel or OpenLogicalChannelAck, after its addresses
+ * went to the lk_h245_addr_h: its value `v` (in arena `ar`), which the
+ * handler may change (H.460.19's genericInformation, h46019.h); it sets
+ * `changed` when it did, and the message is written again.
+ */
+struct lk_h245_chan {
+	bool ack;		/* an OpenLogicalChannelAck */
+	bool fast_start;
+	bool tunnelled;
+	uint16_t channel;	/* forwardLogicalChannelNumber (0: none) */
+	uint8_t session;	/* forward (ack) parameters' sessionID, 0 */
+	const char *media;	/* forward dataType: "audio", ... or NULL */
+	struct lk_asn_val *v;
+	struct lk_asn_arena *ar;
+	bool changed;
+};
+
+typedef int (lk_h245_chan_h)(struct lk_h245_chan *c, void *arg);
+
+/*
+ * lk_h245_media_addrs() and lk_h225_uu_media_addrs() with a channel
+ * handler `ch` as well (NULL: none).
+ */
+int lk_h245_media_chans(struct lk_asn_arena *ar, bool fast_start,
+			const uint8_t *pdu, size_t len, lk_h245_addr_h *h,
+			lk_h245_chan_h *ch, void *arg, uint8_t *out,
+			size_t cap, size_t *outlen);
+int lk_h225_uu_media_chans(struct lk_asn_arena *ar, struct lk_asn_val *uu,
+			   lk_h245_addr_h *h, lk_h245_chan_h *ch, void *arg,
+			   unsigned *changed);
+
 #endif

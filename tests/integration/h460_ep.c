@@ -18,6 +18,7 @@
 #include "h323/h245.h"
 #include "h323/h245port.h"
 #include "h323/h460.h"
+#include "h323/h46019.h"
 #include "h323/q931.h"
 #include "h323/ras.h"
 
@@ -45,6 +46,29 @@
  *   h460_ep answer ADDR PORT
  *     answers one call on TCP ADDR:PORT (Alerting, Connect) and waits
  *     for its Release Complete.
+ *   h460_ep client19 GK_IP RAS_PORT ALIAS mux|nomux fast|slow
+ *     an H.460.18 callee that is an H.460.19 media traversal client as
+ *     well (feature 19 in its RRQ, with supportTransmitMultiplexedMedia
+ *     for "mux"): it checks the gatekeeper's feature 19
+ *     (mediaTraversalServer) in RCF and Setup, reads the relay's
+ *     TraversalParameters from the Setup's fastStart ("fast") or from
+ *     the OpenLogicalChannel(Ack)s on its H.245 connection to the
+ *     Setup's h245Address ("slow": it opens channel 1, answers the
+ *     caller's channel 2), gives its own (keepAlivePayloadType 116 and,
+ *     with mux, its multiplexID H460_EP_MUX_ID), sends RTP keep-alives
+ *     to the keepAliveChannel and RTP to the relay, prefixed with the
+ *     relay's multiplexID when it multiplexes, and counts what comes in
+ *     and how much of it carries its own multiplexID.
+ *     H460_EP_RTP_PORT is its RTP port (required).
+ *   h460_ep assent ADDR PORT
+ *     Assent's port (not implemented): a Setup and, after an empty
+ *     TPKT, a Facility each get Release Complete (cause 79, their call
+ *     reference with the flag, the callIdentifier) and the connection is
+ *     closed; garbage, an oversized TPKT and silence are closed.
+ *   With H460_EP_SLOW=1 "caller" opens channel 2 over its separate H.245
+ *   (H460_EP_H245_PORT) and answers the callee's channel 1, no fastStart;
+ *   with H460_EP_HOLD=FILE it holds the call after its RTP until FILE
+ *   exists and says how many packets came in meanwhile.
  */
 
 static uint8_t arena_mem[1 << 18];
@@ -56,7 +80,7 @@ static int read_n(int fd, uint8_t *p, size_t n, int ms);
 /* An h245Address for the next Setup (family 0: none). */
 static struct sockaddr_in setup_h245;
 /* fastStart elements for the next Setup or Connect (then cleared). */
-static uint8_t fs_buf[2][256];
+static uint8_t fs_buf[2][512];
 static size_t fs_len[2];
 static unsigned fs_n;
 
@@ -105,6 +129,9 @@ static void olc_audio(struct lk_asn_arena *ar, struct lk_asn_val *params,
  * `receive` proposes the channel the sender receives on (its RTP and
  * RTCP in the reverse parameters); else the channel it sends.
  */
+/* H.460.19 TraversalParameters for the next fs_add() (NULL: none). */
+static const struct lk_h46019_tp *fs_tp;
+
 static void fs_add(uint16_t lcn, bool receive, const struct sockaddr_in *rtp,
 		   const struct sockaddr_in *rtcp)
 {
@@ -127,6 +154,12 @@ static void fs_add(uint16_t lcn, bool receive, const struct sockaddr_in *rtp,
 			  "reverseLogicalChannelParameters"), rtp, rtcp);
 	} else {
 		olc_audio(&ar, fwd, rtp, rtcp);
+	}
+	if (fs_tp) {
+		bool changed;
+
+		if (lk_h46019_chan_set(&ar, olc, fs_tp, &changed))
+			fail("TraversalParameters not set");
 	}
 	if (lk_h245_encode(olc, fs_buf[fs_n], sizeof(fs_buf[0]),
 			   &fs_len[fs_n]))
@@ -188,18 +221,48 @@ static bool fs_rtp_dest(const struct lk_asn_val *uu, const char *body,
  * comes in meanwhile and for `tail_ms` after: packets, and how many of
  * them were 12-octet keep-alives (which the relay must not forward).
  */
+/*
+ * H.460.19 multiplexing for rtp_run(): the multiplexID put in front of
+ * what we send (0: none), the one expected in front of what comes in
+ * (0: none), and how many came in with it.
+ */
+static uint32_t tx_mux_id, rx_mux_id;
+static unsigned rx_with_id;
+
+static void rtp_count(const uint8_t *in, ssize_t r, unsigned *got,
+		      unsigned *got_ka)
+{
+	size_t hdr = 0;
+
+	if (r <= 0)
+		return;
+	if (rx_mux_id && r >= 4 && in[0] == (uint8_t)(rx_mux_id >> 24) &&
+	    in[1] == (uint8_t)(rx_mux_id >> 16) &&
+	    in[2] == (uint8_t)(rx_mux_id >> 8) && in[3] == (uint8_t)rx_mux_id) {
+		rx_with_id++;
+		hdr = 4;
+	}
+	++*got;
+	*got_ka += (size_t)r == 12 + hdr;
+}
+
 static void rtp_run(int fd, const struct sockaddr_in *to, unsigned ka,
 		    unsigned n, int tail_ms, unsigned *got, unsigned *got_ka)
 {
-	uint8_t pkt[172], in[2048];
+	uint8_t buf[176], in[2048], *pkt = buf + 4;
 	unsigned i;
 	int k;
 
-	memset(pkt, 0xff, sizeof(pkt));
+	memset(buf, 0xff, sizeof(buf));
+	buf[0] = (uint8_t)(tx_mux_id >> 24);
+	buf[1] = (uint8_t)(tx_mux_id >> 16);
+	buf[2] = (uint8_t)(tx_mux_id >> 8);
+	buf[3] = (uint8_t)tx_mux_id;
 	pkt[0] = 0x80;
 	pkt[8] = pkt[9] = pkt[10] = pkt[11] = 0x11;
 	for (i = 0; i < ka + n; i++) {
-		size_t len = i < ka ? 12 : sizeof(pkt);
+		size_t len = i < ka ? 12 : sizeof(buf) - 4;
+		size_t hdr = tx_mux_id ? 4 : 0;
 		struct pollfd pf = { fd, POLLIN, 0 };
 
 		pkt[1] = i < ka ? 116 : 0;
@@ -209,17 +272,13 @@ static void rtp_run(int fd, const struct sockaddr_in *to, unsigned ka,
 			memset(pkt + 4, 0, 8);	/* ts 0, ssrc 0 */
 		else
 			pkt[7] = (uint8_t)i;
-		if (sendto(fd, pkt, len, 0, (const struct sockaddr *)to,
-			   sizeof(*to)) != (ssize_t)len)
+		if (sendto(fd, pkt - hdr, len + hdr, 0,
+			   (const struct sockaddr *)to,
+			   sizeof(*to)) != (ssize_t)(len + hdr))
 			fail("RTP send: %s", strerror(errno));
-		for (k = 0; k < 4 && poll(&pf, 1, 5) == 1; k++) {
-			ssize_t r = recv(fd, in, sizeof(in), 0);
-
-			if (r > 0) {
-				++*got;
-				*got_ka += r == 12;
-			}
-		}
+		for (k = 0; k < 4 && poll(&pf, 1, 5) == 1; k++)
+			rtp_count(in, recv(fd, in, sizeof(in), 0), got,
+				  got_ka);
 		usleep(i < ka ? 100000 : 20000);
 	}
 	for (;;) {
@@ -229,10 +288,7 @@ static void rtp_run(int fd, const struct sockaddr_in *to, unsigned ka,
 		if (poll(&pf, 1, tail_ms) != 1)
 			break;
 		r = recv(fd, in, sizeof(in), 0);
-		if (r > 0) {
-			++*got;
-			*got_ka += r == 12;
-		}
+		rtp_count(in, r, got, got_ka);
 	}
 }
 
@@ -526,6 +582,244 @@ static void ras_send(struct lk_asn_val *msg)
 		fail("RAS send");
 }
 
+/*
+ * H.460.19 client (client19): 0 no, 1 yes, 2 multiplexing; slow: its
+ * channels over H.245, not fastStart.  Our own TraversalParameters
+ * (keepAlivePayloadType 116, our multiplexID with mux).
+ */
+static int ep19;
+static bool ep_slow;
+static struct lk_h46019_tp own_tp;
+
+/* The relay's TraversalParameters in a fastStart element of `uu`. */
+static bool fs_tp_get(const struct lk_asn_val *uu, const char *body,
+		      struct lk_h46019_tp *tp)
+{
+	static uint8_t mem[LK_H245_ARENA];
+	const struct lk_asn_val *l;
+	char path[96];
+	size_t i, errbit;
+
+	snprintf(path, sizeof(path), "h323-uu-pdu.h323-message-body.%s."
+		 "fastStart", body);
+	l = lk_asn_get(uu, path);
+	for (i = 0; l && i < l->u.list.n; i++) {
+		struct lk_asn_arena ar;
+		struct lk_asn_val *olc;
+
+		lk_asn_arena_init(&ar, mem, sizeof(mem));
+		if (!lk_h245_olc_decode(l->u.list.v[i].u.str.p,
+					l->u.list.v[i].u.str.len, &ar, &olc,
+					&errbit) &&
+		    !lk_h46019_chan_get(olc, tp))
+			return true;
+	}
+	return false;
+}
+
+/* Any TraversalParameters in a fastStart element or channel of `uu`? */
+static bool fs_has_tp(const struct lk_asn_val *uu, const char *body)
+{
+	struct lk_h46019_tp tp;
+
+	return fs_tp_get(uu, body, &tp);
+}
+
+/* One H.245 message within ms (empty TPKTs skipped), decoded into ar. */
+static struct lk_asn_val *h245_recv(int fd, struct lk_asn_arena *ar, int ms)
+{
+	static uint8_t buf[4096];
+	struct lk_asn_val *msg;
+	size_t n, errbit;
+
+	do {
+		if (read_n(fd, buf, 4, ms))
+			return NULL;
+		n = (size_t)buf[2] << 8 | buf[3];
+		if (buf[0] != 3 || n < 4 || n > sizeof(buf) ||
+		    read_n(fd, buf + 4, n - 4, ms))
+			fail("not a TPKT on H.245");
+	} while (n == 4);
+	if (lk_h245_decode(buf + 4, n - 4, ar, &msg, &errbit))
+		fail("an H.245 message that does not decode");
+	return msg;
+}
+
+/* OpenLogicalChannel `lcn`: G.711 we send, our RTCP where we take it. */
+static void h245_olc(int fd, uint16_t lcn, const struct sockaddr_in *rtcp)
+{
+	static uint8_t mem[1 << 14];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *m, *o, *v;
+	uint8_t pdu[512];
+	size_t len;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	m = lk_asn_new(&ar, &lk_h245_message);
+	o = m ? lk_asn_set(&ar, lk_asn_set(&ar, m, "request"),
+			   "openLogicalChannel") : NULL;
+	v = o ? lk_asn_set(&ar, o, "forwardLogicalChannelNumber") : NULL;
+	if (!v)
+		fail("OLC");
+	v->u.i = lcn;
+	olc_audio(&ar, lk_asn_set(&ar, o, "forwardLogicalChannelParameters"),
+		  NULL, rtcp);
+	if (lk_h245_encode(m, pdu, sizeof(pdu), &len))
+		fail("OLC not encoded");
+	send_h245(fd, pdu, len);
+}
+
+/* Its Ack: session 1 at our RTP and RTCP, our parameters if any. */
+static void h245_olcack(int fd, uint16_t lcn, const struct sockaddr_in *rtp,
+			const struct sockaddr_in *rtcp,
+			const struct lk_h46019_tp *tp)
+{
+	static uint8_t mem[1 << 14];
+	struct lk_asn_arena ar;
+	struct lk_asn_val *m, *o, *v, *lcp;
+	uint8_t pdu[512];
+	size_t len;
+	bool changed;
+
+	lk_asn_arena_init(&ar, mem, sizeof(mem));
+	m = lk_asn_new(&ar, &lk_h245_message);
+	o = m ? lk_asn_set(&ar, lk_asn_set(&ar, m, "response"),
+			   "openLogicalChannelAck") : NULL;
+	v = o ? lk_asn_set(&ar, o, "forwardLogicalChannelNumber") : NULL;
+	if (!v)
+		fail("OLCAck");
+	v->u.i = lcn;
+	lcp = lk_asn_set(&ar, lk_asn_set(&ar, o,
+		"forwardMultiplexAckParameters"),
+		"h2250LogicalChannelAckParameters");
+	v = lcp ? lk_asn_set(&ar, lcp, "sessionID") : NULL;
+	if (!v || !lk_asn_set(&ar, lcp, "flowControlToZero"))
+		fail("OLCAck");
+	v->u.i = 1;
+	olc_addr(&ar, lcp, "mediaChannel", rtp);
+	olc_addr(&ar, lcp, "mediaControlChannel", rtcp);
+	if (tp && lk_h46019_chan_set(&ar, o, tp, &changed))
+		fail("OLCAck parameters");
+	if (lk_h245_encode(m, pdu, sizeof(pdu), &len))
+		fail("OLCAck not encoded");
+	send_h245(fd, pdu, len);
+}
+
+/*
+ * Slow start on H.245 connection `fd`: our channel 1 is open (its Ack
+ * tells where to send, *to) and the other side's channel 2 answered with
+ * our addresses (and `tp`).  Either side's may come first.  *relay_tp
+ * gets the TraversalParameters of the Ack or the OLC (has_ka_channel
+ * false: none came).
+ */
+static void slow_channels(int fd, const struct sockaddr_in *rtp,
+			  const struct sockaddr_in *rtcp,
+			  const struct lk_h46019_tp *tp,
+			  struct sockaddr_in *to, struct lk_h46019_tp *relay_tp)
+{
+	static uint8_t mem[1 << 16];
+	bool acked = false, answered = false;
+	struct lk_h46019_tp t;
+	char a[INET_ADDRSTRLEN];
+
+	memset(relay_tp, 0, sizeof(*relay_tp));
+	while (!acked || !answered) {
+		struct lk_asn_arena ar;
+		struct lk_asn_val *m, *o, *v;
+
+		lk_asn_arena_init(&ar, mem, sizeof(mem));
+		m = h245_recv(fd, &ar, 10000);
+		if (!m)
+			fail("slow start: %s%s missing", acked ? "" :
+			     "the Ack of our channel 1 ",
+			     answered ? "" : "the other side's channel 2");
+		if ((o = lk_asn_get(m, "response.openLogicalChannelAck"))) {
+			struct lk_asn_val *ip, *n, *p;
+
+			ip = lk_asn_get(o, "forwardMultiplexAckParameters."
+				"h2250LogicalChannelAckParameters."
+				"mediaChannel.unicastAddress.iPAddress");
+			n = ip ? lk_asn_get(ip, "network") : NULL;
+			p = ip ? lk_asn_get(ip, "tsapIdentifier") : NULL;
+			if (!n || !p || n->u.str.len != 4)
+				fail("OLCAck without a mediaChannel");
+			memset(to, 0, sizeof(*to));
+			to->sin_family = AF_INET;
+			memcpy(&to->sin_addr, n->u.str.p, 4);
+			to->sin_port = htons((uint16_t)p->u.i);
+			if (!lk_h46019_chan_get(o, &t))
+				*relay_tp = t;
+			acked = true;
+			say("slow start: channel 1 acknowledged, media to "
+			    "%s:%u%s", inet_ntop(AF_INET, &to->sin_addr, a,
+						 sizeof(a)),
+			    ntohs(to->sin_port), lk_h46019_chan_get(o, &t) ?
+			    "" : ", with TraversalParameters");
+		} else if ((o = lk_asn_get(m, "request.openLogicalChannel"))) {
+			v = lk_asn_get(o, "forwardLogicalChannelNumber");
+			if (!lk_h46019_chan_get(o, &t))
+				*relay_tp = t;
+			h245_olcack(fd, v ? (uint16_t)v->u.i : 2, rtp, rtcp,
+				    tp);
+			answered = true;
+			say("slow start: channel %u opened to us, answered%s",
+			    v ? (unsigned)v->u.i : 0,
+			    lk_h46019_chan_get(o, &t) ? "" :
+			    " (it had TraversalParameters)");
+		}
+	}
+}
+
+/*
+ * What the relay told us, checked: its keepAliveChannel is where our
+ * media goes, with the interval; with mux its multiplexID and its mux
+ * ports, and our media is prefixed with its ID, its media to us with
+ * ours.  Without mux no multiplexID.
+ */
+static void client19_media(const struct lk_h46019_tp *tp,
+			   const struct sockaddr_in *to)
+{
+	char a[INET_ADDRSTRLEN];
+
+	if (!tp->has_ka_channel || !tp->has_ka_interval)
+		fail("the relay gave no keepAliveChannel/keepAliveInterval");
+	if (tp->ka_channel.sin_addr.s_addr != to->sin_addr.s_addr ||
+	    tp->ka_channel.sin_port != to->sin_port)
+		fail("keepAliveChannel %s:%u is not the mediaChannel",
+		     inet_ntop(AF_INET, &tp->ka_channel.sin_addr, a,
+			       sizeof(a)), ntohs(tp->ka_channel.sin_port));
+	if (ep19 == 2) {
+		if (!tp->has_mux_id || !tp->has_mux_media ||
+		    !tp->has_mux_control || !tp->mux_id ||
+		    tp->mux_media.sin_port != to->sin_port ||
+		    ntohs(tp->mux_control.sin_port) !=
+		    ntohs(to->sin_port) + 1)
+			fail("the relay does not multiplex our media");
+		tx_mux_id = tp->mux_id;
+		rx_mux_id = own_tp.mux_id;
+	} else if (tp->has_mux_id) {
+		fail("a multiplexID for an endpoint that does not multiplex");
+	}
+	say("relay's TraversalParameters: keepAliveChannel %s:%u, "
+	    "keepAliveInterval %u, multiplexID %u",
+	    inet_ntop(AF_INET, &tp->ka_channel.sin_addr, a, sizeof(a)),
+	    ntohs(tp->ka_channel.sin_port), tp->ka_interval,
+	    tp->has_mux_id ? tp->mux_id : 0);
+}
+
+/* The RCF's or Setup's feature 19: fails unless we are served as asked. */
+static void want_feature19(const struct lk_asn_val *body, const char *what)
+{
+	bool mux, server;
+
+	if (!lk_h46019_feature(body, &mux, &server))
+		fail("%s without feature 19 (H.460.19)", what);
+	if (!server)
+		fail("%s: feature 19 without mediaTraversalServer", what);
+	say("%s: feature 19, mediaTraversalServer%s", what,
+	    mux ? ", supportTransmitMultiplexedMedia" : "");
+}
+
 /* RRQ: full with `alias`, or a keep-alive for `epid`; H.460.18 offered. */
 static void send_rrq(uint16_t seq, const struct sockaddr_in *own,
 		     const char *alias, const char *epid)
@@ -560,6 +854,8 @@ static void send_rrq(uint16_t seq, const struct sockaddr_in *own,
 	}
 	if (lk_ras_add_feature(&ar, body, "supportedFeatures", LK_H460_18))
 		fail("featureSet");
+	if (ep19 && lk_h46019_feature_add(&ar, body, ep19 == 2, false))
+		fail("featureSet 19");
 	ras_send(msg);
 }
 
@@ -574,6 +870,8 @@ static void want_rcf(char *epid, size_t cap, long *ttl)
 	body = lk_ras_body(msg);
 	if (!lk_ras_has_feature(body, LK_H460_18))
 		fail("RCF without H.460.18");
+	if (ep19)
+		want_feature19(body, "RCF");
 	lk_asn_str_ascii(lk_asn_get(body, "endpointIdentifier"), epid, cap);
 	v = lk_asn_get(body, "timeToLive");
 	*ttl = v ? (long)v->u.i : -1;
@@ -638,8 +936,10 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 	long ttl;
 	int fd, t, h245_fd = -1, rtp_fd = -1;
 	const char *rtp_env = getenv("H460_EP_RTP_PORT");
-	struct sockaddr_in rtp_to, own_rtp_kept;
+	struct sockaddr_in rtp_to, own_rtp_kept, own_rtcp_kept;
+	struct lk_h46019_tp relay_tp;
 
+	memset(&relay_tp, 0, sizeof(relay_tp));
 	ras_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ras_fd < 0 || connect(ras_fd, (struct sockaddr *)&g,
 				  sizeof(g)) < 0 ||
@@ -701,6 +1001,21 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 		fail("the Setup is for another call");
 	crv = m.crv;
 	say("Setup for the indicated call, call reference %u", crv);
+	if (ep19)
+		want_feature19(lk_asn_get(uu, "h323-uu-pdu.h323-message-body."
+					  "setup"), "Setup");
+	if (rtp_env) {
+		own_rtp_kept = own;
+		own_rtp_kept.sin_port = htons((uint16_t)atoi(rtp_env));
+		own_rtcp_kept = own_rtp_kept;
+		own_rtcp_kept.sin_port = htons((uint16_t)(atoi(rtp_env) + 1));
+		rtp_fd = udp_at(&own_rtp_kept);
+		if (!ep_slow && !fs_rtp_dest(uu, "setup", &rtp_to))
+			fail("no relay address in the Setup's fastStart");
+		if (!ep_slow && ep19 && !fs_tp_get(uu, "setup", &relay_tp))
+			fail("no TraversalParameters in the Setup's "
+			     "fastStart");
+	}
 	{
 		struct lk_asn_val *ha = lk_asn_get(uu, "h323-uu-pdu."
 			"h323-message-body.setup.h245Address");
@@ -732,40 +1047,40 @@ static int callee(const char *gk, uint16_t ras_port, const char *alias,
 			say("H.245 to the Setup's h245Address %s:%u: "
 			    "connectionCorrelation, MasterSlaveDetermination",
 			    a, ntohs(hs.sin_port));
+			/* Slow start: our channel, RTCP to us. */
+			if (ep_slow && rtp_fd >= 0)
+				h245_olc(h245_fd, 1, &own_rtcp_kept);
 		}
 	}
-	if (rtp_env) {
-		struct sockaddr_in own_rtp = own;
-
-		own_rtp.sin_port = htons((uint16_t)atoi(rtp_env));
-		if (!fs_rtp_dest(uu, "setup", &rtp_to))
-			fail("no relay address in the Setup's fastStart");
-		rtp_fd = udp_at(&own_rtp);
-		own_rtp_kept = own_rtp;
-	}
+	if (ep_slow && h245_fd < 0)
+		fail("slow start without the Setup's h245Address");
 	send_keepalive(fd);
 	send_msg(fd, LK_Q931_CALL_PROCEEDING, "callProceeding", crv, true,
 		 callid, NULL);
 	send_msg(fd, LK_Q931_ALERTING, "alerting", crv, true, callid, NULL);
 	send_keepalive(fd);
-	if (rtp_fd >= 0) {
-		struct sockaddr_in own_rtcp = own_rtp_kept;
-
-		own_rtcp.sin_port = htons(ntohs(own_rtp_kept.sin_port) + 1);
-		fs_add(1, false, &own_rtp_kept, &own_rtcp);	/* in Connect */
+	if (rtp_fd >= 0 && !ep_slow) {
+		fs_tp = ep19 ? &own_tp : NULL;
+		fs_add(1, false, &own_rtp_kept, &own_rtcp_kept); /* Connect */
+		fs_tp = NULL;
 	}
 	send_msg(fd, LK_Q931_CONNECT, "connect", crv, true, callid, NULL);
 	say("answered: Call Proceeding, Alerting, Connect (empty TPKTs "
 	    "between)");
+	if (rtp_fd >= 0 && ep_slow)
+		slow_channels(h245_fd, &own_rtp_kept, &own_rtcp_kept,
+			      ep19 ? &own_tp : NULL, &rtp_to, &relay_tp);
+	if (rtp_fd >= 0 && ep19)
+		client19_media(&relay_tp, &rtp_to);
 	if (rtp_fd >= 0) {
 		unsigned got = 0, got_ka = 0;
 
 		/* H.460.19: keep-alives first, which latch our NAT binding. */
 		rtp_run(rtp_fd, &rtp_to, 3, 20, 1500, &got, &got_ka);
 		say("RTP to %s:%u: 3 keep-alives and 20 sent, %u received "
-		    "(%u keep-alives)", inet_ntop(AF_INET, &rtp_to.sin_addr,
-						  a, sizeof(a)),
-		    ntohs(rtp_to.sin_port), got, got_ka);
+		    "(%u keep-alives), %u with our multiplexID",
+		    inet_ntop(AF_INET, &rtp_to.sin_addr, a, sizeof(a)),
+		    ntohs(rtp_to.sin_port), got, got_ka, rx_with_id);
 		close(rtp_fd);
 	}
 	drain_ras();
@@ -860,9 +1175,10 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 	struct lk_asn_val *uu;
 	struct lk_q931 m;
 	uint8_t callid[16], buf[70000];
-	int fd, t, lfd = -1, one = 1;
+	int fd, t, lfd = -1, hfd = -1, one = 1;
 	const char *h245env = getenv("H460_EP_H245_PORT");
 	const char *rtp_env = getenv("H460_EP_RTP_PORT");
+	bool slow = getenv("H460_EP_SLOW") != NULL;
 	struct sockaddr_in rtp, rtcp, to;
 	int rtp_fd = -1;
 
@@ -887,8 +1203,10 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 		rtcp = rtp;
 		rtcp.sin_port = htons(ntohs(rtp.sin_port) + 1);
 		rtp_fd = udp_at(&rtp);
-		fs_add(1, false, NULL, &rtcp);
-		fs_add(2, true, &rtp, &rtcp);
+		if (!slow) {
+			fs_add(1, false, NULL, &rtcp);
+			fs_add(2, true, &rtp, &rtcp);
+		}
 	}
 	send_msg(fd, LK_Q931_SETUP, "setup", 77, false, callid, alias);
 	say("Setup to %s sent", alias);
@@ -915,9 +1233,28 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 		say("Connect, with the callee's tunnelled H.245 %s",
 		    lk_h245_kind(h245));
 	}
-	if (rtp_fd >= 0 && !fs_rtp_dest(uu, "connect", &to))
+	/* The relay ends H.460.19: nothing of it reaches a plain side. */
+	if (lk_h46019_feature(lk_asn_get(uu, "h323-uu-pdu.h323-message-body."
+					 "connect"), NULL, NULL) ||
+	    fs_has_tp(uu, "connect"))
+		fail("H.460.19 feature or parameters in our Connect");
+	if (rtp_fd >= 0 && !slow && !fs_rtp_dest(uu, "connect", &to))
 		fail("no relay address in the Connect's fastStart");
-	if (lfd >= 0) {
+	if (lfd >= 0 && slow && rtp_fd >= 0) {
+		struct pollfd pf = { lfd, POLLIN, 0 };
+		struct lk_h46019_tp tp;
+
+		if (poll(&pf, 1, 5000) != 1 ||
+		    (hfd = accept(lfd, NULL, NULL)) < 0)
+			fail("no H.245 connection to our h245Address");
+		h245_olc(hfd, 2, &rtcp);
+		slow_channels(hfd, &rtp, &rtcp, NULL, &to, &tp);
+		if (tp.has_ka_channel || tp.has_mux_id || tp.has_ka_pt)
+			fail("H.460.19 TraversalParameters reached us");
+		say("slow start over H.245: no TraversalParameters toward us");
+		close(lfd);
+		setup_h245.sin_family = 0;
+	} else if (lfd >= 0) {
 		h245_accept(lfd);
 		close(lfd);
 		setup_h245.sin_family = 0;
@@ -931,6 +1268,18 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 		say("RTP to %s:%u: 20 sent, %u received (%u keep-alives)",
 		    inet_ntop(AF_INET, &to.sin_addr, a, sizeof(a)),
 		    ntohs(to.sin_port), got, got_ka);
+		/*
+		 * H460_EP_HOLD: the test looks at the relay meanwhile, and
+		 * creates this file when done (at most 30 s).
+		 */
+		if (getenv("H460_EP_HOLD")) {
+			for (t = 0; t < 300 &&
+			     access(getenv("H460_EP_HOLD"), F_OK); t++)
+				usleep(100000);
+			got = 0;
+			rtp_run(rtp_fd, &to, 0, 0, 0, &got, &got_ka);
+			say("held the call; %u more came in meanwhile", got);
+		}
 		close(rtp_fd);
 	}
 	send_keepalive(fd);
@@ -939,6 +1288,8 @@ static int caller(const char *gk, uint16_t port, const char *alias)
 	say("Release Complete sent");
 	usleep(300000);
 	close(fd);
+	if (hfd >= 0)
+		close(hfd);
 	return 0;
 }
 
@@ -990,6 +1341,87 @@ static int bad2777(const char *addr, uint16_t port)
 	return 0;
 }
 
+/* EOF on `fd` within ms? */
+static bool closed_within(int fd, int ms)
+{
+	struct pollfd pf = { fd, POLLIN, 0 };
+	uint8_t b[256];
+	ssize_t r;
+
+	for (;;) {
+		if (poll(&pf, 1, ms) != 1)
+			return false;
+		r = read(fd, b, sizeof(b));
+		if (r <= 0)
+			return true;
+	}
+}
+
+static int assent(const char *addr, uint16_t port)
+{
+	static const uint8_t garbage[] = "GET / HTTP/1.0\r\n\r\n";
+	struct sockaddr_in sin = ipv4(addr, port);
+	uint8_t callid[16], buf[70000], big[5000];
+	struct lk_asn_val *uu, *v;
+	struct lk_q931 m;
+	uint8_t cause;
+	int i, t;
+
+	for (i = 0; i < 16; i++)
+		callid[i] = (uint8_t)(0x30 + i);
+	for (i = 0; i < 5; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sin,
+				      sizeof(sin)) < 0)
+			fail("connect to %s:%u: %s", addr, port,
+			     strerror(errno));
+		if (i < 2) {
+			uint16_t crv = (uint16_t)(100 + i);
+
+			if (i == 0) {
+				send_msg(fd, LK_Q931_SETUP, "setup", crv,
+					 false, callid, "someone");
+			} else {
+				send_keepalive(fd);
+				send_msg(fd, LK_Q931_FACILITY, "facility",
+					 crv, false, callid, NULL);
+			}
+			t = recv_msg(fd, buf, &m, &uu, 3000);
+			if (t != LK_Q931_RELEASE_COMPLETE)
+				fail("Assent: no Release Complete (got %d)", t);
+			v = lk_asn_get(uu, "h323-uu-pdu.h323-message-body."
+				       "releaseComplete.callIdentifier.guid");
+			if (m.crv != crv || !m.crv_flag ||
+			    lk_q931_cause(&m, &cause) || cause != 79 ||
+			    !v || v->u.str.len != 16 ||
+			    memcmp(v->u.str.p, callid, 16))
+				fail("Assent: Release Complete with call "
+				     "reference %u flag %d, cause %u, another "
+				     "callIdentifier", m.crv, m.crv_flag,
+				     cause);
+			say("Assent: %s answered with Release Complete, cause "
+			    "79, call reference %u", i ? "Facility" : "Setup",
+			    crv);
+		} else if (i == 2) {
+			write_all(fd, garbage, sizeof(garbage) - 1);
+		} else if (i == 3) {
+			memset(big, 0x5a, sizeof(big));
+			big[0] = 3;
+			big[1] = 0;
+			big[2] = 0xea;	/* a TPKT of 60000 octets */
+			big[3] = 0x60;
+			write_all(fd, big, sizeof(big));
+		}
+		if (!closed_within(fd, i == 4 ? 9000 : 3000))
+			fail("Assent: connection %d stayed open", i);
+		close(fd);
+	}
+	say("Assent: Setup and Facility released; garbage, an oversized "
+	    "TPKT, silence: each connection closed");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -997,6 +1429,23 @@ int main(int argc, char **argv)
 		return callee(argv[2], (uint16_t)atoi(argv[3]), argv[4],
 			      argc > 5 && !strcmp(argv[5], "skip-first-sci"),
 			      argc > 6 ? argv[6] : NULL);
+	if (argc == 7 && !strcmp(argv[1], "client19")) {
+		const char *id = getenv("H460_EP_MUX_ID");
+
+		ep19 = strcmp(argv[5], "mux") ? 1 : 2;
+		ep_slow = !strcmp(argv[6], "slow");
+		own_tp.has_ka_pt = true;
+		own_tp.ka_pt = 116;
+		if (ep19 == 2) {
+			own_tp.has_mux_id = true;
+			own_tp.mux_id = id ? (uint32_t)strtoul(id, NULL, 0) :
+				0x10203040u;
+		}
+		return callee(argv[2], (uint16_t)atoi(argv[3]), argv[4],
+			      false, NULL);
+	}
+	if (argc == 4 && !strcmp(argv[1], "assent"))
+		return assent(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "bad2777"))
 		return bad2777(argv[2], (uint16_t)atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "answer"))

@@ -31,6 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/netns.sh"	# lk_skip, lk_ns_start, lk_ns_stop
 source "$here/lib/tshark.sh"
+source "$here/lib/h460net.sh"	# h460_net_setup, h460_nat_new
 : "${LK_H460_EP:?run through ctest, which sets LK_H460_EP}"
 
 [ "$(id -u)" -eq 0 ] || lk_skip "needs root: it creates network namespaces"
@@ -40,15 +41,7 @@ for tool in ip nft tshark dumpcap; do
 done
 
 id=$$
-ns_exp=lk-wt-h460-$id-exp
-ns_nat=lk-wt-h460-$id-nat
-ns_ep=lk-wt-h460-$id-ep
-exp_ip=198.51.100.2
-nat_pub=198.51.100.3
-nat_lan=203.0.113.1
-ep_ip=203.0.113.10
-nat_lo=40000
-nat_hi=40999
+h460_net_names lk-wt-h460
 ttl=60			# H.460.18 keep-alive period (LK_H46018_TTL); Time to live is 1800
 
 h460_cleanup() {
@@ -72,35 +65,7 @@ trap 'exit 143' TERM
 lk_watchdog 150
 
 lk_ns_reap lk-wt-h460
-setup_net() {
-	lk_ns_add "$ns_exp" && lk_ns_add "$ns_nat" && lk_ns_add "$ns_ep" &&
-	veth "$ns_exp" eth0 "$ns_nat" wan &&
-	ip -n "$ns_exp" addr add "$exp_ip/25" dev eth0 &&
-	ip -n "$ns_nat" addr add "$nat_pub/25" dev wan &&
-	veth "$ns_nat" lan "$ns_ep" eth0 &&
-	ip -n "$ns_nat" addr add "$nat_lan/25" dev lan &&
-	ip -n "$ns_ep" addr add "$ep_ip/25" dev eth0 &&
-	ip -n "$ns_ep" route add default via "$nat_lan" &&
-	ip netns exec "$ns_nat" sysctl -q -w net.ipv4.ip_forward=1 &&
-	ip netns exec "$ns_exp" sysctl -q -w \
-		net.ipv4.ip_local_port_range="30000 35999" &&
-	ip netns exec "$ns_nat" nft -f - <<NFT
-table ip lk_nat {
-	counter wan_to_lan_new { }
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ct state established,related accept
-		iifname "lan" oifname "wan" accept
-		iifname "wan" counter name wan_to_lan_new drop
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "wan" meta l4proto { tcp, udp } snat to $nat_pub:$nat_lo-$nat_hi
-	}
-}
-NFT
-}
-if ! setup_net 2>"$LK_TMP/net.err"; then
+if ! h460_net_setup 2>"$LK_TMP/net.err"; then
 	cat "$LK_TMP/net.err"
 	grep -qi 'operation not permitted' "$LK_TMP/net.err" &&
 		lk_skip "cannot create network namespaces here"
@@ -194,8 +159,7 @@ check "... and logged" bash -c "grep -q 'is no connectionCorrelation' '$LK_TMP/e
 	grep -q 'names a call with no H.245 waiting' '$LK_TMP/exp.log' &&
 	grep -q 'no correlation message in time' '$LK_TMP/exp.log'"
 check "latchkeyd is alive" lk_alive exp
-nat_new=$(ip netns exec "$ns_nat" nft list counter ip lk_nat wan_to_lan_new 2>/dev/null |
-	awk '$1 == "packets" { print $2 }')
+nat_new=$(h460_nat_new)
 check "nothing unsolicited came in through the NAT (${nat_new:-?} packets)" test "${nat_new:-1}" -eq 0
 
 lk_ns_stop exp

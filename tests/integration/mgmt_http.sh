@@ -101,8 +101,10 @@ check "the configuration's file and digest" jq_py "$LK_TMP/status.json" \
 	"d['config']['file']=='$LK_TMP/d.conf' and d['config']['sha256']=='$sha' and d['config']['loads']==1"
 check "the SIP UDP listener with its counters" jq_py "$LK_TMP/status.json" \
 	"any(l['port']==51060 and l['transport']=='udp' and l['counters']=='sip' for l in d['listeners']) and d['sip']['received']['udp']>=1"
-check "a placeholder listener (Assent, not served yet) with its drop counters" jq_py "$LK_TMP/status.json" \
-	"any(l['port']==51776 and l['counters']=={'dropped':0,'closed':0} for l in d['listeners'])"
+check "placeholder listeners (bound, not served yet) with their drop counters" jq_py "$LK_TMP/status.json" \
+	"all(l['counters']=={'dropped':0,'closed':0} for l in d['listeners'] if l['service']=='bound-not-served')"
+check "the Assent listener: bound, not implemented, its module's counters" jq_py "$LK_TMP/status.json" \
+	"any(l['port']==51776 and l['service']=='bound-not-implemented' and l['counters']=='h323_assent' for l in d['listeners'])"
 check "traversal zone 1, down" jq_py "$LK_TMP/status.json" \
 	"d['zones'][0]['number']==1 and d['zones'][0]['state']=='down' and d['zones'][0]['role']=='server'"
 check "bob's binding" jq_py "$LK_TMP/status.json" \

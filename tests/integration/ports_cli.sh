@@ -117,7 +117,7 @@ out_match 'SIP signaling +TCP +A +25000 to 29999 +B +7001 +yes$' "SIP traversal 
 out_match 'Assent RTP \(traversal media\) +UDP +Y_C +36002 to 59998 +Y_E +36000 +yes$' "H.323 Assent RTP"
 out_match 'Assent RTCP \(traversal media\) +UDP +Y_C +36003 to 59999 +Y_E +36001 +yes$' "H.323 Assent RTCP"
 out_match 'TURN server control +UDP +M +>= 1024 +R +3478 +yes$' "ICE TURN control (served)"
-out_match 'Initial RAS connection +UDP +R_C +1719 +D +6001 +bound$' "H.323 RAS to zone 1"
+out_match 'Initial RAS connection +UDP +R_C +1719 +D +6001 +yes$' "H.323 RAS to zone 1 (served: signalling/h323/zone.c)"
 out_match 'Active Directory direct +UDP +Ve +30000 to 35999 +53 +-$' "AD over UDP from Ve"
 out_match '^ +TCP +Ue +30000 to 35999 +445 or 139 +-$' "AD over TCP from Ue"
 out_has "Zones > Traversal Zone 1 > SIP port" "legend names the key"
@@ -241,8 +241,11 @@ def one(purpose, port):
             any(p["start"] == port for p in r["dst"]["ports"])]
 assert all("latchkeyd" in r for r in rows), "a row lacks latchkeyd"
 assert set(r["latchkeyd"] for r in rows) <= {"served", "bound-not-served",
-    "not-served-yet", "not-latchkeyd"}, "unknown latchkeyd value"
-assert "bound-not-served" in one("Initial RAS connection", 6001), one("Initial RAS connection", 6001)
+    "not-served-yet", "not-latchkeyd", "bound-not-implemented"}, \
+    "unknown latchkeyd value"
+assert set(one("Q 931 / H.225 signaling", 2776)) == {"bound-not-implemented"}, \
+    one("Q 931 / H.225 signaling", 2776)
+assert set(one("Initial RAS connection", 6001)) == {"served"}, one("Initial RAS connection", 6001)
 assert "served" in one("SIP signaling", 7001), one("SIP signaling", 7001)
 assert set(one("ssh", 22)) == {"not-latchkeyd"}, one("ssh", 22)
 assert "served" in one("TURN server media", 24000), one("TURN server media", 24000)

@@ -77,6 +77,7 @@ static void defaults_are_the_seeds(void **state)
 	assert_int_equal(19999, c.h323_callsig.end);
 	assert_int_equal(1720, c.h323_q931_port);	/* M */
 	assert_int_equal(2776, c.assent_port);		/* T */
+	assert_int_equal(19, c.h46019_keepalive);	/* GnuGk's */
 	assert_int_equal(2777, c.h46018_port);		/* U */
 	assert_false(c.demux_configured);
 	assert_int_equal(36000, c.media.start);		/* Y_C, Y_E */

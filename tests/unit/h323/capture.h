@@ -118,4 +118,24 @@ static inline void capture_pcap_udp(FILE *f, uint32_t ts, uint32_t src,
 	fwrite(p, 1, len, f);
 }
 
+/*
+ * One message, whose octets start at out + 4, in a TPKT (RFC 1006) as a
+ * text2pcap hex dump: offset 000000 starts a packet.
+ */
+static inline void capture_print_tpkt(uint8_t *out, size_t len)
+{
+	size_t k;
+
+	out[0] = 3;
+	out[1] = 0;
+	out[2] = (uint8_t)((len + 4) >> 8);
+	out[3] = (uint8_t)(len + 4);
+	for (k = 0; k < len + 4; k++) {
+		if (k % 16 == 0)
+			printf("%06zx", k);
+		printf(" %02x%s", out[k],
+		       k % 16 == 15 || k == len + 3 ? "\n" : "");
+	}
+}
+
 #endif

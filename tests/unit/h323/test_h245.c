@@ -418,26 +418,6 @@ static void test_uu(void **state)
 }
 
 /*
- * One message, whose octets start at out + 4, in a TPKT (RFC 1006) as a
- * text2pcap hex dump: offset 000000 starts a packet.
- */
-static void print_tpkt(uint8_t *out, size_t len)
-{
-	size_t k;
-
-	out[0] = 3;
-	out[1] = 0;
-	out[2] = (uint8_t)((len + 4) >> 8);
-	out[3] = (uint8_t)(len + 4);
-	for (k = 0; k < len + 4; k++) {
-		if (k % 16 == 0)
-			printf("%06zx", k);
-		printf(" %02x%s", out[k],
-		       k % 16 == 15 || k == len + 3 ? "\n" : "");
-	}
-}
-
-/*
  * For tests/integration/h323_h245_tshark.sh: the capture's OLCs and
  * OLCAcks (frames 38, 39, 41, 42) with the test relay's addresses, each
  * in a TPKT, as a text2pcap hex dump (one packet per offset 0000).
@@ -459,7 +439,7 @@ static int dump_rewritten(void)
 		if (lk_h245_media_addrs(&ar, false, in, len, record, &s,
 					out + 4, sizeof(out) - 4, &olen))
 			return 1;
-		print_tpkt(out, olen);
+		capture_print_tpkt(out, olen);
 	}
 	return 0;
 }
@@ -518,7 +498,7 @@ static int dump_random(unsigned count, uint64_t seed)
 				"round-trip\n", made, lk_h245_kind(m));
 			return 1;
 		}
-		print_tpkt(out, len);
+		capture_print_tpkt(out, len);
 		fprintf(stderr, "%u %s\n", made + 1, lk_h245_kind(m));
 		made++;
 	}
