@@ -319,10 +319,19 @@ static int media_chan(struct lk_h245_chan *c, void *arg)
 		w->learned++;
 		return 0;
 	}
-	if (!cm->cfg.h46019[to] || !ss || !ss->relay[to])
-		return lk_h46019_chan_set(c->ar, c->v, NULL, &c->changed);
-	relay_tp(cm, ss, to, &tp);
-	return lk_h46019_chan_set(c->ar, c->v, &tp, &c->changed);
+	if (!cm->cfg.h46019[to] || !ss || !ss->relay[to]) {
+		err = lk_h46019_chan_set(c->ar, c->v, NULL, &c->changed);
+	}
+	else {
+		relay_tp(cm, ss, to, &tp);
+		err = lk_h46019_chan_set(c->ar, c->v, &tp, &c->changed);
+	}
+	/* The addresses are rewritten all the same: never stop the walk. */
+	if (err)
+		lk_warn_limited("H.323 call %llu: H.460.19 parameters toward "
+				"the %s not written: %s", (unsigned long long)
+				cm->cfg.call, side_name(to), strerror(err));
+	return 0;
 }
 
 /*
