@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/kfwd.h"
+#include "pktsum.h"
 
 /*
  * relay/bpf/kfwd.bpf.c loaded from the build (not attached anywhere) and
@@ -41,43 +42,6 @@ struct pkt {
 	uint8_t b[1600];
 	size_t len;
 };
-
-static uint16_t csum_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-static uint32_t csum_add(uint32_t s, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-/* The IP header's checksum over itself: 0 when right. */
-static uint16_t ip_check(const struct pkt *k)
-{
-	return (uint16_t)~csum_fold(csum_add(0, k->b + 14, 20));
-}
-
-/* The UDP checksum with its pseudo-header (RFC 768): 0 when right. */
-static uint16_t udp_check(const struct pkt *k)
-{
-	const uint8_t *ip = k->b + 14;
-	uint16_t ulen = (uint16_t)(ip[24] << 8 | ip[25]);
-	uint32_t s = 0;
-
-	s = csum_add(s, ip + 12, 8);
-	s += 17 + ulen;
-	s = csum_add(s, ip + 20, ulen);
-	return (uint16_t)~csum_fold(s);
-}
 
 /*
  * Ethernet (zeroed, as loopback's), IPv4 without options, UDP with a full
