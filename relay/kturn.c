@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <re.h>
+
 #include "clock.h"
 #include "kturn.h"
 #include "log.h"
@@ -25,11 +27,6 @@ int lk_kturn_alloc(struct lk_kturn **kp, const char *addr, char *why,
 	snprintf(why, whysz, "latchkeyd was built without it (clang, "
 		 "libbpf-dev or bpftool missing at build time)");
 	return ENOTSUP;
-}
-
-void lk_kturn_free(struct lk_kturn *k)
-{
-	(void)k;
 }
 
 unsigned lk_kturn_prog_id(const struct lk_kturn *k)
@@ -104,6 +101,18 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+static void kturn_destructor(void *arg)
+{
+	struct lk_kturn *k = arg;
+
+	if (k->link_fd >= 0)
+		close(k->link_fd);
+	if (k->skel)
+		lk_kturn_bpf__destroy(k->skel);
+	pthread_mutex_destroy(&k->lock);
+	free(k->vals);
+}
+
 int lk_kturn_alloc(struct lk_kturn **kp, const char *addr, char *why,
 		   size_t whysz)
 {
@@ -135,7 +144,7 @@ int lk_kturn_alloc(struct lk_kturn **kp, const char *addr, char *why,
 			 strerror(-n));
 		return -n;
 	}
-	k = calloc(1, sizeof(*k));
+	k = mem_zalloc(sizeof(*k), kturn_destructor);
 	if (!k)
 		return ENOMEM;
 	k->link_fd = -1;
@@ -181,24 +190,11 @@ int lk_kturn_alloc(struct lk_kturn **kp, const char *addr, char *why,
 
  out:
 	if (err)
-		lk_kturn_free(k);
+		mem_deref(k);
 	else
 		*kp = k;
 
 	return err;
-}
-
-void lk_kturn_free(struct lk_kturn *k)
-{
-	if (!k)
-		return;
-	if (k->link_fd >= 0)
-		close(k->link_fd);
-	if (k->skel)
-		lk_kturn_bpf__destroy(k->skel);
-	pthread_mutex_destroy(&k->lock);
-	free(k->vals);
-	free(k);
 }
 
 unsigned lk_kturn_prog_id(const struct lk_kturn *k)

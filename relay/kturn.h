@@ -27,13 +27,11 @@ struct lk_kturn;
  * Load the program, create its map, attach it.  `addr` is the TURN
  * server's address ([System] Address): this version forwards only on
  * loopback.  Returns 0, or an errno with `why` saying in one sentence what
- * is missing.
+ * is missing.  mem_deref() detaches and frees it; every set must have
+ * been dropped before.
  */
 int lk_kturn_alloc(struct lk_kturn **kp, const char *addr, char *why,
 		   size_t whysz);
-
-/* Detach and free; every set must have been dropped before. */
-void lk_kturn_free(struct lk_kturn *k);
 
 /* The kernel's ID of the loaded program; 0: none. */
 unsigned lk_kturn_prog_id(const struct lk_kturn *k);

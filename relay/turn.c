@@ -1531,7 +1531,7 @@ static void turn_destructor(void *arg)
 	}
 	mem_deref(t->fwd_tcp);
 	/* Every allocation's entries are gone with it: the program goes. */
-	lk_kturn_free(t->kt);
+	mem_deref(t->kt);
 	mem_deref(t->tuples);
 	mem_deref(t->frame);
 	mem_deref(t->pairs);

@@ -537,7 +537,7 @@ static int path_teardown(void **state)
 		lk_turnfwd_del(c->f, c->fa);
 	mem_deref(c->f);
 	mem_deref(c->w);
-	lk_kturn_free(c->kt);
+	mem_deref(c->kt);
 	close(c->req);
 	close(c->relay);
 	close(c->cli);
@@ -819,7 +819,7 @@ int main(void)
 		fprintf(stderr, "skipped: %s\n", why);
 		return 77;
 	}
-	lk_kturn_free(kt);
+	mem_deref(kt);
 
 	if (getenv("KT_FILTER"))
 		cmocka_set_test_filter(getenv("KT_FILTER"));
