@@ -153,6 +153,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+void lk_kfwd_libbpf_log(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
 static void kfwd_destructor(void *arg)
 {
 	struct lk_kfwd *k = arg;
@@ -300,7 +305,7 @@ int lk_kfwd_alloc(struct lk_kfwd **kp, const char *addr, const char *ifaces,
 			 strerror(err));
 		goto out;
 	}
-	libbpf_set_print(libbpf_print);
+	lk_kfwd_libbpf_log();
 	k->skel = lk_kfwd_bpf__open();
 	if (!k->skel) {
 		err = errno ? errno : EINVAL;

@@ -49,6 +49,13 @@ unsigned lk_kfwd_nifs(const struct lk_kfwd *k);
 unsigned lk_kfwd_prog_id(const struct lk_kfwd *k);
 
 /*
+ * libbpf's own messages into latchkey's log: warnings at debug level, the
+ * rest dropped.  Every loader (relay/kfwd.c, relay/kturn.c) calls it
+ * before it opens its program; only where the fast path is built.
+ */
+void lk_kfwd_libbpf_log(void);
+
+/*
  * mem_deref() of the one reference (docs/architecture.md, "Ownership")
  * detaches the program and frees the map.  Every entry must have been
  * dropped (the calls are gone) before.

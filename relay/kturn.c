@@ -4,7 +4,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <re.h>
 
 #include "clock.h"
+#include "kfwd.h"
 #include "kturn.h"
 #include "log.h"
 
@@ -86,21 +86,6 @@ struct lk_kturn {
 	uint64_t entries;
 };
 
-/* libbpf's own messages: warnings at debug level, the rest dropped. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	char buf[256];
-
-	if (level != LIBBPF_WARN)
-		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	buf[strcspn(buf, "\n")] = '\0';
-	lk_debug("libbpf: %s", buf);
-
-	return 0;
-}
-
 static void kturn_destructor(void *arg)
 {
 	struct lk_kturn *k = arg;
@@ -155,7 +140,7 @@ int lk_kturn_alloc(struct lk_kturn **kp, const char *addr, char *why,
 		err = ENOMEM;
 		goto out;
 	}
-	libbpf_set_print(libbpf_print);
+	lk_kfwd_libbpf_log();
 	k->skel = lk_kturn_bpf__open();
 	if (!k->skel) {
 		err = errno ? errno : EINVAL;
