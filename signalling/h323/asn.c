@@ -736,12 +736,19 @@ static int enc_string(struct lk_per_writer *w, const struct lk_asn_type *t,
 static int enc_seq(struct lk_per_writer *w, const struct lk_asn_type *t,
 		   const struct lk_asn_val *v, unsigned depth)
 {
-	size_t i, extn = v->u.list.extn;
+	size_t i, last = 0, extn;
 	int err;
 
+	/*
+	 * The bit-map runs to the last addition present, or to the length a
+	 * decoded value had (a message relayed unchanged is re-encoded byte
+	 * for byte).  With no addition left present there is none: the
+	 * extension bit is 0 (18.1), whatever length was decoded.
+	 */
 	for (i = t->nroot; i < v->u.list.n; i++)
-		if (v->u.list.v[i].present && i - t->nroot + 1 > extn)
-			extn = i - t->nroot + 1;
+		if (v->u.list.v[i].present)
+			last = i - t->nroot + 1;
+	extn = last && v->u.list.extn > last ? v->u.list.extn : last;
 	if (extn && !(t->flags & LK_ASN_EXT))
 		return EINVAL;
 	if ((t->flags & LK_ASN_EXT) &&

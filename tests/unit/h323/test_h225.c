@@ -125,6 +125,52 @@ static void test_capture_fields(void **state)
 }
 
 /*
+ * A SEQUENCE whose every extension addition is removed is encoded with
+ * its extension bit 0 (X.691 18.1), not with the decoded bit-map length
+ * and a bit-map of zeros; removing only some keeps the rest.
+ */
+static void test_extension_removed(void **state)
+{
+	struct lk_asn_arena ar;
+	struct lk_asn_val *uu, *pdu, *again;
+	uint8_t buf[4096], out[4096];
+	size_t len, olen, errbit, i, nroot, kept = 0;
+
+	(void)state;
+	lk_asn_arena_init(&ar, arena_mem, sizeof(arena_mem));
+	len = capture_load("uu-f6-mt05.bin", buf, sizeof(buf));
+	assert_int_equal(lk_h225_uu_decode(buf, len, &ar, &uu, &errbit), 0);
+	pdu = lk_asn_get(uu, "h323-uu-pdu");
+	assert_non_null(pdu);
+	nroot = pdu->type->nroot;
+	assert_true(pdu->u.list.extn > 0);
+	assert_non_null(lk_asn_get(pdu, "h245Tunnelling"));
+
+	/* Only h245Tunnelling removed: the other additions stay. */
+	lk_asn_get(pdu, "h245Tunnelling")->present = false;
+	for (i = nroot; i < pdu->u.list.n; i++)
+		kept += pdu->u.list.v[i].present;
+	assert_int_equal(lk_h225_uu_encode(uu, out, sizeof(out), &olen), 0);
+	assert_int_equal(lk_h225_uu_decode(out, olen, &ar, &again, &errbit),
+			 0);
+	assert_null(lk_asn_get(again, "h323-uu-pdu.h245Tunnelling"));
+	again = lk_asn_get(again, "h323-uu-pdu");
+	for (i = nroot; i < again->u.list.n; i++)
+		kept -= again->u.list.v[i].present;
+	assert_int_equal(kept, 0);
+
+	/* Every addition removed: no bit-map at all. */
+	for (i = nroot; i < pdu->u.list.n; i++)
+		pdu->u.list.v[i].present = false;
+	assert_int_equal(lk_h225_uu_encode(uu, out, sizeof(out), &olen), 0);
+	assert_int_equal(lk_h225_uu_decode(out, olen, &ar, &again, &errbit),
+			 0);
+	again = lk_asn_get(again, "h323-uu-pdu");
+	assert_non_null(again);
+	assert_int_equal(again->u.list.extn, 0);
+}
+
+/*
  * --random N SEED: N random H323-UserInformation values drawn from the
  * tables (randval.h), each checked to round-trip, printed as text2pcap
  * hex dumps of TPKT + Q.931 (RFC 1006, Q.931 4) with the value in the
@@ -210,6 +256,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capture_roundtrip),
 		cmocka_unit_test(test_capture_fields),
+		cmocka_unit_test(test_extension_removed),
 	};
 
 	if (argc == 4 && !strcmp(argv[1], "--random"))
