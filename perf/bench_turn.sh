@@ -71,6 +71,45 @@ CONF
 sed 's/^\[TURN\]$/[Media]\nKernel forwarding = on\n[TURN]/' "$tmp/lk.conf" \
 	>"$tmp/lk-kfwd.conf"
 
+# udp_stat FIELD: the namespace's UDP counter FIELD (/proc/net/snmp).
+udp_stat() {
+	ip netns exec "$ns" awk -v f="$1" '/^Udp:/ {
+		if (!n) { for (i = 2; i <= NF; i++) if ($i == f) k = i; n = 1 }
+		else { print $k + 0; exit } }' /proc/net/snmp
+}
+
+# relay_drops PID: datagrams dropped at PID's UDP sockets (their receive
+# queues were full), the last column of /proc/net/udp{,6} summed over the
+# sockets PID holds.
+relay_drops() {
+	local inodes
+	inodes=$(ls -l /proc/"$1"/fd 2>/dev/null |
+		sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p' | tr '\n' ' ')
+	ip netns exec "$ns" cat /proc/net/udp /proc/net/udp6 2>/dev/null |
+		awk -v l=" $inodes" 'function hex(h,  i, v) {
+			for (i = 1; i <= length(h); i++)
+				v = v * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1
+			return v }
+			NR > 1 && index(l, " " $10 " ") {
+			d += $NF; split($2, a, ":")
+			if ($NF > m) { m = $NF; p = hex(a[2]) } }
+			END { printf "%d", d; if (m) printf " (most at port %d: %d)", p, m
+			      print "" }'
+}
+
+# Where the datagrams a run lost went: the relay's own sockets, or the
+# rest of the namespace (the generator's sockets: every receive-buffer
+# drop in the namespace less the relay's), and sends refused.
+drops_before() { rcv0=$(udp_stat RcvbufErrors); snd0=$(udp_stat SndbufErrors); }
+drops_report() {
+	local rd rcv snd
+	rd=$(relay_drops "$1")
+	rcv=$(( $(udp_stat RcvbufErrors) - rcv0 ))
+	snd=$(( $(udp_stat SndbufErrors) - snd0 ))
+	printf '%-15s drops: relay sockets %s, generator sockets %s, send buffer full %s\n' \
+		"" "$rd" "$(( rcv - ${rd%% *} ))" "$snd"
+}
+
 # run NAME CMD...: start the relay pinned to CPU 1, load it, stop it.
 run() {
 	local name=$1
@@ -80,9 +119,11 @@ run() {
 	sleep 1
 	kill -0 "$relay" 2>/dev/null || { cat "$tmp/$name.log"; exit 1; }
 	printf '%-15s ' "$name"
+	drops_before
 	ip netns exec "$ns" taskset -c 0 "$build/perf/bench_turn" \
 		-s 127.0.0.1:3478 -u bench -w bench -n "$n" -r "$rate" \
 		-t "$duration" -p "$relay" | tee "$tmp/$name.out"
+	drops_report "$relay"
 	kill "$relay"
 	wait "$relay" 2>/dev/null || true
 	relay=
@@ -93,8 +134,10 @@ for s in $systems; do
 	case "$s" in
 	direct)
 		printf '%-15s ' direct
+		drops_before
 		ip netns exec "$ns" taskset -c 0 "$build/perf/bench_turn" -d \
 			-n "$n" -r "$rate" -t "$duration" | tee "$tmp/direct.out"
+		drops_report ""
 		;;
 	latchkeyd)
 		run latchkeyd "$build/cmd/latchkeyd" --config "$tmp/lk.conf" \
