@@ -2,6 +2,7 @@
 # perf/bench_kfwd.sh  Kernel-forwarded latchkeyd against user-space latchkeyd, the reflector and rtpengine: whole-machine CPU per packet.
 #
 #   perf/bench_kfwd.sh [--systems "reflector latchkey latchkey-kfwd rtpengine"]
+#                      (also: reflector-mt, the reflector with --share-files)
 #                      [--rates "50 100 0"] [--sessions N] [--sockets endpoint|N]
 #                      [--duration S] [--warmup S] [--build DIR] [--out FILE]
 #                      [--mux a|b|ab]
@@ -53,7 +54,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
 	--mux) mux=$2; shift ;;
-	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 	shift
@@ -137,6 +138,10 @@ start_relay() {	# SYSTEM -> relay_pid, ng
 	reflector)
 		ip netns exec "$ns" taskset -c 1 "$refl" --ng "$ng" --ports 36000-59999 \
 			2>>"$log" & ;;
+	reflector-mt)
+		# The same with a shared descriptor table (--share-files).
+		ip netns exec "$ns" taskset -c 1 "$refl" --ng "$ng" --ports 36000-59999 \
+			--share-files 2>>"$log" & ;;
 	latchkey)
 		ip netns exec "$ns" taskset -c 1 "$lkd" --config "$work/lk-off.conf" \
 			2>>"$log" & ;;
