@@ -70,8 +70,8 @@ struct lk_leg_stats {
  * first and together, then the latches (their own hot fields first,
  * relay/latch.h), then what only signalling reads.  With a thousand calls
  * each packet finds its legs out of the CPU's caches; in the per-endpoint
- * benchmark (docs/performance.md) the misses on a leg scattered over 848
- * octets were the largest part of the worker's own time.
+ * benchmark (docs/performance.md) most of recv_cb's samples were misses on
+ * a leg whose per-packet fields were scattered over 848 octets.
  */
 struct lk_leg {
 	struct lk_leg *peer;		/* the other leg of the stream */
