@@ -2,6 +2,8 @@
 # perf/bench_kfwd.sh  Kernel-forwarded latchkeyd against user-space latchkeyd, the reflector and rtpengine: whole-machine CPU per packet.
 #
 #   perf/bench_kfwd.sh [--systems "reflector latchkey latchkey-kfwd rtpengine"]
+#                      (also: reflector-mt, the reflector with --share-files;
+#                      latchkey-alt, the latchkeyd at $LK_BENCH_ALT_LKD)
 #                      [--rates "50 100 0"] [--sessions N] [--sockets endpoint|N]
 #                      [--duration S] [--warmup S] [--build DIR] [--out FILE]
 #                      [--mux a|b|ab]
@@ -53,7 +55,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
 	--mux) mux=$2; shift ;;
-	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 	shift
@@ -75,6 +77,10 @@ command -v jq >/dev/null || die "needs jq"
 gen=$build/perf/lk-loadgen
 refl=$build/perf/lk-reflector
 lkd=$build/cmd/latchkeyd
+case " $systems " in *" latchkey-alt "*)
+	[ -x "${LK_BENCH_ALT_LKD:-}" ] ||
+		die "latchkey-alt needs LK_BENCH_ALT_LKD, a latchkeyd binary" ;;
+esac
 for b in "$gen" "$refl" "$lkd"; do
 	[ -x "$b" ] || die "$b is missing: build first (cmake --build $build)"
 done
@@ -137,9 +143,17 @@ start_relay() {	# SYSTEM -> relay_pid, ng
 	reflector)
 		ip netns exec "$ns" taskset -c 1 "$refl" --ng "$ng" --ports 36000-59999 \
 			2>>"$log" & ;;
+	reflector-mt)
+		# The same with a shared descriptor table (--share-files).
+		ip netns exec "$ns" taskset -c 1 "$refl" --ng "$ng" --ports 36000-59999 \
+			--share-files 2>>"$log" & ;;
 	latchkey)
 		ip netns exec "$ns" taskset -c 1 "$lkd" --config "$work/lk-off.conf" \
 			2>>"$log" & ;;
+	latchkey-alt)
+		# Another latchkeyd binary (A/B in one run): LK_BENCH_ALT_LKD.
+		ip netns exec "$ns" taskset -c 1 "$LK_BENCH_ALT_LKD" \
+			--config "$work/lk-off.conf" 2>>"$log" & ;;
 	latchkey-kfwd)
 		ip netns exec "$ns" taskset -c 1 "$lkd" --config "$work/lk-on.conf" \
 			2>>"$log" & ;;

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -76,6 +77,25 @@ struct refl {
 };
 
 static volatile sig_atomic_t stop;
+
+/*
+ * --share-files: a second thread that does nothing, so that the process's
+ * descriptor table is shared by two tasks as latchkeyd's is (a control
+ * thread and its workers).  The kernel then takes a reference on the file
+ * in every socket system call (fdget(): the light path needs a table used
+ * by one task only); this measures what that costs the ceiling.
+ */
+static void *idle_main(void *arg)
+{
+	sigset_t all;
+
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;)
+		pause();
+	return NULL;
+}
 
 static void on_signal(int sig)
 {
@@ -537,7 +557,9 @@ static void usage(FILE *f)
 "  -c, --cpu N           pin to CPU N\n"
 "  -L, --linger-us N     an experiment, not the ceiling: after a pass that\n"
 "                        moved packets, sleep N us before the next wait, so\n"
-"                        that one wake-up finds more packets (coalescing)\n");
+"                        that one wake-up finds more packets (coalescing)\n"
+"  -S, --share-files     an experiment: start an idle second thread, so the\n"
+"                        descriptor table is shared as in a threaded relay\n");
 }
 
 int main(int argc, char **argv)
@@ -548,6 +570,7 @@ int main(int argc, char **argv)
 		{"ports", required_argument, NULL, 'p'},
 		{"cpu", required_argument, NULL, 'c'},
 		{"linger-us", required_argument, NULL, 'L'},
+		{"share-files", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -563,12 +586,13 @@ int main(int argc, char **argv)
 	socklen_t sl;
 	int c, cpu = -1, i;
 	long linger_us = 0;
+	bool share_files = false;
 
 	rf = calloc(1, sizeof(*rf));
 	if (!rf)
 		return 1;
 	snprintf(rf->address, sizeof(rf->address), "127.0.0.1");
-	while ((c = getopt_long(argc, argv, "n:a:p:c:L:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:a:p:c:L:Sh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			ng = optarg;
@@ -595,6 +619,9 @@ int main(int argc, char **argv)
 					"0..100000\n");
 				return 2;
 			}
+			break;
+		case 'S':
+			share_files = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -668,6 +695,15 @@ int main(int argc, char **argv)
 		iov[i].iov_len = SLOT;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	if (share_files) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, idle_main, NULL)) {
+			fprintf(stderr, "lk-reflector: pthread_create failed\n");
+			return 1;
+		}
+		pthread_detach(t);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

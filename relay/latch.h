@@ -128,21 +128,26 @@ struct lk_latch_stats {
 };
 
 struct lk_latch {
+	/*
+	 * Read for every packet (lk_latch_input(), lk_latch_target()): the
+	 * first 64 octets, so that a packet costs the latch one or two cache
+	 * lines (struct lk_leg's comment).
+	 */
 	union lk_latch_addr peer;	/* the latched source, if latched */
+	unsigned flags;
+	uint16_t cand_count;		/* packets in a row from `cand` */
+	bool latched;
+	bool seen_rtp;
+	uint64_t last_rx_ms;		/* last packet from `peer` */
+	struct lk_latch_stats stats;	/* `accepted` first: every packet */
 	union lk_latch_addr sdp;	/* from signalling; sa_family 0: none */
 	union lk_latch_addr cand;	/* handover candidate */
-	uint64_t last_rx_ms;		/* last packet from `peer` */
 	uint64_t latched_ms;		/* when `peer` was latched */
-	struct lk_latch_stats stats;
 	uint8_t sig_ip[16];		/* signalling source, IPv4-mapped */
-	unsigned flags;
 	uint16_t handover_packets;
 	uint16_t handover_quiet_ms;
-	uint16_t cand_count;		/* packets in a row from `cand` */
 	uint8_t latched_by;		/* enum lk_pkt of the latching packet */
-	bool latched;
 	bool ever_latched;
-	bool seen_rtp;
 	bool sig_ip_set;
 };
 

@@ -41,12 +41,17 @@ struct lk_msock {
 	uint16_t port;
 };
 
-/* Counters of one leg; single writer (its worker), relaxed atomics. */
+/*
+ * Counters of one leg; single writer (its worker), relaxed atomics.  The
+ * first five are written for every packet: they come first, in one cache
+ * line of the leg's (struct lk_leg).
+ */
 struct lk_leg_stats {
 	uint64_t packets;		/* received from this side, accepted */
 	uint64_t bytes;
 	uint64_t packets_out;		/* sent to this side */
 	uint64_t bytes_out;
+	uint64_t last_rx_ms;		/* CLOCK_MONOTONIC, 0: never */
 	uint64_t malformed;
 	uint64_t dropped_foreign;	/* another source after latching */
 	uint64_t dropped_unexpected;	/* before latching, not signalled IP */
@@ -57,25 +62,19 @@ struct lk_leg_stats {
 	uint64_t srtp_auth_failed;	/* SRTP/SRTCP that failed to verify */
 	uint64_t srtp_replayed;		/* ... replayed or too old */
 	uint64_t srtp_errors;		/* could not be encrypted to it */
-	uint64_t last_rx_ms;		/* CLOCK_MONOTONIC, 0: never */
 };
 
+/*
+ * The fields are in the order the packet path touches them: what it reads
+ * or writes for every packet (the head, the sockets, the first counters)
+ * first and together, then the latches (their own hot fields first,
+ * relay/latch.h), then what only signalling reads.  With a thousand calls
+ * each packet finds its legs out of the CPU's caches; in the per-endpoint
+ * benchmark (docs/performance.md) most of recv_cb's samples were misses on
+ * a leg whose per-packet fields were scattered over 848 octets.
+ */
 struct lk_leg {
-	struct lk_stream *stream;
 	struct lk_leg *peer;		/* the other leg of the stream */
-	bool active;			/* has local ports the side was told */
-	struct lk_msock sock[2];	/* own RTP/RTCP sockets; fd -1: none */
-	uint16_t port[2];		/* the relay's ports this side sends to */
-	struct lk_latch latch[2];	/* where this side's RTP/RTCP come from */
-	bool rtcp_mux;			/* this side sends RTCP on the RTP port */
-	bool no_nat;			/* its SDP address = its signalling's */
-	bool no_rtp;			/* its SDP: sendonly or inactive */
-	bool mux_rx;			/* this side sends to the mux ports */
-	uint32_t mux_id;		/* ... with this multiplexID */
-	unsigned mux_pair;		/* ... on this pair of mux ports */
-	bool mux_tx;			/* send to this side multiplexed */
-	uint32_t mux_tx_id;		/* ... with this multiplexID */
-	int keepalive_pt;		/* H.460.19 keep-alive PT, -1: any */
 	/*
 	 * SRTP termination (relay/srtp.h): decrypt what this side sends,
 	 * encrypt what goes to it; NULL: media passes as it is.  Installed
@@ -83,8 +82,22 @@ struct lk_leg {
 	 * thread after.
 	 */
 	struct lk_srtp *srtp_in, *srtp_out;
-	const char *srtp_suite;		/* for query; NULL: none */
+	bool active;			/* has local ports the side was told */
+	bool rtcp_mux;			/* this side sends RTCP on the RTP port */
+	bool no_rtp;			/* its SDP: sendonly or inactive */
+	bool mux_rx;			/* this side sends to the mux ports */
+	bool mux_tx;			/* send to this side multiplexed */
+	bool no_nat;			/* its SDP address = its signalling's */
+	int keepalive_pt;		/* H.460.19 keep-alive PT, -1: any */
+	uint32_t mux_id;		/* ... with this multiplexID */
+	uint32_t mux_tx_id;		/* ... with this multiplexID */
+	unsigned mux_pair;		/* ... on this pair of mux ports */
+	struct lk_msock sock[2];	/* own RTP/RTCP sockets; fd -1: none */
 	struct lk_leg_stats st;
+	struct lk_latch latch[2];	/* where this side's RTP/RTCP come from */
+	struct lk_stream *stream;
+	uint16_t port[2];		/* the relay's ports this side sends to */
+	const char *srtp_suite;		/* for query; NULL: none */
 	/*
 	 * Its entry in the kernel fast path (relay/kfwd.c): media from this
 	 * side forwarded in the kernel.  Written by the worker, read by the
