@@ -574,6 +574,18 @@ void lk_worker_sock_del(struct lk_worker *w, struct lk_msock *ms)
 	}
 }
 
+struct sock_add_arg {
+	struct lk_msock *ms;
+	int err;
+};
+
+static void sock_add_h(struct lk_worker *w, void *arg)
+{
+	struct sock_add_arg *a = arg;
+
+	a->err = lk_worker_sock_add(w, a->ms);
+}
+
 int lk_worker_mux_open(struct lk_worker *w, const char *addr,
 		       const uint16_t *ports, unsigned nports, bool shared,
 		       char *errbuf, size_t errsz)
@@ -628,7 +640,17 @@ int lk_worker_mux_open(struct lk_worker *w, const char *addr,
 		ms->leg = NULL;
 		ms->comp = i % 2;
 		ms->port = ports[i];
-		err = lk_worker_sock_add(w, ms);
+		{
+			/*
+			 * The worker's thread runs its event_base already: the
+			 * event is added on that thread (a base is not locked).
+			 */
+			struct sock_add_arg a = {ms, 0};
+
+			err = lk_worker_call(w, sock_add_h, &a);
+			if (!err)
+				err = a.err;
+		}
 		if (err) {
 			close(ms->fd);
 			ms->fd = -1;
